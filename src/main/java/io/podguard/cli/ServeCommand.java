@@ -1,0 +1,122 @@
+package io.podguard.cli;
+
+import io.podguard.server.PodguardApplication;
+import io.podguard.tls.ServingCertificates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/** Runs the webhook server (HTTPS 8443) and the management port (HTTP 8081). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve /mutate and /validate over HTTPS; /livez, /readyz and /metrics over HTTP.")
+public final class ServeCommand implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    private static volatile boolean serving;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "Policy file, followed as it changes (default: the embedded default policy).")
+    Path policy;
+
+    @Option(names = "--port", description = "HTTPS port of the webhook (default: 8443).")
+    Integer port;
+
+    @Option(names = "--management-port", description = "HTTP port of /livez, /readyz and /metrics (default: 8081).")
+    Integer managementPort;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM serving certificate (chain); reloaded when it changes.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of the serving certificate.")
+    Path tlsKey;
+
+    @Option(names = "--client-ca", paramLabel = "FILE", description = "Require client certificates signed by this PEM CA (mutual TLS).")
+    Path clientCa;
+
+    @Option(names = "--cert-dir", paramLabel = "DIR", description = "Where to write a generated CA and serving certificate when none is given (default: ${java.io.tmpdir}/podguard-certs).")
+    Path certDir;
+
+    @Option(names = "--dns-name", paramLabel = "NAME", description = "Extra name for a generated serving certificate (repeatable).")
+    List<String> dnsNames = new ArrayList<>();
+
+    @Unmatched
+    List<String> springArgs = new ArrayList<>();
+
+    public static boolean isServing() {
+        return serving;
+    }
+
+    @Override
+    public void run() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        if (policy != null) {
+            properties.put("podguard.policy-file", policy.toAbsolutePath().toString());
+        }
+        if (port != null) {
+            properties.put("server.port", port);
+        }
+        if (managementPort != null) {
+            properties.put("management.server.port", managementPort);
+        }
+        tls(properties);
+        SpringApplication app = new SpringApplication(PodguardApplication.class);
+        app.setDefaultProperties(defaults());
+        List<String> args = new ArrayList<>(springArgs);
+        properties.forEach((k, v) -> args.add("--" + k + "=" + v));
+        serving = true;
+        app.run(args.toArray(String[]::new));
+    }
+
+    /** Spring properties for the {@code podguard} SSL bundle, generating a certificate if none is given. */
+    private void tls(Map<String, Object> properties) {
+        Path cert = tlsCert;
+        Path key = tlsKey;
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (cert == null) {
+            Path dir = certDir != null ? certDir : Path.of(System.getProperty("java.io.tmpdir"), "podguard-certs");
+            try {
+                ServingCertificates.ServingFiles files = ServingCertificates.generate(dir, dnsNames);
+                cert = files.certFile();
+                key = files.keyFile();
+                LOG.info("no certificate given: generated a serving certificate; its CA is {}", files.caFile().toAbsolutePath());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write generated certificates to " + dir, e);
+            }
+        }
+        String bundle = "spring.ssl.bundle.pem.podguard.";
+        properties.put(bundle + "keystore.certificate", "file:" + cert.toAbsolutePath());
+        properties.put(bundle + "keystore.private-key", "file:" + key.toAbsolutePath());
+        properties.put(bundle + "reload-on-update", "true");
+        properties.put("podguard.tls.cert-file", cert.toAbsolutePath().toString());
+        properties.put("podguard.tls.key-file", key.toAbsolutePath().toString());
+        if (clientCa != null) {
+            properties.put(bundle + "truststore.certificate", "file:" + clientCa.toAbsolutePath());
+            properties.put("server.ssl.client-auth", "need");
+            properties.put("podguard.tls.client-ca-file", clientCa.toAbsolutePath().toString());
+        }
+    }
+
+    /** TLS 1.2 minimum and modern AEAD ciphers only. */
+    static Map<String, Object> defaults() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        String bundle = "spring.ssl.bundle.pem.podguard.";
+        d.put(bundle + "options.enabled-protocols", "TLSv1.3,TLSv1.2");
+        d.put(bundle + "options.ciphers", String.join(",",
+                "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
+        return d;
+    }
+}

@@ -1,0 +1,91 @@
+package io.podguard.engine;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Finds the pod in an object: a Pod, or the pod template of a workload. Kinds without a pod
+ * (a ConfigMap, say) yield nothing and are not judged.
+ */
+public final class PodExtractor {
+
+    /** Where each kind keeps its pod, as a JSON pointer. */
+    private static final Map<String, String> POD_POINTERS = Map.of(
+            "Pod", "",
+            "Deployment", "/spec/template",
+            "StatefulSet", "/spec/template",
+            "DaemonSet", "/spec/template",
+            "ReplicaSet", "/spec/template",
+            "ReplicationController", "/spec/template",
+            "Job", "/spec/template",
+            "CronJob", "/spec/jobTemplate/spec/template",
+            "PodTemplate", "/template");
+
+    private PodExtractor() {
+    }
+
+    public static boolean judges(String kind) {
+        return POD_POINTERS.containsKey(kind);
+    }
+
+    /**
+     * The pod inside {@code object}, or empty when the kind carries none or the template is
+     * absent (a ReplicationController may omit it).
+     *
+     * @throws IllegalArgumentException when the pod is there but is not a valid pod
+     */
+    public static Optional<PodObject> extract(String kind, JsonNode object) {
+        String pointer = POD_POINTERS.get(kind);
+        if (pointer == null || !(object instanceof ObjectNode objectNode)) {
+            return Optional.empty();
+        }
+        JsonNode pod = pointer.isEmpty() ? object : object.at(pointer);
+        if (!(pod instanceof ObjectNode)) {
+            return Optional.empty();
+        }
+        JsonNode metaNode = pod.get("metadata");
+        JsonNode specNode = pod.get("spec");
+        ObjectMeta meta;
+        PodSpec spec;
+        try {
+            meta = metaNode == null || metaNode.isNull() ? new ObjectMeta() : Json.convert(metaNode, ObjectMeta.class);
+            spec = specNode == null || specNode.isNull() ? new PodSpec() : Json.convert(specNode, PodSpec.class);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("object is not a valid " + kind + ": " + firstLine(e.getMessage()));
+        }
+        if (meta == null) {
+            meta = new ObjectMeta();
+        }
+        if (spec == null) {
+            spec = new PodSpec();
+        }
+        JsonNode objectMeta = object.get("metadata");
+        String namespace = text(objectMeta, "namespace");
+        String name = text(objectMeta, "name");
+        if (name == null) {
+            name = text(objectMeta, "generateName");
+        }
+        return Optional.of(new PodObject(kind, namespace, name, meta, spec, objectNode, pointer));
+    }
+
+    private static String text(JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode value = node.get(field);
+        return value != null && value.isString() ? value.asString() : null;
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "malformed";
+        }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    }
+}

@@ -1,0 +1,57 @@
+package io.podguard.engine;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Pod Security Standards version: {@code v1.N} or {@code latest}. Latest compares above
+ * every numbered version, like PSA's {@code api.LatestVersion()}.
+ */
+public record PssVersion(int major, int minor) implements Comparable<PssVersion> {
+
+    /** The newest numbered version podguard knows; {@code latest} judges by these rules. */
+    public static final int NEWEST_MINOR = 37;
+
+    public static final PssVersion LATEST = new PssVersion(Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+    private static final Pattern FORMAT = Pattern.compile("v1\\.(0|[1-9][0-9]*)");
+
+    public static PssVersion of(int minor) {
+        return new PssVersion(1, minor);
+    }
+
+    public static PssVersion parse(String value) {
+        if ("latest".equals(value)) {
+            return LATEST;
+        }
+        Matcher m = value == null ? null : FORMAT.matcher(value);
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("\"" + value + "\" is not latest or v1.0 … v1." + NEWEST_MINOR);
+        }
+        int minor = Integer.parseInt(m.group(1));
+        if (minor > NEWEST_MINOR) {
+            // PSA treats versions newer than it knows as latest; so do we.
+            return LATEST;
+        }
+        return of(minor);
+    }
+
+    public boolean isLatest() {
+        return this.equals(LATEST);
+    }
+
+    @Override
+    public int compareTo(PssVersion o) {
+        int c = Integer.compare(major, o.major);
+        return c != 0 ? c : Integer.compare(minor, o.minor);
+    }
+
+    public boolean isAtLeast(PssVersion other) {
+        return compareTo(other) >= 0;
+    }
+
+    @Override
+    public String toString() {
+        return isLatest() ? "latest" : "v" + major + "." + minor;
+    }
+}

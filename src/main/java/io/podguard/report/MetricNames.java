@@ -1,0 +1,37 @@
+package io.podguard.report;
+
+/** Every metric name and label podguard publishes, in one place (Prometheus names in comments). */
+public final class MetricNames {
+
+    /** {@code podguard_admission_requests_total{webhook,operation,allowed,dry_run,mode}} */
+    public static final String ADMISSION_REQUESTS = "podguard.admission.requests";
+    /** {@code podguard_admission_review_duration_seconds{webhook}}: a histogram */
+    public static final String ADMISSION_REVIEW_DURATION = "podguard.admission.review.duration";
+    /** {@code podguard_admission_bad_requests_total{webhook,status}} */
+    public static final String ADMISSION_BAD_REQUESTS = "podguard.admission.bad.requests";
+    /** {@code podguard_policy_evaluations_total{check,level,decision,mode}} */
+    public static final String POLICY_EVALUATIONS = "podguard.policy.evaluations";
+    /** {@code podguard_mutations_total{defaulter}} */
+    public static final String MUTATIONS = "podguard.mutations";
+    /** {@code podguard_config_reloads_total{result}} */
+    public static final String CONFIG_RELOADS = "podguard.config.reloads";
+    /** {@code podguard_config_last_reload_success_timestamp_seconds} */
+    public static final String CONFIG_LAST_RELOAD_SUCCESS = "podguard.config.last.reload.success.timestamp.seconds";
+    /** {@code podguard_tls_certificate_expiry_timestamp_seconds} */
+    public static final String TLS_CERTIFICATE_EXPIRY = "podguard.tls.certificate.expiry.timestamp.seconds";
+
+    public static final String WEBHOOK = "webhook";
+    public static final String OPERATION = "operation";
+    public static final String ALLOWED = "allowed";
+    public static final String DRY_RUN = "dry_run";
+    public static final String MODE = "mode";
+    public static final String STATUS = "status";
+    public static final String CHECK = "check";
+    public static final String LEVEL = "level";
+    public static final String DECISION = "decision";
+    public static final String DEFAULTER = "defaulter";
+    public static final String RESULT = "result";
+
+    private MetricNames() {
+    }
+}

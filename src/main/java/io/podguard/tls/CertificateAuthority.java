@@ -1,0 +1,203 @@
+package io.podguard.tls;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A small certificate authority on BouncyCastle: a self-signed CA and serving certificates
+ * signed by it (RSA 2048, SHA-256), written as PEM files.
+ */
+public final class CertificateAuthority {
+
+    public static final Duration CA_VALIDITY = Duration.ofDays(3650);
+    public static final Duration SERVING_VALIDITY = Duration.ofDays(365);
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeyPair keyPair;
+    private final X509Certificate certificate;
+
+    private CertificateAuthority(KeyPair keyPair, X509Certificate certificate) {
+        this.keyPair = keyPair;
+        this.certificate = certificate;
+    }
+
+    /** A serving certificate with its key and the chain's CA. */
+    public record Issued(X509Certificate certificate, KeyPair keyPair, X509Certificate ca) {
+
+        public String certificatePem() {
+            return pem(certificate);
+        }
+
+        public String keyPem() {
+            return pem(keyPair.getPrivate());
+        }
+
+        public String caPem() {
+            return pem(ca);
+        }
+    }
+
+    public static CertificateAuthority create(String commonName, Duration validity) {
+        try {
+            KeyPair keys = newKeyPair();
+            Instant now = Instant.now();
+            X500Name name = new X500Name("CN=" + commonName);
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    name, serial(), Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), name, keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+            return new CertificateAuthority(keys, sign(builder, keys));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot create a certificate authority: " + e.getMessage(), e);
+        }
+    }
+
+    /** Re-creates a CA from its certificate and key (as kept in a Secret). */
+    public static CertificateAuthority of(X509Certificate certificate, KeyPair keyPair) {
+        return new CertificateAuthority(keyPair, certificate);
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    public KeyPair keyPair() {
+        return keyPair;
+    }
+
+    /** Issues a serving certificate for {@code dnsNames} (IP literals become IP SANs). */
+    public Issued issueServing(List<String> dnsNames, Duration validity) {
+        if (dnsNames.isEmpty()) {
+            throw new IllegalArgumentException("a serving certificate needs at least one name");
+        }
+        try {
+            KeyPair keys = newKeyPair();
+            Instant now = Instant.now();
+            List<GeneralName> names = new ArrayList<>();
+            for (String n : dnsNames) {
+                names.add(isIpLiteral(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
+            }
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), serial(),
+                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)),
+                    new X500Name("CN=" + dnsNames.getFirst()), keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+            return new Issued(sign(builder, keyPair), keys, certificate);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot issue a serving certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code ca.crt}, {@code ca.key}, {@code tls.crt} and {@code tls.key} into {@code dir};
+     * keys are readable by the owner only.
+     */
+    public static void writeFiles(Path dir, CertificateAuthority ca, Issued serving) {
+        try {
+            Files.createDirectories(dir);
+            write(dir.resolve("ca.crt"), pem(ca.certificate()), false);
+            write(dir.resolve("ca.key"), pem(ca.keyPair().getPrivate()), true);
+            // The serving chain carries the CA too, so clients that trust only the CA can verify it.
+            write(dir.resolve("tls.crt"), serving.certificatePem(), false);
+            write(dir.resolve("tls.key"), serving.keyPem(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String content, boolean secret) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        if (secret) {
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public static String pem(Object object) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(object);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048, RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws GeneralSecurityException {
+        try {
+            ContentSigner contentSigner = new JcaContentSignerBuilder("SHA256withRSA").build(signer.getPrivate());
+            X509CertificateHolder holder = builder.build(contentSigner);
+            return new JcaX509CertificateConverter().getCertificate(holder);
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    }
+
+    private static boolean isIpLiteral(String name) {
+        if (name.matches("[0-9.]+") || name.contains(":")) {
+            try {
+                InetAddress.ofLiteral(name);
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+}
