@@ -162,7 +162,9 @@ public final class CertificateAuthority {
     public static String pem(Object object) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
+            // Private keys as PKCS#8 ("PRIVATE KEY"), which every TLS stack reads.
+            writer.writeObject(object instanceof java.security.PrivateKey key
+                    ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null) : object);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
