@@ -25,6 +25,38 @@ class CertificateRotationTest extends WebhookServerTestSupport {
         assertThat(post("/validate", io.podguard.testing.Reviews.create(io.podguard.testing.Pods.RESTRICTED)).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void garbageCertificateFilesThenLastGoodKeptAndFailureCounted() throws Exception {
+        X509Certificate good = CERTS.issue();
+        awaitServed(good);
+        double failuresBefore = reloadFailures();
+
+        java.nio.file.Files.writeString(CERTS.certFile(), "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
+        java.nio.file.Files.writeString(CERTS.keyFile(), "not a key");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (reloadFailures() <= failuresBefore && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+
+        assertThat(reloadFailures()).isEqualTo(failuresBefore + 1);
+        assertThat(served().getSerialNumber()).isEqualTo(good.getSerialNumber());
+        assertThat(post("/validate", io.podguard.testing.Reviews.create(io.podguard.testing.Pods.RESTRICTED)).statusCode()).isEqualTo(200);
+        assertThat(getManagement("/readyz").statusCode()).isEqualTo(200);
+        java.util.regex.Matcher expiry = java.util.regex.Pattern.compile("podguard_tls_certificate_expiry_timestamp_seconds\\{[^}]*} ([0-9.E]+)")
+                .matcher(getManagement("/metrics").body());
+        assertThat(expiry.find()).isTrue();
+        assertThat((long) Double.parseDouble(expiry.group(1))).isEqualTo(good.getNotAfter().toInstant().getEpochSecond());
+
+        X509Certificate repaired = CERTS.issue();
+        awaitServed(repaired);
+    }
+
+    private double reloadFailures() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("podguard_tls_reloads_total\\{[^}]*result=\"failure\"[^}]*} ([0-9.E]+)")
+                .matcher(getManagement("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     private void awaitServed(X509Certificate expected) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(deadline)) {
