@@ -1,10 +1,14 @@
 package io.podguard.engine;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,7 +33,11 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization(MAPPER, true);
+    private static final ModelSerialization SERIALIZATION = new ModelSerialization(MAPPER);
+    /** {@link #MAPPER} as fabric8 configures it for its model (Go compatibility, unmatched field types, kinds). */
+    private static final ObjectMapper MODEL_MAPPER = SERIALIZATION.configured;
+    private static final ObjectReader POD_SPEC = MODEL_MAPPER.readerFor(PodSpec.class);
+    private static final ObjectReader OBJECT_META = MODEL_MAPPER.readerFor(ObjectMeta.class);
 
     private Json() {
     }
@@ -43,8 +51,38 @@ public final class Json {
         return SERIALIZATION;
     }
 
-    /** Converts a JSON tree into a fabric8 model object; unknown fields land in additionalProperties. */
+    /**
+     * Converts a JSON tree into a fabric8 model object; unknown fields land in additionalProperties.
+     * Walks the tree directly: {@code convertValue} would first copy it into a token buffer.
+     */
     public static <T> T convert(JsonNode node, Class<T> type) {
-        return SERIALIZATION.convertValue(node, type);
+        return MODEL_MAPPER.treeToValue(node, type);
+    }
+
+    /** A pod's spec from its JSON tree, with a reader built once. */
+    public static PodSpec podSpec(JsonNode node) {
+        return POD_SPEC.readValue(node);
+    }
+
+    /** A pod's metadata from its JSON tree, with a reader built once. */
+    public static ObjectMeta objectMeta(JsonNode node) {
+        return OBJECT_META.readValue(node);
+    }
+
+    /** fabric8's serialization, keeping hold of the mapper it configures (its getter is not public). */
+    private static final class ModelSerialization extends KubernetesSerialization {
+
+        private ObjectMapper configured;
+
+        ModelSerialization(ObjectMapper mapper) {
+            super(mapper, true);
+        }
+
+        @Override
+        protected ObjectMapper configureMapper(ObjectMapper mapper) {
+            // Called once from the super constructor; no field initialiser may overwrite it afterwards.
+            configured = super.configureMapper(mapper);
+            return configured;
+        }
     }
 }
