@@ -12,6 +12,7 @@
 #   EXTRA_SERVERS [] more closed-loop targets: podguard-384m, podguard-platform, trivial-platform,
 #                    podguard-unbounded, podguard-bound2
 #   OVERLOAD_SERVERS [] servers driven at OVERLOAD_CONNECTIONS [200] connections (the bound experiment)
+#   VARIANTS [] more podguard servers: 'podguard-a=FLAGS;podguard-b=FLAGS' (-X… flags go to the JVM)
 #   JVM_OPTS [] extra JVM flags for every Java server; SKIP_BUILD=true uses the jars as they are
 #   E2E_BIN_DIR [target/e2e-bin] kube-apiserver, etcd and pod-security-webhook (built if missing)
 #   NOTE [] a line for the report
@@ -78,6 +79,12 @@ EOF
 fi
 
 EXTRA=${EXTRA_SERVERS:-}
+VARIANT_ARGS=()
+# VARIANTS='podguard-a=--podguard.max-concurrent-reviews=2;podguard-b=-XX:+UseSerialGC' adds more podguard servers.
+IFS=';' read -r -a variant_list <<< "${VARIANTS:-}"
+for v in "${variant_list[@]}"; do
+  [[ -n "$v" ]] && VARIANT_ARGS+=(--variant "$v") && EXTRA="${EXTRA:+$EXTRA,}${v%%=*}"
+done
 python3 bench/lib/bench.py \
   --java "$JAVA" --jvm-opts "${JVM_OPTS:-}" \
   --jar target/podguard.jar --trivial-jar bench/trivial/target/trivial-endpoint.jar \
@@ -88,7 +95,7 @@ python3 bench/lib/bench.py \
   --overload-servers "${OVERLOAD_SERVERS:-}" --overload-connections "${OVERLOAD_CONNECTIONS:-200}" \
   --concurrency "${CONCURRENCY:-4,25}" --rounds "${ROUNDS:-3}" --duration "${DURATION:-10}" \
   --warmup "${WARMUP:-20}" --rate "${RATE:-2000}" --rate-connections "${RATE_CONNECTIONS:-25}" \
-  --note "${NOTE:-}"
+  --note "${NOTE:-}" "${VARIANT_ARGS[@]}"
 python3 bench/lib/report.py "$OUT.json" > "$OUT.md"
 cp "$OUT.json" bench/results/latest.json
 cp "$OUT.md" bench/results/latest.md

@@ -139,6 +139,10 @@ def make_servers(a, wanted):
                 extra_args = ["--podguard.max-concurrent-reviews=2"]
             elif name == "podguard-platform":
                 extra_args = ["--spring.threads.virtual.enabled=false"]
+            elif name in a.variants:
+                # JVM flags (-X…) go to the JVM, the rest to podguard.
+                for arg in a.variants[name].split():
+                    (extra_jvm if arg.startswith("-X") or arg.startswith("-D") else extra_args).append(arg)
             servers[name] = Server(name, podguard_cmd(a, port, mport, extra_jvm, extra_args), port,
                                    f"http://127.0.0.1:{mport}/readyz",
                                    metrics_url=f"http://127.0.0.1:{mport}/metrics", workdir=a.work)
@@ -301,9 +305,12 @@ def main():
     p.add_argument("--rate-connections", type=int, default=25)
     p.add_argument("--overload-connections", type=int, default=200)
     p.add_argument("--note", default="")
+    p.add_argument("--variant", action="append", default=[],
+                   help="NAME=ARGS: another podguard server (NAME starts with podguard-) with these flags")
     a = p.parse_args()
     split = lambda s: [x for x in s.split(",") if x]
     a.servers, a.mutate_servers = split(a.servers), split(a.mutate_servers)
+    a.variants = dict(v.split("=", 1) for v in a.variant)
     a.rate_servers = split(a.rate_servers) if a.vegeta else []
     a.overload_servers = split(a.overload_servers)
     a.concurrency = [int(c) for c in split(a.concurrency)]
