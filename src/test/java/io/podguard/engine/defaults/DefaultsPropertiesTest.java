@@ -27,7 +27,7 @@ class DefaultsPropertiesTest {
 
     private static final DefaultsEngine ENGINE = Engine.standard().defaults();
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void mutateWhenAnyPodThenPatchAppliesIsIdempotentAndValid(
             @ForAll("pods") ObjectNode pod, @ForAll("configs") DefaultsConfig config) {
         MutationResult first = ENGINE.mutate(extract(pod), config);
