@@ -65,6 +65,21 @@ class DefaultsPropertiesTest {
         assertThat(violations).as("restricted violations of %s", mutated).isEmpty();
     }
 
+    /** Defaults never make a pod worse: every check the mutated pod fails, the pod as sent failed too. */
+    @Property(tries = 100)
+    void mutateWhenAnyPodThenNoNewPodSecurityViolation(@ForAll("pods") ObjectNode pod, @ForAll("configs") DefaultsConfig config) {
+        MutationResult result = ENGINE.mutate(extract(pod), config);
+        JsonNode mutated = result.isEmpty() ? pod : PatchTesting.toJackson(PatchTesting.applyIndependently(pod, result.patch().toString()));
+
+        for (String level : List.of("baseline", "restricted")) {
+            LevelVersion lv = LevelVersion.parse(level, "latest");
+            Set<String> before = new HashSet<>();
+            Engine.standard().podSecurity().evaluate(lv, extract(pod)).forEach(v -> before.add(v.rule()));
+            List<String> after = Engine.standard().podSecurity().evaluate(lv, extract(mutated)).stream().map(Violation::rule).toList();
+            assertThat(after).as("%s violations of %s", level, mutated).allMatch(before::contains);
+        }
+    }
+
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<ObjectNode> pods() {
         return PodArbitraries.pods();
