@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * <p>Restricted fields: every other {@code spec.volumes[*]} source ({@code hostPath},
  * {@code gcePersistentDisk}, {@code awsElasticBlockStore}, {@code gitRepo}, {@code nfs}, …), and
  * sources podguard does not know at all: a volume whose only source is unknown is reported as
- * type {@code unknown}, as PSA reports one it cannot name.
+ * type {@code unknown}, as PSA reports one it cannot name. A volume with no source at all is
+ * allowed: the apiserver defaults it to {@code emptyDir} before admission.
  *
  * <p>Allowed values: undefined/null. Replaces baseline {@code hostPathVolumes}.
  */
@@ -60,7 +61,8 @@ public final class RestrictedVolumesCheck {
     }
 
     private static boolean allowed(Volume v) {
-        return v.getConfigMap() != null
+        return isDefaultedToEmptyDir(v)
+                || v.getConfigMap() != null
                 || v.getCsi() != null
                 || v.getDownwardAPI() != null
                 || v.getEmptyDir() != null
@@ -69,6 +71,21 @@ public final class RestrictedVolumesCheck {
                 || v.getPersistentVolumeClaim() != null
                 || v.getProjected() != null
                 || v.getSecret() != null;
+    }
+
+    /**
+     * A volume with no source at all is given an {@code emptyDir} by the apiserver's defaulting
+     * before admission, so PSA sees an emptyDir. A source podguard's model does not know lands in
+     * the additional properties and is not such a volume.
+     */
+    private static boolean isDefaultedToEmptyDir(Volume v) {
+        return v.getAdditionalProperties().isEmpty()
+                && v.getHostPath() == null && v.getGcePersistentDisk() == null && v.getAwsElasticBlockStore() == null
+                && v.getGitRepo() == null && v.getNfs() == null && v.getIscsi() == null && v.getGlusterfs() == null
+                && v.getRbd() == null && v.getFlexVolume() == null && v.getCinder() == null && v.getCephfs() == null
+                && v.getFlocker() == null && v.getFc() == null && v.getAzureFile() == null && v.getVsphereVolume() == null
+                && v.getQuobyte() == null && v.getAzureDisk() == null && v.getPhotonPersistentDisk() == null
+                && v.getPortworxVolume() == null && v.getScaleIO() == null && v.getStorageos() == null;
     }
 
     /** The first restricted source, in PSA's order; {@code unknown} for a source podguard's model lacks. */
