@@ -163,7 +163,7 @@ final class CheckManifests {
         if (message == null) {
             return "unreadable";
         }
-        String line = message.replace('\r', ' ').replace('\n', ' ');
+        String line = message.replaceAll("\\s+", " ").strip();
         return line.length() > 200 ? line.substring(0, 200) + "…" : line;
     }
 }
