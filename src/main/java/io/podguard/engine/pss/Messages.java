@@ -1,9 +1,6 @@
 package io.podguard.engine.pss;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.TreeSet;
 
 /** PSA's wording helpers, so messages read exactly as upstream's. */
 public final class Messages {
@@ -33,11 +30,6 @@ public final class Messages {
     /** {@code container "a"} or {@code containers "a", "b"} */
     public static String containers(Collection<String> names) {
         return pluralize("container", "containers", names.size()) + " " + joinQuote(names);
-    }
-
-    /** The distinct values, sorted, as Go's {@code sets.List()} returns them. */
-    public static List<String> sorted(Collection<String> values) {
-        return new ArrayList<>(new TreeSet<>(values));
     }
 
     /** {@code key="value"}, the value quoted as Go's {@code %q} quotes it. */

@@ -36,9 +36,4 @@ public final class PodSecurityChecks {
     public static CheckRegistry registry() {
         return REGISTRY;
     }
-
-    /** Every check, in registration order. */
-    public static List<Check> all() {
-        return ALL;
-    }
 }
