@@ -63,10 +63,12 @@ final class ConformanceFixtures {
                 + root + " (or set -D" + PROPERTY + "=DIR or " + ENVIRONMENT + "=DIR)");
     }
 
-    /** Every fixture, parsed once, in a stable order. */
+    /** Every fixture, parsed once (in parallel: they are thousands), in a stable order. */
     static List<Fixture> all() {
         Path dir = directory();
-        List<Fixture> fixtures = new ArrayList<>(5000);
+        record Source(Level level, PssVersion version, boolean pass, Path file) {
+        }
+        List<Source> sources = new ArrayList<>(5000);
         for (Level level : List.of(Level.BASELINE, Level.RESTRICTED)) {
             for (int minor = 0; minor <= PssVersion.NEWEST_MINOR; minor++) {
                 PssVersion version = PssVersion.of(minor);
@@ -80,12 +82,12 @@ final class ConformanceFixtures {
                         throw new IllegalStateException("no fixtures in " + folder);
                     }
                     for (Path file : files) {
-                        fixtures.add(read(level, version, pass, file));
+                        sources.add(new Source(level, version, pass, file));
                     }
                 }
             }
         }
-        return fixtures;
+        return sources.parallelStream().map(s -> read(s.level(), s.version(), s.pass(), s.file())).toList();
     }
 
     private static List<Path> yamlFiles(Path folder) {
