@@ -142,7 +142,8 @@ public record DefaultsConfig(
             limits = quantities("limits", limits == null ? Map.of("memory", "256Mi") : limits);
             for (Map.Entry<String, String> limit : limits.entrySet()) {
                 String request = requests.get(limit.getKey());
-                if (request != null && amount(request).compareTo(amount(limit.getValue())) > 0) {
+                if (request != null && amount("requests." + limit.getKey(), request)
+                        .compareTo(amount("limits." + limit.getKey(), limit.getValue())) > 0) {
                     throw new IllegalArgumentException("requests." + limit.getKey() + " " + request
                             + " is above limits." + limit.getKey() + " " + limit.getValue());
                 }
@@ -163,7 +164,7 @@ public record DefaultsConfig(
                 if (e.getValue() == null) {
                     throw new IllegalArgumentException(field + "." + e.getKey() + " has no quantity");
                 }
-                if (amount(e.getValue()).signum() < 0) {
+                if (amount(field + "." + e.getKey(), e.getValue()).signum() < 0) {
                     throw new IllegalArgumentException(field + "." + e.getKey() + " " + e.getValue() + " is negative");
                 }
                 copy.put(e.getKey(), e.getValue());
@@ -171,11 +172,11 @@ public record DefaultsConfig(
             return Collections.unmodifiableMap(copy);
         }
 
-        private static BigDecimal amount(String quantity) {
+        private static BigDecimal amount(String field, String quantity) {
             try {
                 return Quantity.getAmountInBytes(new Quantity(quantity));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("\"" + quantity + "\" is not a Kubernetes quantity (e.g. 100m, 128Mi)");
+                throw new IllegalArgumentException(field + " \"" + quantity + "\" is not a Kubernetes quantity (e.g. 100m, 128Mi)");
             }
         }
     }

@@ -89,27 +89,27 @@ class DefaultsConfigTest {
     void parseWhenRequestAboveLimitThenError() {
         assertThatThrownBy(() -> PolicyLoader.parse("defaults:\n  resources:\n    limits: {memory: 64Mi}\n"))
                 .isInstanceOf(PolicyException.class)
-                .hasMessageContaining("requests.memory 128Mi is above limits.memory 64Mi");
+                .hasMessage("defaults.resources: requests.memory 128Mi is above limits.memory 64Mi");
     }
 
     @Test
     void parseWhenQuantityInvalidThenError() {
         assertThatThrownBy(() -> PolicyLoader.parse("defaults:\n  resources:\n    requests: {cpu: lots}\n"))
                 .isInstanceOf(PolicyException.class)
-                .hasMessageContaining("\"lots\" is not a Kubernetes quantity (e.g. 100m, 128Mi)");
+                .hasMessage("defaults.resources: requests.cpu \"lots\" is not a Kubernetes quantity (e.g. 100m, 128Mi)");
     }
 
     @Test
     void parseWhenSleepZeroThenError() {
         assertThatThrownBy(() -> PolicyLoader.parse("defaults:\n  preStop:\n    sleepSeconds: 0\n"))
                 .isInstanceOf(PolicyException.class)
-                .hasMessageContaining("sleepSeconds 0 is below 1");
+                .hasMessage("defaults.preStop: sleepSeconds 0 is below 1");
     }
 
     @Test
     void parseWhenModeUnknownThenError() {
         assertThatThrownBy(() -> PolicyLoader.parse("defaults:\n  mode: dry-run\n"))
                 .isInstanceOf(PolicyException.class)
-                .hasMessageContaining("\"dry-run\" is not one of apply, audit");
+                .hasMessage("defaults.mode: \"dry-run\" is not one of apply, audit");
     }
 }
