@@ -51,7 +51,7 @@ class PodSecurityPolicyValuesTest {
     }
 
     @Test
-    void parseWhenVersionNewerThanKnownThenLatest() {
-        assertThat(PolicyLoader.parse("podSecurity: {version: v1.99}\n").levelVersion()).hasToString("restricted:latest");
+    void parseWhenVersionNewerThanKnownThenKeepsItsName() {
+        assertThat(PolicyLoader.parse("podSecurity: {version: v1.99}\n").levelVersion()).hasToString("restricted:v1.99");
     }
 }

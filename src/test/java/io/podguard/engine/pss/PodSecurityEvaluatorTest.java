@@ -58,6 +58,16 @@ class PodSecurityEvaluatorTest {
     }
 
     @Test
+    void evaluateWhenVersionNewerThanKnownThenLatestRulesUnderItsOwnName() {
+        LevelVersion future = LevelVersion.parse("restricted", "v1.99");
+
+        List<Violation> violations = evaluator.evaluate(future, TestPods.pod(BAD_POD));
+
+        assertThat(violations).isEqualTo(evaluator.evaluate(LevelVersion.parse("restricted", "latest"), TestPods.pod(BAD_POD)));
+        assertThat(PodSecurityEvaluator.denialMessage(future, violations)).startsWith("violates PodSecurity \"restricted:v1.99\": ");
+    }
+
+    @Test
     void evaluateWhenPrivilegedLevelThenNothing() {
         assertThat(evaluator.evaluate(LevelVersion.parse("privileged", "latest"), TestPods.pod(BAD_POD))).isEmpty();
     }
