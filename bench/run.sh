@@ -51,7 +51,7 @@ fi
 
 # The upstream webhook looks namespaces up in an apiserver: start the end-to-end tier's.
 SERVERS=${SERVERS:-trivial,podguard,upstream}
-RATE_SERVERS=${RATE_SERVERS:-$SERVERS}
+RATE_SERVERS=${RATE_SERVERS-$SERVERS}
 CLUSTER="$WORK/cluster"
 cleanup() { [[ -f "$CLUSTER/cluster.env" ]] && src/test/cluster/stop-cluster.sh "$CLUSTER" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
