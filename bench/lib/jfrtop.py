@@ -13,6 +13,7 @@ p.add_argument("recording")
 p.add_argument("--jfr", default="jfr")
 p.add_argument("--top", type=int, default=25)
 p.add_argument("--depth", type=int, default=256)
+p.add_argument("--callers", help="also list who calls methods whose name contains this")
 a = p.parse_args()
 
 out = subprocess.run([a.jfr, "print", "--json", "--stack-depth", str(a.depth), "--events", "jdk.ExecutionSample",
@@ -46,3 +47,16 @@ for name, c in total_counts.most_common():
         shown += 1
         if shown >= a.top * 2:
             break
+
+if a.callers:
+    # Who calls the given method (self samples only): the first frame outside java.*, per sample.
+    callers = collections.Counter()
+    for e in events:
+        frames = e["values"]["stackTrace"]["frames"] if e["values"].get("stackTrace") else []
+        names = [f'{f["method"]["type"]["name"].replace("/", ".")}.{f["method"]["name"]}' for f in frames]
+        if names and a.callers in names[0]:
+            first = next((n for n in names[1:] if not n.startswith(("java.", "jdk.", "sun."))), "?")
+            callers[first] += 1
+    print(f"\n## Callers of {a.callers} (self samples, first frame outside the JDK)\n\n| samples | caller |\n| --- | --- |")
+    for name, c in callers.most_common(a.top):
+        print(f"| {c} | `{name}` |")
