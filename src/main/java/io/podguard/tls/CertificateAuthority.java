@@ -72,9 +72,13 @@ public final class CertificateAuthority {
     }
 
     public static CertificateAuthority create(String commonName, Duration validity) {
+        return create(commonName, Instant.now(), validity);
+    }
+
+    /** A CA valid from {@code now} (back-dated five minutes for clock skew) for {@code validity}. */
+    public static CertificateAuthority create(String commonName, Instant now, Duration validity) {
         try {
             KeyPair keys = newKeyPair();
-            Instant now = Instant.now();
             X500Name name = new X500Name("CN=" + commonName);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
@@ -103,12 +107,16 @@ public final class CertificateAuthority {
 
     /** Issues a serving certificate for {@code dnsNames} (IP literals become IP SANs). */
     public Issued issueServing(List<String> dnsNames, Duration validity) {
+        return issueServing(dnsNames, Instant.now(), validity);
+    }
+
+    /** Issues a serving certificate valid from {@code now} (back-dated five minutes) for {@code validity}. */
+    public Issued issueServing(List<String> dnsNames, Instant now, Duration validity) {
         if (dnsNames.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one name");
         }
         try {
             KeyPair keys = newKeyPair();
-            Instant now = Instant.now();
             List<GeneralName> names = new ArrayList<>();
             for (String n : dnsNames) {
                 names.add(isIpLiteral(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
