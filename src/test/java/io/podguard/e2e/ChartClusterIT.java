@@ -58,13 +58,13 @@ class ChartClusterIT {
     @TempDir
     static Path work;
 
-    static Helm helm;
+    static HelmBinary helm;
     static KubernetesClient client;
     static Path clusterDir;
 
     @BeforeAll
     static void cluster() throws Exception {
-        Helm local = Helm.locate();
+        HelmBinary local = HelmBinary.locate();
         clusterDir = work.resolve("cluster");
         Path binDir = Path.of(System.getProperty("podguard.e2e.bin-dir",
                 System.getenv().getOrDefault("PODGUARD_E2E_BIN_DIR", REPO.resolve("target/e2e-bin").toString())));
@@ -102,15 +102,19 @@ class ChartClusterIT {
     @Test
     @Order(1)
     void installWhenSelfManagedThenTheApiserverAcceptsEveryObjectAndNotesWarnOnOneReplica() {
-        String dryRun = helm.ok(List.of("install", "podguard", Helm.CHART.toString(), "-n", "podguard-system", "--create-namespace",
+        String dryRun = helm.ok(List.of("install", "podguard", HelmBinary.CHART.toString(), "-n", "podguard-system", "--create-namespace",
                 "--dry-run=server", "--set", "replicaCount=1", "--set", "podDisruptionBudget.enabled=false"));
         assertThat(dryRun).contains("WARNING: replicaCount is 1.")
                 .contains("WARNING: the pods webhook fails closed (failurePolicy Fail) but podDisruptionBudget.enabled is false");
-        String quiet = helm.ok(List.of("install", "podguard", Helm.CHART.toString(), "-n", "podguard-system", "--create-namespace",
+        String quiet = helm.ok(List.of("install", "podguard", HelmBinary.CHART.toString(), "-n", "podguard-system", "--create-namespace",
                 "--dry-run=server", "--set-string", "policy=mode: audit\n", "--set", "podDisruptionBudget.enabled=false"));
         assertThat(quiet).contains("pods webhook failurePolicy: Ignore").doesNotContain("WARNING");
+        String shortGrace = helm.ok(List.of("install", "podguard", HelmBinary.CHART.toString(), "-n", "podguard-system", "--create-namespace",
+                "--dry-run=server", "--set", "terminationGracePeriodSeconds=30"));
+        assertThat(shortGrace).contains("WARNING: terminationGracePeriodSeconds (30) does not exceed preStopSleepSeconds +\n"
+                + "shutdownDrainSeconds + shutdownTimeoutSeconds (37)");
 
-        helm.ok(List.of("install", "podguard", Helm.CHART.toString(), "-n", "podguard-system", "--create-namespace",
+        helm.ok(List.of("install", "podguard", HelmBinary.CHART.toString(), "-n", "podguard-system", "--create-namespace",
                 "--set", "events.enabled=true", "--set", "backgroundAudit.enabled=true",
                 "--set", "webhooks.matchConditions[0].name=not-node-lifecycle",
                 "--set", "webhooks.matchConditions[0].expression=!request.userInfo.username.startsWith('system:node:')"));
@@ -153,7 +157,7 @@ class ChartClusterIT {
             }
 
             // An upgrade renders the webhook configurations again: the injected bundle must survive it.
-            helm.ok(List.of("upgrade", "podguard", Helm.CHART.toString(), "-n", "podguard-system", "--reuse-values",
+            helm.ok(List.of("upgrade", "podguard", HelmBinary.CHART.toString(), "-n", "podguard-system", "--reuse-values",
                     "--set", "webhooks.timeoutSeconds=4"));
             assertThat(clientConfigs("podguard")).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(caBundle));
         } finally {
@@ -164,12 +168,12 @@ class ChartClusterIT {
     @Test
     @Order(3)
     void installWhenHelmGeneratedThenTheCaIsKeptAcrossUpgrades() {
-        helm.ok(List.of("install", "pg-helm", Helm.CHART.toString(), "-n", "pg-helm", "--create-namespace", "--set", "certificates.mode=helm"));
+        helm.ok(List.of("install", "pg-helm", HelmBinary.CHART.toString(), "-n", "pg-helm", "--create-namespace", "--set", "certificates.mode=helm"));
         String ca = client.secrets().inNamespace("pg-helm").withName("pg-helm-podguard-tls").get().getData().get("ca.crt");
         String serving = client.secrets().inNamespace("pg-helm").withName("pg-helm-podguard-tls").get().getData().get("tls.crt");
         assertThat(clientConfigs("pg-helm-podguard")).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(ca));
 
-        helm.ok(List.of("upgrade", "pg-helm", Helm.CHART.toString(), "-n", "pg-helm", "--set", "certificates.mode=helm", "--set", "replicaCount=3"));
+        helm.ok(List.of("upgrade", "pg-helm", HelmBinary.CHART.toString(), "-n", "pg-helm", "--set", "certificates.mode=helm", "--set", "replicaCount=3"));
 
         Secret after = client.secrets().inNamespace("pg-helm").withName("pg-helm-podguard-tls").get();
         assertThat(after.getData().get("ca.crt")).isEqualTo(ca);
@@ -182,7 +186,7 @@ class ChartClusterIT {
     @Order(4)
     void installWhenExistingSecretThenTheGivenBundleIsInjected() {
         String bundle = Base64.getEncoder().encodeToString("-----BEGIN CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII));
-        helm.ok(List.of("install", "pg-secret", Helm.CHART.toString(), "-n", "pg-secret", "--create-namespace",
+        helm.ok(List.of("install", "pg-secret", HelmBinary.CHART.toString(), "-n", "pg-secret", "--create-namespace",
                 "--set", "certificates.mode=secret", "--set", "certificates.existingSecret=corp-serving",
                 "--set", "certificates.caBundle=" + bundle, "--set", "namespaceLabels.enabled=false"));
         assertThat(clientConfigs("pg-secret-podguard")).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(bundle));
@@ -193,7 +197,7 @@ class ChartClusterIT {
     @Order(5)
     void templateWhenCertManagerThenEveryBuiltInObjectPassesServerSideDryRun() {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("pg-cm").endMetadata().build()).create();
-        List<HasMetadata> objects = Helm.parse(helm.ok(List.of("template", "pg-cm", Helm.CHART.toString(), "-n", "pg-cm",
+        List<HasMetadata> objects = HelmBinary.parse(helm.ok(List.of("template", "pg-cm", HelmBinary.CHART.toString(), "-n", "pg-cm",
                 "--set", "certificates.mode=cert-manager")));
         Map<String, Integer> applied = new LinkedHashMap<>();
         for (HasMetadata o : objects) {

@@ -59,11 +59,11 @@ class ChartIT {
             "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs");
     static final String CA_BUNDLE = Base64.getEncoder().encodeToString("-----BEGIN CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII));
 
-    static Helm helm;
+    static HelmBinary helm;
 
     @BeforeAll
     static void helm() {
-        helm = Helm.locate();
+        helm = HelmBinary.locate();
     }
 
     /** The values that select each certificate mode. */
@@ -79,7 +79,7 @@ class ChartIT {
     @ParameterizedTest
     @MethodSource("certificateModes")
     void lintWhenAnyCertificateModeThenStrictLintPasses(List<String> values) {
-        List<String> args = new ArrayList<>(List.of("lint", "--strict", Helm.CHART.toString()));
+        List<String> args = new ArrayList<>(List.of("lint", "--strict", HelmBinary.CHART.toString()));
         args.addAll(values);
         assertThat(helm.ok(args)).contains("1 chart(s) linted, 0 chart(s) failed");
     }
@@ -164,9 +164,11 @@ class ChartIT {
         assertThat(c.getLifecycle().getPreStop().getExec()).isNull();
         long preStop = c.getLifecycle().getPreStop().getSleep().getSeconds();
         assertThat(preStop).isEqualTo(10);
+        long drain = Long.parseLong(arg(c, "--podguard.shutdown-drain-delay=").replace("s", ""));
         long shutdown = Long.parseLong(arg(c, "--spring.lifecycle.timeout-per-shutdown-phase=").replace("s", ""));
+        assertThat(drain).isEqualTo(2);
         assertThat(shutdown).isEqualTo(25);
-        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(45L).isGreaterThan(preStop + shutdown);
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(45L).isGreaterThan(preStop + drain + shutdown);
         // The policy ConfigMap is mounted as a directory (a subPath mount never sees updates).
         assertThat(c.getArgs()).startsWith("serve", "--policy=/etc/podguard/policy/policy.yaml");
         assertThat(c.getVolumeMounts()).filteredOn(m -> m.getName().equals("policy")).singleElement().satisfies(m -> {
@@ -204,7 +206,7 @@ class ChartIT {
     @Test
     void policyWhenDefaultsThenTheEmbeddedDefaultPolicyVerbatim() throws IOException {
         String embedded = Files.readString(EMBEDDED_POLICY);
-        assertThat(Files.readString(Helm.CHART.resolve("files/default-policy.yaml"))).isEqualTo(embedded);
+        assertThat(Files.readString(HelmBinary.CHART.resolve("files/default-policy.yaml"))).isEqualTo(embedded);
         assertThat(configMap(helm.template()).getData()).containsExactly(Map.entry("policy.yaml", embedded));
     }
 
@@ -450,7 +452,7 @@ class ChartIT {
         assertServesFromSecret(objects, "corp-serving");
         assertThat(objects).noneMatch(Secret.class::isInstance);
 
-        Helm.Run missing = helm.run(List.of("template", "podguard", Helm.CHART.toString(), "--set", "certificates.mode=secret"));
+        HelmBinary.Run missing = helm.run(List.of("template", "podguard", HelmBinary.CHART.toString(), "--set", "certificates.mode=secret"));
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.stderr()).contains("at '/certificates/existingSecret': minLength: got 0, want 1")
                 .contains("at '/certificates/caBundle': minLength: got 0, want 1");
@@ -458,7 +460,7 @@ class ChartIT {
 
     @Test
     void schemaWhenValuesAreWrongThenHelmRefusesWithTheField() {
-        Helm.Run run = helm.run(List.of("template", "podguard", Helm.CHART.toString(), "--set", "replicaCount=0",
+        HelmBinary.Run run = helm.run(List.of("template", "podguard", HelmBinary.CHART.toString(), "--set", "replicaCount=0",
                 "--set", "webhooks.timeoutSeconds=31", "--set", "certificates.mode=vault", "--set", "webhooks.mutating.failurePolicy=fail",
                 "--set", "replicas=3"));
         assertThat(run.exitCode()).isEqualTo(1);

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * The real {@code helm} binary built by {@code src/test/cluster/build.sh}, run against the
  * chart in {@code charts/podguard}. A missing binary fails the test: it is never skipped.
  */
-final class Helm {
+final class HelmBinary {
 
     static final Path CHART = Path.of("charts/podguard").toAbsolutePath();
 
@@ -28,25 +28,25 @@ final class Helm {
     private final Path binary;
     private final Map<String, String> env;
 
-    private Helm(Path binary, Map<String, String> env) {
+    private HelmBinary(Path binary, Map<String, String> env) {
         this.binary = binary;
         this.env = env;
     }
 
     /** The helm of {@code -Dpodguard.e2e.helm}, {@code PODGUARD_E2E_HELM}, or {@code target/e2e-bin/helm}. */
-    static Helm locate() {
+    static HelmBinary locate() {
         String configured = System.getProperty("podguard.e2e.helm", System.getenv("PODGUARD_E2E_HELM"));
         Path path = Path.of(configured != null && !configured.isBlank() ? configured : "target/e2e-bin/helm").toAbsolutePath();
         if (!Files.isExecutable(path)) {
             fail("helm not found at " + path + ": build it with src/test/cluster/build.sh"
                     + " (or point -Dpodguard.e2e.helm / PODGUARD_E2E_HELM at a helm v3 binary)");
         }
-        return new Helm(path, Map.of());
+        return new HelmBinary(path, Map.of());
     }
 
     /** The same helm, talking to the cluster of {@code kubeconfig}. */
-    Helm withKubeconfig(Path kubeconfig, Path home) {
-        return new Helm(binary, Map.of("KUBECONFIG", kubeconfig.toString(),
+    HelmBinary withKubeconfig(Path kubeconfig, Path home) {
+        return new HelmBinary(binary, Map.of("KUBECONFIG", kubeconfig.toString(),
                 "HELM_CACHE_HOME", home.resolve("cache").toString(),
                 "HELM_CONFIG_HOME", home.resolve("config").toString(),
                 "HELM_DATA_HOME", home.resolve("data").toString()));
