@@ -10,6 +10,8 @@ import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
 import io.podguard.policy.RequestInfo;
+import io.podguard.report.AuditAnnotations;
+import io.podguard.report.WarningFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,32 +94,28 @@ public final class AdmissionHandler {
     private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy) {
         Evaluation evaluation = engine.evaluate(pod, policy);
         observer.evaluated(request, pod, policy, evaluation);
-        List<String> warnings = new ArrayList<>(0);
-        Map<String, String> audit = new LinkedHashMap<>(0);
-        boolean denied = false;
-        String message = null;
-        if (!evaluation.enforce().isEmpty()) {
-            if (pod.isPod()) {
-                denied = true;
-                message = PodSecurityEvaluator.denialMessage(policy.enforce(), evaluation.enforce());
-            } else {
-                // Workloads are not denied (their pods will be): warn at apply time instead of failing silently later.
-                warnings.add(PodSecurityEvaluator.warningMessage(policy.enforce(), evaluation.enforce()));
-            }
+        Map<String, String> audit = new LinkedHashMap<>(2);
+        if (policy.enforce() != null && pod.isPod()) {
+            audit.put(AuditAnnotations.ENFORCE_POLICY, policy.enforce().toString());
         }
         if (!evaluation.audit().isEmpty()) {
-            audit.put("audit-violations", PodSecurityEvaluator.warningMessage(policy.audit(), evaluation.audit()));
-        }
-        if (!evaluation.warn().isEmpty()) {
-            String warning = PodSecurityEvaluator.warningMessage(policy.warn(), evaluation.warn());
-            if (!warnings.contains(warning)) {
-                warnings.add(warning);
-            }
+            audit.put(AuditAnnotations.AUDIT_VIOLATIONS, PodSecurityEvaluator.warningMessage(policy.audit(), evaluation.audit()));
         }
         String mode = policy.enforce() != null ? "enforce" : policy.warn() != null ? "warn" : policy.audit() != null ? "audit" : AdmissionResponse.NO_MODE;
-        if (denied) {
-            return new AdmissionResponse(request.uid(), false, 403, message, null, warnings, audit, mode);
+        if (!evaluation.enforce().isEmpty() && pod.isPod()) {
+            // As PSA: no warnings on a request that is rejected, the denial says it all.
+            String message = PodSecurityEvaluator.denialMessage(policy.enforce(), evaluation.enforce());
+            return new AdmissionResponse(request.uid(), false, 403, message, null, List.of(), audit, mode);
         }
+        // Workloads are not denied (their pods will be): warn at apply time instead of failing silently later.
+        List<WarningFormatter.Group> groups = new ArrayList<>(2);
+        if (!evaluation.enforce().isEmpty()) {
+            groups.add(new WarningFormatter.Group(policy.enforce(), evaluation.enforce()));
+        }
+        if (!evaluation.warn().isEmpty()) {
+            groups.add(new WarningFormatter.Group(policy.warn(), evaluation.warn()));
+        }
+        List<String> warnings = groups.isEmpty() ? List.of() : WarningFormatter.standard().format(groups);
         return new AdmissionResponse(request.uid(), true, 200, null, null, warnings, audit, mode);
     }
 
