@@ -96,7 +96,7 @@ public final class BackgroundAudit implements AutoCloseable {
         PolicyStore.Snapshot snapshot = policy.get();
         try {
             AuditReport report = audit.run(snapshot.resolver(), snapshot.source(), scope);
-            PolicyReports.Outcome outcome = reports == null ? null : reports.publish(report);
+            PolicyReports.Outcome outcome = reports == null ? null : publish(report);
             status = new Status(report, outcome, null, null);
             succeeded.increment();
             LOG.info("audit: {} pods in {} namespaces, {} would be denied under enforce ({} ms){}", report.pods(),
@@ -109,6 +109,17 @@ public final class BackgroundAudit implements AutoCloseable {
             fail(e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
         }
         return status;
+    }
+
+    /** A report that could not be published is still a report: the failure is told, not fatal. */
+    private PolicyReports.Outcome publish(AuditReport report) {
+        try {
+            return reports.publish(report);
+        } catch (KubernetesClientException e) {
+            String why = e.getCode() > 0 ? e.getCode() + " " + firstLine(e.getMessage()) : firstLine(String.valueOf(e.getCause()));
+            LOG.warn("PolicyReports not published: {}", why);
+            return new PolicyReports.Outcome(false, 0, 0, "not published: " + why);
+        }
     }
 
     private void fail(String why) {

@@ -81,8 +81,13 @@ public final class PolicyReports {
         for (GenericKubernetesResource old : existing) {
             String ns = old.getMetadata().getNamespace();
             if (NAME.equals(old.getMetadata().getName()) && !report.namespaces().containsKey(ns)) {
-                client.genericKubernetesResources(CONTEXT).inNamespace(ns).withName(NAME).delete();
-                deleted++;
+                try {
+                    client.genericKubernetesResources(CONTEXT).inNamespace(ns).withName(NAME).delete();
+                    deleted++;
+                } catch (KubernetesClientException e) {
+                    // Without the delete permission a stale report stays; the fresh ones are written all the same.
+                    LOG.warn("could not delete the stale PolicyReport {}/{}: {}", ns, NAME, e.getCode());
+                }
             }
         }
         return new Outcome(true, written, deleted, written + " written, " + deleted + " deleted");
