@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  */
 public final class AdmissionHandler {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdmissionHandler.class);
+
     private final Engine engine;
     private final Supplier<PolicyResolver> resolver;
     private final AdmissionObserver observer;
@@ -45,7 +47,18 @@ public final class AdmissionHandler {
             observer.rejected(endpoint, e);
             throw e;
         }
-        AdmissionResponse response = review(endpoint, request);
+        AdmissionResponse response;
+        try {
+            response = review(endpoint, request);
+        } catch (RuntimeException e) {
+            // A pod the engine cannot judge is a podguard bug, not bad input; it is logged with its
+            // trace, and the apiserver hears a one-line refusal and applies the webhook's failurePolicy.
+            LOG.error("review {} of {} {}/{} failed", request.uid(), request.kind(), request.namespace(), request.name(), e);
+            BadReviewException error = new BadReviewException(400, "podguard could not review this " + request.kind()
+                    + ": " + e.getClass().getSimpleName());
+            observer.rejected(endpoint, error);
+            throw error;
+        }
         byte[] out = AdmissionReviewCodec.encode(request.apiVersion(), response);
         observer.reviewed(endpoint, request, response, System.nanoTime() - start);
         return out;
@@ -71,6 +84,9 @@ public final class AdmissionHandler {
             return AdmissionResponse.allow(request.uid());
         }
         PodObject pod = found.get();
+        if (endpoint == Endpoint.VALIDATE && request.isUpdate() && pod.isPod() && !significantUpdate(request, pod)) {
+            return AdmissionResponse.allow(request.uid());
+        }
         RequestInfo info = new RequestInfo(
                 request.namespace() != null ? request.namespace() : pod.namespace(), request.username(), request.groups());
         EffectivePolicy policy = resolver.get().resolve(info, pod);
@@ -119,10 +135,27 @@ public final class AdmissionHandler {
         return new AdmissionResponse(request.uid(), true, 200, null, null, warnings, audit, mode);
     }
 
-    /** The pod itself and its ephemeral containers are judged; status, binding, exec … are not. */
+    /**
+     * As PSA: a Pod and its subresources that can change the spec (ephemeralcontainers, resize …)
+     * are judged; status, binding, exec … are not; a workload's subresources (scale …) never are.
+     */
     private static boolean judgedSubresource(AdmissionRequest request) {
         String sub = request.subResource();
-        return sub.isEmpty() || ("Pod".equals(request.kind()) && "ephemeralcontainers".equals(sub));
+        return sub.isEmpty() || ("Pod".equals(request.kind()) && !PodUpdates.IGNORED_POD_SUBRESOURCES.contains(sub));
+    }
+
+    /** An update PSA would re-evaluate; without a readable old object, judge it (fail safe). */
+    private static boolean significantUpdate(AdmissionRequest request, PodObject pod) {
+        if (request.oldObject() == null) {
+            return true;
+        }
+        try {
+            return PodExtractor.extract("Pod", request.oldObject())
+                    .map(old -> PodUpdates.isSignificant(pod, old))
+                    .orElse(true);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
     }
 
 }
