@@ -48,10 +48,6 @@ public final class ServeCommand implements Runnable {
     @Option(names = "--dns-name", paramLabel = "NAME", description = "Extra name for a generated serving certificate (repeatable).")
     List<String> dnsNames = new ArrayList<>();
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "Reach a cluster with this kubeconfig for Events and the background audit (in a pod: its service account).")
-    Path kubeconfig;
-
     @Unmatched
     List<String> springArgs = new ArrayList<>();
 
@@ -64,9 +60,6 @@ public final class ServeCommand implements Runnable {
         Map<String, Object> properties = new LinkedHashMap<>();
         if (policy != null) {
             properties.put("podguard.policy-file", policy.toAbsolutePath().toString());
-        }
-        if (kubeconfig != null) {
-            properties.put("podguard.kubernetes.kubeconfig", kubeconfig.toAbsolutePath().toString());
         }
         if (port != null) {
             properties.put("server.port", port);

@@ -25,9 +25,10 @@ import tools.jackson.databind.node.ObjectNode;
  * logger:
  * <pre>{"event":"PolicyViolation","uid":"…","namespace":"team-a","name":"web","kind":"Pod","user":"alice",
  * "operation":"CREATE","dryRun":false,"allowed":true,"mode":"audit","checks":["privileged"],
- * "message":"would violate PodSecurity …","violations":[{"mode":"audit","policy":"restricted:latest","checks":[…],"message":"…"}]}</pre>
+ * "message":"would violate PodSecurity …","violations":[{"mode":"audit","policy":"restricted:latest","checks":[…]}]}</pre>
  * {@code mode}, {@code checks} and {@code message} are those of the strongest mode that found
- * something (enforce, then audit, then warn); {@code violations} has every mode. Only names,
+ * something (enforce, then audit, then warn); {@code violations} has every mode, with its
+ * message except for the strongest one (it is the top-level message). Only names,
  * check ids and PSA's messages (which name containers and fields, never values of env or
  * secrets) are written.
  */
@@ -76,7 +77,8 @@ public final class ViolationLog implements AdmissionObserver {
         strongest = add(all, Mode.WARN, policy.warn(), evaluation.warn(), false, strongest);
         root.put("mode", strongest.get("mode").asString());
         root.set("checks", strongest.get("checks"));
-        root.put("message", strongest.get("message").asString());
+        // The message once: at the top for the strongest mode, in "violations" for the others.
+        root.set("message", strongest.remove("message"));
         root.set("violations", all);
         return Json.mapper().writeValueAsString(root);
     }

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code podguard.audit.*}: the background audit of the cluster's pods.
  *
- * @param enabled null (default): on when podguard has cluster access ({@code podguard.kubernetes.*})
+ * @param enabled null (default): on when podguard has cluster access (in a pod, or {@code podguard.kubeconfig})
  * @param interval between runs (default 10m); a policy change also starts one
  * @param pageSize pods per list request (default 500)
  * @param excludeNamespaces namespaces the webhook does not judge (default: kube-system, and

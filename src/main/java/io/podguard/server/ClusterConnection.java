@@ -2,6 +2,7 @@ package io.podguard.server;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podguard.audit.KubernetesAccess;
+import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /** The apiserver client shared by Events and the background audit; none without cluster access. */
@@ -15,15 +16,19 @@ final class ClusterConnection implements AutoCloseable {
         this.description = description;
     }
 
-    static ClusterConnection of(KubernetesProperties properties) {
-        if (properties.kubeconfig() != null) {
-            return new ClusterConnection(KubernetesAccess.client(properties.kubeconfig(), properties.context()),
-                    "kubeconfig " + properties.kubeconfig());
+    /**
+     * In a pod, its service account; outside one, only the kubeconfig named by
+     * {@code podguard.kubeconfig} ({@code serve --kubeconfig FILE}): {@code java -jar podguard.jar}
+     * alone never talks to a cluster, even with a {@code KUBECONFIG} in the environment.
+     */
+    static ClusterConnection of(@Nullable Path kubeconfig) {
+        if (kubeconfig != null) {
+            return new ClusterConnection(KubernetesAccess.client(kubeconfig, null), "kubeconfig " + kubeconfig);
         }
         if (KubernetesAccess.inCluster()) {
             return new ClusterConnection(KubernetesAccess.client(null, null), "in-cluster service account");
         }
-        return none("no cluster access (not in a pod and podguard.kubernetes.kubeconfig is not set)");
+        return none("no cluster access (not in a pod and podguard.kubeconfig is not set)");
     }
 
     static ClusterConnection none(String why) {

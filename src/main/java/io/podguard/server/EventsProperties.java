@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code podguard.events.*}: PolicyViolation Events.
  *
- * @param enabled null (default): on when podguard has cluster access ({@code podguard.kubernetes.*})
+ * @param enabled null (default): on when podguard has cluster access (in a pod, or {@code podguard.kubeconfig})
  * @param perKeyInterval at most one Event per namespace and check in this window (default 1m)
  * @param maxPerMinute at most this many Events a minute in all (default 30)
  * @param queueCapacity Events waiting to be written; more are dropped and counted (default 1000)

@@ -12,12 +12,14 @@ import io.podguard.report.EvaluationMetrics;
 import io.podguard.report.EventRateLimiter;
 import io.podguard.report.PolicyEvents;
 import io.podguard.report.ViolationLog;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,10 +27,11 @@ import org.springframework.context.annotation.Configuration;
 /**
  * What podguard records beyond the response: per-check metrics, the violation log line,
  * Events, and the background audit with its {@code /audit} endpoint. Events and the audit
- * need cluster access ({@link ClusterConnection}) and are off without it.
+ * need cluster access ({@link ClusterConnection}: the pod's service account, or
+ * {@code podguard.kubeconfig}) and are off without it.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({AuditProperties.class, EventsProperties.class, KubernetesProperties.class})
+@EnableConfigurationProperties({AuditProperties.class, EventsProperties.class})
 class ReportingConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportingConfiguration.class);
@@ -44,11 +47,11 @@ class ReportingConfiguration {
     }
 
     @Bean
-    ClusterConnection clusterConnection(KubernetesProperties kubernetes, AuditProperties audit, EventsProperties events) {
+    ClusterConnection clusterConnection(@Value("${podguard.kubeconfig:}") String kubeconfig, AuditProperties audit, EventsProperties events) {
         if (Boolean.FALSE.equals(audit.enabled()) && Boolean.FALSE.equals(events.enabled())) {
             return ClusterConnection.none("no cluster access needed (podguard.audit.enabled and podguard.events.enabled are false)");
         }
-        return ClusterConnection.of(kubernetes);
+        return ClusterConnection.of(kubeconfig.isEmpty() ? null : Path.of(kubeconfig));
     }
 
     /** {@link PolicyEvents} when Events are on, else an observer that does nothing. */

@@ -25,6 +25,6 @@ class AuditEndpointOffTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"enabled\":false,\"reason\":\"no cluster access (not in a pod and "
-                + "podguard.kubernetes.kubeconfig is not set)\"}");
+                + "podguard.kubeconfig is not set)\"}");
     }
 }

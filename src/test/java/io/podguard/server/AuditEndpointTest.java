@@ -55,7 +55,7 @@ class AuditEndpointTest {
         client.resource(Json.serialization().unmarshal("""
                 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"debug","namespace":"team-a"},
                  "spec":{"hostPID":true,"containers":[{"name":"sh","image":"busybox"}]}}""", Pod.class)).create();
-        registry.add("podguard.kubernetes.kubeconfig", kubeconfig::toString);
+        registry.add("podguard.kubeconfig", kubeconfig::toString);
     }
 
     private JsonNode get(String path) throws Exception {
