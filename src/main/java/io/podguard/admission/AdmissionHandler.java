@@ -6,6 +6,7 @@ import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
 import io.podguard.engine.defaults.MutationResult;
+import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
@@ -72,25 +73,39 @@ public final class AdmissionHandler {
         RequestInfo info = new RequestInfo(
                 request.namespace() != null ? request.namespace() : pod.namespace(), request.username(), request.groups());
         EffectivePolicy policy = resolver.get().resolve(info, pod);
-        return endpoint == Endpoint.MUTATE ? mutate(request, pod, policy) : validate(request, pod, policy);
+        return endpoint == Endpoint.MUTATE ? mutate(request, pod, policy, info) : validate(request, pod, policy, info);
     }
 
-    private AdmissionResponse mutate(AdmissionRequest request, PodObject pod, EffectivePolicy policy) {
+    private AdmissionResponse mutate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, RequestInfo info) {
         // Defaults are for new pods only: an update never gets a patch, a workload keeps its template.
         if (!request.isCreate() || !pod.isPod() || !request.subResource().isEmpty()) {
             return AdmissionResponse.allow(request.uid());
         }
         MutationResult result = engine.mutate(pod, policy);
         observer.mutated(request, pod, policy, result);
-        if (result.isEmpty()) {
+        tools.jackson.databind.node.ArrayNode patchOps = result.patch();
+        Map<String, String> audit = Map.of();
+        if (policy.psp() != null) {
+            // PSP defaults the pod as the other defaulters left it, so the policy judges what will be created.
+            PspDecision psp = PspAdmission.mutate(PspAdmission.applied(pod, patchOps), policy.psp(), info);
+            if (psp != null) {
+                patchOps = PspAdmission.concat(patchOps, psp.patch());
+                audit = Map.of(PspAdmission.ADMIT_POLICY, psp.policy());
+            }
+        }
+        if (patchOps.isEmpty()) {
             return AdmissionResponse.allow(request.uid());
         }
-        byte[] patch = io.podguard.engine.Json.mapper().writeValueAsBytes(result.patch());
-        return new AdmissionResponse(request.uid(), true, 200, null, patch, List.of(), Map.of(), policy.defaults().mode().id());
+        byte[] patch = io.podguard.engine.Json.mapper().writeValueAsBytes(patchOps);
+        return new AdmissionResponse(request.uid(), true, 200, null, patch, List.of(), audit, policy.defaults().mode().id());
     }
 
-    private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy) {
+    private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, RequestInfo info) {
         Evaluation evaluation = engine.evaluate(pod, policy);
+        PspAdmission.Validation psp = policy.psp() == null ? null : PspAdmission.validate(request, pod, policy.psp(), info);
+        if (psp != null) {
+            evaluation = PspAdmission.merge(evaluation, psp);
+        }
         observer.evaluated(request, pod, policy, evaluation);
         List<String> warnings = new ArrayList<>(0);
         Map<String, String> audit = new LinkedHashMap<>(0);
@@ -112,6 +127,23 @@ public final class AdmissionHandler {
             String warning = PodSecurityEvaluator.warningMessage(policy.warn(), evaluation.warn());
             if (!warnings.contains(warning)) {
                 warnings.add(warning);
+            }
+        }
+        if (psp != null && psp.decision().allowed()) {
+            audit.put(PspAdmission.VALIDATE_POLICY, psp.decision().policy());
+        } else if (psp != null) {
+            String pspMessage = psp.message();
+            switch (psp.mode()) {
+                case ENFORCE -> {
+                    if (pod.isPod()) {
+                        denied = true;
+                        message = message == null ? pspMessage : message + "; " + pspMessage;
+                    } else {
+                        warnings.add(pspMessage);
+                    }
+                }
+                case AUDIT -> audit.put(PspAdmission.AUDIT_VIOLATIONS, pspMessage);
+                case WARN -> warnings.add(pspMessage);
             }
         }
         String mode = policy.enforce() != null ? "enforce" : policy.warn() != null ? "warn" : policy.audit() != null ? "audit" : AdmissionResponse.NO_MODE;

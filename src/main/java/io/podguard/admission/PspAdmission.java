@@ -1,0 +1,105 @@
+package io.podguard.admission;
+
+import io.fabric8.zjsonpatch.JsonPatch;
+import io.podguard.engine.Evaluation;
+import io.podguard.engine.Json;
+import io.podguard.engine.PodExtractor;
+import io.podguard.engine.PodObject;
+import io.podguard.engine.Violation;
+import io.podguard.engine.psp.PspDecision;
+import io.podguard.engine.psp.PspEngine;
+import io.podguard.engine.psp.PspPolicy;
+import io.podguard.policy.Mode;
+import io.podguard.policy.RequestInfo;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * PodSecurityPolicy in the admission path. /mutate (pods, CREATE, enforce mode): the chosen
+ * policy's defaults and the {@code kubernetes.io/psp} annotation. /validate: the final pod must
+ * be admitted by a policy without change (enforce), or would have been admitted after its
+ * defaults (audit, warn, and workload templates, whose pods /mutate will default).
+ */
+final class PspAdmission {
+
+    /** Audit annotation: the policy that admitted the pod on /mutate. */
+    static final String ADMIT_POLICY = "psp-admit-policy";
+    /** Audit annotation: the policy that admits (or would admit) the pod on /validate. */
+    static final String VALIDATE_POLICY = "psp-validate-policy";
+    /** Audit annotation in audit mode: why no policy would admit the pod. */
+    static final String AUDIT_VIOLATIONS = "psp-audit-violations";
+
+    private PspAdmission() {
+    }
+
+    /** What /validate decided. */
+    record Validation(PspDecision decision, Mode mode, boolean mutationAllowed) {
+
+        String message() {
+            return decision.message(mutationAllowed);
+        }
+    }
+
+    /** The chosen policy's defaults for a created pod; null when PSP mutates nothing here. */
+    static @Nullable PspDecision mutate(PodObject pod, PspPolicy psp, RequestInfo info) {
+        if (psp.mode() != Mode.ENFORCE) {
+            // Audit and warn change nothing: the pod is judged on /validate as PSP would have defaulted it.
+            return null;
+        }
+        PspDecision decision = PspEngine.admit(psp.policies().applicable(info.namespace(), serviceAccount(pod)), pod, true);
+        return decision.allowed() ? decision : null;
+    }
+
+    static @Nullable Validation validate(AdmissionRequest request, PodObject pod, PspPolicy psp, RequestInfo info) {
+        // PSP judged pods themselves only: no subresource, no update that only the garbage collector makes.
+        if (!request.subResource().isEmpty()
+                || request.isUpdate() && PspEngine.onlyGarbageCollectionFields(request.object(), request.oldObject())) {
+            return null;
+        }
+        boolean mutationAllowed = psp.mode() != Mode.ENFORCE || !pod.isPod();
+        PspDecision decision = PspEngine.admit(psp.policies().applicable(info.namespace(), serviceAccount(pod)), pod, mutationAllowed);
+        return new Validation(decision, psp.mode(), mutationAllowed);
+    }
+
+    /** The evaluation with PSP's violations added under its mode, for observers (metrics, logs). */
+    static Evaluation merge(Evaluation evaluation, Validation psp) {
+        List<Violation> violations = psp.decision().violations();
+        if (violations.isEmpty()) {
+            return evaluation;
+        }
+        return new Evaluation(
+                psp.mode() == Mode.ENFORCE ? concat(evaluation.enforce(), violations) : evaluation.enforce(),
+                psp.mode() == Mode.AUDIT ? concat(evaluation.audit(), violations) : evaluation.audit(),
+                psp.mode() == Mode.WARN ? concat(evaluation.warn(), violations) : evaluation.warn());
+    }
+
+    /** The object with {@code patch} applied, as a pod again: PSP defaults what the other defaulters left. */
+    static PodObject applied(PodObject pod, ArrayNode patch) {
+        if (patch.isEmpty()) {
+            return pod;
+        }
+        return PodExtractor.extract(pod.kind(), JsonPatch.apply(patch, pod.object())).orElse(pod);
+    }
+
+    static ArrayNode concat(ArrayNode first, ArrayNode second) {
+        ArrayNode all = Json.mapper().createArrayNode();
+        all.addAll(first);
+        all.addAll(second);
+        return all;
+    }
+
+    /** The pod's service account; the ServiceAccount admission plugin sets {@code default} when none is named. */
+    static String serviceAccount(PodObject pod) {
+        String sa = pod.podSpec().getServiceAccountName();
+        return sa == null || sa.isEmpty() ? "default" : sa;
+    }
+
+    private static List<Violation> concat(List<Violation> a, List<Violation> b) {
+        List<Violation> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return all;
+    }
+}
