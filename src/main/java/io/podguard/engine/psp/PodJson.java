@@ -119,6 +119,23 @@ final class PodJson {
         ensure(ensure(pod, "metadata"), "annotations").put(key, value);
     }
 
+    /** Writes an integer as the apiserver's JSON would parse back: an int where it fits. */
+    static void putNumber(ObjectNode parent, String name, long value) {
+        if (value == (int) value) {
+            parent.put(name, (int) value);
+        } else {
+            parent.put(name, value);
+        }
+    }
+
+    static void addNumber(tools.jackson.databind.node.ArrayNode array, long value) {
+        if (value == (int) value) {
+            array.add((int) value);
+        } else {
+            array.add(value);
+        }
+    }
+
     static ObjectNode ensure(ObjectNode parent, String name) {
         JsonNode existing = parent.get(name);
         if (existing instanceof ObjectNode object) {

@@ -83,13 +83,13 @@ public final class PspProvider {
             List<Long> groups = supplementalGroups.generate();
             if (groups != null) {
                 var array = pod.ensurePodSecurityContext().putArray("supplementalGroups");
-                groups.forEach(array::add);
+                groups.forEach(g -> PodJson.addNumber(array, g));
             }
         }
         if (PodJson.field(pod.podSecurityContext(), "fsGroup") == null) {
             Long group = fsGroup.generateSingle();
             if (group != null) {
-                pod.ensurePodSecurityContext().put("fsGroup", group);
+                PodJson.putNumber(pod.ensurePodSecurityContext(), "fsGroup", group);
             }
         }
         if (PodJson.field(pod.podSecurityContext(), "seLinuxOptions") == null && seLinux.mustRunAs()) {
@@ -109,13 +109,13 @@ public final class PspProvider {
         if (effective(pod, ref, "runAsUser") == null) {
             Long uid = runAsUser.generate();
             if (uid != null) {
-                pod.ensureContainerSecurityContext(ref).put("runAsUser", uid);
+                PodJson.putNumber(pod.ensureContainerSecurityContext(ref), "runAsUser", uid);
             }
         }
         if (effective(pod, ref, "runAsGroup") == null) {
             Long gid = runAsGroup.generateSingle();
             if (gid != null) {
-                pod.ensureContainerSecurityContext(ref).put("runAsGroup", gid);
+                PodJson.putNumber(pod.ensureContainerSecurityContext(ref), "runAsGroup", gid);
             }
         }
         if (effective(pod, ref, "seLinuxOptions") == null && seLinux.mustRunAs()) {
