@@ -55,6 +55,11 @@ final class PodSecurityPolicyDocuments {
         if (policyDoc == null) {
             return new Policy(null, null, null, null, null, PspSet.of(psps));
         }
+        String kind = policyDoc.get("kind") == null ? null : policyDoc.get("kind").asString();
+        if (kind != null && !"PodGuardPolicy".equals(kind) || !policyDoc.isObject()) {
+            throw new IllegalArgumentException("document " + (docs.indexOf(policyDoc) + 1) + ": kind " + kind
+                    + " is neither PodGuardPolicy nor PodSecurityPolicy");
+        }
         ObjectNode tree = ((ObjectNode) policyDoc).deepCopy();
         JsonNode listed = tree.remove(FIELD);
         List<PodSecurityPolicy> referenced = new ArrayList<>();
