@@ -93,20 +93,17 @@ public final class AdmissionHandler {
                 audit = Map.of(PspAdmission.ADMIT_POLICY, psp.policy());
             }
         }
-        if (patchOps.isEmpty()) {
+        if (patchOps.isEmpty() && audit.isEmpty()) {
             return AdmissionResponse.allow(request.uid());
         }
-        byte[] patch = io.podguard.engine.Json.mapper().writeValueAsBytes(patchOps);
+        byte[] patch = patchOps.isEmpty() ? null : io.podguard.engine.Json.mapper().writeValueAsBytes(patchOps);
         return new AdmissionResponse(request.uid(), true, 200, null, patch, List.of(), audit, policy.defaults().mode().id());
     }
 
     private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, RequestInfo info) {
         Evaluation evaluation = engine.evaluate(pod, policy);
         PspAdmission.Validation psp = policy.psp() == null ? null : PspAdmission.validate(request, pod, policy.psp(), info);
-        if (psp != null) {
-            evaluation = PspAdmission.merge(evaluation, psp);
-        }
-        observer.evaluated(request, pod, policy, evaluation);
+        observer.evaluated(request, pod, policy, psp == null ? evaluation : PspAdmission.merge(evaluation, psp));
         List<String> warnings = new ArrayList<>(0);
         Map<String, String> audit = new LinkedHashMap<>(0);
         boolean denied = false;
