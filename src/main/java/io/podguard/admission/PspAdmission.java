@@ -48,7 +48,7 @@ final class PspAdmission {
             // Audit and warn change nothing: the pod is judged on /validate as PSP would have defaulted it.
             return null;
         }
-        PspDecision decision = PspEngine.admit(psp.policies().applicable(info.namespace(), serviceAccount(pod)), pod, true);
+        PspDecision decision = PspEngine.admit(psp.policies(), pod, info, true);
         return decision.allowed() ? decision : null;
     }
 
@@ -59,7 +59,7 @@ final class PspAdmission {
             return null;
         }
         boolean mutationAllowed = psp.mode() != Mode.ENFORCE || !pod.isPod();
-        PspDecision decision = PspEngine.admit(psp.policies().applicable(info.namespace(), serviceAccount(pod)), pod, mutationAllowed);
+        PspDecision decision = PspEngine.admit(psp.policies(), pod, info, mutationAllowed);
         return new Validation(decision, psp.mode(), mutationAllowed);
     }
 
@@ -88,12 +88,6 @@ final class PspAdmission {
         all.addAll(first);
         all.addAll(second);
         return all;
-    }
-
-    /** The pod's service account; the ServiceAccount admission plugin sets {@code default} when none is named. */
-    static String serviceAccount(PodObject pod) {
-        String sa = pod.podSpec().getServiceAccountName();
-        return sa == null || sa.isEmpty() ? "default" : sa;
     }
 
     private static List<Violation> concat(List<Violation> a, List<Violation> b) {

@@ -4,6 +4,7 @@ import io.fabric8.zjsonpatch.JsonDiff;
 import io.podguard.engine.ContainerRef;
 import io.podguard.engine.Json;
 import io.podguard.engine.PodObject;
+import io.podguard.policy.RequestInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,22 @@ public final class PspEngine {
     public static final String VALIDATED_PSP_ANNOTATION = "kubernetes.io/psp";
 
     private PspEngine() {
+    }
+
+    /**
+     * Judges {@code pod} by the policies of {@code set} bound to its namespace and service account.
+     *
+     * @see #admit(List, PodObject, boolean)
+     */
+    public static PspDecision admit(PspSet set, PodObject pod, RequestInfo info, boolean mutationAllowed) {
+        String namespace = info.namespace() != null ? info.namespace() : pod.namespace();
+        return admit(set.applicable(namespace, serviceAccount(pod)), pod, mutationAllowed);
+    }
+
+    /** The pod's service account; the ServiceAccount admission plugin sets {@code default} when none is named. */
+    public static String serviceAccount(PodObject pod) {
+        String sa = pod.podSpec().getServiceAccountName();
+        return sa == null || sa.isEmpty() ? "default" : sa;
     }
 
     /**
