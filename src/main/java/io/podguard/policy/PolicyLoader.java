@@ -46,6 +46,7 @@ public final class PolicyLoader {
         try {
             Policy withPsps = PodSecurityPolicyDocuments.read(yaml, baseDir, YAML);
             if (withPsps != null) {
+                validatePodSecurity(withPsps.podSecurity());
                 return withPsps;
             }
             Policy policy = YAML.readValue(yaml, Policy.class);

@@ -111,6 +111,10 @@ class PodSecurityPolicyDocumentsTest {
                 .hasMessage("podSecurityPolicies[0]: file reference \"psps.yaml\" can only be used in a policy file");
         assertThatThrownBy(() -> PolicyLoader.parse(psp("a") + "---\napiVersion: v1\nkind: Secret\n"))
                 .hasMessage("document 2: kind Secret is neither PodGuardPolicy nor PodSecurityPolicy");
+        assertThatThrownBy(() -> PolicyLoader.parse("podSecurity: {level: strict}\n---\n" + psp("a")))
+                .hasMessage("podSecurity.level: \"strict\" is not one of privileged, baseline, restricted");
+        assertThatThrownBy(() -> PolicyLoader.parse("podSecurity: {level: strict}\n---\n" + psp("a")))
+                .hasMessageStartingWith("podSecurity.level: \"strict\" is not one of");
         assertThatThrownBy(() -> PolicyLoader.parse(psp("a").replace("RunAsAny}\n  seLinux", "Nobody}\n  seLinux")))
                 .hasMessage("PodSecurityPolicy \"a\": spec.runAsUser.rule: Unsupported value: \"Nobody\": supported values: \"MustRunAs\", \"MustRunAsNonRoot\", \"RunAsAny\"");
     }
