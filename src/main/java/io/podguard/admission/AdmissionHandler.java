@@ -119,7 +119,7 @@ public final class AdmissionHandler {
     private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, RequestInfo info) {
         Evaluation evaluation = engine.evaluate(pod, policy);
         PspAdmission.Validation psp = policy.psp() == null ? null : PspAdmission.validate(request, pod, policy.psp(), info);
-        observer.evaluated(request, pod, policy, psp == null ? evaluation : PspAdmission.merge(evaluation, psp));
+        observer.evaluated(request, pod, policy, psp == null ? evaluation : PspAdmission.merge(evaluation, policy.psp(), psp));
         List<String> warnings = new ArrayList<>(0);
         Map<String, String> audit = new LinkedHashMap<>(0);
         boolean denied = false;

@@ -1,18 +1,13 @@
 package io.podguard.admission;
 
-import io.fabric8.zjsonpatch.JsonPatch;
 import io.podguard.engine.Evaluation;
 import io.podguard.engine.Json;
-import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
-import io.podguard.engine.Violation;
 import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.psp.PspEngine;
 import io.podguard.engine.psp.PspPolicy;
 import io.podguard.policy.Mode;
 import io.podguard.policy.RequestInfo;
-import java.util.ArrayList;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -64,36 +59,19 @@ final class PspAdmission {
     }
 
     /** The evaluation with PSP's violations added under its mode, for observers (metrics, logs). */
-    static Evaluation merge(Evaluation evaluation, Validation psp) {
-        List<Violation> violations = psp.decision().violations();
-        if (violations.isEmpty()) {
-            return evaluation;
-        }
-        return new Evaluation(
-                psp.mode() == Mode.ENFORCE ? concat(evaluation.enforce(), violations) : evaluation.enforce(),
-                psp.mode() == Mode.AUDIT ? concat(evaluation.audit(), violations) : evaluation.audit(),
-                psp.mode() == Mode.WARN ? concat(evaluation.warn(), violations) : evaluation.warn());
+    static Evaluation merge(Evaluation evaluation, PspPolicy psp, Validation validation) {
+        return psp.addTo(evaluation, validation.decision());
     }
 
     /** The object with {@code patch} applied, as a pod again: PSP defaults what the other defaulters left. */
     static PodObject applied(PodObject pod, ArrayNode patch) {
-        if (patch.isEmpty()) {
-            return pod;
-        }
-        return PodExtractor.extract(pod.kind(), JsonPatch.apply(patch, pod.object())).orElse(pod);
+        return PspEngine.applied(pod, patch);
     }
 
     static ArrayNode concat(ArrayNode first, ArrayNode second) {
         ArrayNode all = Json.mapper().createArrayNode();
         all.addAll(first);
         all.addAll(second);
-        return all;
-    }
-
-    private static List<Violation> concat(List<Violation> a, List<Violation> b) {
-        List<Violation> all = new ArrayList<>(a.size() + b.size());
-        all.addAll(a);
-        all.addAll(b);
         return all;
     }
 }

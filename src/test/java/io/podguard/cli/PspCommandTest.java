@@ -76,4 +76,18 @@ class PspCommandTest {
         assertThat(wrong.code()).isEqualTo(2);
         assertThat(wrong.err()).isEqualTo("podguard: " + secret + ": document 1: kind Secret is not PodSecurityPolicy" + System.lineSeparator());
     }
+
+    @Test
+    void checkWhenThePolicyIsPspsThenManifestsAreJudgedByThem() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        int code = cli.execute("check", "--policy", EXAMPLES.resolve("policy-enforce.yaml").toString(), EXAMPLES.resolve("pods").toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).contains(
+                "docs/examples/psp/pods/debug-shell.yaml: Pod shop/debug-shell: denied: psp.volumes: spec.volumes[0]: "
+                        + "Invalid value: \"hostPath\": hostPath volumes are not allowed to be used\n",
+                "docs/examples/psp/pods/web.yaml: Pod shop/web: allowed\n",
+                "5 objects checked, 2 denied\n");
+    }
 }

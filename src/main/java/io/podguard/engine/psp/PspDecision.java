@@ -35,7 +35,7 @@ public record PspDecision(
         return all;
     }
 
-    /** The errors as podguard violations: rule {@code psp.<field>}, the field path, upstream's text as the reason. */
+    /** The errors as podguard violations: rule {@code psp.<field>}, the field path, upstream's text after the path as the reason. */
     public List<Violation> violations() {
         if (allowed()) {
             return List.of();
@@ -45,7 +45,7 @@ public record PspDecision(
         }
         List<Violation> out = new ArrayList<>();
         for (FieldError e : allErrors()) {
-            out.add(new Violation(e.rule(), e.field(), e.toString(), ""));
+            out.add(new Violation(e.rule(), e.field(), e.body(), ""));
         }
         return out;
     }
