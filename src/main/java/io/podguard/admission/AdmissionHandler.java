@@ -5,9 +5,11 @@ import io.podguard.engine.Evaluation;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
+import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.defaults.MutationResult;
 import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.pss.PodSecurityEvaluator;
+import io.podguard.policy.DefaultsConfig;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
 import io.podguard.policy.RequestInfo;
@@ -99,21 +101,27 @@ public final class AdmissionHandler {
         }
         MutationResult result = engine.mutate(pod, policy);
         observer.mutated(request, pod, policy, result);
-        tools.jackson.databind.node.ArrayNode patchOps = result.patch();
-        Map<String, String> audit = Map.of();
+        // A dry run of the defaults (defaults.mode: audit): the pod is left as sent, the client and the audit log hear what would change.
+        boolean dryRun = policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT && !result.isEmpty();
+        tools.jackson.databind.node.ArrayNode patchOps = dryRun ? io.podguard.engine.Json.mapper().createArrayNode() : result.patch();
+        List<String> warnings = dryRun ? DefaultsReport.warnings(result.applied()) : List.of();
+        Map<String, String> audit = new LinkedHashMap<>(0);
+        if (dryRun) {
+            audit.put(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.applied()));
+        }
         if (policy.psp() != null) {
             // PSP defaults the pod as the other defaulters left it, so the policy judges what will be created.
             PspDecision psp = PspAdmission.mutate(PspAdmission.applied(pod, patchOps), policy.psp(), info);
             if (psp != null) {
                 patchOps = PspAdmission.concat(patchOps, psp.patch());
-                audit = Map.of(PspAdmission.ADMIT_POLICY, psp.policy());
+                audit.put(PspAdmission.ADMIT_POLICY, psp.policy());
             }
         }
-        if (patchOps.isEmpty() && audit.isEmpty()) {
+        if (patchOps.isEmpty() && audit.isEmpty() && warnings.isEmpty()) {
             return AdmissionResponse.allow(request.uid());
         }
         byte[] patch = patchOps.isEmpty() ? null : io.podguard.engine.Json.mapper().writeValueAsBytes(patchOps);
-        return new AdmissionResponse(request.uid(), true, 200, null, patch, List.of(), audit, policy.defaults().mode().id());
+        return new AdmissionResponse(request.uid(), true, 200, null, patch, warnings, audit, policy.defaults().mode().id());
     }
 
     private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, RequestInfo info) {
