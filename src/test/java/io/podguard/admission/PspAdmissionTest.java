@@ -195,4 +195,23 @@ class PspAdmissionTest {
         assertThat(response.get("status").get("message").asString()).isEqualTo(
                 "PodSecurityPolicy: unable to validate pod: [spec.securityContext.hostPID: Invalid value: true: Host PID is not allowed to be used]");
     }
+
+    @Test
+    void withPodguardDefaultsTooThenOnePatchThatAppliesAndThePodValidates() throws Exception {
+        // podguard's securityContext defaults set a RuntimeDefault seccomp profile: the PSP must allow it.
+        AdmissionHandler handler = handler("defaults: {enabled: true}\n---\n" + RESTRICTED.replace("name: restricted",
+                "name: restricted\n  annotations: {seccomp.security.alpha.kubernetes.io/allowedProfileNames: runtime/default}"));
+        JsonNode pod = yaml(POD);
+        JsonNode mutate = review(handler, Endpoint.MUTATE, pod);
+        assertThat(mutate.get("auditAnnotations").get("psp-admit-policy").asString()).isEqualTo("restricted");
+        JsonNode created = JsonPatch.apply(patchOf(mutate), pod);
+        assertThat(created.get("metadata").get("annotations").get("kubernetes.io/psp").asString()).isEqualTo("restricted");
+        assertThat(created.at("/spec/containers/0/resources/requests/memory").asString()).isEqualTo("128Mi");
+        assertThat(created.at("/spec/containers/0/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        JsonNode validate = review(handler, Endpoint.VALIDATE, created);
+        assertThat(validate.get("allowed").asBoolean()).isTrue();
+        assertThat(validate.get("auditAnnotations").toString()).isEqualTo("{\"psp-validate-policy\":\"restricted\"}");
+        JsonNode again = review(handler, Endpoint.MUTATE, created);
+        assertThat(again.has("patch")).isFalse();
+    }
 }
