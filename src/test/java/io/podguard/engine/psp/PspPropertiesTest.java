@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * that a policy admitted after its defaults is admitted unchanged, by that same policy, when the
  * final pod is judged on /validate (so podguard never refuses what it defaulted).
  */
-class PspProperties {
+class PspPropertiesTest {
 
     private static final List<String> POLICY_OVERLAYS = List.of(
             "",
