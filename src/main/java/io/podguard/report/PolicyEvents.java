@@ -16,7 +16,6 @@ import io.podguard.engine.Evaluation;
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
-import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.Mode;
 import java.time.Clock;
@@ -104,7 +103,7 @@ public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
         }
         boolean denied = !evaluation.enforce().isEmpty() && pod.isPod();
         Mode mode;
-        LevelVersion lv;
+        @Nullable LevelVersion lv;
         List<Violation> violations;
         if (!evaluation.enforce().isEmpty()) {
             mode = Mode.ENFORCE;
@@ -137,11 +136,11 @@ public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
         }
     }
 
-    Event event(AdmissionRequest request, PodObject pod, String namespace, boolean denied, Mode mode, LevelVersion lv,
+    Event event(AdmissionRequest request, PodObject pod, String namespace, boolean denied, Mode mode, @Nullable LevelVersion lv,
                 List<Violation> violations) {
         Instant now = clock.instant();
         ObjectReference regarding = regarding(request, pod, namespace);
-        String message = denied ? PodSecurityEvaluator.denialMessage(lv, violations) : PodSecurityEvaluator.warningMessage(lv, violations);
+        String message = ViolationLog.message(lv, violations, denied);
         String name = request.name() != null ? request.name() : pod.name() != null ? pod.name() : "";
         String who = request.username() != null ? " by " + request.username() : "";
         String note = request.kind() + " \"" + name + "\" (" + request.operation().toLowerCase(java.util.Locale.ROOT) + who + ", "

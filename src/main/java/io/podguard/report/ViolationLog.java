@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,19 +84,28 @@ public final class ViolationLog implements AdmissionObserver {
         return Json.mapper().writeValueAsString(root);
     }
 
+    /** PSA's message at {@code lv}; without a level (PodSecurityPolicies only), the violations themselves. */
+    static String message(@Nullable LevelVersion lv, List<Violation> violations, boolean denied) {
+        if (lv == null) {
+            return violations.stream().map(Violation::message).collect(Collectors.joining(", "));
+        }
+        return denied ? PodSecurityEvaluator.denialMessage(lv, violations) : PodSecurityEvaluator.warningMessage(lv, violations);
+    }
+
     private static @Nullable ObjectNode add(ArrayNode all, Mode mode, @Nullable LevelVersion lv, List<Violation> violations,
                                             boolean denied, @Nullable ObjectNode strongest) {
-        if (violations.isEmpty() || lv == null) {
+        if (violations.isEmpty()) {
             return strongest;
         }
         ObjectNode node = all.addObject();
         node.put("mode", mode.id());
-        node.put("policy", lv.toString());
+        // No level when only PodSecurityPolicies judged in this mode.
+        node.put("policy", lv == null ? null : lv.toString());
         Set<String> ids = new LinkedHashSet<>();
         violations.forEach(v -> ids.add(v.rule()));
         ArrayNode checks = node.putArray("checks");
         ids.forEach(checks::add);
-        node.put("message", denied ? PodSecurityEvaluator.denialMessage(lv, violations) : PodSecurityEvaluator.warningMessage(lv, violations));
+        node.put("message", message(lv, violations, denied));
         return strongest == null ? node : strongest;
     }
 }

@@ -109,6 +109,14 @@ class AdmissionHandlerRecordsTest {
     }
 
     @Test
+    void validateWhenEveryModeIsPrivilegedThenNothingIsRecordedAsPsa() throws Exception {
+        JsonNode response = answer("mode: enforce\npodSecurity: {level: privileged}\n", "Pod", BAD_POD, false);
+
+        assertThat(response.get("allowed").asBoolean()).isTrue();
+        assertThat(response.get("auditAnnotations")).isNull();
+    }
+
+    @Test
     void validateWhenWarnModeThenOneWarningPerCheck() throws Exception {
         JsonNode response = answer("mode: warn\npodSecurity: {level: baseline}\n", "Pod", BAD_POD, false);
 

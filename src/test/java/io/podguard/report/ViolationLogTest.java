@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.podguard.engine.Json;
+import tools.jackson.databind.JsonNode;
 
 class ViolationLogTest {
 
@@ -59,5 +61,28 @@ class ViolationLogTest {
                 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web"},"spec":{"containers":[{"name":"app","image":"nginx"}]}}""", false);
 
         assertThat(lines).isEmpty();
+    }
+
+    @Test
+    void evaluatedWhenOnlyAPodSecurityPolicyJudgesThenALineWithoutALevel() throws Exception {
+        validate("""
+                apiVersion: policy/v1beta1
+                kind: PodSecurityPolicy
+                metadata: {name: restricted}
+                spec:
+                  privileged: false
+                  hostIPC: false
+                  runAsUser: {rule: RunAsAny}
+                  seLinux: {rule: RunAsAny}
+                  supplementalGroups: {rule: RunAsAny}
+                  fsGroup: {rule: RunAsAny}
+                  volumes: ['*']
+                """, BAD_POD, false);
+
+        assertThat(lines).hasSize(1);
+        JsonNode line = Json.mapper().readTree(lines.getFirst());
+        assertThat(line.get("allowed").asBoolean()).isFalse();
+        assertThat(line.get("mode").asString()).isEqualTo("enforce");
+        assertThat(line.get("message").asString()).isNotEmpty().doesNotContain("hunter2");
     }
 }
