@@ -1,7 +1,7 @@
 package io.podguard.server;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.podguard.audit.KubernetesAccess;
 import io.podguard.tls.managed.CaBundleInjector;
 import io.podguard.tls.managed.CertificateSettings;
 import io.podguard.tls.managed.ManagedCertificates;
@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -35,10 +36,15 @@ class ManagedCertificatesConfiguration {
     /** The HTTPS port, known once the server listens; the readiness probe connects to it. */
     private final AtomicInteger httpsPort = new AtomicInteger();
 
+    /**
+     * Its own client, so this feature neither needs nor disturbs another one's: from
+     * {@code podguard.kubeconfig} ({@code serve --kubeconfig}) when set, else as kubectl finds one
+     * (in a pod: its service account). The feature is asked for explicitly, so unlike the optional
+     * features it may use {@code $KUBECONFIG}.
+     */
     @Bean(destroyMethod = "close")
-    KubernetesClient managedCertificatesClient() {
-        // Its own client, so this feature neither needs nor disturbs another one's.
-        return new KubernetesClientBuilder().build();
+    KubernetesClient managedCertificatesClient(@Value("${podguard.kubeconfig:}") String kubeconfig) {
+        return KubernetesAccess.client(kubeconfig.isEmpty() ? null : Path.of(kubeconfig), null);
     }
 
     @Bean(destroyMethod = "close")

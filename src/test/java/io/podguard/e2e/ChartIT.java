@@ -359,9 +359,15 @@ class ChartIT {
                 "admissionregistration.k8s.io:mutatingwebhookconfigurations [podguard] get,update",
                 "admissionregistration.k8s.io:validatingwebhookconfigurations [podguard] get,update",
                 "events.k8s.io:events [] create",
-                ":pods [] list,watch",
+                ":pods [] list",
                 ":namespaces [] get,list,watch",
-                "wgpolicyk8s.io:policyreports [] create,update,get,list");
+                "wgpolicyk8s.io:policyreports [] get,list,create,update,delete");
+        // PolicyReports come from the background audit: without it, no rights for them.
+        assertThat(one(helm.template("--set", "policyReports.enabled=true"), ClusterRole.class).getRules())
+                .noneMatch(r -> r.getResources().contains("policyreports"));
+        assertThat(container(helm.template("--set", "backgroundAudit.enabled=true", "--set", "webhooks.excludeNamespaces={monitoring}")).getArgs())
+                .contains("--podguard.events.enabled=false", "--podguard.audit.enabled=true", "--podguard.audit.policy-reports=false",
+                        "--podguard.audit.exclude-namespaces=kube-system,podguard-system,monitoring");
 
         // Nothing that talks to the API: no roles at all, and no token in the pod.
         List<HasMetadata> none = helm.template("--set", "certificates.mode=helm", "--set", "namespaceLabels.enabled=false");
