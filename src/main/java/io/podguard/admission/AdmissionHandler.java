@@ -7,6 +7,9 @@ import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
 import io.podguard.engine.defaults.MutationResult;
 import io.podguard.engine.pss.PodSecurityEvaluator;
+import io.podguard.engine.resources.ResourceRules;
+import io.podguard.engine.resources.ResourceRulesEvaluator;
+import io.podguard.policy.Exemption;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
 import io.podguard.policy.RequestInfo;
@@ -99,26 +102,61 @@ public final class AdmissionHandler {
         if (!evaluation.enforce().isEmpty()) {
             if (pod.isPod()) {
                 denied = true;
-                message = PodSecurityEvaluator.denialMessage(policy.enforce(), evaluation.enforce());
+                message = render(policy.enforce(), evaluation.enforce(), false);
             } else {
                 // Workloads are not denied (their pods will be): warn at apply time instead of failing silently later.
-                warnings.add(PodSecurityEvaluator.warningMessage(policy.enforce(), evaluation.enforce()));
+                warnings.addAll(warnings(policy.enforce(), evaluation.enforce()));
             }
         }
         if (!evaluation.audit().isEmpty()) {
-            audit.put("audit-violations", PodSecurityEvaluator.warningMessage(policy.audit(), evaluation.audit()));
+            audit.put("audit-violations", render(policy.audit(), evaluation.audit(), true));
         }
         if (!evaluation.warn().isEmpty()) {
-            String warning = PodSecurityEvaluator.warningMessage(policy.warn(), evaluation.warn());
-            if (!warnings.contains(warning)) {
-                warnings.add(warning);
+            for (String warning : warnings(policy.warn(), evaluation.warn())) {
+                if (!warnings.contains(warning)) {
+                    warnings.add(warning);
+                }
             }
         }
-        String mode = policy.enforce() != null ? "enforce" : policy.warn() != null ? "warn" : policy.audit() != null ? "audit" : AdmissionResponse.NO_MODE;
+        if (!policy.exemptions().isEmpty()) {
+            // Key without '/': the apiserver prefixes the webhook's name.
+            audit.put("exempt", String.join("; ", policy.exemptions().stream().map(Exemption::reason).distinct().toList()));
+        }
+        String mode = policy.decidingMode();
         if (denied) {
             return new AdmissionResponse(request.uid(), false, 403, message, null, warnings, audit, mode);
         }
         return new AdmissionResponse(request.uid(), true, 200, null, null, warnings, audit, mode);
+    }
+
+    /**
+     * PSA's sentence for Pod Security Standards violations, then a sentence of its own for
+     * resource rules: {@code violates PodSecurity "restricted:latest": …; violates resource rules: …}.
+     */
+    private static String render(io.podguard.engine.LevelVersion lv, List<Violation> violations, boolean would) {
+        List<String> sentences = sentences(lv, violations, would);
+        return String.join("; ", sentences);
+    }
+
+    /** One warning per sentence, so each stays short. */
+    private static List<String> warnings(io.podguard.engine.LevelVersion lv, List<Violation> violations) {
+        return sentences(lv, violations, true);
+    }
+
+    private static List<String> sentences(io.podguard.engine.LevelVersion lv, List<Violation> violations, boolean would) {
+        List<Violation> pss = new ArrayList<>(violations.size());
+        List<Violation> resources = new ArrayList<>(0);
+        for (Violation v : violations) {
+            (ResourceRules.isResourceRule(v.rule()) ? resources : pss).add(v);
+        }
+        List<String> out = new ArrayList<>(2);
+        if (!pss.isEmpty()) {
+            out.add(would ? PodSecurityEvaluator.warningMessage(lv, pss) : PodSecurityEvaluator.denialMessage(lv, pss));
+        }
+        if (!resources.isEmpty()) {
+            out.add(would ? ResourceRulesEvaluator.warningMessage(resources) : ResourceRulesEvaluator.denialMessage(resources));
+        }
+        return out;
     }
 
     /** The pod itself and its ephemeral containers are judged; status, binding, exec … are not. */

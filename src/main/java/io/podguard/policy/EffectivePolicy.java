@@ -1,17 +1,42 @@
 package io.podguard.policy;
 
 import io.podguard.engine.LevelVersion;
+import io.podguard.engine.resources.ResourceRules;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The policy in force for one request, after namespace overrides and exemptions: for each mode
- * the level it judges at (null: that mode is off), and the defaults to apply.
+ * the level it judges at (null: that mode is off), the defaults to apply, the resource rules and
+ * the mode they judge in, and the exemptions that applied.
+ *
+ * @param resourcesMode the mode resource rules judge in; null: no resource rules
+ * @param exemptions every exemption that matched this request (for the {@code exempt} audit annotation)
+ * @param checkExemptions the per-check and per-image ones among them, which the engine honours
  */
 public record EffectivePolicy(
         @Nullable LevelVersion enforce,
         @Nullable LevelVersion audit,
         @Nullable LevelVersion warn,
-        DefaultsConfig defaults) {
+        DefaultsConfig defaults,
+        ResourceRules resources,
+        @Nullable Mode resourcesMode,
+        List<Exemption> exemptions,
+        List<CheckExemption> checkExemptions) {
+
+    public EffectivePolicy {
+        exemptions = List.copyOf(exemptions);
+        checkExemptions = List.copyOf(checkExemptions);
+        if (resources.isEmpty()) {
+            resourcesMode = null;
+        }
+    }
+
+    /** Pod Security Standards levels and defaults only. */
+    public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                           DefaultsConfig defaults) {
+        this(enforce, audit, warn, defaults, ResourceRules.NONE, null, List.of(), List.of());
+    }
 
     /** The short form gives {@code mode} its level; a mode named in {@code podSecurity} adds or replaces its own. */
     public static EffectivePolicy of(Policy policy) {
@@ -29,6 +54,63 @@ public record EffectivePolicy(
         if (ps.warn() != null) {
             warn = ps.warn().resolve(ps);
         }
-        return new EffectivePolicy(enforce, audit, warn, policy.defaults());
+        ResourceRulesConfig rc = policy.resources();
+        ResourceRules resources = rc == null ? ResourceRules.NONE : ResourceRules.of(
+                rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(), rc.required().limits());
+        Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
+        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), resources, resourcesMode, List.of(), List.of());
+    }
+
+    /** Nothing is judged: every mode is off and there are no resource rules. */
+    public boolean judgesNothing() {
+        return enforce == null && audit == null && warn == null && resourcesMode == null;
+    }
+
+    /** The same policy with {@code mode} in force instead, as a namespace's {@code podguard.io/mode} label asks. */
+    public EffectivePolicy withMode(Mode mode, LevelVersion shortForm) {
+        LevelVersion e = enforce;
+        LevelVersion a = audit;
+        LevelVersion w = warn;
+        switch (mode) {
+            case ENFORCE -> e = e != null ? e : shortForm;
+            case AUDIT -> {
+                a = stricter(a, e);
+                e = null;
+            }
+            case WARN -> {
+                w = stricter(w, e);
+                e = null;
+            }
+        }
+        return new EffectivePolicy(e, a, w, defaults, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions);
+    }
+
+    /** The same policy with exemptions applied: a whole-request exemption turns every check off. */
+    public EffectivePolicy withExemptions(List<Exemption> applied, List<CheckExemption> perCheck, boolean wholeRequest) {
+        if (wholeRequest) {
+            return new EffectivePolicy(null, null, null, defaults, resources, null, applied, List.of());
+        }
+        return new EffectivePolicy(enforce, audit, warn, defaults, resources, resourcesMode, applied, perCheck);
+    }
+
+    /** The mode that decides, for metrics: enforce, warn, audit or none. */
+    public String decidingMode() {
+        if (enforce != null || resourcesMode == Mode.ENFORCE) {
+            return "enforce";
+        }
+        if (warn != null || resourcesMode == Mode.WARN) {
+            return "warn";
+        }
+        return audit != null || resourcesMode == Mode.AUDIT ? "audit" : "none";
+    }
+
+    private static @Nullable LevelVersion stricter(@Nullable LevelVersion a, @Nullable LevelVersion b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return b.level().compareTo(a.level()) > 0 ? b : a;
     }
 }

@@ -1,21 +1,33 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
-/** Reads a policy from YAML. Unknown keys are errors: a typo must not pass silently. */
+/**
+ * Reads a policy from YAML: parse to a tree, validate the tree with field paths (every error at
+ * once, unknown keys included: a typo must not pass silently), then bind it to the records.
+ */
 public final class PolicyLoader {
 
     public static final String EMBEDDED_DEFAULT = "/io/podguard/policy/default-policy.yaml";
 
+    /** Big enough for any sane policy; bounds what a broken ConfigMap can make us read. */
+    static final int MAX_POLICY_BYTES = 1024 * 1024;
+
     private static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private PolicyLoader() {
@@ -26,29 +38,82 @@ public final class PolicyLoader {
             if (in == null) {
                 throw new IllegalStateException("embedded default policy is missing from the jar");
             }
-            return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * @throws IOException when the file cannot be read
+     * @throws PolicyException with every error when it is not a valid policy
+     */
     public static Policy load(Path file) throws IOException {
+        if (Files.size(file) > MAX_POLICY_BYTES) {
+            throw new PolicyException("policy file is larger than " + MAX_POLICY_BYTES + " bytes");
+        }
         return parse(Files.readString(file));
     }
 
-    /** @throws PolicyException with a one-line reason naming the field */
+    /** @throws PolicyException with every error, each naming its field path */
     public static Policy parse(String yaml) {
-        try {
-            Policy policy = YAML.readValue(yaml, Policy.class);
-            if (policy == null) {
-                throw new PolicyException("policy is empty");
-            }
-            policy.levelVersion();
-            return policy;
-        } catch (JacksonException e) {
-            throw new PolicyException(e.getOriginalMessage() + " at " + e.getPathReference());
-        } catch (IllegalArgumentException e) {
-            throw new PolicyException(e.getMessage());
+        List<JsonNode> documents = documents(yaml);
+        if (documents.isEmpty()) {
+            throw new PolicyException("policy is empty");
         }
+        JsonNode first = documents.getFirst();
+        JsonNode kind = first.get("kind");
+        if (kind != null && "PodSecurityPolicy".equals(kind.asString(""))) {
+            // Hook for policy/v1beta1 PodSecurityPolicy documents (see the PodSecurityPolicy support).
+            throw new PolicyException("kind: PodSecurityPolicy documents are not supported by this build");
+        }
+        if (documents.size() > 1) {
+            throw new PolicyException("a policy file holds one " + Policy.KIND + " document, found " + documents.size());
+        }
+        return bind(first);
+    }
+
+    /** Validates then binds one policy document. */
+    static Policy bind(JsonNode document) {
+        List<String> errors = PolicyValidator.validate(document);
+        if (!errors.isEmpty()) {
+            throw new PolicyException(errors);
+        }
+        try {
+            Policy policy = Json.mapper().treeToValue(document, Policy.class);
+            EffectivePolicy.of(policy); // compiles levels and quantities: the validator checked them
+            return policy;
+        } catch (JacksonException | IllegalArgumentException e) {
+            // The validator should have caught it; still a one-line error, never a trace.
+            throw new PolicyException(firstLine(e.getMessage()));
+        }
+    }
+
+    private static List<JsonNode> documents(String yaml) {
+        List<JsonNode> out = new ArrayList<>(1);
+        try (JsonParser parser = YAML.createParser(yaml)) {
+            while (true) {
+                JsonNode node = YAML.readTree(parser);
+                if (node == null || node.isMissingNode()) {
+                    break;
+                }
+                if (!node.isNull()) {
+                    out.add(node);
+                }
+            }
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            throw new PolicyException(where + "not valid YAML: " + firstLine(e.getOriginalMessage()));
+        }
+        return out;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 }
