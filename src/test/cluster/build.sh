@@ -118,7 +118,7 @@ build pod-security-webhook k8s.io/pod-security-admission/cmd/webhook "$(kube_ldf
 build e2e-cluster          ./harness                                 "-s -w"               "$here"/harness/*.go
 
 # Smoke check: every binary starts and reports its version.
-"$out/etcd" --version | head -1
+"$out/etcd" --version | sed -n 1p  # sed, not head: no SIGPIPE under pipefail
 "$out/kube-apiserver" --version
 "$out/helm" version --short
 "$out/pod-security-webhook" --version 2>/dev/null || echo "pod-security-webhook $psa_version"

@@ -8,7 +8,8 @@
 # Exit 0 when no process of the cluster is left (also when none was running),
 # 1 when some survived SIGKILL. Only processes that are this cluster's are
 # touched: the supervisor, etcd and kube-apiserver binaries whose command line
-# names WORKDIR. The work directory itself (logs, audit log) is kept.
+# names WORKDIR. The work directory (logs, audit log, kubeconfig) is kept;
+# cluster.env, which exists only while the cluster runs, is removed.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -88,7 +89,7 @@ wait_gone() {
 mapfile -t pids < <(find_ours)
 if [[ ${#pids[@]} -eq 0 ]]; then
   echo "stop-cluster.sh: no cluster process running for $workdir"
-  rm -f "$workdir"/pids/*.pid
+  rm -f "$workdir"/pids/*.pid "$workdir/cluster.env"
   exit 0
 fi
 
@@ -130,5 +131,5 @@ if [[ ${#pids[@]} -gt 0 ]]; then
   ps -o pid,pgid,stat,args -p "$(IFS=,; echo "${pids[*]}")" >&2
   exit 1
 fi
-rm -f "$workdir"/pids/*.pid
+rm -f "$workdir"/pids/*.pid "$workdir/cluster.env"
 echo "stop-cluster.sh: cluster in $workdir stopped"

@@ -171,12 +171,19 @@ func start(dir, self string, o startOptions) error {
 		if err != nil {
 			return err
 		}
+		if attempt > 1 {
+			// A fresh etcd: the failed one may have written its member
+			// data with the old ports.
+			if err := resetRuntimeState(l); err != nil {
+				return err
+			}
+		}
 		cfg := buildConfig(l, o, ports[0], ports[1], ports[2])
 		lastErr = launch(l, self, cfg, caPEM, token)
 		if lastErr == nil {
 			return nil
 		}
-		if !errors.Is(lastErr, errPortTaken) {
+		if !errors.Is(lastErr, errPortTaken) || attempt == portAttempts {
 			break
 		}
 		fmt.Fprintf(os.Stderr, "e2e-cluster: a port was taken (attempt %d of %d), trying new ports\n", attempt, portAttempts)
@@ -185,17 +192,29 @@ func start(dir, self string, o startOptions) error {
 }
 
 // prepareWorkDir removes what a previous cluster in the same directory left,
-// so that the audit log and etcd hold only this cluster's data.
+// so that the logs, the audit log and etcd hold only this cluster's data.
 func prepareWorkDir(l layout) error {
-	for _, p := range []string{l.etcdData(), l.pidDir(), l.logDir(), l.clusterEnv(), l.kubeconfig(), l.configFile()} {
+	if err := os.RemoveAll(l.logDir()); err != nil {
+		return err
+	}
+	for _, d := range []string{l.Dir, l.logDir()} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	return resetRuntimeState(l)
+}
+
+// resetRuntimeState removes etcd's data, the pid files and the files that
+// describe a running cluster.
+func resetRuntimeState(l layout) error {
+	for _, p := range []string{l.etcdData(), l.pidDir(), l.clusterEnv(), l.kubeconfig(), l.configFile(), l.auditLog()} {
 		if err := os.RemoveAll(p); err != nil {
 			return err
 		}
 	}
-	for _, d := range []string{l.Dir, l.logDir(), l.pidDir()} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return err
-		}
+	if err := os.MkdirAll(l.pidDir(), 0o755); err != nil {
+		return err
 	}
 	return os.MkdirAll(l.etcdData(), 0o700)
 }
@@ -492,6 +511,17 @@ func probe(c *http.Client, url string) string {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusOK {
+		// A failing /readyz lists every check; the failing ones ("[-]...")
+		// are the ones worth reporting.
+		var failed []string
+		for _, line := range strings.Split(string(body), "\n") {
+			if strings.HasPrefix(line, "[-]") {
+				failed = append(failed, line)
+			}
+		}
+		if len(failed) > 0 {
+			return fmt.Sprintf("HTTP %d: %s", resp.StatusCode, strings.Join(failed, "; "))
+		}
 		return fmt.Sprintf("HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(body)))
 	}
 	return ""
@@ -544,9 +574,11 @@ const auditPolicy = `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: ["RequestReceived"]
 rules:
-  # Probes and the apiserver's own leases are noise for podguard's tests.
+  # Probes, the apiserver's own requests and leases are noise for podguard's tests.
   - level: None
     nonResourceURLs: ["/healthz*", "/readyz*", "/livez*"]
+  - level: None
+    users: ["system:apiserver"]
   - level: None
     resources:
       - group: coordination.k8s.io

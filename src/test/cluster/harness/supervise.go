@@ -108,6 +108,8 @@ func runSupervise(dir string) int {
 		for _, p := range []string{procAPIServer, procEtcd, procSupervisor} {
 			_ = os.Remove(l.pidFile(p))
 		}
+		// cluster.env exists exactly while the cluster runs.
+		_ = os.Remove(l.clusterEnv())
 		logger.Printf("exiting with status %d", code)
 		return code
 	}

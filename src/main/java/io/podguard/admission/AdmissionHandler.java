@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  */
 public final class AdmissionHandler {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdmissionHandler.class);
+
     private final Engine engine;
     private final Supplier<PolicyResolver> resolver;
     private final AdmissionObserver observer;
@@ -46,7 +48,18 @@ public final class AdmissionHandler {
             observer.rejected(endpoint, e);
             throw e;
         }
-        AdmissionResponse response = review(endpoint, request);
+        AdmissionResponse response;
+        try {
+            response = review(endpoint, request);
+        } catch (RuntimeException e) {
+            // A pod the engine cannot judge is a podguard bug, not bad input; it is logged with its
+            // trace, and the apiserver hears a one-line refusal and applies the webhook's failurePolicy.
+            LOG.error("review {} of {} {}/{} failed", request.uid(), request.kind(), request.namespace(), request.name(), e);
+            BadReviewException error = new BadReviewException(400, "podguard could not review this " + request.kind()
+                    + ": " + e.getClass().getSimpleName());
+            observer.rejected(endpoint, error);
+            throw error;
+        }
         byte[] out = AdmissionReviewCodec.encode(request.apiVersion(), response);
         observer.reviewed(endpoint, request, response, System.nanoTime() - start);
         return out;

@@ -69,7 +69,6 @@ public final class ServeCommand implements Runnable {
         }
         tls(properties);
         SpringApplication app = new SpringApplication(PodguardApplication.class);
-        app.setDefaultProperties(defaults());
         List<String> args = new ArrayList<>(springArgs);
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
         serving = true;
@@ -97,7 +96,6 @@ public final class ServeCommand implements Runnable {
         String bundle = "spring.ssl.bundle.pem.podguard.";
         properties.put(bundle + "keystore.certificate", "file:" + cert.toAbsolutePath());
         properties.put(bundle + "keystore.private-key", "file:" + key.toAbsolutePath());
-        properties.put(bundle + "reload-on-update", "true");
         properties.put("podguard.tls.cert-file", cert.toAbsolutePath().toString());
         properties.put("podguard.tls.key-file", key.toAbsolutePath().toString());
         if (clientCa != null) {
@@ -105,18 +103,5 @@ public final class ServeCommand implements Runnable {
             properties.put("server.ssl.client-auth", "need");
             properties.put("podguard.tls.client-ca-file", clientCa.toAbsolutePath().toString());
         }
-    }
-
-    /** TLS 1.2 minimum and modern AEAD ciphers only. */
-    static Map<String, Object> defaults() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        String bundle = "spring.ssl.bundle.pem.podguard.";
-        d.put(bundle + "options.enabled-protocols", "TLSv1.3,TLSv1.2");
-        d.put(bundle + "options.ciphers", String.join(",",
-                "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-                "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
-        return d;
     }
 }

@@ -40,15 +40,25 @@ public final class PodExtractor {
      */
     public static Optional<PodObject> extract(String kind, JsonNode object) {
         String pointer = POD_POINTERS.get(kind);
-        if (pointer == null || !(object instanceof ObjectNode objectNode)) {
+        if (pointer == null) {
             return Optional.empty();
         }
+        if (!(object instanceof ObjectNode objectNode)) {
+            throw new IllegalArgumentException("object is not a valid " + kind + ": expected a JSON object");
+        }
         JsonNode pod = pointer.isEmpty() ? object : object.at(pointer);
-        if (!(pod instanceof ObjectNode)) {
+        if (pod.isMissingNode() || pod.isNull()) {
+            // A workload without a template (a ReplicationController may omit it) has no pod to judge.
             return Optional.empty();
+        }
+        if (!(pod instanceof ObjectNode)) {
+            throw new IllegalArgumentException("object is not a valid " + kind + ": " + pointer.substring(1).replace('/', '.') + " is not an object");
         }
         JsonNode metaNode = pod.get("metadata");
         JsonNode specNode = pod.get("spec");
+        if (metaNode != null && !metaNode.isNull() && !metaNode.isObject() || specNode != null && !specNode.isNull() && !specNode.isObject()) {
+            throw new IllegalArgumentException("object is not a valid " + kind + ": metadata and spec must be objects");
+        }
         ObjectMeta meta;
         PodSpec spec;
         try {

@@ -19,6 +19,8 @@ public final class MetricNames {
     public static final String CONFIG_LAST_RELOAD_SUCCESS = "podguard.config.last.reload.success.timestamp.seconds";
     /** {@code podguard_tls_certificate_expiry_timestamp_seconds} */
     public static final String TLS_CERTIFICATE_EXPIRY = "podguard.tls.certificate.expiry.timestamp.seconds";
+    /** {@code podguard_tls_reloads_total{result}} */
+    public static final String TLS_RELOADS = "podguard.tls.reloads";
 
     public static final String WEBHOOK = "webhook";
     public static final String OPERATION = "operation";

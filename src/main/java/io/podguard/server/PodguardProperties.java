@@ -12,17 +12,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param policyFile the policy file to follow; null for the embedded default
  * @param maxConcurrentReviews reviews evaluated at once; more wait (bounded by their timeout)
  * @param defaultTimeout the deadline of a review whose request names none ({@code ?timeout=})
+ * @param shutdownDrainDelay how long to keep serving after readiness drops on shutdown
  */
 @ConfigurationProperties("podguard")
 public record PodguardProperties(
         @Nullable Path policyFile,
         @Nullable Integer maxConcurrentReviews,
         @Nullable Duration defaultTimeout,
+        @Nullable Duration shutdownDrainDelay,
         @Nullable Tls tls) {
 
     public PodguardProperties {
         maxConcurrentReviews = maxConcurrentReviews == null ? Math.max(2, Runtime.getRuntime().availableProcessors() * 2) : maxConcurrentReviews;
         defaultTimeout = defaultTimeout == null ? Duration.ofSeconds(10) : defaultTimeout;
+        shutdownDrainDelay = shutdownDrainDelay == null ? Duration.ofSeconds(2) : shutdownDrainDelay;
         tls = tls == null ? new Tls(null, null, null, null, null) : tls;
     }
 

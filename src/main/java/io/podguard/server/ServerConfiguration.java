@@ -67,6 +67,25 @@ class ServerConfiguration {
     }
 
     @Bean
+    TlsMonitor tlsMonitor(org.springframework.boot.ssl.SslBundles bundles, MeterRegistry registry,
+                          org.springframework.core.env.Environment environment) {
+        return new TlsMonitor(bundles, registry, pemFile(environment, "certificate"), pemFile(environment, "private-key"));
+    }
+
+    private static java.nio.file.Path pemFile(org.springframework.core.env.Environment environment, String which) {
+        String location = environment.getProperty("spring.ssl.bundle.pem.podguard.keystore." + which);
+        if (location == null || !location.startsWith("file:")) {
+            return null;
+        }
+        return java.nio.file.Path.of(location.substring("file:".length()));
+    }
+
+    @Bean
+    ShutdownDrain shutdownDrain(PodguardProperties properties, Readiness readiness) {
+        return new ShutdownDrain(properties.shutdownDrainDelay(), readiness);
+    }
+
+    @Bean
     Semaphore evaluationSlots(PodguardProperties properties) {
         return new Semaphore(properties.maxConcurrentReviews());
     }

@@ -103,6 +103,15 @@ public final class CertificateAuthority {
 
     /** Issues a serving certificate for {@code dnsNames} (IP literals become IP SANs). */
     public Issued issueServing(List<String> dnsNames, Duration validity) {
+        return issue(dnsNames, validity, KeyPurposeId.id_kp_serverAuth);
+    }
+
+    /** Issues a client certificate for {@code commonName}, as kube-apiserver presents to a webhook under mutual TLS. */
+    public Issued issueClient(String commonName, Duration validity) {
+        return issue(List.of(commonName), validity, KeyPurposeId.id_kp_clientAuth);
+    }
+
+    private Issued issue(List<String> dnsNames, Duration validity, KeyPurposeId purpose) {
         if (dnsNames.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one name");
         }
@@ -120,7 +129,7 @@ public final class CertificateAuthority {
                     new X500Name("CN=" + dnsNames.getFirst()), keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
             return new Issued(sign(builder, keyPair), keys, certificate);
@@ -162,7 +171,9 @@ public final class CertificateAuthority {
     public static String pem(Object object) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
+            // Private keys as PKCS#8 ("PRIVATE KEY"), which every TLS stack reads.
+            writer.writeObject(object instanceof java.security.PrivateKey key
+                    ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null) : object);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

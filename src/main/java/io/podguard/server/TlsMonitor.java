@@ -1,0 +1,122 @@
+package io.podguard.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.podguard.report.MetricNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Enumeration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+
+/**
+ * Watches the served certificate: its expiry as a gauge, reloads counted. Spring's SSL bundle
+ * reloads good files and keeps the last good certificate when new files are garbage; this
+ * notices the garbage too, so that metrics and logs say so.
+ */
+final class TlsMonitor implements DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlsMonitor.class);
+    static final String BUNDLE = "podguard";
+
+    private final AtomicLong expiry = new AtomicLong();
+    private final Counter reloadSuccess;
+    private final Counter reloadFailure;
+    private final ScheduledExecutorService poller;
+    private final Path certFile;
+    private final Path keyFile;
+    private volatile FileTime lastSeen;
+    private volatile boolean lastFailed;
+
+    TlsMonitor(SslBundles bundles, MeterRegistry registry, Path certFile, Path keyFile) {
+        this.certFile = certFile;
+        this.keyFile = keyFile;
+        Gauge.builder(MetricNames.TLS_CERTIFICATE_EXPIRY, expiry, AtomicLong::get)
+                .description("Expiry of the served certificate, seconds since the epoch")
+                .register(registry);
+        reloadSuccess = Counter.builder(MetricNames.TLS_RELOADS).tag(MetricNames.RESULT, "success")
+                .description("Serving certificate reloads").register(registry);
+        reloadFailure = Counter.builder(MetricNames.TLS_RELOADS).tag(MetricNames.RESULT, "failure")
+                .description("Serving certificate reloads").register(registry);
+        update(bundles.getBundle(BUNDLE));
+        bundles.addBundleUpdateHandler(BUNDLE, bundle -> {
+            update(bundle);
+            reloadSuccess.increment();
+            lastFailed = false;
+            LOG.info("serving certificate reloaded; expires {}", java.time.Instant.ofEpochSecond(expiry.get()));
+        });
+        lastSeen = modified();
+        poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("podguard-tls-monitor").factory());
+        if (certFile != null) {
+            poller.scheduleWithFixedDelay(this::poll, 2, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    private void poll() {
+        FileTime now = modified();
+        if (now == null || now.equals(lastSeen)) {
+            return;
+        }
+        lastSeen = now;
+        try {
+            io.podguard.tls.ServingCertificates.readCertificates(certFile).getFirst();
+            if (keyFile != null && !Files.readString(keyFile).contains("PRIVATE KEY")) {
+                throw new IllegalArgumentException("no PEM private key");
+            }
+        } catch (Exception e) {
+            if (!lastFailed) {
+                reloadFailure.increment();
+                LOG.error("serving certificate files changed but cannot be used ({}); still serving the last good certificate, "
+                        + "which expires {}", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                        java.time.Instant.ofEpochSecond(expiry.get()));
+            }
+            lastFailed = true;
+        }
+    }
+
+    private FileTime modified() {
+        try {
+            if (certFile == null) {
+                return null;
+            }
+            FileTime a = Files.getLastModifiedTime(certFile);
+            FileTime b = keyFile == null ? a : Files.getLastModifiedTime(keyFile);
+            return a.compareTo(b) >= 0 ? a : b;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void update(SslBundle bundle) {
+        try {
+            KeyStore store = bundle.getStores().getKeyStore();
+            Enumeration<String> aliases = store.aliases();
+            while (aliases.hasMoreElements()) {
+                Certificate cert = store.getCertificate(aliases.nextElement());
+                if (cert instanceof X509Certificate x509) {
+                    expiry.set(x509.getNotAfter().toInstant().getEpochSecond());
+                    return;
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn("cannot read the served certificate's expiry: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        poller.shutdownNow();
+    }
+}

@@ -1,0 +1,81 @@
+package io.podguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.podguard.Main;
+import io.podguard.testing.Pods;
+import io.podguard.testing.Reviews;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class ReviewCommandTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String stdin, String... args) {
+        InputStream in = System.in;
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.commandLine().execute(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setIn(in);
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void reviewWhenPrivilegedPodThenDenialOnStdout() {
+        Run run = run(Reviews.create(Pods.PRIVILEGED), "review");
+
+        assertThat(run.code()).isZero();
+        JsonNode response = Reviews.response(run.out());
+        assertThat(response.path("allowed").asBoolean()).isFalse();
+        assertThat(response.path("status").path("message").asString())
+                .isEqualTo("violates PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true), "
+                        + "privileged (container \"app\" must not set securityContext.privileged=true)");
+    }
+
+    @Test
+    void reviewWhenBaselinePolicyFileThenJudgedAtBaseline(@TempDir Path dir) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), "mode: enforce\npodSecurity:\n  level: baseline\n  version: v1.30\n");
+
+        Run run = run(Reviews.create(Pods.PRIVILEGED), "review", "--policy", policy.toString());
+
+        assertThat(Reviews.response(run.out()).path("status").path("message").asString())
+                .startsWith("violates PodSecurity \"baseline:v1.30\": host namespaces");
+    }
+
+    @Test
+    void reviewWhenBadInputThenExitTwoAndOneLineOnStderr() {
+        Run run = run("{\"kind\":\"Nope\"}", "review");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("podguard: body is not an AdmissionReview: kind is \"Nope\"" + System.lineSeparator());
+    }
+
+    @Test
+    void reviewWhenUnknownEndpointThenExitTwo() {
+        Run run = run(Reviews.create(Pods.RESTRICTED), "review", "--endpoint", "nope");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("\"nope\" is not one of mutate, validate");
+    }
+}

@@ -1,0 +1,77 @@
+package io.podguard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+
+/** A cert-manager or Secret rotation rewrites the PEM files; the server must serve the new certificate, twice in a row. */
+class CertificateRotationTest extends WebhookServerTestSupport {
+
+    @Test
+    void rotateTwiceThenEachNewCertificateIsServed() throws Exception {
+        X509Certificate before = served();
+
+        X509Certificate first = CERTS.issue();
+        awaitServed(first);
+        X509Certificate second = CERTS.issue();
+        awaitServed(second);
+
+        assertThat(first.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+        assertThat(served().getSerialNumber()).isEqualTo(second.getSerialNumber());
+        assertThat(post("/validate", io.podguard.testing.Reviews.create(io.podguard.testing.Pods.RESTRICTED)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void garbageCertificateFilesThenLastGoodKeptAndFailureCounted() throws Exception {
+        X509Certificate good = CERTS.issue();
+        awaitServed(good);
+        double failuresBefore = reloadFailures();
+
+        java.nio.file.Files.writeString(CERTS.certFile(), "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
+        java.nio.file.Files.writeString(CERTS.keyFile(), "not a key");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (reloadFailures() <= failuresBefore && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+
+        assertThat(reloadFailures()).isEqualTo(failuresBefore + 1);
+        assertThat(served().getSerialNumber()).isEqualTo(good.getSerialNumber());
+        assertThat(post("/validate", io.podguard.testing.Reviews.create(io.podguard.testing.Pods.RESTRICTED)).statusCode()).isEqualTo(200);
+        assertThat(getManagement("/readyz").statusCode()).isEqualTo(200);
+        java.util.regex.Matcher expiry = java.util.regex.Pattern.compile("podguard_tls_certificate_expiry_timestamp_seconds\\{[^}]*} ([0-9.E]+)")
+                .matcher(getManagement("/metrics").body());
+        assertThat(expiry.find()).isTrue();
+        assertThat((long) Double.parseDouble(expiry.group(1))).isEqualTo(good.getNotAfter().toInstant().getEpochSecond());
+
+        X509Certificate repaired = CERTS.issue();
+        awaitServed(repaired);
+    }
+
+    private double reloadFailures() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("podguard_tls_reloads_total\\{[^}]*result=\"failure\"[^}]*} ([0-9.E]+)")
+                .matcher(getManagement("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private void awaitServed(X509Certificate expected) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            if (served().getSerialNumber().equals(expected.getSerialNumber())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(served().getSerialNumber()).as("served certificate after rotation").isEqualTo(expected.getSerialNumber());
+    }
+
+    private X509Certificate served() throws Exception {
+        try (SSLSocket socket = (SSLSocket) CERTS.clientContext().getSocketFactory().createSocket("localhost", port)) {
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+}

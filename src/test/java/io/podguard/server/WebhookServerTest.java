@@ -1,0 +1,209 @@
+package io.podguard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.podguard.testing.Pods;
+import io.podguard.testing.Reviews;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class WebhookServerTest extends WebhookServerTestSupport {
+
+    private static final String DENIAL = "violates PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true), "
+            + "privileged (container \"app\" must not set securityContext.privileged=true)";
+
+    @Test
+    void validateWhenPrivilegedPodThenDeniedWithPsaMessage() throws Exception {
+        HttpResponse<String> resp = post("/validate", Reviews.create(Pods.PRIVILEGED));
+
+        assertThat(resp.statusCode()).isEqualTo(200);
+        JsonNode review = io.podguard.engine.Json.mapper().readTree(resp.body());
+        assertThat(review.path("apiVersion").asString()).isEqualTo("admission.k8s.io/v1");
+        assertThat(review.path("kind").asString()).isEqualTo("AdmissionReview");
+        JsonNode response = review.path("response");
+        assertThat(response.path("uid").asString()).isEqualTo("705ab4f5-6393-11e8-b7cc-42010a800002");
+        assertThat(response.path("allowed").asBoolean()).isFalse();
+        assertThat(response.path("status").path("code").asInt()).isEqualTo(403);
+        assertThat(response.path("status").path("reason").asString()).isEqualTo("Forbidden");
+        assertThat(response.path("status").path("message").asString()).isEqualTo(DENIAL);
+    }
+
+    @Test
+    void validateWhenV1beta1ThenResponseEchoesV1beta1() throws Exception {
+        String body = Reviews.review("admission.k8s.io/v1beta1", "CREATE", Pods.RESTRICTED, false);
+
+        HttpResponse<String> resp = post("/validate", body);
+
+        JsonNode review = io.podguard.engine.Json.mapper().readTree(resp.body());
+        assertThat(review.path("apiVersion").asString()).isEqualTo("admission.k8s.io/v1beta1");
+        assertThat(review.path("response").path("allowed").asBoolean()).isTrue();
+        assertThat(review.path("response").path("uid").asString()).isEqualTo("705ab4f5-6393-11e8-b7cc-42010a800002");
+    }
+
+    @Test
+    void validateWhenConfigMapThenAllowedWithoutPatch() throws Exception {
+        String configMap = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\"b\"}}";
+
+        JsonNode mutate = Reviews.response(post("/mutate", Reviews.create(configMap)).body());
+        JsonNode validate = Reviews.response(post("/validate", Reviews.create(configMap)).body());
+
+        assertThat(mutate.path("allowed").asBoolean()).isTrue();
+        assertThat(mutate.has("patch")).isFalse();
+        assertThat(validate.path("allowed").asBoolean()).isTrue();
+    }
+
+    @Test
+    void validateWhenDeleteThenAllowed() throws Exception {
+        String body = Reviews.review("admission.k8s.io/v1", "DELETE", Pods.PRIVILEGED, false);
+
+        JsonNode response = Reviews.response(post("/validate", body).body());
+
+        assertThat(response.path("allowed").asBoolean()).isTrue();
+    }
+
+    @Test
+    void mutateWhenUpdateThenNoPatch() throws Exception {
+        String body = Reviews.review("admission.k8s.io/v1", "UPDATE", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"nginx\"}]}}", false);
+
+        JsonNode response = Reviews.response(post("/mutate", body).body());
+
+        assertThat(response.path("allowed").asBoolean()).isTrue();
+        assertThat(response.has("patch")).isFalse();
+    }
+
+    @Test
+    void getOnWebhookThenMethodNotAllowed() throws Exception {
+        HttpResponse<String> resp = https.send(HttpRequest.newBuilder(webhook("/validate")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(resp.statusCode()).isEqualTo(405);
+        assertThat(resp.headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    @Test
+    void malformedJsonThenBadRequestWithOneLine() throws Exception {
+        HttpResponse<String> resp = post("/validate", "{\"apiVersion\":");
+
+        assertThat(resp.statusCode()).isEqualTo(400);
+        assertThat(resp.body()).startsWith("malformed JSON: ").doesNotContain("\tat ").hasLineCount(1);
+    }
+
+    @Test
+    void notAnAdmissionReviewThenBadRequest() throws Exception {
+        HttpResponse<String> resp = post("/validate", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}");
+
+        assertThat(resp.statusCode()).isEqualTo(400);
+        assertThat(resp.body()).isEqualTo("body is not an AdmissionReview: kind is \"Pod\"\n");
+    }
+
+    @Test
+    void missingUidThenBadRequest() throws Exception {
+        HttpResponse<String> resp = post("/validate",
+                "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"kind\":{\"kind\":\"Pod\"},\"operation\":\"CREATE\"}}");
+
+        assertThat(resp.statusCode()).isEqualTo(400);
+        assertThat(resp.body()).isEqualTo("AdmissionReview request has no uid\n");
+    }
+
+    @Test
+    void unknownApiVersionThenBadRequest() throws Exception {
+        HttpResponse<String> resp = post("/validate", "{\"apiVersion\":\"admission.k8s.io/v2\",\"kind\":\"AdmissionReview\",\"request\":{}}");
+
+        assertThat(resp.statusCode()).isEqualTo(400);
+        assertThat(resp.body()).isEqualTo("unsupported AdmissionReview apiVersion \"admission.k8s.io/v2\": "
+                + "expected admission.k8s.io/v1 or admission.k8s.io/v1beta1\n");
+    }
+
+    @Test
+    void bodyOverThreeMebibytesThenPayloadTooLarge() throws Exception {
+        String huge = "{\"pad\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}";
+
+        HttpResponse<String> resp = post("/validate", huge);
+
+        assertThat(resp.statusCode()).isEqualTo(413);
+        assertThat(resp.body()).isEqualTo("request body exceeds 3145728 bytes\n");
+    }
+
+    @Test
+    void deeplyNestedJsonThenBadRequestNotStackOverflow() throws Exception {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+
+        HttpResponse<String> resp = post("/validate", deep);
+
+        assertThat(resp.statusCode()).isEqualTo(400);
+        assertThat(resp.body()).startsWith("malformed JSON: ").contains("nesting depth");
+    }
+
+    @Test
+    void wrongContentTypeThenUnsupportedMediaType() throws Exception {
+        HttpResponse<String> resp = https.send(HttpRequest.newBuilder(webhook("/validate"))
+                .header("Content-Type", "text/xml")
+                .POST(HttpRequest.BodyPublishers.ofString("<x/>")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(resp.statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void probesAndMetricsOnManagementPort() throws Exception {
+        post("/validate", Reviews.create(Pods.PRIVILEGED));
+
+        assertThat(getManagement("/livez").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = getManagement("/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"status\":\"ok\"");
+        String metrics = getManagement("/metrics").body();
+        assertThat(metrics).contains("# TYPE podguard_admission_requests_total counter")
+                .containsPattern("podguard_admission_requests_total\\{[^}]*allowed=\"false\"[^}]*mode=\"enforce\"[^}]*operation=\"CREATE\"[^}]*webhook=\"validate\"} [1-9]")
+                .contains("# TYPE podguard_admission_review_duration_seconds histogram")
+                .contains("podguard_admission_review_duration_seconds_bucket{application=\"podguard\",webhook=\"validate\",le=\"0.001\"}");
+    }
+
+    @Test
+    void webhookNotServedOnManagementPort() throws Exception {
+        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(management("/validate"))
+                .POST(HttpRequest.BodyPublishers.ofString(Reviews.create(Pods.PRIVILEGED))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(resp.statusCode()).isEqualTo(404);
+    }
+
+    /** Tomcat closes a connection after 100 requests by default; the apiserver's connections must live on. */
+    @Test
+    void keepAliveConnectionServesManyMoreThanHundredReviews() throws Exception {
+        byte[] body = Reviews.create(Pods.RESTRICTED).getBytes(StandardCharsets.UTF_8);
+        try (SSLSocket socket = (SSLSocket) CERTS.clientContext().getSocketFactory().createSocket("localhost", port)) {
+            socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
+            OutputStream out = socket.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            for (int i = 0; i < 250; i++) {
+                out.write(("POST /validate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                String status = in.readLine();
+                assertThat(status).as("response %d", i).isEqualTo("HTTP/1.1 200 ");
+                int length = -1;
+                String line;
+                while (!(line = in.readLine()).isEmpty()) {
+                    assertThat(line.toLowerCase()).as("response %d", i).isNotEqualTo("connection: close");
+                    if (line.toLowerCase().startsWith("content-length:")) {
+                        length = Integer.parseInt(line.substring(15).trim());
+                    }
+                }
+                char[] content = new char[length];
+                int read = 0;
+                while (read < length) {
+                    read += in.read(content, read, length - read);
+                }
+                assertThat(new String(content)).contains("\"allowed\":true");
+            }
+        }
+    }
+}
