@@ -131,9 +131,10 @@ public final class AdmissionHandler {
                 }
             }
         }
-        if (!policy.exemptions().isEmpty()) {
+        List<Exemption> exempt = policy.applied(evaluation);
+        if (!exempt.isEmpty()) {
             // Key without '/': the apiserver prefixes the webhook's name.
-            audit.put("exempt", String.join("; ", policy.exemptions().stream().map(Exemption::reason).distinct().toList()));
+            audit.put("exempt", String.join("; ", exempt.stream().map(Exemption::reason).distinct().toList()));
         }
         String mode = policy.decidingMode();
         if (denied) {

@@ -6,7 +6,10 @@ import io.podguard.engine.defaults.MutationResult;
 import io.podguard.engine.pss.PodSecurityChecks;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
+import io.podguard.policy.CheckExemption;
 import io.podguard.policy.EffectivePolicy;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import io.podguard.policy.Mode;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,10 +55,12 @@ public final class Engine {
             return Evaluation.NONE;
         }
         Map<LevelVersion, List<Violation>> memo = new ConcurrentHashMap<>(4);
+        Set<CheckExemption> applied = policy.checkExemptions().isEmpty() ? Set.of() : new LinkedHashSet<>();
         return new Evaluation(
-                violations(pod, policy, policy.enforce(), Mode.ENFORCE, memo),
-                violations(pod, policy, policy.audit(), Mode.AUDIT, memo),
-                violations(pod, policy, policy.warn(), Mode.WARN, memo));
+                violations(pod, policy, policy.enforce(), Mode.ENFORCE, memo, applied),
+                violations(pod, policy, policy.audit(), Mode.AUDIT, memo, applied),
+                violations(pod, policy, policy.warn(), Mode.WARN, memo, applied),
+                List.copyOf(applied));
     }
 
     public MutationResult mutate(PodObject pod, EffectivePolicy policy) {
@@ -63,13 +68,13 @@ public final class Engine {
     }
 
     private List<Violation> violations(PodObject pod, EffectivePolicy policy, LevelVersion lv, Mode mode,
-                                       Map<LevelVersion, List<Violation>> memo) {
+                                       Map<LevelVersion, List<Violation>> memo, Set<CheckExemption> applied) {
         boolean resources = policy.resourcesMode() == mode;
         if (lv == null && !resources) {
             return List.of();
         }
         List<Violation> all = judge(pod, policy, lv, resources, memo);
-        return Exemptions.apply(pod, all, policy.checkExemptions(), copy -> judge(copy, policy, lv, resources, null));
+        return Exemptions.apply(pod, all, policy.checkExemptions(), copy -> judge(copy, policy, lv, resources, null), applied);
     }
 
     /** Pod Security Standards violations first, then resource rules; memoised per level for the pod as sent. */

@@ -21,8 +21,19 @@ final class Exemptions {
     private Exemptions() {
     }
 
+    /** Whether {@code e}'s images leave out any container of {@code pod}. */
+    private static boolean leftOutBy(PodObject pod, CheckExemption e) {
+        for (ContainerRef ref : ContainerRef.all(pod.podSpec())) {
+            String image = ref.container().getImage();
+            if (image != null && Glob.any(e.images(), image)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static List<Violation> apply(PodObject pod, List<Violation> violations, List<CheckExemption> exemptions,
-                                 Function<PodObject, List<Violation>> judge) {
+                                 Function<PodObject, List<Violation>> judge, Set<CheckExemption> applied) {
         if (exemptions.isEmpty() || violations.isEmpty()) {
             return violations;
         }
@@ -32,13 +43,16 @@ final class Exemptions {
         for (Violation v : violations) {
             boolean dropped = false;
             Set<Glob> images = new LinkedHashSet<>();
+            List<CheckExemption> byImage = new ArrayList<>(1);
             for (CheckExemption e : exemptions) {
                 if (e.covers(v.rule())) {
                     if (e.images().isEmpty()) {
                         dropped = true;
+                        applied.add(e);
                         break;
                     }
                     images.addAll(e.images());
+                    byImage.add(e);
                 }
             }
             if (dropped) {
@@ -51,9 +65,18 @@ final class Exemptions {
             ContainerFilter filter = filters.computeIfAbsent(images, globs -> ContainerFilter.without(pod,
                     c -> c.getImage() != null && Glob.any(List.copyOf(globs), c.getImage())));
             List<Violation> again = rejudged.computeIfAbsent(images, k -> judge.apply(filter.pod()));
+            Violation kept = null;
             for (Violation w : again) {
                 if (w.rule().equals(v.rule())) {
-                    out.add(filter.restore(w));
+                    kept = filter.restore(w);
+                    out.add(kept);
+                }
+            }
+            if (!v.equals(kept)) {
+                for (CheckExemption e : byImage) {
+                    if (leftOutBy(pod, e)) {
+                        applied.add(e);
+                    }
                 }
             }
         }

@@ -9,9 +9,9 @@ import java.util.Set;
  *
  * @param checks the check ids it covers; empty: every check
  * @param images the containers it leaves out, by image glob; empty: the checks are skipped for the whole pod
- * @param reason the exemption's reason
+ * @param source the exemption it comes from
  */
-public record CheckExemption(Set<String> checks, List<Glob> images, String reason) {
+public record CheckExemption(Set<String> checks, List<Glob> images, Exemption source) {
 
     public CheckExemption {
         checks = Set.copyOf(checks);

@@ -69,7 +69,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
             Exemption e = policy.exemptions().get(i);
             ex.add(new CompiledExemption(i, e, globs(e.namespaces()), globs(e.usernames()), globs(e.groups()),
                     globs(e.serviceAccounts()), globs(e.runtimeClassNames()),
-                    new CheckExemption(new HashSet<>(e.checks()), globs(e.images()), e.reason())));
+                    new CheckExemption(new HashSet<>(e.checks()), globs(e.images()), e)));
         }
         this.exemptions = List.copyOf(ex);
         this.needsLabels = policy.usesNamespaceLabels();

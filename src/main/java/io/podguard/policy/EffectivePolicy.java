@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * the mode they judge in, and the exemptions that applied.
  *
  * @param resourcesMode the mode resource rules judge in; null: no resource rules
- * @param exemptions every exemption that matched this request (for the {@code exempt} audit annotation)
+ * @param exemptions every exemption that matched this request
  * @param checkExemptions the per-check and per-image ones among them, which the engine honours
  */
 public record EffectivePolicy(
@@ -59,6 +59,25 @@ public record EffectivePolicy(
                 rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(), rc.required().limits());
         Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
         return new EffectivePolicy(enforce, audit, warn, policy.defaults(), resources, resourcesMode, List.of(), List.of());
+    }
+
+    /**
+     * The exemptions that made a difference to {@code evaluation}: those that exempt the whole
+     * request, and the per-check and per-image ones that removed or changed a violation. An
+     * image exemption matches every request; recording it where it changed nothing would only
+     * be noise.
+     */
+    public List<Exemption> applied(io.podguard.engine.Evaluation evaluation) {
+        java.util.Set<Exemption> out = new java.util.LinkedHashSet<>();
+        for (Exemption e : exemptions) {
+            if (e.checks().isEmpty() && e.images().isEmpty()) {
+                out.add(e);
+            }
+        }
+        for (CheckExemption c : evaluation.exemptionsApplied()) {
+            out.add(c.source());
+        }
+        return List.copyOf(out);
     }
 
     /** Nothing is judged: every mode is off and there are no resource rules. */

@@ -61,7 +61,7 @@ final class PolicyMetrics implements AdmissionObserver {
 
     @Override
     public void evaluated(AdmissionRequest request, PodObject pod, EffectivePolicy policy, Evaluation evaluation) {
-        for (Exemption e : policy.exemptions()) {
+        for (Exemption e : policy.applied(evaluation)) {
             applied.computeIfAbsent(e.kind(), kind -> Counter.builder(MetricNames.EXEMPTIONS_APPLIED)
                     .description("Reviews judged under an exemption, by the exemption's kind")
                     .tag(MetricNames.KIND, kind)

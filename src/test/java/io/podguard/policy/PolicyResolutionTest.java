@@ -173,7 +173,11 @@ class PolicyResolutionTest {
         ConfiguredPolicyResolver r = resolver("podSecurity: {level: baseline}\nexemptions:\n  - reason: node agent\n    checks: [privileged]\n");
         Evaluation ev = evaluate(r, in("default"), pod);
         assertThat(ev.enforce()).extracting(Violation::rule).containsExactly("hostNamespaces");
-        assertThat(r.resolve(in("default"), pod).exemptions()).extracting(Exemption::kind).containsExactly("check");
+        EffectivePolicy e = r.resolve(in("default"), pod);
+        assertThat(e.applied(ev)).extracting(Exemption::kind).containsExactly("check");
+        PodObject clean = Pods.pod("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}");
+        EffectivePolicy c = r.resolve(in("default"), clean);
+        assertThat(c.applied(Engine.standard().evaluate(clean, c))).isEmpty();
     }
 
     @Test
@@ -189,7 +193,15 @@ class PolicyResolutionTest {
         Evaluation both = evaluate(r, in("default"), Pods.sidecarPod("default", true));
         assertThat(rules(both.enforce())).containsExactly("privileged@spec.containers[1].securityContext.privileged");
         assertThat(both.enforce().getFirst().detail()).isEqualTo("container \"app\" must not set securityContext.privileged=true");
-        assertThat(r.resolve(in("default"), Pods.sidecarPod("default", false)).exemptions()).extracting(Exemption::kind).containsExactly("image");
+        EffectivePolicy e = r.resolve(in("default"), Pods.sidecarPod("default", false));
+        assertThat(e.exemptions()).extracting(Exemption::kind).containsExactly("image");
+        assertThat(e.applied(Engine.standard().evaluate(Pods.sidecarPod("default", false), e)))
+                .extracting(Exemption::reason).containsExactly("istio proxy needs it");
+        // a pod without the proxy: the exemption matched but changed nothing, so it is not recorded
+        PodObject plain = Pods.pod("""
+                {"kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"app","image":"x","securityContext":{"privileged":true}}]}}""");
+        EffectivePolicy p = r.resolve(in("default"), plain);
+        assertThat(p.applied(Engine.standard().evaluate(plain, p))).isEmpty();
     }
 
     @Test
