@@ -75,4 +75,22 @@ class ConfigCommandTest {
                 + "  mode: \"enforcing\" is not one of enforce, audit, warn\n"
                 + "  podSecurity.level: \"strict\" is not one of privileged, baseline, restricted\n");
     }
+
+    @Test
+    void serveWhenPolicyInvalidThenStartUpFailsWithEveryError() throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "podSecurity: {level: strict}\nexemptions: [{namespaces: [a]}]\n");
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "serve", "--policy", file.toString(), "--cert-dir", dir.resolve("certs").toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("podguard: policy " + file + " is invalid:\n"
+                + "  podSecurity.level: \"strict\" is not one of privileged, baseline, restricted\n"
+                + "  exemptions[0].reason: required: say why the exemption exists\n");
+    }
+
+    @Test
+    void serveWhenPolicyMissingThenStartUpFails() {
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "serve", "--policy", dir.resolve("nope.yaml").toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).startsWith("podguard: cannot read policy " + dir.resolve("nope.yaml") + ": ");
+    }
 }
