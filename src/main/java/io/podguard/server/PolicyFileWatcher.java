@@ -79,6 +79,7 @@ final class PolicyFileWatcher implements SmartLifecycle {
         Thread t = thread;
         thread = null;
         WatchService w = watcher;
+        watcher = null; // a restarted watcher (a paused context resumed) opens a new one
         if (w != null) {
             try {
                 w.close();

@@ -70,6 +70,28 @@ class PolicyResolutionTest {
     }
 
     @Test
+    void resolveWhenOverrideGivesDefaultsOrResourcesThenThoseReplaceTopLevel() {
+        ConfiguredPolicyResolver r = resolver("""
+                mode: enforce
+                podSecurity: {level: baseline}
+                defaults: {enabled: true, mode: apply}
+                resources: {max: {memory: 1Gi}}
+                namespaces:
+                  - names: [sandbox]
+                    defaults: {enabled: false}
+                    resources: {mode: audit, max: {memory: 4Gi}}
+                """);
+        EffectivePolicy sandbox = r.resolve(in("sandbox"), Pods.sidecarPod("sandbox", false));
+        assertThat(sandbox.defaults().isEnabled()).isFalse();
+        assertThat(sandbox.resourcesMode()).isEqualTo(Mode.AUDIT);
+        assertThat(sandbox.resources().max().get("memory").text()).isEqualTo("4Gi");
+        assertThat(sandbox.enforce()).hasToString("baseline:latest");
+        EffectivePolicy other = r.resolve(in("prod"), Pods.sidecarPod("prod", false));
+        assertThat(other.defaults().isEnabled()).isTrue();
+        assertThat(other.resourcesMode()).isEqualTo(Mode.ENFORCE);
+    }
+
+    @Test
     void resolveWhenSelectorMatchesLabelsThenOverride() {
         ConfiguredPolicyResolver r = resolver("""
                 mode: audit
