@@ -5,10 +5,12 @@ import io.podguard.engine.Evaluation;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
+import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.defaults.MutationResult;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.engine.resources.ResourceRules;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
+import io.podguard.policy.DefaultsConfig;
 import io.podguard.policy.Exemption;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
@@ -85,6 +87,9 @@ public final class AdmissionHandler {
             return AdmissionResponse.allow(request.uid());
         }
         PodObject pod = found.get();
+        if (endpoint == Endpoint.VALIDATE && request.isUpdate() && pod.isPod() && !significantUpdate(request, pod)) {
+            return AdmissionResponse.allow(request.uid());
+        }
         RequestInfo info = new RequestInfo(
                 request.namespace() != null ? request.namespace() : pod.namespace(), request.username(), request.groups());
         EffectivePolicy policy = resolver.get().resolve(info, pod);
@@ -100,6 +105,11 @@ public final class AdmissionHandler {
         observer.mutated(request, pod, policy, result);
         if (result.isEmpty()) {
             return AdmissionResponse.allow(request.uid());
+        }
+        if (policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT) {
+            // A dry run of mutation: the pod is left as sent, the client and the audit log hear what would change.
+            return new AdmissionResponse(request.uid(), true, 200, null, null, DefaultsReport.warnings(result.applied()),
+                    Map.of(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.applied())), policy.defaults().mode().id());
         }
         byte[] patch = io.podguard.engine.Json.mapper().writeValueAsBytes(result.patch());
         return new AdmissionResponse(request.uid(), true, 200, null, patch, List.of(), Map.of(), policy.defaults().mode().id());
@@ -173,10 +183,27 @@ public final class AdmissionHandler {
         return out;
     }
 
-    /** The pod itself and its ephemeral containers are judged; status, binding, exec … are not. */
+    /**
+     * As PSA: a Pod and its subresources that can change the spec (ephemeralcontainers, resize …)
+     * are judged; status, binding, exec … are not; a workload's subresources (scale …) never are.
+     */
     private static boolean judgedSubresource(AdmissionRequest request) {
         String sub = request.subResource();
-        return sub.isEmpty() || ("Pod".equals(request.kind()) && "ephemeralcontainers".equals(sub));
+        return sub.isEmpty() || ("Pod".equals(request.kind()) && !PodUpdates.IGNORED_POD_SUBRESOURCES.contains(sub));
+    }
+
+    /** An update PSA would re-evaluate; without a readable old object, judge it (fail safe). */
+    private static boolean significantUpdate(AdmissionRequest request, PodObject pod) {
+        if (request.oldObject() == null) {
+            return true;
+        }
+        try {
+            return PodExtractor.extract("Pod", request.oldObject())
+                    .map(old -> PodUpdates.isSignificant(pod, old))
+                    .orElse(true);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
     }
 
 }

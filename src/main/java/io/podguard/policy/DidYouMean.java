@@ -22,7 +22,16 @@ final class DidYouMean {
                 bestDistance = d;
             }
         }
-        return bestDistance <= allowed ? best : null;
+        if (bestDistance <= allowed) {
+            return best;
+        }
+        // a shortened key (sleep for sleepSeconds) is a typo too
+        for (String c : candidates) {
+            if (word.length() >= 3 && c.toLowerCase(Locale.ROOT).startsWith(word.toLowerCase(Locale.ROOT))) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** Levenshtein distance with adjacent transpositions (a swap is one typo). */

@@ -123,7 +123,8 @@ final class PolicyValidator {
         if (raw.isRecord()) {
             record(node, raw, path);
         } else if (raw == String.class) {
-            expect(node.isString(), node, path, "a string");
+            // a number where text is expected (cpu: 1) reads as its text, as Jackson binds it
+            expect(node.isString() || node.isNumber(), node, path, "a string");
         } else if (raw == Boolean.class || raw == boolean.class) {
             expect(node.isBoolean(), node, path, "true or false");
         } else if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
@@ -185,6 +186,31 @@ final class PolicyValidator {
         SectionRule section = SECTION_RULES.get(type);
         if (section != null && errors.size() == before) {
             section.check(this, node, path.isEmpty() ? type.getSimpleName() : path);
+        }
+        if (!path.isEmpty() && errors.size() == before) {
+            construct(node, type, path);
+        }
+    }
+
+    /**
+     * A section whose keys and types are right may still be refused by its record's own
+     * constructor (a request above its limit, say): bind it alone and name the section. Only
+     * when nothing inside it failed, so one mistake is reported once.
+     */
+    private void construct(JsonNode node, Class<?> type, String path) {
+        try {
+            io.podguard.engine.Json.mapper().treeToValue(node, type);
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof IllegalArgumentException && !(cause instanceof tools.jackson.core.JacksonException))) {
+                cause = cause.getCause() == cause ? null : cause.getCause();
+            }
+            String message = cause != null ? cause.getMessage() : e.getMessage();
+            if (message == null) {
+                message = e.getClass().getSimpleName();
+            }
+            int nl = message.indexOf('\n');
+            errors.add(path + ": " + (nl < 0 ? message : message.substring(0, nl)));
         }
     }
 
