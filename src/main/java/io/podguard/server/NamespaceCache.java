@@ -27,7 +27,8 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
 
     static final String READINESS = "namespaces";
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceCache.class);
-    private static final long RETRY_SECONDS = 5;
+    private static final long FIRST_RETRY_SECONDS = 2;
+    private static final long MAX_RETRY_SECONDS = 60;
 
     private final Supplier<KubernetesClient> clients;
     private final Readiness readiness;
@@ -37,6 +38,8 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
     private volatile @Nullable SharedIndexInformer<Namespace> informer;
     private volatile boolean synced;
     private boolean started;
+    /** Doubles after each failed start, up to a minute: no cluster must not mean a log line every second. */
+    private long retrySeconds = FIRST_RETRY_SECONDS;
 
     NamespaceCache(Supplier<KubernetesClient> clients, Readiness readiness) {
         this.clients = clients;
@@ -75,19 +78,35 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
             informer = inf;
             inf.start().whenComplete((ok, error) -> {
                 if (error != null) {
-                    LOG.warn("namespace cache: initial list failed ({}); retrying in {}s", oneLine(error), RETRY_SECONDS);
                     inf.stop();
-                    retries.schedule(this::startInformer, RETRY_SECONDS, TimeUnit.SECONDS);
+                    retryLater("initial list failed", error);
                 } else {
                     synced = true;
+                    retrySeconds = FIRST_RETRY_SECONDS;
                     readiness.ready(READINESS);
                     LOG.info("namespace cache synced: {} namespaces", inf.getStore().list().size());
+                    // The informer reconnects by itself; should it give up, start a new one (the
+                    // labels already known stay in use meanwhile, misses are read from the apiserver).
+                    inf.stopped().whenComplete((stopped, failure) -> {
+                        if (failure != null && !retries.isShutdown()) {
+                            retryLater("watch stopped", failure);
+                        }
+                    });
                 }
             });
         } catch (RuntimeException e) {
-            LOG.warn("namespace cache: cannot start ({}); retrying in {}s", oneLine(e), RETRY_SECONDS);
-            retries.schedule(this::startInformer, RETRY_SECONDS, TimeUnit.SECONDS);
+            retryLater("cannot start", e);
         }
+    }
+
+    private synchronized void retryLater(String what, Throwable error) {
+        if (retries.isShutdown()) {
+            return; // closing: the informer was stopped on purpose
+        }
+        long delay = retrySeconds;
+        retrySeconds = Math.min(MAX_RETRY_SECONDS, retrySeconds * 2);
+        LOG.warn("namespace cache: {} ({}); retrying in {}s", what, oneLine(error), delay);
+        retries.schedule(this::startInformer, delay, TimeUnit.SECONDS);
     }
 
     @Override
