@@ -1,14 +1,16 @@
 package io.podguard.policy;
 
 import io.podguard.engine.LevelVersion;
+import io.podguard.engine.psp.PspPolicy;
 import io.podguard.engine.resources.ResourceRules;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The policy in force for one request, after namespace overrides and exemptions: for each mode
- * the level it judges at (null: that mode is off), the defaults to apply, the resource rules and
- * the mode they judge in, and the exemptions that applied.
+ * the level it judges at (null: that mode is off), the defaults to apply, the PodSecurityPolicies
+ * in force (null: none), the resource rules and the mode they judge in, and the exemptions that
+ * matched.
  *
  * @param resourcesMode the mode resource rules judge in; null: no resource rules
  * @param exemptions every exemption that matched this request
@@ -19,6 +21,7 @@ public record EffectivePolicy(
         @Nullable LevelVersion audit,
         @Nullable LevelVersion warn,
         DefaultsConfig defaults,
+        @Nullable PspPolicy psp,
         ResourceRules resources,
         @Nullable Mode resourcesMode,
         List<Exemption> exemptions,
@@ -35,7 +38,13 @@ public record EffectivePolicy(
     /** Pod Security Standards levels and defaults only. */
     public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
                            DefaultsConfig defaults) {
-        this(enforce, audit, warn, defaults, ResourceRules.NONE, null, List.of(), List.of());
+        this(enforce, audit, warn, defaults, null);
+    }
+
+    /** Pod Security Standards levels, defaults and PodSecurityPolicies. */
+    public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                           DefaultsConfig defaults, @Nullable PspPolicy psp) {
+        this(enforce, audit, warn, defaults, psp, ResourceRules.NONE, null, List.of(), List.of());
     }
 
     /** The short form gives {@code mode} its level; a mode named in {@code podSecurity} adds or replaces its own. */
@@ -58,7 +67,8 @@ public record EffectivePolicy(
         ResourceRules resources = rc == null ? ResourceRules.NONE : ResourceRules.of(
                 rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(), rc.required().limits());
         Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
-        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), resources, resourcesMode, List.of(), List.of());
+        PspPolicy psp = policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
+        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of());
     }
 
     /**
@@ -101,15 +111,17 @@ public record EffectivePolicy(
                 e = null;
             }
         }
-        return new EffectivePolicy(e, a, w, defaults, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions);
+        PspPolicy p = psp == null ? null : new PspPolicy(psp.policies(), mode);
+        return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions);
     }
 
     /** The same policy with exemptions applied: a whole-request exemption turns every check off. */
     public EffectivePolicy withExemptions(List<Exemption> applied, List<CheckExemption> perCheck, boolean wholeRequest) {
         if (wholeRequest) {
-            return new EffectivePolicy(null, null, null, defaults, resources, null, applied, List.of());
+            // not judged at all, by PodSecurityPolicies neither
+            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of());
         }
-        return new EffectivePolicy(enforce, audit, warn, defaults, resources, resourcesMode, applied, perCheck);
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck);
     }
 
     /** The mode that decides, for metrics: enforce, warn, audit or none. */

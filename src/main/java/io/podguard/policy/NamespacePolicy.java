@@ -31,6 +31,6 @@ public record NamespacePolicy(
                 podSecurity != null ? podSecurity : base.podSecurity(),
                 defaults != null ? defaults : base.defaults(),
                 resources != null ? resources : base.resources(),
-                base.namespaceLabelOverrides(), base.exemptions(), List.of());
+                base.namespaceLabelOverrides(), base.exemptions(), List.of(), base.podSecurityPolicies());
     }
 }

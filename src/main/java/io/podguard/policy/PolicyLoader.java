@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.TokenStreamLocation;
@@ -52,25 +53,45 @@ public final class PolicyLoader {
         if (Files.size(file) > MAX_POLICY_BYTES) {
             throw new PolicyException("policy file is larger than " + MAX_POLICY_BYTES + " bytes");
         }
-        return parse(Files.readString(file));
+        return parse(Files.readString(file), file.toAbsolutePath().getParent());
     }
 
     /** @throws PolicyException with every error, each naming its field path */
     public static Policy parse(String yaml) {
+        return parse(yaml, null);
+    }
+
+    /**
+     * @param baseDir where file names in {@code podSecurityPolicies} are resolved; null: they are refused
+     * @throws PolicyException with every error, each naming its field path
+     */
+    public static Policy parse(String yaml, @Nullable Path baseDir) {
         List<JsonNode> documents = documents(yaml);
         if (documents.isEmpty()) {
             throw new PolicyException("policy is empty");
         }
-        JsonNode first = documents.getFirst();
-        JsonNode kind = first.get("kind");
-        if (kind != null && "PodSecurityPolicy".equals(kind.asString(""))) {
-            // Hook for policy/v1beta1 PodSecurityPolicy documents (see the PodSecurityPolicy support).
-            throw new PolicyException("kind: PodSecurityPolicy documents are not supported by this build");
+        if (documents.size() == 1 && !documents.getFirst().isObject()) {
+            return bind(documents.getFirst()); // not a map: the validator says so with its path
+        }
+        Policy withPsps;
+        try {
+            // PodSecurityPolicy documents, alone or beside a PodGuardPolicy (docs/psp.md); its
+            // PodGuardPolicy document, if any, is validated and bound by bind() below.
+            withPsps = PodSecurityPolicyDocuments.read(yaml, baseDir, YAML);
+        } catch (PolicyException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(List.of(e.getMessage().split("\n")));
+        } catch (JacksonException e) {
+            throw new PolicyException(firstLine(e.getOriginalMessage()));
+        }
+        if (withPsps != null) {
+            return withPsps;
         }
         if (documents.size() > 1) {
             throw new PolicyException("a policy file holds one " + Policy.KIND + " document, found " + documents.size());
         }
-        return bind(first);
+        return bind(documents.getFirst());
     }
 
     /** Validates then binds one policy document. */

@@ -1,6 +1,9 @@
 package io.podguard.policy;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -11,6 +14,7 @@ public final class PolicyStore {
 
     private final AtomicReference<Snapshot> current;
     private final Function<Policy, PolicyResolver> resolvers;
+    private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
 
     /** A policy and the resolver built from it. */
     public record Snapshot(Policy policy, PolicyResolver resolver, String source) {
@@ -36,7 +40,16 @@ public final class PolicyStore {
 
     /** Builds the new resolver first, then swaps: a policy that cannot be compiled changes nothing. */
     public void replace(Policy policy, String source) {
-        current.set(snapshot(policy, source));
+        Snapshot next = snapshot(policy, source);
+        current.set(next);
+        for (Consumer<Snapshot> listener : listeners) {
+            listener.accept(next);
+        }
+    }
+
+    /** Told of every policy swapped in, on the thread that swapped it; must return quickly. */
+    public void addListener(Consumer<Snapshot> listener) {
+        listeners.add(listener);
     }
 
     private Snapshot snapshot(Policy policy, String source) {
