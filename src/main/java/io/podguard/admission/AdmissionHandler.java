@@ -2,16 +2,24 @@ package io.podguard.admission;
 
 import io.podguard.engine.Engine;
 import io.podguard.engine.Evaluation;
+import io.podguard.engine.Level;
+import io.podguard.engine.LevelVersion;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
 import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.defaults.MutationResult;
+import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.pss.PodSecurityEvaluator;
+import io.podguard.engine.resources.ResourceRules;
+import io.podguard.engine.resources.ResourceRulesEvaluator;
 import io.podguard.policy.DefaultsConfig;
+import io.podguard.policy.Exemption;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
 import io.podguard.policy.RequestInfo;
+import io.podguard.report.AuditAnnotations;
+import io.podguard.report.WarningFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,58 +98,143 @@ public final class AdmissionHandler {
         RequestInfo info = new RequestInfo(
                 request.namespace() != null ? request.namespace() : pod.namespace(), request.username(), request.groups());
         EffectivePolicy policy = resolver.get().resolve(info, pod);
-        return endpoint == Endpoint.MUTATE ? mutate(request, pod, policy) : validate(request, pod, policy);
+        return endpoint == Endpoint.MUTATE ? mutate(request, pod, policy, info) : validate(request, pod, policy, info);
     }
 
-    private AdmissionResponse mutate(AdmissionRequest request, PodObject pod, EffectivePolicy policy) {
+    private AdmissionResponse mutate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, RequestInfo info) {
         // Defaults are for new pods only: an update never gets a patch, a workload keeps its template.
         if (!request.isCreate() || !pod.isPod() || !request.subResource().isEmpty()) {
             return AdmissionResponse.allow(request.uid());
         }
         MutationResult result = engine.mutate(pod, policy);
         observer.mutated(request, pod, policy, result);
-        if (result.isEmpty()) {
+        // A dry run of the defaults (defaults.mode: audit): the pod is left as sent, the client and the audit log hear what would change.
+        boolean dryRun = policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT && !result.isEmpty();
+        tools.jackson.databind.node.ArrayNode patchOps = dryRun ? io.podguard.engine.Json.mapper().createArrayNode() : result.patch();
+        List<String> warnings = dryRun ? DefaultsReport.warnings(result.applied()) : List.of();
+        Map<String, String> audit = new LinkedHashMap<>(0);
+        if (dryRun) {
+            audit.put(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.applied()));
+        }
+        if (policy.psp() != null) {
+            // PSP defaults the pod as the other defaulters left it, so the policy judges what will be created.
+            PspDecision psp = PspAdmission.mutate(PspAdmission.applied(pod, patchOps), policy.psp(), info);
+            if (psp != null) {
+                patchOps = PspAdmission.concat(patchOps, psp.patch());
+                audit.put(PspAdmission.ADMIT_POLICY, psp.policy());
+            }
+        }
+        if (patchOps.isEmpty() && audit.isEmpty() && warnings.isEmpty()) {
             return AdmissionResponse.allow(request.uid());
         }
-        if (policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT) {
-            // A dry run of mutation: the pod is left as sent, the client and the audit log hear what would change.
-            return new AdmissionResponse(request.uid(), true, 200, null, null, DefaultsReport.warnings(result.applied()),
-                    Map.of(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.applied())), policy.defaults().mode().id());
-        }
-        byte[] patch = io.podguard.engine.Json.mapper().writeValueAsBytes(result.patch());
-        return new AdmissionResponse(request.uid(), true, 200, null, patch, List.of(), Map.of(), policy.defaults().mode().id());
+        byte[] patch = patchOps.isEmpty() ? null : io.podguard.engine.Json.mapper().writeValueAsBytes(patchOps);
+        return new AdmissionResponse(request.uid(), true, 200, null, patch, warnings, audit, policy.defaults().mode().id());
     }
 
-    private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy) {
+    private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, RequestInfo info) {
         Evaluation evaluation = engine.evaluate(pod, policy);
-        observer.evaluated(request, pod, policy, evaluation);
-        List<String> warnings = new ArrayList<>(0);
-        Map<String, String> audit = new LinkedHashMap<>(0);
-        boolean denied = false;
-        String message = null;
-        if (!evaluation.enforce().isEmpty()) {
-            if (pod.isPod()) {
-                denied = true;
-                message = PodSecurityEvaluator.denialMessage(policy.enforce(), evaluation.enforce());
-            } else {
-                // Workloads are not denied (their pods will be): warn at apply time instead of failing silently later.
-                warnings.add(PodSecurityEvaluator.warningMessage(policy.enforce(), evaluation.enforce()));
-            }
+        PspAdmission.Validation psp = policy.psp() == null ? null : PspAdmission.validate(request, pod, policy.psp(), info);
+        observer.evaluated(request, pod, policy, psp == null ? evaluation : PspAdmission.merge(evaluation, policy.psp(), psp));
+        Map<String, String> audit = new LinkedHashMap<>(2);
+        // As PSA: a pod judged by a policy that checks something is recorded with its enforce level.
+        if (policy.enforce() != null && pod.isPod() && !allPrivileged(policy)) {
+            audit.put(AuditAnnotations.ENFORCE_POLICY, policy.enforce().toString());
         }
         if (!evaluation.audit().isEmpty()) {
-            audit.put("audit-violations", PodSecurityEvaluator.warningMessage(policy.audit(), evaluation.audit()));
+            audit.put(AuditAnnotations.AUDIT_VIOLATIONS, render(policy.audit(), evaluation.audit(), true));
         }
-        if (!evaluation.warn().isEmpty()) {
-            String warning = PodSecurityEvaluator.warningMessage(policy.warn(), evaluation.warn());
-            if (!warnings.contains(warning)) {
-                warnings.add(warning);
+        String message = null;
+        List<WarningFormatter.Group> groups = new ArrayList<>(2);
+        List<String> resourceWarnings = new ArrayList<>(0);
+        if (!evaluation.enforce().isEmpty()) {
+            if (pod.isPod()) {
+                message = render(policy.enforce(), evaluation.enforce(), false);
+            } else {
+                // Workloads are not denied (their pods will be): warn at apply time instead of failing silently later.
+                warn(groups, resourceWarnings, policy.enforce(), evaluation.enforce());
             }
         }
-        String mode = policy.enforce() != null ? "enforce" : policy.warn() != null ? "warn" : policy.audit() != null ? "audit" : AdmissionResponse.NO_MODE;
-        if (denied) {
-            return new AdmissionResponse(request.uid(), false, 403, message, null, warnings, audit, mode);
+        if (!evaluation.warn().isEmpty()) {
+            warn(groups, resourceWarnings, policy.warn(), evaluation.warn());
+        }
+        List<String> warnings = new ArrayList<>(groups.isEmpty() ? List.of() : WarningFormatter.standard().format(groups));
+        for (String w : resourceWarnings) {
+            if (!warnings.contains(w)) {
+                warnings.add(w);
+            }
+        }
+        if (psp != null && psp.decision().allowed()) {
+            audit.put(PspAdmission.VALIDATE_POLICY, psp.decision().policy());
+        } else if (psp != null) {
+            String pspMessage = psp.message();
+            switch (psp.mode()) {
+                case ENFORCE -> {
+                    if (pod.isPod()) {
+                        message = message == null ? pspMessage : message + "; " + pspMessage;
+                    } else {
+                        warnings.add(pspMessage);
+                    }
+                }
+                case AUDIT -> audit.put(PspAdmission.AUDIT_VIOLATIONS, pspMessage);
+                case WARN -> warnings.add(pspMessage);
+            }
+        }
+        List<Exemption> exempt = policy.applied(evaluation);
+        if (!exempt.isEmpty()) {
+            // Key without '/': the apiserver prefixes the webhook's name.
+            audit.put(AuditAnnotations.EXEMPT, String.join("; ", exempt.stream().map(Exemption::reason).distinct().toList()));
+        }
+        String mode = policy.decidingMode();
+        if (message != null) {
+            // As PSA: no warnings on a request that is rejected, the denial says it all.
+            return new AdmissionResponse(request.uid(), false, 403, message, null, List.of(), audit, mode);
         }
         return new AdmissionResponse(request.uid(), true, 200, null, null, warnings, audit, mode);
+    }
+
+    /** Pod Security Standards violations become PSA-style warnings, one per check; resource rules one each of their own. */
+    private static void warn(List<WarningFormatter.Group> groups, List<String> resourceWarnings, LevelVersion lv, List<Violation> violations) {
+        List<Violation> pss = new ArrayList<>(violations.size());
+        for (Violation v : violations) {
+            if (ResourceRules.isResourceRule(v.rule())) {
+                resourceWarnings.add(ResourceRulesEvaluator.warningMessage(List.of(v)));
+            } else {
+                pss.add(v);
+            }
+        }
+        if (!pss.isEmpty()) {
+            groups.add(new WarningFormatter.Group(lv, pss));
+        }
+    }
+
+    /**
+     * PSA's sentence for Pod Security Standards violations, then a sentence of its own for
+     * resource rules: {@code violates PodSecurity "restricted:latest": …; violates resource rules: …}.
+     */
+    private static String render(LevelVersion lv, List<Violation> violations, boolean would) {
+        List<Violation> pss = new ArrayList<>(violations.size());
+        List<Violation> resources = new ArrayList<>(0);
+        for (Violation v : violations) {
+            (ResourceRules.isResourceRule(v.rule()) ? resources : pss).add(v);
+        }
+        List<String> out = new ArrayList<>(2);
+        if (!pss.isEmpty()) {
+            out.add(would ? PodSecurityEvaluator.warningMessage(lv, pss) : PodSecurityEvaluator.denialMessage(lv, pss));
+        }
+        if (!resources.isEmpty()) {
+            out.add(would ? ResourceRulesEvaluator.warningMessage(resources) : ResourceRulesEvaluator.denialMessage(resources));
+        }
+        return String.join("; ", out);
+    }
+
+    /** PSA skips a namespace whose every mode is privileged: nothing is checked, nothing recorded. */
+    private static boolean allPrivileged(EffectivePolicy policy) {
+        for (LevelVersion lv : new LevelVersion[] {policy.enforce(), policy.audit(), policy.warn()}) {
+            if (lv != null && lv.level() != Level.PRIVILEGED) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
