@@ -2,6 +2,8 @@ package io.podguard.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podguard.testing.Pods;
+import io.podguard.testing.Reviews;
 import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -9,11 +11,12 @@ import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 /**
- * The apiserver keeps up to 25 idle connections per webhook for 90 s: the webhook's connector
- * must keep a connection at least that long and never close it after N requests (a new TLS
- * handshake costs far more than a review).
+ * Settings of the request path that only show in cost: the apiserver keeps up to 25 idle
+ * connections per webhook for 90 s, so the connector keeps a connection at least that long and
+ * never closes it after N requests (a new TLS handshake costs far more than a review); requests
+ * run on virtual threads; a review is timed once, by podguard's own histogram.
  */
-class ConnectorSettingsTest extends WebhookServerTestSupport {
+class RequestPathSettingsTest extends WebhookServerTestSupport {
 
     @Autowired
     private WebServerApplicationContext context;
@@ -31,6 +34,16 @@ class ConnectorSettingsTest extends WebhookServerTestSupport {
         AbstractHttp11Protocol<?> protocol = webhookProtocol();
 
         assertThat(protocol.getExecutor().getClass().getSimpleName()).isEqualTo("VirtualThreadExecutor");
+    }
+
+    @Test
+    void metricsWhenReviewedThenTimedByPodguardHistogramOnly() throws Exception {
+        assertThat(post("/validate?timeout=10s", Reviews.create(Pods.RESTRICTED)).statusCode()).isEqualTo(200);
+
+        String metrics = getManagement("/metrics").body();
+
+        assertThat(metrics).contains("podguard_admission_review_duration_seconds_bucket{");
+        assertThat(metrics).doesNotContain("http_server_requests_seconds");
     }
 
     private AbstractHttp11Protocol<?> webhookProtocol() {
