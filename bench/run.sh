@@ -7,12 +7,13 @@
 #
 # Environment (defaults in brackets):
 #   ROUNDS [3] DURATION [10] seconds per measurement, WARMUP [20] seconds per server and endpoint
-#   CONCURRENCY [4,25] wrk connections; RATE [2000] reviews/s over RATE_CONNECTIONS [25] (vegeta)
+#   CONCURRENCY [4,25] wrk connections; RATE [2000] reviews/s over RATE_CONNECTIONS [4,25] (vegeta)
 #   SERVERS [trivial,podguard,upstream] closed-loop targets; RATE_SERVERS [same] open-loop targets
 #   EXTRA_SERVERS [] more closed-loop targets: podguard-384m, podguard-platform, trivial-platform,
 #                    podguard-unbounded, podguard-bound2
 #   OVERLOAD_SERVERS [] servers driven at OVERLOAD_CONNECTIONS [200] connections (the bound experiment)
-#   VARIANTS [] more podguard servers: 'podguard-a=FLAGS;podguard-b=FLAGS' (-X… flags go to the JVM)
+#   VARIANTS [] more podguard servers: 'podguard-a=FLAGS;podguard-b=FLAGS' (-X…/-D… flags go to the JVM,
+#               JAR=PATH runs another build of podguard)
 #   JVM_OPTS [] extra JVM flags for every Java server; SKIP_BUILD=true uses the jars as they are
 #   E2E_BIN_DIR [target/e2e-bin] kube-apiserver, etcd and pod-security-webhook (built if missing)
 #   NOTE [] a line for the report
@@ -50,7 +51,7 @@ fi
 "$JAVA" -jar target/podguard.jar certs -o "$WORK/certs" localhost 127.0.0.1 >/dev/null
 
 # The upstream webhook looks namespaces up in an apiserver: start the end-to-end tier's.
-SERVERS=${SERVERS:-trivial,podguard,upstream}
+SERVERS=${SERVERS-trivial,podguard,upstream}
 RATE_SERVERS=${RATE_SERVERS-$SERVERS}
 CLUSTER="$WORK/cluster"
 cleanup() { [[ -f "$CLUSTER/cluster.env" ]] && src/test/cluster/stop-cluster.sh "$CLUSTER" >/dev/null 2>&1 || true; }
@@ -93,8 +94,8 @@ python3 bench/lib/bench.py \
   --work "$WORK" --out "$OUT" \
   --servers "$SERVERS${EXTRA:+,$EXTRA}" --rate-servers "$RATE_SERVERS" \
   --overload-servers "${OVERLOAD_SERVERS:-}" --overload-connections "${OVERLOAD_CONNECTIONS:-200}" \
-  --concurrency "${CONCURRENCY:-4,25}" --rounds "${ROUNDS:-3}" --duration "${DURATION:-10}" \
-  --warmup "${WARMUP:-20}" --rate "${RATE:-2000}" --rate-connections "${RATE_CONNECTIONS:-25}" \
+  --concurrency "${CONCURRENCY-4,25}" --rounds "${ROUNDS:-3}" --duration "${DURATION:-10}" \
+  --warmup "${WARMUP:-20}" --rate "${RATE:-2000}" --rate-connections "${RATE_CONNECTIONS:-4,25}" \
   --note "${NOTE:-}" "${VARIANT_ARGS[@]}"
 python3 bench/lib/report.py "$OUT.json" > "$OUT.md"
 cp "$OUT.json" bench/results/latest.json

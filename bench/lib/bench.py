@@ -114,8 +114,8 @@ class Server:
         return f"https://127.0.0.1:{self.port}{path}"
 
 
-def podguard_cmd(a, port, mport, extra_jvm=(), extra_args=()):
-    return [a.java, *a.jvm_opts.split(), *extra_jvm, "-jar", a.jar, "serve",
+def podguard_cmd(a, port, mport, extra_jvm=(), extra_args=(), jar=None):
+    return [a.java, *a.jvm_opts.split(), *extra_jvm, "-jar", jar or a.jar, "serve",
             f"--port={port}", f"--management-port={mport}",
             f"--tls-cert={a.certs}/tls.crt", f"--tls-key={a.certs}/tls.key",
             "--logging.level.root=WARN", *extra_args]
@@ -123,6 +123,7 @@ def podguard_cmd(a, port, mport, extra_jvm=(), extra_args=()):
 
 def make_servers(a, wanted):
     servers = {}
+    jars = {}
     review = open(a.review, "rb").read()
     for name in wanted:
         port = free_port()
@@ -142,8 +143,11 @@ def make_servers(a, wanted):
             elif name in a.variants:
                 # JVM flags (-X…) go to the JVM, the rest to podguard.
                 for arg in a.variants[name].split():
+                    if arg.startswith("JAR="):
+                        jars[name] = arg[4:]
+                        continue
                     (extra_jvm if arg.startswith("-X") or arg.startswith("-D") else extra_args).append(arg)
-            servers[name] = Server(name, podguard_cmd(a, port, mport, extra_jvm, extra_args), port,
+            servers[name] = Server(name, podguard_cmd(a, port, mport, extra_jvm, extra_args, jars.get(name, a.jar)), port,
                                    f"http://127.0.0.1:{mport}/readyz",
                                    metrics_url=f"http://127.0.0.1:{mport}/metrics", workdir=a.work)
         elif name.startswith("trivial"):
@@ -269,10 +273,11 @@ def plan(a):
             endpoints = ["validate", "mutate"] if s.startswith("podguard") and s in a.mutate_servers else ["validate"]
             for e in endpoints:
                 runs.append((s, e, "wrk", conns))
-    for s in a.rate_servers:
-        endpoints = ["validate", "mutate"] if s.startswith("podguard") and s in a.mutate_servers else ["validate"]
-        for e in endpoints:
-            runs.append((s, e, "vegeta", a.rate_connections))
+    for conns in a.rate_connections:
+        for s in a.rate_servers:
+            endpoints = ["validate", "mutate"] if s.startswith("podguard") and s in a.mutate_servers else ["validate"]
+            for e in endpoints:
+                runs.append((s, e, "vegeta", conns))
     for s in a.overload_servers:
         runs.append((s, "validate", "wrk", a.overload_connections))
     return runs
@@ -302,7 +307,7 @@ def main():
     p.add_argument("--duration", type=int, default=10)
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--rate", type=int, default=2000)
-    p.add_argument("--rate-connections", type=int, default=25)
+    p.add_argument("--rate-connections", default="4,25")
     p.add_argument("--overload-connections", type=int, default=200)
     p.add_argument("--note", default="")
     p.add_argument("--variant", action="append", default=[],
@@ -314,6 +319,7 @@ def main():
     a.rate_servers = split(a.rate_servers) if a.vegeta else []
     a.overload_servers = split(a.overload_servers)
     a.concurrency = [int(c) for c in split(a.concurrency)]
+    a.rate_connections = [int(c) for c in split(a.rate_connections)]
     every = list(dict.fromkeys(a.servers + a.rate_servers + a.overload_servers))
     os.makedirs(a.work, exist_ok=True)
 

@@ -72,16 +72,14 @@ def main():
     for c in conns:
         v = ratio(("podguard", "validate", "wrk", c), ("upstream", "validate", "wrk", c), rps)
         row(f"/validate throughput ÷ upstream webhook, {c} connections", fmt(v, 2), "> 1", None if v is None else v > 1)
-    if 4 in conns:
+    rcs = s["rate_connections"] if isinstance(s["rate_connections"], list) else [s["rate_connections"]]
+    for rc in rcs:
         for e in ("validate", "mutate"):
-            v = med([p99(r) for r in groups.get(("podguard", e, "wrk", 4), [])])
-            row(f"/{e} p99 at 4 connections", f"{ms(v)} ms", "≤ 3 ms", None if v is None else v <= 3000)
-    rc = s["rate_connections"]
-    for e in ("validate", "mutate"):
-        v = med([p99(r) for r in groups.get(("podguard", e, "vegeta", rc), [])])
-        row(f"/{e} p99 at {s['rate']}/s over {rc} connections (open loop)", f"{ms(v)} ms", "≤ 3 ms", None if v is None else v <= 3000)
-    v = ratio(("podguard", "validate", "vegeta", rc), ("upstream", "validate", "vegeta", rc), p99)
-    row(f"/validate p99 at {s['rate']}/s ÷ upstream webhook", fmt(v, 2), "< 1", None if v is None else v < 1)
+            v = med([p99(r) for r in groups.get(("podguard", e, "vegeta", rc), [])])
+            row(f"/{e} p99 at {s['rate']}/s over {rc} connections (open loop)", f"{ms(v)} ms", "≤ 3 ms", None if v is None else v <= 3000)
+    for rc in rcs:
+        v = ratio(("podguard", "validate", "vegeta", rc), ("upstream", "validate", "vegeta", rc), p99)
+        row(f"/validate p99 at {s['rate']}/s over {rc} connections ÷ upstream webhook", fmt(v, 2), "< 1", None if v is None else v < 1)
     sp = [r.get("server_p99_us") for r in runs if r["server"] == "podguard"]
     v = max([x for x in sp if x is not None], default=None)
     row("server-side handling p99 (histogram, worst run)", f"{ms(v)} ms", "≤ 1 ms", None if v is None else v <= 1000)
@@ -97,6 +95,9 @@ def main():
     w("")
 
     w("## All measurements (medians over rounds)\n")
+    w("Latency percentiles of the closed-loop (wrk) runs are shown for completeness only: wrk's own figures "
+      "break Little's law here (mean latency × throughput far above the connection count), so every latency "
+      "target above is judged on the open-loop (vegeta) runs.\n")
     w("| server | endpoint | load | conns | req/s | p50 ms | p90 ms | p99 ms | max ms | server p99 ms | CPU µs/req | RSS MiB | errors |")
     w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for (server, endpoint, load, c), rs in groups.items():

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podguard.testing.Pods;
 import io.podguard.testing.Reviews;
+import java.util.concurrent.Semaphore;
 import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,7 +15,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
  * Settings of the request path that only show in cost: the apiserver keeps up to 25 idle
  * connections per webhook for 90 s, so the connector keeps a connection at least that long and
  * never closes it after N requests (a new TLS handshake costs far more than a review); requests
- * run on virtual threads; a review is timed once, by podguard's own histogram.
+ * run on virtual threads; evaluations are bounded near the core count and queue in arrival
+ * order; a review is timed once, by podguard's own histogram.
  */
 class RequestPathSettingsTest extends WebhookServerTestSupport {
 
@@ -44,6 +46,14 @@ class RequestPathSettingsTest extends WebhookServerTestSupport {
 
         assertThat(metrics).contains("podguard_admission_review_duration_seconds_bucket{");
         assertThat(metrics).doesNotContain("http_server_requests_seconds");
+    }
+
+    @Test
+    void evaluationSlotsWhenStartedThenBoundedNearCoresAndFirstComeFirstServed() {
+        Semaphore slots = ((org.springframework.context.ApplicationContext) context).getBean(Semaphore.class);
+
+        assertThat(slots.availablePermits()).isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
+        assertThat(slots.isFair()).isTrue();
     }
 
     private AbstractHttp11Protocol<?> webhookProtocol() {
