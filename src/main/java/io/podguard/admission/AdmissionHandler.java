@@ -82,6 +82,9 @@ public final class AdmissionHandler {
             return AdmissionResponse.allow(request.uid());
         }
         PodObject pod = found.get();
+        if (endpoint == Endpoint.VALIDATE && request.isUpdate() && pod.isPod() && !significantUpdate(request, pod)) {
+            return AdmissionResponse.allow(request.uid());
+        }
         RequestInfo info = new RequestInfo(
                 request.namespace() != null ? request.namespace() : pod.namespace(), request.username(), request.groups());
         EffectivePolicy policy = resolver.get().resolve(info, pod);
@@ -134,10 +137,27 @@ public final class AdmissionHandler {
         return new AdmissionResponse(request.uid(), true, 200, null, null, warnings, audit, mode);
     }
 
-    /** The pod itself and its ephemeral containers are judged; status, binding, exec … are not. */
+    /**
+     * As PSA: a Pod and its subresources that can change the spec (ephemeralcontainers, resize …)
+     * are judged; status, binding, exec … are not; a workload's subresources (scale …) never are.
+     */
     private static boolean judgedSubresource(AdmissionRequest request) {
         String sub = request.subResource();
-        return sub.isEmpty() || ("Pod".equals(request.kind()) && "ephemeralcontainers".equals(sub));
+        return sub.isEmpty() || ("Pod".equals(request.kind()) && !PodUpdates.IGNORED_POD_SUBRESOURCES.contains(sub));
+    }
+
+    /** An update PSA would re-evaluate; without a readable old object, judge it (fail safe). */
+    private static boolean significantUpdate(AdmissionRequest request, PodObject pod) {
+        if (request.oldObject() == null) {
+            return true;
+        }
+        try {
+            return PodExtractor.extract("Pod", request.oldObject())
+                    .map(old -> PodUpdates.isSignificant(pod, old))
+                    .orElse(true);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
     }
 
 }

@@ -28,11 +28,9 @@ public record PssVersion(int major, int minor) implements Comparable<PssVersion>
         if (m == null || !m.matches()) {
             throw new IllegalArgumentException("\"" + value + "\" is not latest or v1.0 … v1." + NEWEST_MINOR);
         }
+        // A version newer than podguard knows is judged by the latest rules, but keeps its name in
+        // messages, as PSA does.
         int minor = Integer.parseInt(m.group(1));
-        if (minor > NEWEST_MINOR) {
-            // PSA treats versions newer than it knows as latest; so do we.
-            return LATEST;
-        }
         return of(minor);
     }
 

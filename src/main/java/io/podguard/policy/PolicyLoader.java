@@ -43,12 +43,54 @@ public final class PolicyLoader {
             if (policy == null) {
                 throw new PolicyException("policy is empty");
             }
-            policy.levelVersion();
+            validatePodSecurity(policy.podSecurity());
             return policy;
         } catch (JacksonException e) {
+            // A value our own parsers refuse (mode: strict) reads "mode: <why>"; anything else keeps Jackson's words.
+            if (e.getCause() instanceof IllegalArgumentException bad && !e.getPath().isEmpty()) {
+                throw new PolicyException(fieldPath(e) + ": " + bad.getMessage());
+            }
             throw new PolicyException(e.getOriginalMessage() + " at " + e.getPathReference());
         } catch (IllegalArgumentException e) {
             throw new PolicyException(e.getMessage());
         }
+    }
+
+    /** Each level and version names its field when it is not one podguard knows. */
+    private static void validatePodSecurity(PodSecurityConfig ps) {
+        check("podSecurity.level", ps.level(), v -> io.podguard.engine.Level.parse(v));
+        check("podSecurity.version", ps.version(), v -> io.podguard.engine.PssVersion.parse(v));
+        java.util.Map<String, PodSecurityConfig.ModeLevel> modes = new java.util.LinkedHashMap<>();
+        modes.put("enforce", ps.enforce());
+        modes.put("audit", ps.audit());
+        modes.put("warn", ps.warn());
+        modes.forEach((mode, ml) -> {
+            if (ml != null && ml.level() != null) {
+                check("podSecurity." + mode + ".level", ml.level(), v -> io.podguard.engine.Level.parse(v));
+            }
+            if (ml != null && ml.version() != null) {
+                check("podSecurity." + mode + ".version", ml.version(), v -> io.podguard.engine.PssVersion.parse(v));
+            }
+        });
+    }
+
+    private static void check(String path, String value, java.util.function.Consumer<String> parser) {
+        try {
+            parser.accept(value);
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(path + ": " + e.getMessage());
+        }
+    }
+
+    private static String fieldPath(JacksonException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
     }
 }

@@ -49,7 +49,11 @@ class ReviewCommandTest {
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("message").asString())
                 .isEqualTo("violates PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true), "
-                        + "privileged (container \"app\" must not set securityContext.privileged=true)");
+                        + "privileged (container \"app\" must not set securityContext.privileged=true), "
+                        + "allowPrivilegeEscalation != false (container \"app\" must set securityContext.allowPrivilegeEscalation=false), "
+                        + "unrestricted capabilities (container \"app\" must set securityContext.capabilities.drop=[\"ALL\"]), "
+                        + "runAsNonRoot != true (pod or container \"app\" must set securityContext.runAsNonRoot=true), "
+                        + "seccompProfile (pod or container \"app\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")");
     }
 
     @Test

@@ -18,7 +18,11 @@ import tools.jackson.databind.JsonNode;
 class WebhookServerTest extends WebhookServerTestSupport {
 
     private static final String DENIAL = "violates PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true), "
-            + "privileged (container \"app\" must not set securityContext.privileged=true)";
+            + "privileged (container \"app\" must not set securityContext.privileged=true), "
+            + "allowPrivilegeEscalation != false (container \"app\" must set securityContext.allowPrivilegeEscalation=false), "
+            + "unrestricted capabilities (container \"app\" must set securityContext.capabilities.drop=[\"ALL\"]), "
+            + "runAsNonRoot != true (pod or container \"app\" must set securityContext.runAsNonRoot=true), "
+            + "seccompProfile (pod or container \"app\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")";
 
     @Test
     void validateWhenPrivilegedPodThenDeniedWithPsaMessage() throws Exception {
@@ -167,6 +171,19 @@ class WebhookServerTest extends WebhookServerTestSupport {
     }
 
     @Test
+    void managementPortChangesNothing() throws Exception {
+        for (String path : new String[] {"/livez", "/readyz", "/metrics", "/shutdown", "/env", "/loggers", "/heapdump", "/threaddump"}) {
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(management(path))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).as("POST %s", path).isIn(404, 405);
+        }
+        for (String path : new String[] {"/shutdown", "/env", "/loggers", "/heapdump", "/threaddump", "/configprops", "/beans"}) {
+            assertThat(getManagement(path).statusCode()).as("GET %s", path).isEqualTo(404);
+        }
+    }
+
+    @Test
     void webhookNotServedOnManagementPort() throws Exception {
         HttpResponse<String> resp = http.send(HttpRequest.newBuilder(management("/validate"))
                 .POST(HttpRequest.BodyPublishers.ofString(Reviews.create(Pods.PRIVILEGED))).build(), HttpResponse.BodyHandlers.ofString());
@@ -180,12 +197,15 @@ class WebhookServerTest extends WebhookServerTestSupport {
         byte[] body = Reviews.create(Pods.RESTRICTED).getBytes(StandardCharsets.UTF_8);
         try (SSLSocket socket = (SSLSocket) CERTS.clientContext().getSocketFactory().createSocket("localhost", port)) {
             socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
+            socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             for (int i = 0; i < 250; i++) {
-                out.write(("POST /validate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
+                byte[] head = ("POST /validate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] request = java.util.Arrays.copyOf(head, head.length + body.length);
+                System.arraycopy(body, 0, request, head.length, body.length);
+                out.write(request);
                 out.flush();
                 String status = in.readLine();
                 assertThat(status).as("response %d", i).isEqualTo("HTTP/1.1 200 ");

@@ -44,7 +44,8 @@ public final class CheckRegistry {
         if (lv.level() == Level.PRIVILEGED) {
             return List.of();
         }
-        List<Entry> plan = plans.get(lv);
+        List<Entry> plan = plans.get(lv.version().minor() > PssVersion.NEWEST_MINOR && !lv.version().isLatest()
+                ? new LevelVersion(lv.level(), PssVersion.LATEST) : lv);
         if (plan == null) {
             throw new IllegalArgumentException("unknown Pod Security Standards version " + lv.version());
         }

@@ -1,7 +1,6 @@
 package io.podguard.engine.pss;
 
 import java.util.Collection;
-import java.util.stream.Collectors;
 
 /** PSA's wording helpers, so messages read exactly as upstream's. */
 public final class Messages {
@@ -13,13 +12,66 @@ public final class Messages {
         return count == 1 ? singular : plural;
     }
 
-    /** {@code "a", "b"} */
+    /** {@code "a", "b"}; no escaping, as PSA's {@code joinQuote}. */
     public static String joinQuote(Collection<String> items) {
-        return items.stream().map(s -> "\"" + (s == null ? "" : s) + "\"").collect(Collectors.joining(", "));
+        if (items.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String s : items) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append('"').append(s == null ? "" : s).append('"');
+        }
+        return sb.toString();
     }
 
     /** {@code container "a"} or {@code containers "a", "b"} */
     public static String containers(Collection<String> names) {
         return pluralize("container", "containers", names.size()) + " " + joinQuote(names);
+    }
+
+    /** {@code key="value"}, the value quoted as Go's {@code %q} quotes it. */
+    public static String keyEqualsQuoted(String key, String value) {
+        return key + "=" + goQuote(value);
+    }
+
+    /** A string quoted as Go's {@code strconv.Quote} does: escapes for quotes, backslashes and control characters. */
+    public static String goQuote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            switch (cp) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case 7 -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 11 -> sb.append("\\v");
+                default -> {
+                    if (cp < 0x20 || cp == 0x7f) {
+                        sb.append(String.format("\\x%02x", cp));
+                    } else if (!isPrintable(cp)) {
+                        sb.append(cp > 0xffff ? String.format("\\U%08x", cp) : String.format("\\u%04x", cp));
+                    } else {
+                        sb.appendCodePoint(cp);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    private static boolean isPrintable(int cp) {
+        int type = Character.getType(cp);
+        return type != Character.CONTROL && type != Character.FORMAT && type != Character.UNASSIGNED
+                && type != Character.PRIVATE_USE && type != Character.SURROGATE
+                && type != Character.LINE_SEPARATOR && type != Character.PARAGRAPH_SEPARATOR
+                && (type != Character.SPACE_SEPARATOR || cp == ' ');
     }
 }
