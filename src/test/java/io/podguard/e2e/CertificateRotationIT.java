@@ -28,7 +28,9 @@ class CertificateRotationIT extends ClusterTest {
 
     @Test
     void servingCertificateRotatedTwiceUnderLoadThenNoAdmissionFails() throws Exception {
-        try (Podguard podguard = Podguard.start("rotation", Policies.ENFORCE_BASELINE)) {
+        // The suite's shared enforcing podguard: a rotation keeps the CA, so its caBundle stays valid for the others.
+        Podguard podguard = Policies.shared("enforce-baseline", Policies.ENFORCE_BASELINE);
+        {
             WebhookConfigurations.register(client, podguard, FailurePolicy.Fail);
             String ns = Namespaces.create(client, "rotation");
             AtomicBoolean stop = new AtomicBoolean();

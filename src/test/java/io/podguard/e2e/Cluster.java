@@ -177,6 +177,10 @@ public final class Cluster {
         return workDir;
     }
 
+    public Path kubeconfig() {
+        return Path.of(env.getProperty("KUBECONFIG"));
+    }
+
     public Path auditLog() {
         return Path.of(env.getProperty("AUDIT_LOG"));
     }

@@ -28,7 +28,8 @@ import javax.net.ssl.SSLSocket;
  */
 final class Podguard implements AutoCloseable {
 
-    static final Path JAR = Cluster.REPO.resolve("target/podguard.jar");
+    /** The jar {@code package} built; {@code -Dpodguard.e2e.jar=FILE} runs another build of podguard against the suite. */
+    static final Path JAR = Path.of(System.getProperty("podguard.e2e.jar", Cluster.REPO.resolve("target/podguard.jar").toString()));
     private static final Pattern REQUESTS = Pattern.compile(
             "^podguard_admission_requests_total\\{([^}]*)} ([0-9.E+-]+)$", Pattern.MULTILINE);
 
@@ -55,7 +56,7 @@ final class Podguard implements AutoCloseable {
         }
         try {
             Path dir = Files.createTempDirectory(Cluster.REPO.resolve("target"), "e2e-podguard-" + name + "-");
-            Path policyFile = Files.writeString(dir.resolve("policy.yaml"), policyYaml);
+            Path policyFile = ConfigMapVolume.create(dir.resolve("config"), "policy.yaml", policyYaml);
             TestCertificates certificates = new TestCertificates(Files.createDirectories(dir.resolve("certs")));
             certificates.issue();
             int port = freePort();
@@ -66,10 +67,12 @@ final class Podguard implements AutoCloseable {
                     "--port", Integer.toString(port), "--management-port", Integer.toString(managementPort),
                     "--tls-cert", certificates.certFile().toString(), "--tls-key", certificates.keyFile().toString(),
                     "--policy", policyFile.toString(), "--podguard.shutdown-drain-delay=0s"));
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("podguard.log").toFile())
-                    .start();
+                    .redirectOutput(dir.resolve("podguard.log").toFile());
+            // What the in-cluster service account gives podguard in a cluster (namespace labels).
+            builder.environment().put("KUBECONFIG", Cluster.get().kubeconfig().toString());
+            Process process = builder.start();
             Podguard podguard = new Podguard(dir, policyFile, certificates, port, managementPort, process);
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-podguard-" + name));
             podguard.awaitReady();
@@ -112,6 +115,15 @@ final class Podguard implements AutoCloseable {
 
     Path policyFile() {
         return policyFile;
+    }
+
+    /** Replaces the policy the way the kubelet updates a ConfigMap volume: one atomic symlink swap. */
+    void swapPolicy(String policyYaml) {
+        ConfigMapVolume.update(policyFile.getParent(), policyFile.getFileName().toString(), policyYaml);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** Issues and writes a new serving certificate from the same CA, as a Secret update would. */
