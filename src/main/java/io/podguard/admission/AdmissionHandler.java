@@ -5,8 +5,10 @@ import io.podguard.engine.Evaluation;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
+import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.defaults.MutationResult;
 import io.podguard.engine.pss.PodSecurityEvaluator;
+import io.podguard.policy.DefaultsConfig;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
 import io.podguard.policy.RequestInfo;
@@ -100,6 +102,11 @@ public final class AdmissionHandler {
         observer.mutated(request, pod, policy, result);
         if (result.isEmpty()) {
             return AdmissionResponse.allow(request.uid());
+        }
+        if (policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT) {
+            // A dry run of mutation: the pod is left as sent, the client and the audit log hear what would change.
+            return new AdmissionResponse(request.uid(), true, 200, null, null, DefaultsReport.warnings(result.applied()),
+                    Map.of(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.applied())), policy.defaults().mode().id());
         }
         byte[] patch = io.podguard.engine.Json.mapper().writeValueAsBytes(result.patch());
         return new AdmissionResponse(request.uid(), true, 200, null, patch, List.of(), Map.of(), policy.defaults().mode().id());

@@ -1,5 +1,6 @@
 package io.podguard.engine.defaults;
 
+import io.podguard.engine.Json;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -10,6 +11,11 @@ import tools.jackson.databind.node.ArrayNode;
  * @param applied what was set, in order
  */
 public record MutationResult(ArrayNode patch, List<AppliedDefault> applied) {
+
+    /** Nothing set. */
+    public static MutationResult none() {
+        return new MutationResult(Json.mapper().createArrayNode(), List.of());
+    }
 
     public boolean isEmpty() {
         return patch.isEmpty();

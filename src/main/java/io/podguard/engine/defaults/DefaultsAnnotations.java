@@ -1,0 +1,100 @@
+package io.podguard.engine.defaults;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The pod annotations defaulting reads and writes. */
+public final class DefaultsAnnotations {
+
+    /**
+     * What podguard set, LimitRanger-style: {@code resources (container app), preStop (container app)}.
+     * Written in the same patch as the defaults; a later review appends only new entries.
+     */
+    public static final String DEFAULTS = "podguard.io/defaults";
+
+    /**
+     * A pod's opt-out: {@code all}, or a comma list of {@code resources}, {@code probes},
+     * {@code preStop}, {@code securityContext} (a defaulter's id, e.g. {@code livenessProbe}, works
+     * too). Names are matched ignoring case and spaces; unknown names are ignored.
+     */
+    public static final String SKIP_DEFAULTS = "podguard.io/skip-defaults";
+
+    /** The value of {@link #SKIP_DEFAULTS} that turns every defaulter off. */
+    public static final String ALL = "all";
+
+    private DefaultsAnnotations() {
+    }
+
+    /** The names in the pod's {@link #SKIP_DEFAULTS}, lower case; empty when absent. */
+    static Set<String> skipped(ObjectMeta meta) {
+        String value = annotation(meta, SKIP_DEFAULTS);
+        Set<String> names = new LinkedHashSet<>();
+        if (value != null) {
+            for (String name : value.split(",")) {
+                String trimmed = name.strip().toLowerCase(Locale.ROOT);
+                if (!trimmed.isEmpty()) {
+                    names.add(trimmed);
+                }
+            }
+        }
+        return names;
+    }
+
+    static boolean skips(Set<String> skipped, Defaulter defaulter) {
+        return skipped.contains(ALL)
+                || skipped.contains(defaulter.id().toLowerCase(Locale.ROOT))
+                || skipped.contains(defaulter.optOutName().toLowerCase(Locale.ROOT));
+    }
+
+    /** The pod's {@link #DEFAULTS} as sent, or null. */
+    static @Nullable String recorded(ObjectMeta meta) {
+        return annotation(meta, DEFAULTS);
+    }
+
+    /**
+     * Adds {@code applied} to the {@link #DEFAULTS} annotation of {@code podJson}, after what it
+     * already says and without repeating an entry.
+     */
+    static void record(ObjectNode podJson, List<AppliedDefault> applied) {
+        ObjectNode metadata = DefaultingContext.object(podJson, "metadata");
+        if (metadata == null) {
+            return;
+        }
+        ObjectNode annotations = DefaultingContext.object(metadata, "annotations");
+        if (annotations == null) {
+            return;
+        }
+        JsonNode existing = annotations.get(DEFAULTS);
+        String before = existing != null && existing.isString() ? existing.asString() : "";
+        Set<String> known = new LinkedHashSet<>();
+        for (String entry : before.split(", ")) {
+            if (!entry.isBlank()) {
+                known.add(entry.strip());
+            }
+        }
+        StringBuilder value = new StringBuilder(before.strip());
+        for (AppliedDefault a : applied) {
+            if (known.add(a.entry())) {
+                if (!value.isEmpty()) {
+                    value.append(", ");
+                }
+                value.append(a.entry());
+            }
+        }
+        if (!value.toString().equals(before)) {
+            annotations.put(DEFAULTS, value.toString());
+        }
+    }
+
+    private static @Nullable String annotation(ObjectMeta meta, String key) {
+        Map<String, String> annotations = meta.getAnnotations();
+        return annotations == null ? null : annotations.get(key);
+    }
+}
