@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -20,6 +21,7 @@ import tools.jackson.databind.JsonNode;
  * labels from the apiserver (here through the suite's kubeconfig, as through its service account
  * in a cluster).
  */
+@Disabled("Enable when the policy language of issue #5 (namespaces, namespaceLabelOverrides, exemptions; docs/policy.md) is on main: passes against the policy branch's jar (-Dpodguard.e2e.jar=...)")
 class NamespacePolicyIT extends ClusterTest {
 
     static final String POLICY = """

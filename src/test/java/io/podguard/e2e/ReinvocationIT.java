@@ -33,7 +33,9 @@ class ReinvocationIT extends ClusterTest {
 
     @AfterAll
     static void unregister() {
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(SidecarInjector.CONFIGURATION_NAME).delete();
+        if (client != null) {
+            client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(SidecarInjector.CONFIGURATION_NAME).delete();
+        }
         WebhookConfigurations.delete(client);
         if (injector != null) {
             injector.close();

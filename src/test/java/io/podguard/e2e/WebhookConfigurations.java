@@ -110,6 +110,9 @@ final class WebhookConfigurations {
     }
 
     static void delete(KubernetesClient client) {
+        if (client == null) {
+            return; // the cluster never started: that failure is the one to report
+        }
         client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(CONFIGURATION_NAME).delete();
         client.admissionRegistration().v1().validatingWebhookConfigurations().withName(CONFIGURATION_NAME).delete();
     }
