@@ -34,17 +34,11 @@ public final class Cluster {
     private static Cluster instance;
     private static RuntimeException failure;
 
-    private final Path workDir;
     private final Properties env;
     private final KubernetesClient client;
-    private final Duration buildTime;
-    private final Duration startTime;
 
-    private Cluster(Path workDir, Properties env, Duration buildTime, Duration startTime) {
-        this.workDir = workDir;
+    private Cluster(Properties env) {
         this.env = env;
-        this.buildTime = buildTime;
-        this.startTime = startTime;
         this.client = newClient(null);
     }
 
@@ -109,7 +103,7 @@ public final class Cluster {
             }
             Duration startTime = Duration.between(t1, Instant.now());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(workDir), "stop-e2e-cluster"));
-            Cluster cluster = new Cluster(workDir, env, buildTime, startTime);
+            Cluster cluster = new Cluster(env);
             System.out.printf("e2e cluster %s (%s) ready: build.sh %d s, start %d s%n", env.getProperty("APISERVER_URL"),
                     env.getProperty("KUBERNETES_VERSION"), buildTime.toSeconds(), startTime.toSeconds());
             return cluster;
@@ -173,32 +167,12 @@ public final class Cluster {
         }
     }
 
-    public Path workDir() {
-        return workDir;
-    }
-
     public Path kubeconfig() {
         return Path.of(env.getProperty("KUBECONFIG"));
     }
 
     public Path auditLog() {
         return Path.of(env.getProperty("AUDIT_LOG"));
-    }
-
-    public Path apiserverLog() {
-        return Path.of(env.getProperty("APISERVER_LOG"));
-    }
-
-    public String kubernetesVersion() {
-        return env.getProperty("KUBERNETES_VERSION");
-    }
-
-    public Duration buildTime() {
-        return buildTime;
-    }
-
-    public Duration startTime() {
-        return startTime;
     }
 
     /** A thread-safe list for {@link #clientWithWarnings}. */

@@ -49,7 +49,10 @@ final class Podguard implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts podguard with {@code policyYaml} and waits until /readyz answers 200. */
+    /**
+     * Starts podguard with {@code policyYaml} and waits until /readyz answers 200. A free port can
+     * be taken by another process before podguard binds it: then it starts again on new ports.
+     */
     static Podguard start(String name, String policyYaml) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: the e2e suite runs after `package` (./mvnw verify -Pe2e)");
@@ -59,27 +62,40 @@ final class Podguard implements AutoCloseable {
             Path policyFile = ConfigMapVolume.create(dir.resolve("config"), "policy.yaml", policyYaml);
             TestCertificates certificates = new TestCertificates(Files.createDirectories(dir.resolve("certs")));
             certificates.issue();
-            int port = freePort();
-            int managementPort = freePort();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-jar", JAR.toString(), "serve",
-                    "--port", Integer.toString(port), "--management-port", Integer.toString(managementPort),
-                    "--tls-cert", certificates.certFile().toString(), "--tls-key", certificates.keyFile().toString(),
-                    "--policy", policyFile.toString(), "--podguard.shutdown-drain-delay=0s"));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("podguard.log").toFile());
-            // What the in-cluster service account gives podguard in a cluster (namespace labels).
-            builder.environment().put("KUBECONFIG", Cluster.get().kubeconfig().toString());
-            Process process = builder.start();
-            Podguard podguard = new Podguard(dir, policyFile, certificates, port, managementPort, process);
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-podguard-" + name));
-            podguard.awaitReady();
-            return podguard;
+            for (int attempt = 1; ; attempt++) {
+                Podguard podguard = launch(name, dir, policyFile, certificates);
+                try {
+                    podguard.awaitReady();
+                    return podguard;
+                } catch (IllegalStateException e) {
+                    podguard.stop();
+                    if (attempt == 3 || !podguard.log().contains("already in use")) {
+                        throw e;
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot start podguard: " + e, e);
         }
+    }
+
+    private static Podguard launch(String name, Path dir, Path policyFile, TestCertificates certificates) throws IOException {
+        int port = freePort();
+        int managementPort = freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", JAR.toString(), "serve",
+                "--port", Integer.toString(port), "--management-port", Integer.toString(managementPort),
+                "--tls-cert", certificates.certFile().toString(), "--tls-key", certificates.keyFile().toString(),
+                "--policy", policyFile.toString(), "--podguard.shutdown-drain-delay=0s"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("podguard.log").toFile());
+        // What the in-cluster service account gives podguard in a cluster (namespace labels).
+        builder.environment().put("KUBECONFIG", Cluster.get().kubeconfig().toString());
+        Process process = builder.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-podguard-" + name));
+        return new Podguard(dir, policyFile, certificates, port, managementPort, process);
     }
 
     private void awaitReady() {
