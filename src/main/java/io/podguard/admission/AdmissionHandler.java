@@ -7,6 +7,7 @@ import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
 import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.defaults.MutationResult;
+import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.policy.DefaultsConfig;
 import io.podguard.policy.EffectivePolicy;
@@ -90,31 +91,43 @@ public final class AdmissionHandler {
         RequestInfo info = new RequestInfo(
                 request.namespace() != null ? request.namespace() : pod.namespace(), request.username(), request.groups());
         EffectivePolicy policy = resolver.get().resolve(info, pod);
-        return endpoint == Endpoint.MUTATE ? mutate(request, pod, policy) : validate(request, pod, policy);
+        return endpoint == Endpoint.MUTATE ? mutate(request, pod, policy, info) : validate(request, pod, policy, info);
     }
 
-    private AdmissionResponse mutate(AdmissionRequest request, PodObject pod, EffectivePolicy policy) {
+    private AdmissionResponse mutate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, RequestInfo info) {
         // Defaults are for new pods only: an update never gets a patch, a workload keeps its template.
         if (!request.isCreate() || !pod.isPod() || !request.subResource().isEmpty()) {
             return AdmissionResponse.allow(request.uid());
         }
         MutationResult result = engine.mutate(pod, policy);
         observer.mutated(request, pod, policy, result);
-        if (result.isEmpty()) {
+        // A dry run of the defaults (defaults.mode: audit): the pod is left as sent, the client and the audit log hear what would change.
+        boolean dryRun = policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT && !result.isEmpty();
+        tools.jackson.databind.node.ArrayNode patchOps = dryRun ? io.podguard.engine.Json.mapper().createArrayNode() : result.patch();
+        List<String> warnings = dryRun ? DefaultsReport.warnings(result.applied()) : List.of();
+        Map<String, String> audit = new LinkedHashMap<>(0);
+        if (dryRun) {
+            audit.put(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.applied()));
+        }
+        if (policy.psp() != null) {
+            // PSP defaults the pod as the other defaulters left it, so the policy judges what will be created.
+            PspDecision psp = PspAdmission.mutate(PspAdmission.applied(pod, patchOps), policy.psp(), info);
+            if (psp != null) {
+                patchOps = PspAdmission.concat(patchOps, psp.patch());
+                audit.put(PspAdmission.ADMIT_POLICY, psp.policy());
+            }
+        }
+        if (patchOps.isEmpty() && audit.isEmpty() && warnings.isEmpty()) {
             return AdmissionResponse.allow(request.uid());
         }
-        if (policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT) {
-            // A dry run of mutation: the pod is left as sent, the client and the audit log hear what would change.
-            return new AdmissionResponse(request.uid(), true, 200, null, null, DefaultsReport.warnings(result.applied()),
-                    Map.of(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.applied())), policy.defaults().mode().id());
-        }
-        byte[] patch = io.podguard.engine.Json.mapper().writeValueAsBytes(result.patch());
-        return new AdmissionResponse(request.uid(), true, 200, null, patch, List.of(), Map.of(), policy.defaults().mode().id());
+        byte[] patch = patchOps.isEmpty() ? null : io.podguard.engine.Json.mapper().writeValueAsBytes(patchOps);
+        return new AdmissionResponse(request.uid(), true, 200, null, patch, warnings, audit, policy.defaults().mode().id());
     }
 
-    private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy) {
+    private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, RequestInfo info) {
         Evaluation evaluation = engine.evaluate(pod, policy);
-        observer.evaluated(request, pod, policy, evaluation);
+        PspAdmission.Validation psp = policy.psp() == null ? null : PspAdmission.validate(request, pod, policy.psp(), info);
+        observer.evaluated(request, pod, policy, psp == null ? evaluation : PspAdmission.merge(evaluation, policy.psp(), psp));
         List<String> warnings = new ArrayList<>(0);
         Map<String, String> audit = new LinkedHashMap<>(0);
         boolean denied = false;
@@ -135,6 +148,23 @@ public final class AdmissionHandler {
             String warning = PodSecurityEvaluator.warningMessage(policy.warn(), evaluation.warn());
             if (!warnings.contains(warning)) {
                 warnings.add(warning);
+            }
+        }
+        if (psp != null && psp.decision().allowed()) {
+            audit.put(PspAdmission.VALIDATE_POLICY, psp.decision().policy());
+        } else if (psp != null) {
+            String pspMessage = psp.message();
+            switch (psp.mode()) {
+                case ENFORCE -> {
+                    if (pod.isPod()) {
+                        denied = true;
+                        message = message == null ? pspMessage : message + "; " + pspMessage;
+                    } else {
+                        warnings.add(pspMessage);
+                    }
+                }
+                case AUDIT -> audit.put(PspAdmission.AUDIT_VIOLATIONS, pspMessage);
+                case WARN -> warnings.add(pspMessage);
             }
         }
         String mode = policy.enforce() != null ? "enforce" : policy.warn() != null ? "warn" : policy.audit() != null ? "audit" : AdmissionResponse.NO_MODE;

@@ -9,6 +9,8 @@ import io.podguard.engine.Json;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
+import io.podguard.engine.psp.PspDecision;
+import io.podguard.engine.psp.PspEngine;
 import io.podguard.cli.CheckManifests.BadInputException;
 import io.podguard.cli.CheckManifests.Manifest;
 import io.podguard.policy.DefaultsConfig;
@@ -116,13 +118,22 @@ public final class CheckCommand implements Callable<Integer> {
             PodObject pod = found.get();
             EffectivePolicy effective = resolver.resolve(RequestInfo.offline(pod.namespace()), pod);
             Evaluation evaluation = engine.evaluate(pod, effective);
+            ArrayNode patch = patch(engine, pod, effective);
+            if (effective.psp() != null) {
+                // A manifest is judged as it would be created: the chosen PodSecurityPolicy's defaults applied.
+                PspDecision psp = PspEngine.admit(effective.psp().policies(), PspEngine.applied(pod, patch), RequestInfo.offline(pod.namespace()), true);
+                evaluation = effective.psp().addTo(evaluation, psp);
+                if (psp.allowed() && pod.isPod() && effective.psp().mode() == io.podguard.policy.Mode.ENFORCE) {
+                    patch.addAll(psp.patch());
+                }
+            }
             List<Reported> reported = new ArrayList<>();
             Map<String, Boolean> seen = new LinkedHashMap<>();
             add(reported, seen, evaluation.enforce(), "enforce");
             add(reported, seen, evaluation.warn(), "warn");
             add(reported, seen, evaluation.audit(), "audit");
             results.add(new Result(manifest.file(), pod.kind(), pod.namespace(), pod.name(), evaluation.enforce().isEmpty(),
-                    reported, patch(engine, pod, effective), pod));
+                    reported, patch, pod));
         }
         return results;
     }

@@ -1,17 +1,25 @@
 package io.podguard.policy;
 
 import io.podguard.engine.LevelVersion;
+import io.podguard.engine.psp.PspPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The policy in force for one request, after namespace overrides and exemptions: for each mode
- * the level it judges at (null: that mode is off), and the defaults to apply.
+ * the level it judges at (null: that mode is off), the defaults to apply, and the
+ * PodSecurityPolicies in force (null: none).
  */
 public record EffectivePolicy(
         @Nullable LevelVersion enforce,
         @Nullable LevelVersion audit,
         @Nullable LevelVersion warn,
-        DefaultsConfig defaults) {
+        DefaultsConfig defaults,
+        @Nullable PspPolicy psp) {
+
+    public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                           DefaultsConfig defaults) {
+        this(enforce, audit, warn, defaults, null);
+    }
 
     /** The short form gives {@code mode} its level; a mode named in {@code podSecurity} adds or replaces its own. */
     public static EffectivePolicy of(Policy policy) {
@@ -29,6 +37,7 @@ public record EffectivePolicy(
         if (ps.warn() != null) {
             warn = ps.warn().resolve(ps);
         }
-        return new EffectivePolicy(enforce, audit, warn, policy.defaults());
+        PspPolicy psp = policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
+        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp);
     }
 }

@@ -33,12 +33,22 @@ public final class PolicyLoader {
     }
 
     public static Policy load(Path file) throws IOException {
-        return parse(Files.readString(file));
+        return parse(Files.readString(file), file.toAbsolutePath().getParent());
     }
 
     /** @throws PolicyException with a one-line reason naming the field */
     public static Policy parse(String yaml) {
+        return parse(yaml, null);
+    }
+
+    /** @param baseDir where file names in {@code podSecurityPolicies} are resolved; null: they are refused */
+    public static Policy parse(String yaml, @org.jspecify.annotations.Nullable Path baseDir) {
         try {
+            Policy withPsps = PodSecurityPolicyDocuments.read(yaml, baseDir, YAML);
+            if (withPsps != null) {
+                validatePodSecurity(withPsps.podSecurity());
+                return withPsps;
+            }
             Policy policy = YAML.readValue(yaml, Policy.class);
             if (policy == null) {
                 throw new PolicyException("policy is empty");

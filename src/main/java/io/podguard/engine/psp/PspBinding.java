@@ -1,0 +1,100 @@
+package io.podguard.engine.psp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which pods a PodSecurityPolicy applies to, in place of the RBAC {@code use} grants that
+ * chose PSPs in Kubernetes. Read from the policy's own annotations, so a PSP file stays a
+ * plain list of PSP objects:
+ *
+ * <ul>
+ *   <li>{@code podguard.io/namespaces: "kube-system, monitoring, team-*"}: pods in these namespaces;
+ *   <li>{@code podguard.io/service-accounts: "kube-system:fluentd, *:log-shipper, builder"}:
+ *       pods running as these service accounts ({@code namespace:name}, or a bare name in any namespace).
+ * </ul>
+ *
+ * A policy with neither applies to every pod. With both, a pod must match both. A trailing
+ * {@code *} matches by prefix; {@code *} alone matches all.
+ */
+public record PspBinding(@Nullable List<String> namespaces, @Nullable List<String> serviceAccounts) {
+
+    public static final String NAMESPACES_ANNOTATION = "podguard.io/namespaces";
+    public static final String SERVICE_ACCOUNTS_ANNOTATION = "podguard.io/service-accounts";
+
+    public static final PspBinding ALL = new PspBinding(null, null);
+
+    static PspBinding of(@Nullable Map<String, String> annotations) {
+        if (annotations == null) {
+            return ALL;
+        }
+        return new PspBinding(list(annotations.get(NAMESPACES_ANNOTATION)), list(annotations.get(SERVICE_ACCOUNTS_ANNOTATION)));
+    }
+
+    public boolean appliesToAll() {
+        return namespaces == null && serviceAccounts == null;
+    }
+
+    /**
+     * @param namespace the pod's namespace
+     * @param serviceAccount the pod's {@code spec.serviceAccountName} ({@code default} when unset)
+     */
+    public boolean matches(@Nullable String namespace, String serviceAccount) {
+        String ns = namespace == null ? "" : namespace;
+        if (namespaces != null && namespaces.stream().noneMatch(p -> glob(p, ns))) {
+            return false;
+        }
+        if (serviceAccounts == null) {
+            return true;
+        }
+        for (String entry : serviceAccounts) {
+            int colon = entry.indexOf(':');
+            String nsPattern = colon < 0 ? "*" : entry.substring(0, colon);
+            String namePattern = colon < 0 ? entry : entry.substring(colon + 1);
+            if (glob(nsPattern, ns) && glob(namePattern, serviceAccount)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Problems with the annotations' values, for the policy loader; empty when fine. */
+    List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (namespaces != null && namespaces.isEmpty()) {
+            problems.add("metadata.annotations[" + NAMESPACES_ANNOTATION + "]: must name at least one namespace");
+        }
+        if (serviceAccounts != null) {
+            if (serviceAccounts.isEmpty()) {
+                problems.add("metadata.annotations[" + SERVICE_ACCOUNTS_ANNOTATION + "]: must name at least one service account");
+            }
+            for (String entry : serviceAccounts) {
+                if (entry.indexOf(':') != entry.lastIndexOf(':') || entry.startsWith(":") || entry.endsWith(":")) {
+                    problems.add("metadata.annotations[" + SERVICE_ACCOUNTS_ANNOTATION + "]: \"" + entry
+                            + "\" is not NAME or NAMESPACE:NAME");
+                }
+            }
+        }
+        return problems;
+    }
+
+    static boolean glob(String pattern, String value) {
+        return pattern.endsWith("*") ? value.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(value);
+    }
+
+    private static @Nullable List<String> list(@Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String trimmed = part.strip();
+            if (!trimmed.isEmpty()) {
+                out.add(trimmed);
+            }
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,174 @@
+package io.podguard.engine.psp;
+
+import io.fabric8.kubernetes.api.model.policy.v1beta1.PodSecurityPolicy;
+import io.podguard.engine.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads PodSecurityPolicy objects from YAML as clusters kept them: one or many documents
+ * ({@code ---}), {@code PodSecurityPolicyList} or {@code List} objects, and ConfigMaps whose
+ * data values hold such YAML. {@code policy/v1beta1} and the older {@code extensions/v1beta1}
+ * are both accepted; they have the same fields.
+ */
+public final class PspDocuments {
+
+    public static final String KIND = "PodSecurityPolicy";
+    private static final List<String> API_VERSIONS = List.of("policy/v1beta1", "extensions/v1beta1");
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    private PspDocuments() {
+    }
+
+    /** The non-empty YAML documents of {@code yaml}, in order. */
+    public static List<JsonNode> documents(String yaml) {
+        List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            while (it.hasNextValue()) {
+                JsonNode doc = it.nextValue();
+                if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
+                    docs.add(doc);
+                }
+            }
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not valid YAML: " + firstLine(e.getOriginalMessage()));
+        }
+        return docs;
+    }
+
+    /** True for a document that holds PodSecurityPolicies: one, a list of them, or a ConfigMap. */
+    public static boolean holdsPolicies(JsonNode doc) {
+        String kind = PodJson.text(doc, "kind");
+        return KIND.equals(kind) || "PodSecurityPolicyList".equals(kind) || "ConfigMap".equals(kind)
+                || "List".equals(kind) && isPolicyList(doc);
+    }
+
+    /** Every PodSecurityPolicy in {@code yaml}. @throws IllegalArgumentException naming the document that is not one */
+    public static List<PodSecurityPolicy> parse(String yaml) {
+        List<PodSecurityPolicy> out = new ArrayList<>();
+        List<JsonNode> docs = documents(yaml);
+        for (int i = 0; i < docs.size(); i++) {
+            collect(docs.get(i), "document " + (i + 1), out);
+        }
+        return out;
+    }
+
+    public static List<PodSecurityPolicy> load(Path file) throws IOException {
+        try {
+            return parse(Files.readString(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Collects the policies {@code node} holds: a PSP object, a list of them, a ConfigMap whose
+     * data values are PSP YAML, or (in a policy's {@code podSecurityPolicies}) a file name
+     * resolved against {@code baseDir}.
+     */
+    public static void collect(JsonNode node, String where, List<PodSecurityPolicy> out) {
+        collect(node, where, null, out);
+    }
+
+    public static void collect(JsonNode node, String where, @Nullable Path baseDir, List<PodSecurityPolicy> out) {
+        if (node.isString()) {
+            if (baseDir == null) {
+                throw new IllegalArgumentException(where + ": file reference \"" + node.asString()
+                        + "\" can only be used in a policy file");
+            }
+            Path file = baseDir.resolve(node.asString());
+            try {
+                out.addAll(load(file));
+            } catch (IOException e) {
+                throw new IllegalArgumentException(where + ": cannot read " + file + ": " + e.getMessage());
+            }
+            return;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(where + ": expected a PodSecurityPolicy object or a file name");
+        }
+        String kind = PodJson.text(node, "kind");
+        if (kind == null) {
+            throw new IllegalArgumentException(where + ": kind is missing; expected PodSecurityPolicy");
+        }
+        switch (kind) {
+            case KIND -> out.add(policy(node, where));
+            case "PodSecurityPolicyList", "List" -> {
+                JsonNode items = node.get("items");
+                if (items != null && items.isArray()) {
+                    for (int i = 0; i < items.size(); i++) {
+                        collect(items.get(i), where + " items[" + i + "]", baseDir, out);
+                    }
+                }
+            }
+            case "ConfigMap" -> {
+                JsonNode data = node.get("data");
+                if (data != null && data.isObject()) {
+                    for (Map.Entry<String, JsonNode> e : data.properties()) {
+                        String key = where + " data[" + e.getKey() + "]";
+                        if (!e.getValue().isString()) {
+                            throw new IllegalArgumentException(key + ": expected a string of YAML");
+                        }
+                        List<JsonNode> inner = documents(e.getValue().asString());
+                        for (int i = 0; i < inner.size(); i++) {
+                            collect(inner.get(i), inner.size() == 1 ? key : key + " document " + (i + 1), baseDir, out);
+                        }
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException(where + ": kind " + kind + " is not PodSecurityPolicy");
+        }
+    }
+
+    private static PodSecurityPolicy policy(JsonNode node, String where) {
+        String apiVersion = PodJson.text(node, "apiVersion");
+        if (!API_VERSIONS.contains(apiVersion)) {
+            throw new IllegalArgumentException(where + ": apiVersion " + (apiVersion == null ? "(none)" : "\"" + apiVersion + "\"")
+                    + " is not policy/v1beta1");
+        }
+        try {
+            ObjectNode copy = ((ObjectNode) node).deepCopy();
+            PodSecurityPolicy psp = Json.convert(copy, PodSecurityPolicy.class);
+            if (psp == null) {
+                throw new IllegalArgumentException(where + ": empty PodSecurityPolicy");
+            }
+            return psp;
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith(where)) {
+                throw iae;
+            }
+            throw new IllegalArgumentException(where + ": not a valid PodSecurityPolicy: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static boolean isPolicyList(JsonNode doc) {
+        JsonNode items = doc.get("items");
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            return false;
+        }
+        for (JsonNode item : items) {
+            if (!KIND.equals(PodJson.text(item, "kind"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String firstLine(@Nullable String message) {
+        if (message == null) {
+            return "malformed";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}
