@@ -1,5 +1,6 @@
 package io.podguard;
 
+import io.podguard.cli.AuditCommand;
 import io.podguard.cli.CertsCommand;
 import io.podguard.cli.CheckCommand;
 import io.podguard.cli.ConfigCommand;
@@ -9,13 +10,13 @@ import io.podguard.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code podguard [serve|review|check|certs|config|psp] …}; with no command, {@code serve}. */
+/** {@code podguard [serve|review|check|audit|certs|config|psp] …}; with no command, {@code serve}. */
 @Command(name = "podguard",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Kubernetes admission webhook for Pods: Pod Security Standards, PodSecurityPolicy and defaults.",
-        subcommands = {ServeCommand.class, ReviewCommand.class, CheckCommand.class, CertsCommand.class, ConfigCommand.class,
-                PspCommand.class})
+        subcommands = {ServeCommand.class, ReviewCommand.class, CheckCommand.class, AuditCommand.class, CertsCommand.class,
+                ConfigCommand.class, PspCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -2,6 +2,8 @@ package io.podguard.admission;
 
 import io.podguard.engine.Engine;
 import io.podguard.engine.Evaluation;
+import io.podguard.engine.Level;
+import io.podguard.engine.LevelVersion;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
@@ -13,6 +15,8 @@ import io.podguard.policy.DefaultsConfig;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
 import io.podguard.policy.RequestInfo;
+import io.podguard.report.AuditAnnotations;
+import io.podguard.report.WarningFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,28 +132,28 @@ public final class AdmissionHandler {
         Evaluation evaluation = engine.evaluate(pod, policy);
         PspAdmission.Validation psp = policy.psp() == null ? null : PspAdmission.validate(request, pod, policy.psp(), info);
         observer.evaluated(request, pod, policy, psp == null ? evaluation : PspAdmission.merge(evaluation, policy.psp(), psp));
-        List<String> warnings = new ArrayList<>(0);
-        Map<String, String> audit = new LinkedHashMap<>(0);
-        boolean denied = false;
+        Map<String, String> audit = new LinkedHashMap<>(2);
+        // As PSA: a pod judged by a policy that checks something is recorded with its enforce level.
+        if (policy.enforce() != null && pod.isPod() && !allPrivileged(policy)) {
+            audit.put(AuditAnnotations.ENFORCE_POLICY, policy.enforce().toString());
+        }
+        if (!evaluation.audit().isEmpty()) {
+            audit.put(AuditAnnotations.AUDIT_VIOLATIONS, PodSecurityEvaluator.warningMessage(policy.audit(), evaluation.audit()));
+        }
         String message = null;
+        List<WarningFormatter.Group> groups = new ArrayList<>(2);
         if (!evaluation.enforce().isEmpty()) {
             if (pod.isPod()) {
-                denied = true;
                 message = PodSecurityEvaluator.denialMessage(policy.enforce(), evaluation.enforce());
             } else {
                 // Workloads are not denied (their pods will be): warn at apply time instead of failing silently later.
-                warnings.add(PodSecurityEvaluator.warningMessage(policy.enforce(), evaluation.enforce()));
+                groups.add(new WarningFormatter.Group(policy.enforce(), evaluation.enforce()));
             }
-        }
-        if (!evaluation.audit().isEmpty()) {
-            audit.put("audit-violations", PodSecurityEvaluator.warningMessage(policy.audit(), evaluation.audit()));
         }
         if (!evaluation.warn().isEmpty()) {
-            String warning = PodSecurityEvaluator.warningMessage(policy.warn(), evaluation.warn());
-            if (!warnings.contains(warning)) {
-                warnings.add(warning);
-            }
+            groups.add(new WarningFormatter.Group(policy.warn(), evaluation.warn()));
         }
+        List<String> warnings = new ArrayList<>(groups.isEmpty() ? List.of() : WarningFormatter.standard().format(groups));
         if (psp != null && psp.decision().allowed()) {
             audit.put(PspAdmission.VALIDATE_POLICY, psp.decision().policy());
         } else if (psp != null) {
@@ -157,7 +161,6 @@ public final class AdmissionHandler {
             switch (psp.mode()) {
                 case ENFORCE -> {
                     if (pod.isPod()) {
-                        denied = true;
                         message = message == null ? pspMessage : message + "; " + pspMessage;
                     } else {
                         warnings.add(pspMessage);
@@ -168,10 +171,21 @@ public final class AdmissionHandler {
             }
         }
         String mode = policy.enforce() != null ? "enforce" : policy.warn() != null ? "warn" : policy.audit() != null ? "audit" : AdmissionResponse.NO_MODE;
-        if (denied) {
-            return new AdmissionResponse(request.uid(), false, 403, message, null, warnings, audit, mode);
+        if (message != null) {
+            // As PSA: no warnings on a request that is rejected, the denial says it all.
+            return new AdmissionResponse(request.uid(), false, 403, message, null, List.of(), audit, mode);
         }
         return new AdmissionResponse(request.uid(), true, 200, null, null, warnings, audit, mode);
+    }
+
+    /** PSA skips a namespace whose every mode is privileged: nothing is checked, nothing recorded. */
+    private static boolean allPrivileged(EffectivePolicy policy) {
+        for (LevelVersion lv : new LevelVersion[] {policy.enforce(), policy.audit(), policy.warn()}) {
+            if (lv != null && lv.level() != Level.PRIVILEGED) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -22,6 +22,15 @@ public final class MetricNames {
     /** {@code podguard_tls_reloads_total{result}} */
     public static final String TLS_RELOADS = "podguard.tls.reloads";
 
+    /** {@code podguard_events_total{result}}: PolicyViolation Events sent, failed, dropped (queue full) or rate_limited */
+    public static final String EVENTS = "podguard.events";
+    /** {@code podguard_audit_runs_total{result}}: background audits that succeeded or failed */
+    public static final String AUDIT_RUNS = "podguard.audit.runs";
+    /** {@code podguard_audit_pods{result}}: pods of the last background audit, {@code allowed} or {@code denied} under enforce */
+    public static final String AUDIT_PODS = "podguard.audit.pods";
+    /** {@code podguard_audit_last_run_timestamp_seconds}: when the last background audit finished */
+    public static final String AUDIT_LAST_RUN = "podguard.audit.last.run.timestamp.seconds";
+
     public static final String WEBHOOK = "webhook";
     public static final String OPERATION = "operation";
     public static final String ALLOWED = "allowed";

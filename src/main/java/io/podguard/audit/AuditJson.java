@@ -1,0 +1,68 @@
+package io.podguard.audit;
+
+import io.podguard.engine.Json;
+import io.podguard.engine.Violation;
+import io.podguard.engine.pss.PodSecurityEvaluator;
+import java.util.Map;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The report as JSON, the same for {@code GET /audit} and {@code podguard audit -o json}:
+ * <pre>{"policySource":"…","startedAt":"…","finishedAt":"…","durationMillis":12,
+ *  "totals":{"namespaces":2,"pods":5,"wouldBeDenied":2},
+ *  "checks":{"hostNamespaces":1,"privileged":1},
+ *  "namespaces":{"team-a":{"levels":["restricted:latest"],"pods":3,"wouldBeDenied":1,"checks":{"privileged":1},
+ *     "deniedPods":[{"name":"web-1","owner":"ReplicaSet/web","level":"restricted:latest","checks":["privileged"],"message":"violates PodSecurity …"}]}}}</pre>
+ * {@code checks} count pods failing each check. {@code deniedPods} is left out of the summary
+ * form.
+ */
+public final class AuditJson {
+
+    private AuditJson() {
+    }
+
+    public static ObjectNode render(AuditReport report, boolean withPods) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("policySource", report.policySource());
+        root.put("startedAt", report.startedAt().toString());
+        root.put("finishedAt", report.finishedAt().toString());
+        root.put("durationMillis", report.duration().toMillis());
+        ObjectNode totals = root.putObject("totals");
+        totals.put("namespaces", report.namespaces().size());
+        totals.put("pods", report.pods());
+        totals.put("wouldBeDenied", report.wouldBeDenied());
+        counts(root.putObject("checks"), report.checks());
+        ObjectNode namespaces = root.putObject("namespaces");
+        for (AuditReport.Namespace ns : report.namespaces().values()) {
+            namespaces.set(ns.name(), namespace(ns, withPods));
+        }
+        return root;
+    }
+
+    public static ObjectNode namespace(AuditReport.Namespace ns, boolean withPods) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        ArrayNode levels = node.putArray("levels");
+        ns.levels().forEach(levels::add);
+        node.put("pods", ns.pods().size());
+        node.put("wouldBeDenied", ns.wouldBeDenied());
+        counts(node.putObject("checks"), ns.checks());
+        if (withPods) {
+            ArrayNode pods = node.putArray("deniedPods");
+            for (PodResult pod : ns.denied()) {
+                ObjectNode p = pods.addObject();
+                p.put("name", pod.name());
+                p.put("owner", pod.owner());
+                p.put("level", pod.level() == null ? null : pod.level().toString());
+                ArrayNode checks = p.putArray("checks");
+                pod.violations().stream().map(Violation::rule).forEach(checks::add);
+                p.put("message", PodSecurityEvaluator.denialMessage(pod.level(), pod.violations()));
+            }
+        }
+        return node;
+    }
+
+    private static void counts(ObjectNode node, Map<String, Integer> counts) {
+        counts.forEach(node::put);
+    }
+}

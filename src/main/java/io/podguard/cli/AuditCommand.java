@@ -1,0 +1,106 @@
+package io.podguard.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.podguard.audit.AuditJson;
+import io.podguard.audit.AuditReport;
+import io.podguard.audit.AuditText;
+import io.podguard.audit.ClusterAudit;
+import io.podguard.audit.KubernetesAccess;
+import io.podguard.engine.Engine;
+import io.podguard.engine.Json;
+import io.podguard.policy.PolicyResolver;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The background audit, once, from a workstation: reads the cluster's pods with the
+ * kubeconfig's credentials, judges them as the server would, writes nothing to the cluster.
+ * Exit 0 when enforcement would deny no pod, 1 when it would deny some, 2 on error.
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Judge the pods running in a cluster against a policy: which would enforce mode deny? Read-only.")
+public final class AuditCommand implements Callable<Integer> {
+
+    @Mixin
+    PolicyOption policy;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: the current one).")
+    String context;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "Only this namespace (default: all).")
+    String namespace;
+
+    @Option(names = "--exclude-namespace", paramLabel = "NAMESPACE",
+            description = "Leave out a namespace the webhook does not judge (repeatable; default: kube-system).")
+    List<String> excluded = new ArrayList<>(List.of("kube-system"));
+
+    @Option(names = {"-o", "--output"}, paramLabel = "text|json", description = "Output format (default: text).")
+    String output = "text";
+
+    @Option(names = "--page-size", description = "Pods per list request (default: ${DEFAULT-VALUE}).")
+    int pageSize = ClusterAudit.DEFAULT_PAGE_SIZE;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    @Override
+    public Integer call() {
+        if (!output.equals("text") && !output.equals("json")) {
+            err.println("podguard: -o must be text or json, not \"" + output + "\"");
+            return 2;
+        }
+        if (pageSize < 1) {
+            err.println("podguard: --page-size must be at least 1");
+            return 2;
+        }
+        String source = policy.file == null ? "embedded default" : policy.file.toString();
+        PolicyResolver resolver;
+        try {
+            resolver = PolicyResolver.fixed(policy.load());
+        } catch (IllegalArgumentException e) {
+            err.println("podguard: " + e.getMessage());
+            return 2;
+        }
+        AuditReport report;
+        try (KubernetesClient client = KubernetesAccess.client(kubeconfig, context)) {
+            ClusterAudit.Scope scope = new ClusterAudit.Scope(namespace, namespace != null ? java.util.Set.of() : new HashSet<>(excluded));
+            report = new ClusterAudit(client, Engine.standard(), pageSize, Clock.systemUTC()).run(resolver, source, scope);
+        } catch (IllegalArgumentException e) {
+            err.println("podguard: " + e.getMessage());
+            return 2;
+        } catch (KubernetesClientException e) {
+            err.println("podguard: cannot list pods: " + oneLine(e));
+            return 2;
+        }
+        if (output.equals("json")) {
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(AuditJson.render(report, true)));
+        } else {
+            out.print(AuditText.render(report));
+        }
+        out.flush();
+        return report.wouldBeDenied() == 0 ? 0 : 1;
+    }
+
+    private static String oneLine(KubernetesClientException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = e.getCode() > 0 && e.getStatus() != null ? e.getCode() + " " + e.getStatus().getMessage()
+                : root.getClass().getSimpleName() + ": " + root.getMessage();
+        String line = message == null ? "unknown error" : message.replace('\n', ' ');
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+}

@@ -1,0 +1,19 @@
+package io.podguard.report;
+
+/**
+ * The AdmissionResponse {@code auditAnnotations} keys, PSA's own: the apiserver prefixes them
+ * with the webhook's name ({@code pods.podguard.io/audit-violations}), so the audit log reads
+ * like PSA's ({@code pod-security.kubernetes.io/audit-violations}) and the same queries work.
+ */
+public final class AuditAnnotations {
+
+    /** The level the pod was judged at for enforcement: {@code restricted:latest}. Pods only, as PSA. */
+    public static final String ENFORCE_POLICY = "enforce-policy";
+    /** {@code would violate PodSecurity "restricted:latest": reason (detail), …}: the audit mode's findings. */
+    public static final String AUDIT_VIOLATIONS = "audit-violations";
+    /** Why the request was not judged: {@code namespace}, {@code user} or {@code runtimeClass}. */
+    public static final String EXEMPT = "exempt";
+
+    private AuditAnnotations() {
+    }
+}

@@ -1,0 +1,246 @@
+package io.podguard.report;
+
+import io.fabric8.kubernetes.api.model.MicroTime;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.podguard.admission.AdmissionObserver;
+import io.podguard.admission.AdmissionRequest;
+import io.podguard.engine.Evaluation;
+import io.podguard.engine.LevelVersion;
+import io.podguard.engine.PodObject;
+import io.podguard.engine.Violation;
+import io.podguard.policy.EffectivePolicy;
+import io.podguard.policy.Mode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kubernetes Event ({@code events.k8s.io/v1}, type Warning, reason {@value #REASON}) for each
+ * request that violates the policy, so {@code kubectl get events -n team-a} shows what podguard
+ * saw. Regarding the pod's controller (its ReplicaSet, Job …) when it has one, the workload
+ * itself for a workload request, else the Namespace. Action {@code Deny} when the request was
+ * rejected, {@code Admit} otherwise.
+ *
+ * <p>Admission never waits on the apiserver: the Event is built on the request thread, offered
+ * to a bounded queue (dropped when full) and written by one background thread. Rate-limited
+ * per namespace and check ({@link EventRateLimiter}). Never for {@code dryRun} requests: the
+ * webhook is declared {@code sideEffects: NoneOnDryRun}.
+ */
+public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
+
+    public static final String REASON = "PolicyViolation";
+    public static final String CONTROLLER = "podguard.io/webhook";
+    /** The apiserver refuses a longer note. */
+    static final int MAX_NOTE = 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyEvents.class);
+    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX").withZone(ZoneOffset.UTC);
+
+    private final Consumer<Event> writer;
+    private final EventRateLimiter limiter;
+    private final Clock clock;
+    private final String instance;
+    private final BlockingQueue<Event> queue;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Thread worker;
+    private final Counter sent;
+    private final Counter failed;
+    private final Counter dropped;
+    private final Counter limited;
+
+    /**
+     * @param writer creates one Event in the cluster; called on the background thread only
+     * @param instance this replica's name ({@code reportingInstance})
+     */
+    public PolicyEvents(Consumer<Event> writer, EventRateLimiter limiter, int queueCapacity, Clock clock, String instance,
+                        MeterRegistry registry) {
+        this.writer = writer;
+        this.limiter = limiter;
+        this.clock = clock;
+        this.instance = instance.length() > 128 ? instance.substring(0, 128) : instance;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.sent = counter(registry, "sent");
+        this.failed = counter(registry, "failed");
+        this.dropped = counter(registry, "dropped");
+        this.limited = counter(registry, "rate_limited");
+        this.worker = Thread.ofPlatform().name("podguard-events").daemon().start(this::drainLoop);
+    }
+
+    /** Writes through {@code client}: {@code POST /apis/events.k8s.io/v1/namespaces/NS/events}. */
+    public static Consumer<Event> writer(KubernetesClient client) {
+        return event -> client.events().v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+    }
+
+    @Override
+    public void evaluated(AdmissionRequest request, PodObject pod, EffectivePolicy policy, Evaluation evaluation) {
+        if (request.dryRun()) {
+            return;
+        }
+        String namespace = request.namespace() != null ? request.namespace() : pod.namespace();
+        if (namespace == null) {
+            return;
+        }
+        boolean denied = !evaluation.enforce().isEmpty() && pod.isPod();
+        Mode mode;
+        @Nullable LevelVersion lv;
+        List<Violation> violations;
+        if (!evaluation.enforce().isEmpty()) {
+            mode = Mode.ENFORCE;
+            lv = policy.enforce();
+            violations = evaluation.enforce();
+        } else if (!evaluation.audit().isEmpty()) {
+            mode = Mode.AUDIT;
+            lv = policy.audit();
+            violations = evaluation.audit();
+        } else if (!evaluation.warn().isEmpty()) {
+            mode = Mode.WARN;
+            lv = policy.warn();
+            violations = evaluation.warn();
+        } else {
+            return;
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        for (Violation v : violations) {
+            keys.add(namespace + '|' + v.rule());
+        }
+        if (!limiter.tryAcquire(keys)) {
+            limited.increment();
+            return;
+        }
+        Event event = event(request, pod, namespace, denied, mode, lv, violations);
+        pending.incrementAndGet();
+        if (!queue.offer(event)) {
+            pending.decrementAndGet();
+            dropped.increment();
+        }
+    }
+
+    Event event(AdmissionRequest request, PodObject pod, String namespace, boolean denied, Mode mode, @Nullable LevelVersion lv,
+                List<Violation> violations) {
+        Instant now = clock.instant();
+        ObjectReference regarding = regarding(request, pod, namespace);
+        String message = ViolationLog.message(lv, violations, denied);
+        String name = request.name() != null ? request.name() : pod.name() != null ? pod.name() : "";
+        String who = request.username() != null ? " by " + request.username() : "";
+        String note = request.kind() + " \"" + name + "\" (" + request.operation().toLowerCase(java.util.Locale.ROOT) + who + ", "
+                + mode.id() + " mode): " + message;
+        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        return new EventBuilder()
+                .withNewMetadata()
+                    // As client-go names them: unique per regarding object and instant.
+                    .withName(regarding.getName() + "." + Long.toHexString(nanos))
+                    .withNamespace(namespace)
+                .endMetadata()
+                .withEventTime(new MicroTime(MICRO_TIME.format(now)))
+                .withReportingController(CONTROLLER)
+                .withReportingInstance(instance)
+                .withAction(denied ? "Deny" : "Admit")
+                .withReason(REASON)
+                .withType("Warning")
+                .withRegarding(regarding)
+                .withNote(note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 1) + "…" : note)
+                .build();
+    }
+
+    /**
+     * The pod's controller, the workload itself, or the Namespace. A reference to the Namespace
+     * carries the namespace too: the apiserver only accepts an Event about a cluster-scoped
+     * object in {@code default}, and teams look for theirs in their own namespace.
+     */
+    static ObjectReference regarding(AdmissionRequest request, PodObject pod, String namespace) {
+        if (pod.isPod()) {
+            List<OwnerReference> owners = pod.podMeta().getOwnerReferences();
+            if (owners != null) {
+                for (OwnerReference owner : owners) {
+                    if (Boolean.TRUE.equals(owner.getController())) {
+                        return new ObjectReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+                                .withName(owner.getName()).withUid(owner.getUid()).withNamespace(namespace).build();
+                    }
+                }
+            }
+        } else if (request.name() != null || pod.name() != null) {
+            String apiVersion = request.group().isEmpty() ? request.version() : request.group() + "/" + request.version();
+            String uid = pod.object().at("/metadata/uid").isString() ? pod.object().at("/metadata/uid").asString() : null;
+            return new ObjectReferenceBuilder().withApiVersion(apiVersion).withKind(request.kind())
+                    .withName(request.name() != null ? request.name() : pod.name()).withUid(uid).withNamespace(namespace).build();
+        }
+        return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Namespace").withName(namespace).withNamespace(namespace).build();
+    }
+
+    /** Waits until every queued Event was written or failed, at most {@code timeout}. For tests and shutdown. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pending.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        return true;
+    }
+
+    private void drainLoop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            Event event;
+            try {
+                event = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                writer.accept(event);
+                sent.increment();
+            } catch (KubernetesClientException e) {
+                failed.increment();
+                LOG.warn("could not write Event {}/{}: {} {}", event.getMetadata().getNamespace(), event.getMetadata().getName(),
+                        e.getCode(), oneLine(e.getMessage()));
+            } catch (RuntimeException e) {
+                failed.increment();
+                LOG.warn("could not write Event {}/{}: {}", event.getMetadata().getNamespace(), event.getMetadata().getName(), oneLine(e.toString()));
+            } finally {
+                pending.decrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        awaitIdle(Duration.ofSeconds(5));
+        worker.interrupt();
+        worker.join(TimeUnit.SECONDS.toMillis(5));
+    }
+
+    private static Counter counter(MeterRegistry registry, String result) {
+        return Counter.builder(MetricNames.EVENTS).description("PolicyViolation Events, by what became of them")
+                .tag(MetricNames.RESULT, result).register(registry);
+    }
+
+    private static String oneLine(@Nullable String s) {
+        if (s == null) {
+            return "";
+        }
+        String line = s.replace('\n', ' ');
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+}

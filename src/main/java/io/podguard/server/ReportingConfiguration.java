@@ -1,0 +1,124 @@
+package io.podguard.server;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.podguard.admission.AdmissionObserver;
+import io.podguard.audit.BackgroundAudit;
+import io.podguard.audit.ClusterAudit;
+import io.podguard.audit.PolicyReports;
+import io.podguard.engine.Engine;
+import io.podguard.policy.PolicyStore;
+import io.podguard.report.EvaluationMetrics;
+import io.podguard.report.EventRateLimiter;
+import io.podguard.report.PolicyEvents;
+import io.podguard.report.ViolationLog;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * What podguard records beyond the response: per-check metrics, the violation log line,
+ * Events, and the background audit with its {@code /audit} endpoint. Events and the audit
+ * need cluster access ({@link ClusterConnection}: the pod's service account, or
+ * {@code podguard.kubeconfig}) and are off without it.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({AuditProperties.class, EventsProperties.class})
+class ReportingConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportingConfiguration.class);
+
+    @Bean
+    EvaluationMetrics evaluationMetrics(MeterRegistry registry, Engine engine) {
+        return new EvaluationMetrics(registry, engine.podSecurity().registry());
+    }
+
+    @Bean
+    ViolationLog violationLog() {
+        return new ViolationLog();
+    }
+
+    @Bean
+    ClusterConnection clusterConnection(@Value("${podguard.kubeconfig:}") String kubeconfig, AuditProperties audit, EventsProperties events) {
+        if (Boolean.FALSE.equals(audit.enabled()) && Boolean.FALSE.equals(events.enabled())) {
+            return ClusterConnection.none("no cluster access needed (podguard.audit.enabled and podguard.events.enabled are false)");
+        }
+        return ClusterConnection.of(kubeconfig.isEmpty() ? null : Path.of(kubeconfig));
+    }
+
+    /** {@link PolicyEvents} when Events are on, else an observer that does nothing. */
+    @Bean
+    AdmissionObserver policyEvents(EventsProperties properties, ClusterConnection cluster, MeterRegistry registry) {
+        KubernetesClient client = cluster.client();
+        if (!on("podguard.events", properties.enabled(), cluster)) {
+            return AdmissionObserver.NONE;
+        }
+        LOG.info("Events: on ({}), at most one per namespace and check every {}, {} a minute in all",
+                cluster.description(), properties.perKeyInterval(), properties.maxPerMinute());
+        return new PolicyEvents(PolicyEvents.writer(client),
+                new EventRateLimiter(properties.perKeyInterval(), properties.maxPerMinute(), System::nanoTime),
+                properties.queueCapacity(), Clock.systemUTC(), instance(), registry);
+    }
+
+    @Bean
+    AuditEndpoint auditEndpoint(AuditProperties properties, ClusterConnection cluster, Engine engine, PolicyStore policies,
+                                MeterRegistry registry) {
+        BackgroundAudit audit = backgroundAudit(properties, cluster, engine, policies, registry);
+        String reason = audit != null ? "" : properties.enabled() == Boolean.FALSE
+                ? "podguard.audit.enabled is false" : cluster.description();
+        return new AuditEndpoint(audit, reason);
+    }
+
+    private static @Nullable BackgroundAudit backgroundAudit(AuditProperties properties, ClusterConnection cluster, Engine engine,
+                                                             PolicyStore policies, MeterRegistry registry) {
+        KubernetesClient client = cluster.client();
+        if (!on("podguard.audit", properties.enabled(), cluster)) {
+            return null;
+        }
+        Set<String> excluded = new LinkedHashSet<>(properties.excludeNamespaces());
+        String own = System.getenv("POD_NAMESPACE");
+        if (own != null && !own.isEmpty()) {
+            excluded.add(own);
+        }
+        PolicyReports reports = properties.policyReports()
+                ? new PolicyReports(client, engine.podSecurity().registry(), properties.maxResultsPerReport()) : null;
+        BackgroundAudit audit = new BackgroundAudit(new ClusterAudit(client, engine, properties.pageSize(), Clock.systemUTC()),
+                reports, policies::current, new ClusterAudit.Scope(null, excluded), properties.interval(), registry);
+        policies.addListener(snapshot -> audit.trigger());
+        LOG.info("background audit: on ({}), every {}, excluding namespaces {}", cluster.description(), properties.interval(), excluded);
+        audit.start();
+        return audit;
+    }
+
+    private static boolean on(String feature, @Nullable Boolean enabled, ClusterConnection cluster) {
+        if (Boolean.FALSE.equals(enabled)) {
+            return false;
+        }
+        if (cluster.client() == null) {
+            if (Boolean.TRUE.equals(enabled)) {
+                LOG.warn("{}.enabled is true but podguard has {}: off", feature, cluster.description());
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code reportingInstance}: the pod's name as the Downward API or the hostname gives it. */
+    private static String instance() {
+        for (String env : new String[] {"POD_NAME", "HOSTNAME"}) {
+            String v = System.getenv(env);
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        return "podguard";
+    }
+}

@@ -1,0 +1,116 @@
+package io.podguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.podguard.Main;
+import io.podguard.engine.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+
+/** {@code podguard audit} against fabric8's mock apiserver, through a kubeconfig file as a user would. */
+@EnableKubernetesMockClient(crud = true)
+class AuditCommandTest {
+
+    KubernetesClient client;
+
+    @TempDir
+    Path dir;
+
+    private Path kubeconfig;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void cluster() throws Exception {
+        kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster: {server: "%s", insecure-skip-tls-verify: true}
+                users:
+                - name: dev
+                  user: {token: not-a-secret}
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: dev}
+                current-context: mock
+                """.formatted(client.getMasterUrl()));
+        client.resource(Json.serialization().unmarshal("""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"debug","namespace":"team-a"},
+                 "spec":{"hostIPC":true,"containers":[{"name":"sh","image":"busybox"}]}}""", Pod.class)).create();
+        client.resource(Json.serialization().unmarshal("""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"team-b"},
+                 "spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},
+                   "containers":[{"name":"app","image":"nginx",
+                     "securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}""", Pod.class)).create();
+    }
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        AuditCommand command = cli.getSubcommands().get("audit").getCommand();
+        command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
+        command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+        return cli.execute(args);
+    }
+
+    @Test
+    void auditWhenAPodWouldBeDeniedThenTextReportAndExit1() throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, "mode: audit\npodSecurity: {level: baseline}\n");
+
+        int code = run("audit", "--kubeconfig", kubeconfig.toString(), "--policy", policy.toString());
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                policy: %s
+                2 pods in 2 namespaces: 1 would be denied under enforce
+
+                team-a/debug: violates PodSecurity "baseline:latest": host namespaces (hostIPC=true)
+
+                by namespace:
+                  team-a: 1 of 1 pod
+
+                by check (pods failing it):
+                  hostNamespaces: 1
+                """.formatted(policy));
+    }
+
+    @Test
+    void auditWhenJsonAndOneNamespaceOfRestrictedPodsThenItsReportAndExit0() {
+        int code = run("audit", "--kubeconfig", kubeconfig.toString(), "-n", "team-b", "-o", "json");
+
+        assertThat(code).isZero();
+        JsonNode json = Json.mapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(json.get("policySource").asString()).isEqualTo("embedded default");
+        assertThat(json.get("totals").toString()).isEqualTo("{\"namespaces\":1,\"pods\":1,\"wouldBeDenied\":0}");
+        assertThat(json.at("/namespaces/team-b/levels").toString()).isEqualTo("[\"restricted:latest\"]");
+    }
+
+    @Test
+    void auditWhenTheKubeconfigIsMissingThenOneLineAndExit2() {
+        int code = run("audit", "--kubeconfig", dir.resolve("nope").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("podguard: cannot read kubeconfig " + dir.resolve("nope") + "\n");
+    }
+
+    @Test
+    void auditWhenTheOutputFormatIsUnknownThenExit2() {
+        assertThat(run("audit", "--kubeconfig", kubeconfig.toString(), "-o", "yaml")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("podguard: -o must be text or json, not \"yaml\"\n");
+    }
+}
