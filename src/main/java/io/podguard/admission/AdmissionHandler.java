@@ -11,7 +11,10 @@ import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.defaults.MutationResult;
 import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.pss.PodSecurityEvaluator;
+import io.podguard.engine.resources.ResourceRules;
+import io.podguard.engine.resources.ResourceRulesEvaluator;
 import io.podguard.policy.DefaultsConfig;
+import io.podguard.policy.Exemption;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
 import io.podguard.policy.RequestInfo;
@@ -138,22 +141,28 @@ public final class AdmissionHandler {
             audit.put(AuditAnnotations.ENFORCE_POLICY, policy.enforce().toString());
         }
         if (!evaluation.audit().isEmpty()) {
-            audit.put(AuditAnnotations.AUDIT_VIOLATIONS, PodSecurityEvaluator.warningMessage(policy.audit(), evaluation.audit()));
+            audit.put(AuditAnnotations.AUDIT_VIOLATIONS, render(policy.audit(), evaluation.audit(), true));
         }
         String message = null;
         List<WarningFormatter.Group> groups = new ArrayList<>(2);
+        List<String> resourceWarnings = new ArrayList<>(0);
         if (!evaluation.enforce().isEmpty()) {
             if (pod.isPod()) {
-                message = PodSecurityEvaluator.denialMessage(policy.enforce(), evaluation.enforce());
+                message = render(policy.enforce(), evaluation.enforce(), false);
             } else {
                 // Workloads are not denied (their pods will be): warn at apply time instead of failing silently later.
-                groups.add(new WarningFormatter.Group(policy.enforce(), evaluation.enforce()));
+                warn(groups, resourceWarnings, policy.enforce(), evaluation.enforce());
             }
         }
         if (!evaluation.warn().isEmpty()) {
-            groups.add(new WarningFormatter.Group(policy.warn(), evaluation.warn()));
+            warn(groups, resourceWarnings, policy.warn(), evaluation.warn());
         }
         List<String> warnings = new ArrayList<>(groups.isEmpty() ? List.of() : WarningFormatter.standard().format(groups));
+        for (String w : resourceWarnings) {
+            if (!warnings.contains(w)) {
+                warnings.add(w);
+            }
+        }
         if (psp != null && psp.decision().allowed()) {
             audit.put(PspAdmission.VALIDATE_POLICY, psp.decision().policy());
         } else if (psp != null) {
@@ -170,12 +179,52 @@ public final class AdmissionHandler {
                 case WARN -> warnings.add(pspMessage);
             }
         }
-        String mode = policy.enforce() != null ? "enforce" : policy.warn() != null ? "warn" : policy.audit() != null ? "audit" : AdmissionResponse.NO_MODE;
+        List<Exemption> exempt = policy.applied(evaluation);
+        if (!exempt.isEmpty()) {
+            // Key without '/': the apiserver prefixes the webhook's name.
+            audit.put(AuditAnnotations.EXEMPT, String.join("; ", exempt.stream().map(Exemption::reason).distinct().toList()));
+        }
+        String mode = policy.decidingMode();
         if (message != null) {
             // As PSA: no warnings on a request that is rejected, the denial says it all.
             return new AdmissionResponse(request.uid(), false, 403, message, null, List.of(), audit, mode);
         }
         return new AdmissionResponse(request.uid(), true, 200, null, null, warnings, audit, mode);
+    }
+
+    /** Pod Security Standards violations become PSA-style warnings, one per check; resource rules one each of their own. */
+    private static void warn(List<WarningFormatter.Group> groups, List<String> resourceWarnings, LevelVersion lv, List<Violation> violations) {
+        List<Violation> pss = new ArrayList<>(violations.size());
+        for (Violation v : violations) {
+            if (ResourceRules.isResourceRule(v.rule())) {
+                resourceWarnings.add(ResourceRulesEvaluator.warningMessage(List.of(v)));
+            } else {
+                pss.add(v);
+            }
+        }
+        if (!pss.isEmpty()) {
+            groups.add(new WarningFormatter.Group(lv, pss));
+        }
+    }
+
+    /**
+     * PSA's sentence for Pod Security Standards violations, then a sentence of its own for
+     * resource rules: {@code violates PodSecurity "restricted:latest": …; violates resource rules: …}.
+     */
+    private static String render(LevelVersion lv, List<Violation> violations, boolean would) {
+        List<Violation> pss = new ArrayList<>(violations.size());
+        List<Violation> resources = new ArrayList<>(0);
+        for (Violation v : violations) {
+            (ResourceRules.isResourceRule(v.rule()) ? resources : pss).add(v);
+        }
+        List<String> out = new ArrayList<>(2);
+        if (!pss.isEmpty()) {
+            out.add(would ? PodSecurityEvaluator.warningMessage(lv, pss) : PodSecurityEvaluator.denialMessage(lv, pss));
+        }
+        if (!resources.isEmpty()) {
+            out.add(would ? ResourceRulesEvaluator.warningMessage(resources) : ResourceRulesEvaluator.denialMessage(resources));
+        }
+        return String.join("; ", out);
     }
 
     /** PSA skips a namespace whose every mode is privileged: nothing is checked, nothing recorded. */

@@ -1,9 +1,18 @@
 package io.podguard.cli;
 
+import io.podguard.policy.EffectivePolicy;
+import io.podguard.policy.Exemption;
+import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyException;
 import io.podguard.policy.PolicyLoader;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -18,23 +27,72 @@ public final class ConfigCommand implements Runnable {
         throw new IllegalArgumentException("missing subcommand: validate");
     }
 
-    /** Exit 0 for a valid policy; else exit 1 with every error, each naming its field path. */
-    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Validate a policy file.")
+    /** Exit 0 for a valid policy (with a short summary); 1 with every error, one per line; 2 when unreadable. */
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Validate a policy file: exit 0 when valid, 1 with every error (one per line, with its field path), 2 when it cannot be read.")
     public static final class Validate implements Callable<Integer> {
 
         @Parameters(paramLabel = "FILE")
         Path file;
 
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
+            Policy policy;
             try {
-                PolicyLoader.load(file);
-                System.out.println(file + ": valid");
-                return 0;
+                policy = PolicyLoader.load(file);
+            } catch (NoSuchFileException e) {
+                err.println("podguard: cannot read " + file + ": no such file");
+                return 2;
+            } catch (IOException e) {
+                err.println("podguard: cannot read " + file + ": " + e.getMessage());
+                return 2;
             } catch (PolicyException e) {
-                System.out.println(file + ": " + e.getMessage());
+                for (String error : e.errors()) {
+                    out.println(file + ": " + error);
+                }
+                out.println(file + ": " + e.errors().size() + (e.errors().size() == 1 ? " error" : " errors"));
                 return 1;
             }
+            out.println(file + ": valid: " + summary(policy));
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            for (int i = 0; i < policy.exemptions().size(); i++) {
+                Exemption e = policy.exemptions().get(i);
+                if (e.isExpired(today)) {
+                    out.println(file + ": warning: exemptions[" + i + "] (\"" + e.reason() + "\") expired on " + e.expires()
+                            + " and no longer applies");
+                }
+            }
+            return 0;
+        }
+
+        static String summary(Policy policy) {
+            EffectivePolicy e = EffectivePolicy.of(policy);
+            List<String> parts = new ArrayList<>();
+            List<String> modes = new ArrayList<>();
+            if (e.enforce() != null) {
+                modes.add("enforce " + e.enforce());
+            }
+            if (e.audit() != null) {
+                modes.add("audit " + e.audit());
+            }
+            if (e.warn() != null) {
+                modes.add("warn " + e.warn());
+            }
+            parts.add(modes.isEmpty() ? "no Pod Security Standards mode" : String.join(", ", modes));
+            parts.add(policy.defaults().isEnabled() ? "defaults " + policy.defaults().mode().id() : "defaults off");
+            if (e.resourcesMode() != null) {
+                parts.add("resource rules " + e.resourcesMode().id());
+            }
+            parts.add(count(policy.namespaces().size(), "namespace override"));
+            parts.add(count(policy.exemptions().size(), "exemption"));
+            return String.join("; ", parts);
+        }
+
+        private static String count(int n, String what) {
+            return n + " " + what + (n == 1 ? "" : "s");
         }
     }
 }

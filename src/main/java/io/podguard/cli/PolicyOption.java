@@ -23,7 +23,7 @@ public final class PolicyOption {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read policy " + file + ": " + e.getMessage());
         } catch (PolicyException e) {
-            throw new IllegalArgumentException("policy " + file + " is invalid: " + e.getMessage());
+            throw new IllegalArgumentException("policy " + file + " is invalid:\n  " + String.join("\n  ", e.errors()));
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.podguard.cli;
 
+import io.podguard.policy.PolicyException;
+import io.podguard.policy.PolicyLoader;
 import io.podguard.server.PodguardApplication;
 import io.podguard.tls.ServingCertificates;
 import java.io.IOException;
@@ -26,6 +28,9 @@ public final class ServeCommand implements Runnable {
 
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy file, followed as it changes (default: the embedded default policy).")
     Path policy;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig for the namespace cache (default: in-cluster, or KUBECONFIG).")
+    Path kubeconfig;
 
     @Option(names = "--port", description = "HTTPS port of the webhook (default: 8443).")
     Integer port;
@@ -59,7 +64,11 @@ public final class ServeCommand implements Runnable {
     public void run() {
         Map<String, Object> properties = new LinkedHashMap<>();
         if (policy != null) {
+            checkPolicy(policy);
             properties.put("podguard.policy-file", policy.toAbsolutePath().toString());
+        }
+        if (kubeconfig != null) {
+            properties.put("podguard.kubeconfig", kubeconfig.toAbsolutePath().toString());
         }
         if (port != null) {
             properties.put("server.port", port);
@@ -73,6 +82,20 @@ public final class ServeCommand implements Runnable {
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
         serving = true;
         app.run(args.toArray(String[]::new));
+    }
+
+    /**
+     * The policy at start-up is strict: a file that cannot be read or is invalid stops podguard
+     * here, with every error and no stack trace (only reloads keep a last good policy).
+     */
+    private static void checkPolicy(Path file) {
+        try {
+            PolicyLoader.load(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read policy " + file + ": " + e.getMessage());
+        } catch (PolicyException e) {
+            throw new IllegalArgumentException("policy " + file + " is invalid:\n  " + String.join("\n  ", e.errors()));
+        }
     }
 
     /** Spring properties for the {@code podguard} SSL bundle, generating a certificate if none is given. */

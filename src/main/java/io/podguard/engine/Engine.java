@@ -5,7 +5,13 @@ import io.podguard.engine.defaults.Defaulters;
 import io.podguard.engine.defaults.MutationResult;
 import io.podguard.engine.pss.PodSecurityChecks;
 import io.podguard.engine.pss.PodSecurityEvaluator;
+import io.podguard.engine.resources.ResourceRulesEvaluator;
+import io.podguard.policy.CheckExemption;
 import io.podguard.policy.EffectivePolicy;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import io.podguard.policy.Mode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,26 +46,52 @@ public final class Engine {
         return defaults;
     }
 
-    /** Judges {@code pod} at each mode's level; a level shared by two modes is evaluated once. */
+    /**
+     * Judges {@code pod} at each mode's level, and by the resource rules in their mode, honouring
+     * the policy's per-check and per-image exemptions. A level shared by two modes is evaluated once.
+     */
     public Evaluation evaluate(PodObject pod, EffectivePolicy policy) {
-        if (policy.enforce() == null && policy.audit() == null && policy.warn() == null) {
+        if (policy.judgesNothing()) {
             return Evaluation.NONE;
         }
         Map<LevelVersion, List<Violation>> memo = new ConcurrentHashMap<>(4);
+        Set<CheckExemption> applied = policy.checkExemptions().isEmpty() ? Set.of() : new LinkedHashSet<>();
         return new Evaluation(
-                violations(pod, policy.enforce(), memo),
-                violations(pod, policy.audit(), memo),
-                violations(pod, policy.warn(), memo));
+                violations(pod, policy, policy.enforce(), Mode.ENFORCE, memo, applied),
+                violations(pod, policy, policy.audit(), Mode.AUDIT, memo, applied),
+                violations(pod, policy, policy.warn(), Mode.WARN, memo, applied),
+                List.copyOf(applied));
     }
 
     public MutationResult mutate(PodObject pod, EffectivePolicy policy) {
         return defaults.mutate(pod, policy.defaults());
     }
 
-    private List<Violation> violations(PodObject pod, LevelVersion lv, Map<LevelVersion, List<Violation>> memo) {
-        if (lv == null) {
+    private List<Violation> violations(PodObject pod, EffectivePolicy policy, LevelVersion lv, Mode mode,
+                                       Map<LevelVersion, List<Violation>> memo, Set<CheckExemption> applied) {
+        boolean resources = policy.resourcesMode() == mode;
+        if (lv == null && !resources) {
             return List.of();
         }
-        return memo.computeIfAbsent(lv, key -> podSecurity.evaluate(key, pod));
+        List<Violation> all = judge(pod, policy, lv, resources, memo);
+        return Exemptions.apply(pod, all, policy.checkExemptions(), copy -> judge(copy, policy, lv, resources, null), applied);
+    }
+
+    /** Pod Security Standards violations first, then resource rules; memoised per level for the pod as sent. */
+    private List<Violation> judge(PodObject pod, EffectivePolicy policy, LevelVersion lv, boolean resources,
+                                  Map<LevelVersion, List<Violation>> memo) {
+        List<Violation> pss = lv == null ? List.of()
+                : memo != null ? memo.computeIfAbsent(lv, key -> podSecurity.evaluate(key, pod)) : podSecurity.evaluate(lv, pod);
+        if (!resources) {
+            return pss;
+        }
+        List<Violation> res = ResourceRulesEvaluator.evaluate(pod, policy.resources());
+        if (res.isEmpty()) {
+            return pss;
+        }
+        List<Violation> all = new ArrayList<>(pss.size() + res.size());
+        all.addAll(pss);
+        all.addAll(res);
+        return all;
     }
 }

@@ -2,23 +2,49 @@ package io.podguard.policy;
 
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.psp.PspPolicy;
+import io.podguard.engine.resources.ResourceRules;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The policy in force for one request, after namespace overrides and exemptions: for each mode
- * the level it judges at (null: that mode is off), the defaults to apply, and the
- * PodSecurityPolicies in force (null: none).
+ * the level it judges at (null: that mode is off), the defaults to apply, the PodSecurityPolicies
+ * in force (null: none), the resource rules and the mode they judge in, and the exemptions that
+ * matched.
+ *
+ * @param resourcesMode the mode resource rules judge in; null: no resource rules
+ * @param exemptions every exemption that matched this request
+ * @param checkExemptions the per-check and per-image ones among them, which the engine honours
  */
 public record EffectivePolicy(
         @Nullable LevelVersion enforce,
         @Nullable LevelVersion audit,
         @Nullable LevelVersion warn,
         DefaultsConfig defaults,
-        @Nullable PspPolicy psp) {
+        @Nullable PspPolicy psp,
+        ResourceRules resources,
+        @Nullable Mode resourcesMode,
+        List<Exemption> exemptions,
+        List<CheckExemption> checkExemptions) {
 
+    public EffectivePolicy {
+        exemptions = List.copyOf(exemptions);
+        checkExemptions = List.copyOf(checkExemptions);
+        if (resources.isEmpty()) {
+            resourcesMode = null;
+        }
+    }
+
+    /** Pod Security Standards levels and defaults only. */
     public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
                            DefaultsConfig defaults) {
         this(enforce, audit, warn, defaults, null);
+    }
+
+    /** Pod Security Standards levels, defaults and PodSecurityPolicies. */
+    public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                           DefaultsConfig defaults, @Nullable PspPolicy psp) {
+        this(enforce, audit, warn, defaults, psp, ResourceRules.NONE, null, List.of(), List.of());
     }
 
     /** The short form gives {@code mode} its level; a mode named in {@code podSecurity} adds or replaces its own. */
@@ -37,7 +63,85 @@ public record EffectivePolicy(
         if (ps.warn() != null) {
             warn = ps.warn().resolve(ps);
         }
+        ResourceRulesConfig rc = policy.resources();
+        ResourceRules resources = rc == null ? ResourceRules.NONE : ResourceRules.of(
+                rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(), rc.required().limits());
+        Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
         PspPolicy psp = policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
-        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp);
+        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of());
+    }
+
+    /**
+     * The exemptions that made a difference to {@code evaluation}: those that exempt the whole
+     * request, and the per-check and per-image ones that removed or changed a violation. An
+     * image exemption matches every request; recording it where it changed nothing would only
+     * be noise.
+     */
+    public List<Exemption> applied(io.podguard.engine.Evaluation evaluation) {
+        java.util.Set<Exemption> out = new java.util.LinkedHashSet<>();
+        for (Exemption e : exemptions) {
+            if (e.checks().isEmpty() && e.images().isEmpty()) {
+                out.add(e);
+            }
+        }
+        for (CheckExemption c : evaluation.exemptionsApplied()) {
+            out.add(c.source());
+        }
+        return List.copyOf(out);
+    }
+
+    /** Nothing is judged: every mode is off and there are no resource rules. */
+    public boolean judgesNothing() {
+        return enforce == null && audit == null && warn == null && resourcesMode == null;
+    }
+
+    /** The same policy with {@code mode} in force instead, as a namespace's {@code podguard.io/mode} label asks. */
+    public EffectivePolicy withMode(Mode mode, LevelVersion shortForm) {
+        LevelVersion e = enforce;
+        LevelVersion a = audit;
+        LevelVersion w = warn;
+        switch (mode) {
+            case ENFORCE -> e = e != null ? e : shortForm;
+            case AUDIT -> {
+                a = stricter(a, e);
+                e = null;
+            }
+            case WARN -> {
+                w = stricter(w, e);
+                e = null;
+            }
+        }
+        PspPolicy p = psp == null ? null : new PspPolicy(psp.policies(), mode);
+        return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions);
+    }
+
+    /** The same policy with exemptions applied: a whole-request exemption turns every check off. */
+    public EffectivePolicy withExemptions(List<Exemption> applied, List<CheckExemption> perCheck, boolean wholeRequest) {
+        if (wholeRequest) {
+            // not judged at all, by PodSecurityPolicies neither
+            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of());
+        }
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck);
+    }
+
+    /** The mode that decides, for metrics: enforce, warn, audit or none. */
+    public String decidingMode() {
+        if (enforce != null || resourcesMode == Mode.ENFORCE) {
+            return "enforce";
+        }
+        if (warn != null || resourcesMode == Mode.WARN) {
+            return "warn";
+        }
+        return audit != null || resourcesMode == Mode.AUDIT ? "audit" : "none";
+    }
+
+    private static @Nullable LevelVersion stricter(@Nullable LevelVersion a, @Nullable LevelVersion b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return b.level().compareTo(a.level()) > 0 ? b : a;
     }
 }

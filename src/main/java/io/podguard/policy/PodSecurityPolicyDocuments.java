@@ -72,8 +72,9 @@ final class PodSecurityPolicyDocuments {
             }
         }
         referenced.addAll(psps);
-        Policy base = mapper.treeToValue(tree, Policy.class);
-        return new Policy(base.apiVersion(), base.kind(), tree.has("mode") ? base.mode() : null,
+        // validated with field paths like any policy document
+        Policy base = PolicyLoader.bind(tree);
+        return base.withPodSecurityPolicies(tree.has("mode") ? base.mode() : null,
                 tree.has("podSecurity") ? base.podSecurity() : null, tree.has("defaults") ? base.defaults() : null,
                 PspSet.of(referenced));
     }

@@ -2,14 +2,22 @@ package io.podguard.policy;
 
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.psp.PspSet;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A podguard policy document, as loaded from YAML. Absent sections take their defaults.
+ * A podguard policy document ({@code apiVersion: podguard.io/v1alpha1}, {@code kind: PodGuardPolicy}),
+ * as loaded from YAML. Absent sections take their defaults; {@code apiVersion} and {@code kind}
+ * may be left out. docs/policy.md describes every key; docs/policy.schema.json publishes them.
  *
- * <p>{@code podSecurityPolicies}: PodSecurityPolicy objects judged with PSP's own semantics
- * (see docs/psp.md). A policy that carries them leaves {@code podSecurity} and {@code defaults}
- * off unless it names them: the PSPs are the policy.
+ * @param mode the mode of the short form ({@code podSecurity.level})
+ * @param resources LimitRanger-style resource rules; null: none
+ * @param namespaceLabelOverrides whether a namespace's {@code podguard.io/mode} label may change the mode
+ * @param exemptions requests, checks or containers left out of the evaluation, each with a reason
+ * @param namespaces per-namespace overrides, first match wins
+ * @param podSecurityPolicies PodSecurityPolicy objects judged with PSP's own semantics (see
+ *     docs/psp.md). A policy that carries them leaves {@code podSecurity} and {@code defaults}
+ *     off unless it names them: the PSPs are the policy.
  */
 public record Policy(
         @Nullable String apiVersion,
@@ -17,7 +25,14 @@ public record Policy(
         @Nullable Mode mode,
         @Nullable PodSecurityConfig podSecurity,
         @Nullable DefaultsConfig defaults,
+        @Nullable ResourceRulesConfig resources,
+        @Nullable Boolean namespaceLabelOverrides,
+        @Nullable List<Exemption> exemptions,
+        @Nullable List<NamespacePolicy> namespaces,
         @Nullable PspSet podSecurityPolicies) {
+
+    public static final String API_VERSION = "podguard.io/v1alpha1";
+    public static final String KIND = "PodGuardPolicy";
 
     /** Pod Security Standards off: the privileged level runs no check. */
     static final PodSecurityConfig PSS_OFF = new PodSecurityConfig("privileged", "latest", null, null, null);
@@ -27,15 +42,40 @@ public record Policy(
         mode = mode == null ? Mode.ENFORCE : mode;
         podSecurity = podSecurity == null ? (podSecurityPolicies == null ? PodSecurityConfig.DEFAULT : PSS_OFF) : podSecurity;
         defaults = defaults == null ? (podSecurityPolicies == null ? DefaultsConfig.DEFAULT : DEFAULTS_OFF) : defaults;
+        namespaceLabelOverrides = namespaceLabelOverrides != null && namespaceLabelOverrides;
+        exemptions = exemptions == null ? List.of() : List.copyOf(exemptions);
+        namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
     }
 
+    /** The short form of DESIGN.md: mode, Pod Security Standards and defaults only. */
     public Policy(@Nullable String apiVersion, @Nullable String kind, @Nullable Mode mode,
                   @Nullable PodSecurityConfig podSecurity, @Nullable DefaultsConfig defaults) {
-        this(apiVersion, kind, mode, podSecurity, defaults, null);
+        this(apiVersion, kind, mode, podSecurity, defaults, null, null, null, null, null);
+    }
+
+    /** PodSecurityPolicies with the short form. */
+    public Policy(@Nullable String apiVersion, @Nullable String kind, @Nullable Mode mode,
+                  @Nullable PodSecurityConfig podSecurity, @Nullable DefaultsConfig defaults, @Nullable PspSet podSecurityPolicies) {
+        this(apiVersion, kind, mode, podSecurity, defaults, null, null, null, null, podSecurityPolicies);
+    }
+
+    /** This policy with {@code podSecurityPolicies} (the others keys as they are). */
+    public Policy withPodSecurityPolicies(@Nullable Mode mode, @Nullable PodSecurityConfig podSecurity,
+                                          @Nullable DefaultsConfig defaults, @Nullable PspSet psps) {
+        return new Policy(apiVersion, kind, mode, podSecurity, defaults, resources, namespaceLabelOverrides, exemptions, namespaces, psps);
     }
 
     /** The level the short form gives to {@link #mode()}. */
     public LevelVersion levelVersion() {
         return podSecurity.levelVersion();
+    }
+
+    public boolean allowsNamespaceLabelOverrides() {
+        return Boolean.TRUE.equals(namespaceLabelOverrides);
+    }
+
+    /** Whether resolving a request needs its namespace's labels. */
+    public boolean usesNamespaceLabels() {
+        return allowsNamespaceLabelOverrides() || namespaces.stream().anyMatch(n -> n.selector() != null);
     }
 }

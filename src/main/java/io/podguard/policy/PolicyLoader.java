@@ -1,21 +1,34 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
-/** Reads a policy from YAML. Unknown keys are errors: a typo must not pass silently. */
+/**
+ * Reads a policy from YAML: parse to a tree, validate the tree with field paths (every error at
+ * once, unknown keys included: a typo must not pass silently), then bind it to the records.
+ */
 public final class PolicyLoader {
 
     public static final String EMBEDDED_DEFAULT = "/io/podguard/policy/default-policy.yaml";
 
+    /** Big enough for any sane policy; bounds what a broken ConfigMap can make us read. */
+    static final int MAX_POLICY_BYTES = 1024 * 1024;
+
     private static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private PolicyLoader() {
@@ -26,81 +39,102 @@ public final class PolicyLoader {
             if (in == null) {
                 throw new IllegalStateException("embedded default policy is missing from the jar");
             }
-            return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * @throws IOException when the file cannot be read
+     * @throws PolicyException with every error when it is not a valid policy
+     */
     public static Policy load(Path file) throws IOException {
+        if (Files.size(file) > MAX_POLICY_BYTES) {
+            throw new PolicyException("policy file is larger than " + MAX_POLICY_BYTES + " bytes");
+        }
         return parse(Files.readString(file), file.toAbsolutePath().getParent());
     }
 
-    /** @throws PolicyException with a one-line reason naming the field */
+    /** @throws PolicyException with every error, each naming its field path */
     public static Policy parse(String yaml) {
         return parse(yaml, null);
     }
 
-    /** @param baseDir where file names in {@code podSecurityPolicies} are resolved; null: they are refused */
-    public static Policy parse(String yaml, @org.jspecify.annotations.Nullable Path baseDir) {
+    /**
+     * @param baseDir where file names in {@code podSecurityPolicies} are resolved; null: they are refused
+     * @throws PolicyException with every error, each naming its field path
+     */
+    public static Policy parse(String yaml, @Nullable Path baseDir) {
+        List<JsonNode> documents = documents(yaml);
+        if (documents.isEmpty()) {
+            throw new PolicyException("policy is empty");
+        }
+        if (documents.size() == 1 && !documents.getFirst().isObject()) {
+            return bind(documents.getFirst()); // not a map: the validator says so with its path
+        }
+        Policy withPsps;
         try {
-            Policy withPsps = PodSecurityPolicyDocuments.read(yaml, baseDir, YAML);
-            if (withPsps != null) {
-                validatePodSecurity(withPsps.podSecurity());
-                return withPsps;
-            }
-            Policy policy = YAML.readValue(yaml, Policy.class);
-            if (policy == null) {
-                throw new PolicyException("policy is empty");
-            }
-            validatePodSecurity(policy.podSecurity());
-            return policy;
+            // PodSecurityPolicy documents, alone or beside a PodGuardPolicy (docs/psp.md); its
+            // PodGuardPolicy document, if any, is validated and bound by bind() below.
+            withPsps = PodSecurityPolicyDocuments.read(yaml, baseDir, YAML);
+        } catch (PolicyException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(List.of(e.getMessage().split("\n")));
         } catch (JacksonException e) {
-            // A value our own parsers refuse (mode: strict) reads "mode: <why>"; anything else keeps Jackson's words.
-            if (e.getCause() instanceof IllegalArgumentException bad && !e.getPath().isEmpty()) {
-                throw new PolicyException(fieldPath(e) + ": " + bad.getMessage());
-            }
-            throw new PolicyException(e.getOriginalMessage() + " at " + e.getPathReference());
-        } catch (IllegalArgumentException e) {
-            throw new PolicyException(e.getMessage());
+            throw new PolicyException(firstLine(e.getOriginalMessage()));
         }
+        if (withPsps != null) {
+            return withPsps;
+        }
+        if (documents.size() > 1) {
+            throw new PolicyException("a policy file holds one " + Policy.KIND + " document, found " + documents.size());
+        }
+        return bind(documents.getFirst());
     }
 
-    /** Each level and version names its field when it is not one podguard knows. */
-    private static void validatePodSecurity(PodSecurityConfig ps) {
-        check("podSecurity.level", ps.level(), v -> io.podguard.engine.Level.parse(v));
-        check("podSecurity.version", ps.version(), v -> io.podguard.engine.PssVersion.parse(v));
-        java.util.Map<String, PodSecurityConfig.ModeLevel> modes = new java.util.LinkedHashMap<>();
-        modes.put("enforce", ps.enforce());
-        modes.put("audit", ps.audit());
-        modes.put("warn", ps.warn());
-        modes.forEach((mode, ml) -> {
-            if (ml != null && ml.level() != null) {
-                check("podSecurity." + mode + ".level", ml.level(), v -> io.podguard.engine.Level.parse(v));
-            }
-            if (ml != null && ml.version() != null) {
-                check("podSecurity." + mode + ".version", ml.version(), v -> io.podguard.engine.PssVersion.parse(v));
-            }
-        });
-    }
-
-    private static void check(String path, String value, java.util.function.Consumer<String> parser) {
+    /** Validates then binds one policy document. */
+    static Policy bind(JsonNode document) {
+        List<String> errors = PolicyValidator.validate(document);
+        if (!errors.isEmpty()) {
+            throw new PolicyException(errors);
+        }
         try {
-            parser.accept(value);
-        } catch (IllegalArgumentException e) {
-            throw new PolicyException(path + ": " + e.getMessage());
+            Policy policy = Json.mapper().treeToValue(document, Policy.class);
+            EffectivePolicy.of(policy); // compiles levels and quantities: the validator checked them
+            return policy;
+        } catch (JacksonException | IllegalArgumentException e) {
+            // The validator should have caught it; still a one-line error, never a trace.
+            throw new PolicyException(firstLine(e.getMessage()));
         }
     }
 
-    private static String fieldPath(JacksonException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JacksonException.Reference ref : e.getPath()) {
-            if (ref.getPropertyName() != null) {
-                sb.append(sb.isEmpty() ? "" : ".").append(ref.getPropertyName());
-            } else if (ref.getIndex() >= 0) {
-                sb.append('[').append(ref.getIndex()).append(']');
+    private static List<JsonNode> documents(String yaml) {
+        List<JsonNode> out = new ArrayList<>(1);
+        try (JsonParser parser = YAML.createParser(yaml)) {
+            while (true) {
+                JsonNode node = YAML.readTree(parser);
+                if (node == null || node.isMissingNode()) {
+                    break;
+                }
+                if (!node.isNull()) {
+                    out.add(node);
+                }
             }
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            throw new PolicyException(where + "not valid YAML: " + firstLine(e.getOriginalMessage()));
         }
-        return sb.toString();
+        return out;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 }

@@ -1,6 +1,7 @@
 package io.podguard.policy;
 
 import io.podguard.engine.PodObject;
+import java.time.Clock;
 
 /** Resolves the policy in force for one request: configuration, namespace overrides, exemptions. */
 @FunctionalInterface
@@ -8,9 +9,17 @@ public interface PolicyResolver {
 
     EffectivePolicy resolve(RequestInfo request, PodObject pod);
 
-    /** One policy for every request. */
+    /** One policy for every request, with its namespace overrides (by name only) and exemptions. */
     static PolicyResolver fixed(Policy policy) {
-        EffectivePolicy effective = EffectivePolicy.of(policy);
-        return (request, pod) -> effective;
+        return new ConfiguredPolicyResolver(policy, NamespaceLabels.NONE, Clock.systemUTC(), ExpiryListener.NONE);
+    }
+
+    /** Told once, per loaded policy, of each exemption found expired. */
+    @FunctionalInterface
+    interface ExpiryListener {
+        ExpiryListener NONE = (index, exemption) -> {
+        };
+
+        void expired(int index, Exemption exemption);
     }
 }

@@ -4,14 +4,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The policy in force, swapped atomically as a whole: a request sees either the old policy or
- * the new one, never a mix.
+ * the new one, never a mix. A request that already holds a resolver finishes with it.
  */
 public final class PolicyStore {
 
     private final AtomicReference<Snapshot> current;
+    private final Function<Policy, PolicyResolver> resolvers;
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
 
     /** A policy and the resolver built from it. */
@@ -19,6 +21,12 @@ public final class PolicyStore {
     }
 
     public PolicyStore(Policy initial, String source) {
+        this(initial, source, PolicyResolver::fixed);
+    }
+
+    /** @param resolvers builds the resolver of each policy put in force (with namespace labels, a clock …) */
+    public PolicyStore(Policy initial, String source, Function<Policy, PolicyResolver> resolvers) {
+        this.resolvers = resolvers;
         this.current = new AtomicReference<>(snapshot(initial, source));
     }
 
@@ -30,6 +38,7 @@ public final class PolicyStore {
         return current.get().resolver();
     }
 
+    /** Builds the new resolver first, then swaps: a policy that cannot be compiled changes nothing. */
     public void replace(Policy policy, String source) {
         Snapshot next = snapshot(policy, source);
         current.set(next);
@@ -43,7 +52,7 @@ public final class PolicyStore {
         listeners.add(listener);
     }
 
-    private static Snapshot snapshot(Policy policy, String source) {
-        return new Snapshot(policy, PolicyResolver.fixed(policy), source);
+    private Snapshot snapshot(Policy policy, String source) {
+        return new Snapshot(policy, resolvers.apply(policy), source);
     }
 }

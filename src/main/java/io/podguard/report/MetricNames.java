@@ -19,6 +19,12 @@ public final class MetricNames {
     public static final String CONFIG_LAST_RELOAD_SUCCESS = "podguard.config.last.reload.success.timestamp.seconds";
     /** {@code podguard_tls_certificate_expiry_timestamp_seconds} */
     public static final String TLS_CERTIFICATE_EXPIRY = "podguard.tls.certificate.expiry.timestamp.seconds";
+    /** {@code podguard_exemptions_applied_total{kind}}: reviews judged under an exemption, by its kind */
+    public static final String EXEMPTIONS_APPLIED = "podguard.exemptions.applied";
+    /** {@code podguard_exemptions_expired}: exemptions of the policy in force past their expiry date */
+    public static final String EXEMPTIONS_EXPIRED = "podguard.exemptions.expired";
+    /** {@code podguard_namespace_cache_synced}: 1 once the Namespace informer has listed, else 0 */
+    public static final String NAMESPACE_CACHE_SYNCED = "podguard.namespace.cache.synced";
     /** {@code podguard_tls_reloads_total{result}} */
     public static final String TLS_RELOADS = "podguard.tls.reloads";
 
@@ -42,6 +48,7 @@ public final class MetricNames {
     public static final String DECISION = "decision";
     public static final String DEFAULTER = "defaulter";
     public static final String RESULT = "result";
+    public static final String KIND = "kind";
 
     private MetricNames() {
     }

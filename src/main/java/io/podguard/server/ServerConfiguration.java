@@ -5,11 +5,8 @@ import io.podguard.admission.AdmissionHandler;
 import io.podguard.admission.AdmissionObserver;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
-import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.AdmissionMetrics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import org.apache.coyote.http11.AbstractHttp11Protocol;
@@ -38,21 +35,6 @@ class ServerConfiguration {
     @Bean
     Engine engine() {
         return Engine.standard();
-    }
-
-    @Bean
-    PolicyStore policyStore(PodguardProperties properties) {
-        if (properties.policyFile() == null) {
-            LOG.info("policy: the embedded default");
-            return new PolicyStore(PolicyLoader.embeddedDefault(), "embedded default");
-        }
-        try {
-            PolicyStore store = new PolicyStore(PolicyLoader.load(properties.policyFile()), properties.policyFile().toString());
-            LOG.info("policy: {}", properties.policyFile());
-            return store;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read policy file " + properties.policyFile(), e);
-        }
     }
 
     @Bean

@@ -27,6 +27,9 @@ final class ShutdownDrain implements SmartLifecycle {
 
     @Override
     public void start() {
+        // A stopped context can be started again (Spring's test context cache pauses and resumes
+        // contexts): readiness must come back with it.
+        readiness.ready("shutdown");
         running = true;
     }
 

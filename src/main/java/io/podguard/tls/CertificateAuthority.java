@@ -72,9 +72,13 @@ public final class CertificateAuthority {
     }
 
     public static CertificateAuthority create(String commonName, Duration validity) {
+        return create(commonName, Instant.now(), validity);
+    }
+
+    /** A CA valid from {@code now} (back-dated five minutes for clock skew) for {@code validity}. */
+    public static CertificateAuthority create(String commonName, Instant now, Duration validity) {
         try {
             KeyPair keys = newKeyPair();
-            Instant now = Instant.now();
             X500Name name = new X500Name("CN=" + commonName);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
@@ -103,21 +107,25 @@ public final class CertificateAuthority {
 
     /** Issues a serving certificate for {@code dnsNames} (IP literals become IP SANs). */
     public Issued issueServing(List<String> dnsNames, Duration validity) {
-        return issue(dnsNames, validity, KeyPurposeId.id_kp_serverAuth);
+        return issue(dnsNames, Instant.now(), validity, KeyPurposeId.id_kp_serverAuth);
+    }
+
+    /** Issues a serving certificate valid from {@code now} (back-dated five minutes) for {@code validity}. */
+    public Issued issueServing(List<String> dnsNames, Instant now, Duration validity) {
+        return issue(dnsNames, now, validity, KeyPurposeId.id_kp_serverAuth);
     }
 
     /** Issues a client certificate for {@code commonName}, as kube-apiserver presents to a webhook under mutual TLS. */
     public Issued issueClient(String commonName, Duration validity) {
-        return issue(List.of(commonName), validity, KeyPurposeId.id_kp_clientAuth);
+        return issue(List.of(commonName), Instant.now(), validity, KeyPurposeId.id_kp_clientAuth);
     }
 
-    private Issued issue(List<String> dnsNames, Duration validity, KeyPurposeId purpose) {
+    private Issued issue(List<String> dnsNames, Instant now, Duration validity, KeyPurposeId purpose) {
         if (dnsNames.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one name");
         }
         try {
             KeyPair keys = newKeyPair();
-            Instant now = Instant.now();
             List<GeneralName> names = new ArrayList<>();
             for (String n : dnsNames) {
                 names.add(isIpLiteral(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));

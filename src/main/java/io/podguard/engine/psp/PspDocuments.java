@@ -132,7 +132,7 @@ public final class PspDocuments {
 
     private static PodSecurityPolicy policy(JsonNode node, String where) {
         String apiVersion = PodJson.text(node, "apiVersion");
-        if (!API_VERSIONS.contains(apiVersion)) {
+        if (apiVersion == null || !API_VERSIONS.contains(apiVersion)) {
             throw new IllegalArgumentException(where + ": apiVersion " + (apiVersion == null ? "(none)" : "\"" + apiVersion + "\"")
                     + " is not policy/v1beta1");
         }

@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  * securityContexts and unknown fields; pods with random annotations, grace periods and OS. Every
  * pod is one the apiserver would accept for the fields podguard touches.
  */
-final class PodArbitraries {
+public final class PodArbitraries {
 
     static final List<Object> CPU = List.of("50m", "100m", "250m", "1", "2", 1, "1500m");
     static final List<Object> MEMORY = List.of("32Mi", "64Mi", "128Mi", "200Mi", "256Mi", "1Gi", "1G", "512M", 268435456);
@@ -26,7 +26,7 @@ final class PodArbitraries {
     private PodArbitraries() {
     }
 
-    static Arbitrary<ObjectNode> pods() {
+    public static Arbitrary<ObjectNode> pods() {
         Arbitrary<List<ObjectNode>> containers = container().list().ofMinSize(1).ofMaxSize(3);
         Arbitrary<List<ObjectNode>> inits = Combinators.combine(container(), Arbitraries.of(true, false))
                 .as((c, sidecar) -> sidecar ? withField(c, "restartPolicy", "Always") : c)

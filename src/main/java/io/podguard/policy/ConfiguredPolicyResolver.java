@@ -1,0 +1,197 @@
+package io.podguard.policy;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.podguard.engine.LevelVersion;
+import io.podguard.engine.PodObject;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The resolver of a loaded policy, compiled once per load (globs, selectors, the effective policy
+ * of each override) so a request costs a few matches:
+ * <ol>
+ *   <li>the first {@code namespaces} entry whose names and selector both match replaces the
+ *       top-level sections it names;</li>
+ *   <li>with {@code namespaceLabelOverrides: true}, a namespace label {@code podguard.io/mode}
+ *       then sets the mode;</li>
+ *   <li>exemptions that match the request and have not expired apply.</li>
+ * </ol>
+ * A namespace whose labels are unknown (not yet in the cache, or offline) matches no selector.
+ */
+public final class ConfiguredPolicyResolver implements PolicyResolver {
+
+    /** The namespace label that sets the mode when the policy allows it. */
+    public static final String MODE_LABEL = "podguard.io/mode";
+
+    private final Policy policy;
+    private final NamespaceLabels namespaces;
+    private final Clock clock;
+    private final ExpiryListener expiryListener;
+    private final EffectivePolicy topLevel;
+    private final List<Override> overrides;
+    private final List<CompiledExemption> exemptions;
+    private final boolean needsLabels;
+    private final Set<Integer> reportedExpired = ConcurrentHashMap.newKeySet();
+
+    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, LevelVersion shortForm) {
+    }
+
+    private record CompiledExemption(int index, Exemption source, List<Glob> namespaces, List<Glob> usernames,
+                                     List<Glob> groups, List<Glob> serviceAccounts, List<Glob> runtimeClassNames,
+                                     CheckExemption perCheck) {
+        boolean wholeRequest() {
+            return source.checks().isEmpty() && source.images().isEmpty();
+        }
+    }
+
+    public ConfiguredPolicyResolver(Policy policy, NamespaceLabels namespaces, Clock clock, ExpiryListener expiryListener) {
+        this.policy = policy;
+        this.namespaces = namespaces;
+        this.clock = clock;
+        this.expiryListener = expiryListener;
+        this.topLevel = EffectivePolicy.of(policy);
+        List<Override> compiled = new ArrayList<>();
+        for (NamespacePolicy n : policy.namespaces()) {
+            Policy applied = n.applyTo(policy);
+            compiled.add(new Override(globs(n.names()), n.selector(), EffectivePolicy.of(applied), applied.levelVersion()));
+        }
+        this.overrides = List.copyOf(compiled);
+        List<CompiledExemption> ex = new ArrayList<>();
+        for (int i = 0; i < policy.exemptions().size(); i++) {
+            Exemption e = policy.exemptions().get(i);
+            ex.add(new CompiledExemption(i, e, globs(e.namespaces()), globs(e.usernames()), globs(e.groups()),
+                    globs(e.serviceAccounts()), globs(e.runtimeClassNames()),
+                    new CheckExemption(new HashSet<>(e.checks()), globs(e.images()), e)));
+        }
+        this.exemptions = List.copyOf(ex);
+        this.needsLabels = policy.usesNamespaceLabels();
+        reportExpired();
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** The exemptions past their {@code expires} date today. */
+    public List<Exemption> expired() {
+        LocalDate today = LocalDate.now(clock);
+        return policy.exemptions().stream().filter(e -> e.isExpired(today)).toList();
+    }
+
+    @java.lang.Override
+    public EffectivePolicy resolve(RequestInfo request, PodObject pod) {
+        String namespace = request.namespace() != null ? request.namespace() : "";
+        Map<String, String> labels = needsLabels && !namespace.isEmpty() ? namespaces.labels(namespace) : null;
+        EffectivePolicy effective = topLevel;
+        LevelVersion shortForm = policy.levelVersion();
+        for (Override o : overrides) {
+            if (matches(o, namespace, labels)) {
+                effective = o.effective();
+                shortForm = o.shortForm();
+                break;
+            }
+        }
+        if (policy.allowsNamespaceLabelOverrides() && labels != null) {
+            Mode mode = labelMode(labels.get(MODE_LABEL));
+            if (mode != null) {
+                effective = effective.withMode(mode, shortForm);
+            }
+        }
+        return exempt(effective, request, namespace, pod.podSpec());
+    }
+
+    private EffectivePolicy exempt(EffectivePolicy effective, RequestInfo request, String namespace, PodSpec spec) {
+        if (exemptions.isEmpty()) {
+            return effective;
+        }
+        LocalDate today = null;
+        List<Exemption> applied = null;
+        List<CheckExemption> perCheck = null;
+        boolean whole = false;
+        String serviceAccount = namespace + ":" + (spec.getServiceAccountName() == null || spec.getServiceAccountName().isEmpty()
+                ? "default" : spec.getServiceAccountName());
+        for (CompiledExemption e : exemptions) {
+            if (!matches(e, request, namespace, serviceAccount, spec.getRuntimeClassName())) {
+                continue;
+            }
+            if (e.source().expires() != null) {
+                today = today == null ? LocalDate.now(clock) : today;
+                if (e.source().isExpired(today)) {
+                    if (reportedExpired.add(e.index())) {
+                        expiryListener.expired(e.index(), e.source());
+                    }
+                    continue;
+                }
+            }
+            if (applied == null) {
+                applied = new ArrayList<>(1);
+                perCheck = new ArrayList<>(1);
+            }
+            applied.add(e.source());
+            if (e.wholeRequest()) {
+                whole = true;
+            } else {
+                perCheck.add(e.perCheck());
+            }
+        }
+        return applied == null ? effective : effective.withExemptions(applied, perCheck, whole);
+    }
+
+    private static boolean matches(CompiledExemption e, RequestInfo request, String namespace, String serviceAccount,
+                                   @Nullable String runtimeClassName) {
+        if (!e.namespaces().isEmpty() && !Glob.any(e.namespaces(), namespace)) {
+            return false;
+        }
+        if (!e.usernames().isEmpty() && (request.username() == null || !Glob.any(e.usernames(), request.username()))) {
+            return false;
+        }
+        if (!e.groups().isEmpty() && request.groups().stream().noneMatch(g -> Glob.any(e.groups(), g))) {
+            return false;
+        }
+        if (!e.serviceAccounts().isEmpty() && !Glob.any(e.serviceAccounts(), serviceAccount)) {
+            return false;
+        }
+        return e.runtimeClassNames().isEmpty() || runtimeClassName != null && Glob.any(e.runtimeClassNames(), runtimeClassName);
+    }
+
+    private static boolean matches(Override o, String namespace, @Nullable Map<String, String> labels) {
+        if (!o.names().isEmpty() && !Glob.any(o.names(), namespace)) {
+            return false;
+        }
+        return o.selector() == null || labels != null && LabelSelectors.matches(o.selector(), labels);
+    }
+
+    private static @Nullable Mode labelMode(@Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        for (Mode m : Mode.values()) {
+            if (m.id().equals(value)) {
+                return m;
+            }
+        }
+        return null; // a bad label value changes nothing: the policy's own mode stays in force
+    }
+
+    private void reportExpired() {
+        LocalDate today = LocalDate.now(clock);
+        for (int i = 0; i < policy.exemptions().size(); i++) {
+            Exemption e = policy.exemptions().get(i);
+            if (e.isExpired(today) && reportedExpired.add(i)) {
+                expiryListener.expired(i, e);
+            }
+        }
+    }
+
+    private static List<Glob> globs(List<String> patterns) {
+        return patterns.stream().map(Glob::compile).toList();
+    }
+}

@@ -1,0 +1,556 @@
+package io.podguard.policy;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.podguard.engine.Engine;
+import io.podguard.engine.Level;
+import io.podguard.engine.PssVersion;
+import io.podguard.engine.pss.Check;
+import io.podguard.engine.resources.ResourceRules;
+import io.podguard.engine.resources.ResourceRulesEvaluator;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Checks a policy document against the Java model, before binding, and reports EVERY error with
+ * its field path ({@code podSecurity.level: "strict" is not one of privileged, baseline, restricted}).
+ * The structure (keys, types, enums) comes from the records by reflection, so a section that
+ * gains a key is validated without touching this class; the meaning of strings (levels,
+ * versions, globs, quantities, check ids, selectors) comes from the field rules below.
+ */
+final class PolicyValidator {
+
+    /** A check on one field's node, in place of the type's own. */
+    @FunctionalInterface
+    private interface FieldRule {
+        void check(PolicyValidator v, JsonNode node, String path);
+    }
+
+    /** A check across the fields of one section, run when its fields are individually valid. */
+    @FunctionalInterface
+    private interface SectionRule {
+        void check(PolicyValidator v, JsonNode node, String path);
+    }
+
+    private static final Pattern RESOURCE_NAME = Pattern.compile(
+            "cpu|memory|ephemeral-storage|hugepages-[0-9A-Za-z.]+|[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[-a-zA-Z0-9_.]+");
+    private static final Pattern SERVICE_ACCOUNT = Pattern.compile("[^:\\s]+:[^:\\s]+");
+    private static final Set<String> SELECTOR_OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
+
+    private static final Map<String, FieldRule> FIELD_RULES = new LinkedHashMap<>();
+    private static final Map<Class<?>, SectionRule> SECTION_RULES = new LinkedHashMap<>();
+
+    static {
+        FIELD_RULES.put("Policy.apiVersion", (v, n, p) -> v.constant(n, p, Policy.API_VERSION));
+        FIELD_RULES.put("Policy.kind", (v, n, p) -> v.constant(n, p, Policy.KIND));
+        FIELD_RULES.put("PodSecurityConfig.level", PolicyValidator::level);
+        FIELD_RULES.put("PodSecurityConfig.version", PolicyValidator::version);
+        FIELD_RULES.put("ModeLevel.level", PolicyValidator::level);
+        FIELD_RULES.put("ModeLevel.version", PolicyValidator::version);
+        FIELD_RULES.put("ResourceRulesConfig.min", PolicyValidator::quantities);
+        FIELD_RULES.put("ResourceRulesConfig.max", PolicyValidator::quantities);
+        FIELD_RULES.put("ResourceRulesConfig.maxLimitRequestRatio", PolicyValidator::quantities);
+        FIELD_RULES.put("Required.requests", PolicyValidator::resourceNames);
+        FIELD_RULES.put("Required.limits", PolicyValidator::resourceNames);
+        for (String matcher : List.of("namespaces", "usernames", "groups", "runtimeClassNames", "images")) {
+            FIELD_RULES.put("Exemption." + matcher, PolicyValidator::globs);
+        }
+        FIELD_RULES.put("Exemption.serviceAccounts", PolicyValidator::serviceAccounts);
+        FIELD_RULES.put("Exemption.checks", PolicyValidator::checkIds);
+        FIELD_RULES.put("NamespacePolicy.names", PolicyValidator::globs);
+        FIELD_RULES.put("NamespacePolicy.selector", PolicyValidator::selector);
+        SECTION_RULES.put(Exemption.class, PolicyValidator::exemption);
+        SECTION_RULES.put(NamespacePolicy.class, PolicyValidator::namespacePolicy);
+        SECTION_RULES.put(ResourceRulesConfig.class, PolicyValidator::resourceBounds);
+    }
+
+    private final List<String> errors = new ArrayList<>();
+
+    private PolicyValidator() {
+    }
+
+    /** Every error in {@code root}, in document order; empty when it is a valid policy. */
+    static List<String> validate(JsonNode root) {
+        PolicyValidator v = new PolicyValidator();
+        if (!root.isObject()) {
+            v.errors.add("policy: expected a map of keys (mode, podSecurity, …), got " + describe(root));
+            return v.errors;
+        }
+        v.walk(root, Policy.class, "");
+        return v.errors;
+    }
+
+    /** The ids an exemption's {@code checks} may name. */
+    static Set<String> knownCheckIds() {
+        Set<String> ids = new TreeSet<>(ResourceRulesEvaluator.IDS);
+        for (Check check : Engine.standard().podSecurity().registry().checks()) {
+            ids.add(check.id());
+        }
+        return ids;
+    }
+
+    /** The keys of a section, as written in YAML, for the given record type. */
+    static List<String> keys(Class<?> record) {
+        List<String> keys = new ArrayList<>();
+        for (RecordComponent c : record.getRecordComponents()) {
+            keys.add(jsonName(c));
+        }
+        return keys;
+    }
+
+    private void walk(JsonNode node, Type type, String path) {
+        if (node.isNull()) {
+            return; // an empty key (`podSecurity:`) means "take the defaults", as when it is left out
+        }
+        Class<?> raw = raw(type);
+        if (raw.isRecord()) {
+            record(node, raw, path);
+        } else if (raw == String.class) {
+            // a number where text is expected (cpu: 1) reads as its text, as Jackson binds it
+            expect(node.isString() || node.isNumber(), node, path, "a string");
+        } else if (raw == Boolean.class || raw == boolean.class) {
+            expect(node.isBoolean(), node, path, "true or false");
+        } else if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
+            expect(node.isIntegralNumber(), node, path, "a whole number");
+        } else if (raw == Double.class || raw == double.class || raw == BigDecimal.class) {
+            expect(node.isNumber(), node, path, "a number");
+        } else if (raw.isEnum()) {
+            enumValue(node, raw, path);
+        } else if (List.class.isAssignableFrom(raw) || Set.class.isAssignableFrom(raw)) {
+            if (expect(node.isArray(), node, path, "a list")) {
+                Type element = typeArgument(type, 0);
+                for (int i = 0; i < node.size(); i++) {
+                    walk(node.get(i), element, path + "[" + i + "]");
+                }
+            }
+        } else if (Map.class.isAssignableFrom(raw)) {
+            if (expect(node.isObject(), node, path, "a map")) {
+                Type value = typeArgument(type, 1);
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
+                    walk(e.getValue(), value, join(path, e.getKey()));
+                }
+            }
+        } else if (raw == LocalDate.class) {
+            date(node, path);
+        } else if (raw == Duration.class) {
+            if (expect(node.isString(), node, path, "a duration like 30s or PT30S")) {
+                duration(node.asString(), path);
+            }
+        } else {
+            bindable(node, raw, path);
+        }
+    }
+
+    private void record(JsonNode node, Class<?> type, String path) {
+        if (!expect(node.isObject(), node, path, "a map")) {
+            return;
+        }
+        Map<String, RecordComponent> components = new LinkedHashMap<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            components.put(jsonName(c), c);
+        }
+        int before = errors.size();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String key = e.getKey();
+            String fieldPath = join(path, key);
+            RecordComponent c = components.get(key);
+            if (c == null) {
+                String suggestion = DidYouMean.closest(key, components.keySet());
+                errors.add(fieldPath + ": unknown key" + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
+                continue;
+            }
+            FieldRule rule = FIELD_RULES.get(type.getSimpleName() + "." + key);
+            if (rule != null && !e.getValue().isNull()) {
+                rule.check(this, e.getValue(), fieldPath);
+            } else {
+                walk(e.getValue(), c.getGenericType(), fieldPath);
+            }
+        }
+        SectionRule section = SECTION_RULES.get(type);
+        if (section != null && errors.size() == before) {
+            section.check(this, node, path.isEmpty() ? type.getSimpleName() : path);
+        }
+        if (!path.isEmpty() && errors.size() == before) {
+            construct(node, type, path);
+        }
+    }
+
+    /**
+     * A section whose keys and types are right may still be refused by its record's own
+     * constructor (a request above its limit, say): bind it alone and name the section. Only
+     * when nothing inside it failed, so one mistake is reported once.
+     */
+    private void construct(JsonNode node, Class<?> type, String path) {
+        try {
+            io.podguard.engine.Json.mapper().treeToValue(node, type);
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof IllegalArgumentException && !(cause instanceof tools.jackson.core.JacksonException))) {
+                cause = cause.getCause() == cause ? null : cause.getCause();
+            }
+            String message = cause != null ? cause.getMessage() : e.getMessage();
+            if (message == null) {
+                message = e.getClass().getSimpleName();
+            }
+            int nl = message.indexOf('\n');
+            errors.add(path + ": " + (nl < 0 ? message : message.substring(0, nl)));
+        }
+    }
+
+    // ---- field rules ----
+
+    private void constant(JsonNode node, String path, String expected) {
+        if (expect(node.isString(), node, path, "a string") && !expected.equals(node.asString())) {
+            errors.add(path + ": \"" + node.asString() + "\" is not " + expected);
+        }
+    }
+
+    private void level(JsonNode node, String path) {
+        if (expect(node.isString(), node, path, "a string")) {
+            parse(path, () -> Level.parse(node.asString()));
+        }
+    }
+
+    private void version(JsonNode node, String path) {
+        if (expect(node.isString(), node, path, "a string such as latest or v1.30")) {
+            parse(path, () -> PssVersion.parse(node.asString()));
+        }
+    }
+
+    private void quantities(JsonNode node, String path) {
+        if (!expect(node.isObject(), node, path, "a map of resource names to quantities")) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String p = join(path, e.getKey());
+            resourceName(e.getKey(), p);
+            JsonNode q = e.getValue();
+            if (expect(q.isString() || q.isNumber(), q, p, "a quantity such as 100m or 1Gi")) {
+                String text = q.asString();
+                parse(p, () -> ResourceRules.amount(text));
+            }
+        }
+    }
+
+    private void resourceNames(JsonNode node, String path) {
+        if (expect(node.isArray(), node, path, "a list of resource names")) {
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode n = node.get(i);
+                if (expect(n.isString(), n, path + "[" + i + "]", "a resource name")) {
+                    resourceName(n.asString(), path + "[" + i + "]");
+                }
+            }
+        }
+    }
+
+    private void resourceName(String name, String path) {
+        if (!RESOURCE_NAME.matcher(name).matches()) {
+            errors.add(path + ": \"" + name + "\" is not a resource name (cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource)");
+        }
+    }
+
+    private void globs(JsonNode node, String path) {
+        if (expect(node.isArray(), node, path, "a list of patterns")) {
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode n = node.get(i);
+                String p = path + "[" + i + "]";
+                if (expect(n.isString(), n, p, "a pattern")) {
+                    try {
+                        Glob.compile(n.asString());
+                    } catch (IllegalArgumentException e) {
+                        errors.add(p + ": bad pattern \"" + n.asString() + "\": " + e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    private void serviceAccounts(JsonNode node, String path) {
+        globs(node, path);
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode n = node.get(i);
+                if (n.isString() && !SERVICE_ACCOUNT.matcher(n.asString()).matches()) {
+                    errors.add(path + "[" + i + "]: \"" + n.asString() + "\" is not NAMESPACE:NAME");
+                }
+            }
+        }
+    }
+
+    private void checkIds(JsonNode node, String path) {
+        if (!expect(node.isArray(), node, path, "a list of check ids")) {
+            return;
+        }
+        Set<String> known = knownCheckIds();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode n = node.get(i);
+            String p = path + "[" + i + "]";
+            if (expect(n.isString(), n, p, "a check id") && !known.contains(n.asString())) {
+                String suggestion = DidYouMean.closest(n.asString(), known);
+                errors.add(p + ": unknown check \"" + n.asString() + "\"" + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
+            }
+        }
+    }
+
+    private void selector(JsonNode node, String path) {
+        if (!expect(node.isObject(), node, path, "a label selector (matchLabels, matchExpressions)")) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String p = join(path, e.getKey());
+            JsonNode value = e.getValue();
+            switch (e.getKey()) {
+                case "matchLabels" -> {
+                    if (expect(value.isObject(), value, p, "a map of labels")) {
+                        for (Map.Entry<String, JsonNode> label : value.properties()) {
+                            expect(label.getValue().isString(), label.getValue(), join(p, label.getKey()), "a string");
+                        }
+                    }
+                }
+                case "matchExpressions" -> {
+                    if (expect(value.isArray(), value, p, "a list")) {
+                        for (int i = 0; i < value.size(); i++) {
+                            expression(value.get(i), p + "[" + i + "]");
+                        }
+                    }
+                }
+                default -> {
+                    String suggestion = DidYouMean.closest(e.getKey(), List.of("matchLabels", "matchExpressions"));
+                    errors.add(p + ": unknown key" + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
+                }
+            }
+        }
+    }
+
+    private void expression(JsonNode node, String path) {
+        if (!expect(node.isObject(), node, path, "a map (key, operator, values)")) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!Set.of("key", "operator", "values").contains(e.getKey())) {
+                String suggestion = DidYouMean.closest(e.getKey(), List.of("key", "operator", "values"));
+                errors.add(join(path, e.getKey()) + ": unknown key" + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
+            }
+        }
+        JsonNode key = node.get("key");
+        if (key == null || key.isNull()) {
+            errors.add(path + ".key: required");
+        } else {
+            expect(key.isString(), key, path + ".key", "a string");
+        }
+        JsonNode op = node.get("operator");
+        String operator = null;
+        if (op == null || op.isNull()) {
+            errors.add(path + ".operator: required");
+        } else if (expect(op.isString(), op, path + ".operator", "a string")) {
+            operator = op.asString();
+            if (!SELECTOR_OPERATORS.contains(operator)) {
+                errors.add(path + ".operator: \"" + operator + "\" is not one of In, NotIn, Exists, DoesNotExist");
+                operator = null;
+            }
+        }
+        JsonNode values = node.get("values");
+        boolean hasValues = values != null && !values.isNull() && !values.isEmpty();
+        if (values != null && !values.isNull() && expect(values.isArray(), values, path + ".values", "a list of strings")) {
+            for (int i = 0; i < values.size(); i++) {
+                expect(values.get(i).isString(), values.get(i), path + ".values[" + i + "]", "a string");
+            }
+        }
+        if (("In".equals(operator) || "NotIn".equals(operator)) && !hasValues) {
+            errors.add(path + ".values: required for operator " + operator);
+        }
+        if (("Exists".equals(operator) || "DoesNotExist".equals(operator)) && hasValues) {
+            errors.add(path + ".values: must be empty for operator " + operator);
+        }
+    }
+
+    private void date(JsonNode node, String path) {
+        if (expect(node.isString(), node, path, "a date (YYYY-MM-DD)")) {
+            try {
+                LocalDate.parse(node.asString());
+            } catch (DateTimeParseException e) {
+                errors.add(path + ": \"" + node.asString() + "\" is not a date (YYYY-MM-DD)");
+            }
+        }
+    }
+
+    private void duration(String text, String path) {
+        try {
+            if (text.startsWith("P") || text.startsWith("p")) {
+                Duration.parse(text);
+            } else if (!text.matches("[0-9]+(ms|s|m|h|d)")) {
+                errors.add(path + ": \"" + text + "\" is not a duration (like 500ms, 30s, 5m, 1h)");
+            }
+        } catch (DateTimeParseException e) {
+            errors.add(path + ": \"" + text + "\" is not a duration (like 500ms, 30s, 5m, 1h)");
+        }
+    }
+
+    // ---- section rules ----
+
+    private void exemption(JsonNode node, String path) {
+        JsonNode reason = node.get("reason");
+        if (reason == null || reason.isNull() || reason.asString().isBlank()) {
+            errors.add(path + ".reason: required: say why the exemption exists");
+        }
+        boolean any = false;
+        for (String matcher : List.of("namespaces", "usernames", "groups", "serviceAccounts", "runtimeClassNames", "checks", "images")) {
+            JsonNode m = node.get(matcher);
+            if (m != null && !m.isNull() && !m.isEmpty()) {
+                any = true;
+            }
+        }
+        if (!any) {
+            errors.add(path + ": names nothing to exempt: give namespaces, usernames, groups, serviceAccounts, runtimeClassNames, checks or images");
+        }
+    }
+
+    private void namespacePolicy(JsonNode node, String path) {
+        JsonNode names = node.get("names");
+        JsonNode selector = node.get("selector");
+        boolean hasNames = names != null && !names.isNull() && !names.isEmpty();
+        boolean hasSelector = selector != null && !selector.isNull() && !selector.isEmpty();
+        if (!hasNames && !hasSelector) {
+            errors.add(path + ": matches every namespace: give names, a selector, or both");
+        }
+    }
+
+    private void resourceBounds(JsonNode node, String path) {
+        JsonNode min = node.get("min");
+        JsonNode max = node.get("max");
+        if (min != null && max != null && min.isObject() && max.isObject()) {
+            for (Map.Entry<String, JsonNode> e : min.properties()) {
+                JsonNode upper = max.get(e.getKey());
+                if (upper != null && ResourceRules.amount(e.getValue().asString()).compareTo(ResourceRules.amount(upper.asString())) > 0) {
+                    errors.add(path + ".min." + e.getKey() + ": " + e.getValue().asString() + " is above max " + upper.asString());
+                }
+            }
+        }
+        JsonNode ratio = node.get("maxLimitRequestRatio");
+        if (ratio != null && ratio.isObject()) {
+            for (Map.Entry<String, JsonNode> e : ratio.properties()) {
+                if (ResourceRules.amount(e.getValue().asString()).compareTo(BigDecimal.ONE) < 0) {
+                    errors.add(path + ".maxLimitRequestRatio." + e.getKey() + ": " + e.getValue().asString() + " is below 1: a limit is never below its request");
+                }
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    private void enumValue(JsonNode node, Class<?> type, String path) {
+        if (!expect(node.isString(), node, path, "a string")) {
+            return;
+        }
+        Method creator = null;
+        for (Method m : type.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(JsonCreator.class) && Modifier.isStatic(m.getModifiers())) {
+                creator = m;
+            }
+        }
+        if (creator != null) {
+            try {
+                creator.invoke(null, node.asString());
+            } catch (InvocationTargetException e) {
+                errors.add(path + ": " + e.getCause().getMessage());
+            } catch (ReflectiveOperationException e) {
+                errors.add(path + ": " + e.getMessage());
+            }
+            return;
+        }
+        for (Object constant : type.getEnumConstants()) {
+            if (((Enum<?>) constant).name().equalsIgnoreCase(node.asString())) {
+                return;
+            }
+        }
+        errors.add(path + ": \"" + node.asString() + "\" is not a valid value");
+    }
+
+    /** A type the reflection does not know (a fabric8 model class, say): whatever Jackson can bind. */
+    private void bindable(JsonNode node, Class<?> type, String path) {
+        try {
+            io.podguard.engine.Json.mapper().treeToValue(node, type);
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            int nl = message.indexOf('\n');
+            errors.add(path + ": " + (nl < 0 ? message : message.substring(0, nl)));
+        }
+    }
+
+    private void parse(String path, Runnable parse) {
+        try {
+            parse.run();
+        } catch (IllegalArgumentException e) {
+            errors.add(path + ": " + e.getMessage());
+        }
+    }
+
+    private boolean expect(boolean ok, JsonNode node, String path, String what) {
+        if (!ok) {
+            errors.add(path + ": expected " + what + ", got " + describe(node));
+        }
+        return ok;
+    }
+
+    static String describe(JsonNode node) {
+        if (node.isString()) {
+            return "\"" + node.asString() + "\"";
+        }
+        if (node.isBoolean() || node.isNumber()) {
+            return node.toString();
+        }
+        if (node.isArray()) {
+            return "a list";
+        }
+        if (node.isObject()) {
+            return "a map";
+        }
+        return node.isNull() ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private static String jsonName(RecordComponent c) {
+        JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+        if (p == null) {
+            p = c.getAnnotation(JsonProperty.class);
+        }
+        return p != null && !p.value().isEmpty() ? p.value() : c.getName();
+    }
+
+    private static Class<?> raw(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType p) {
+            return (Class<?>) p.getRawType();
+        }
+        return Object.class;
+    }
+
+    private static Type typeArgument(Type type, int index) {
+        if (type instanceof ParameterizedType p && p.getActualTypeArguments().length > index) {
+            return p.getActualTypeArguments()[index];
+        }
+        return Object.class;
+    }
+}

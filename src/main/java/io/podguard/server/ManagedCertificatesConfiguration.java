@@ -1,0 +1,110 @@
+package io.podguard.server;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podguard.audit.KubernetesAccess;
+import io.podguard.tls.managed.CaBundleInjector;
+import io.podguard.tls.managed.CertificateSettings;
+import io.podguard.tls.managed.ManagedCertificates;
+import io.podguard.tls.managed.SecretCertificateStore;
+import io.podguard.tls.managed.ServedCertificateProbe;
+import io.podguard.tls.managed.ServingFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Self-managed certificates ({@code podguard.certs.managed.enabled=true}): wires
+ * {@link ManagedCertificates} to the serving files {@code serve} made at start-up, to readiness,
+ * and starts it once the HTTPS server listens.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty("podguard.certs.managed.enabled")
+@EnableConfigurationProperties(ManagedCertificatesProperties.class)
+class ManagedCertificatesConfiguration {
+
+    private static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+    /** The HTTPS port, known once the server listens; the readiness probe connects to it. */
+    private final AtomicInteger httpsPort = new AtomicInteger();
+
+    /**
+     * Its own client, so this feature neither needs nor disturbs another one's: from
+     * {@code podguard.kubeconfig} ({@code serve --kubeconfig}) when set, else as kubectl finds one
+     * (in a pod: its service account). The feature is asked for explicitly, so unlike the optional
+     * features it may use {@code $KUBECONFIG}.
+     */
+    @Bean(destroyMethod = "close")
+    KubernetesClient managedCertificatesClient(@Value("${podguard.kubeconfig:}") String kubeconfig) {
+        return KubernetesAccess.client(kubeconfig.isEmpty() ? null : Path.of(kubeconfig), null);
+    }
+
+    @Bean(destroyMethod = "close")
+    ManagedCertificates managedCertificates(ManagedCertificatesProperties managed, PodguardProperties podguard,
+                                            Readiness readiness, KubernetesClient managedCertificatesClient) {
+        CertificateSettings settings = settings(managed);
+        PodguardProperties.Tls tls = podguard.tls();
+        if (tls.certFile() == null || tls.keyFile() == null) {
+            throw new IllegalStateException("podguard.certs.managed needs podguard.tls.cert-file and key-file (set by `serve`)");
+        }
+        return new ManagedCertificates(settings,
+                new SecretCertificateStore(managedCertificatesClient, settings),
+                new CaBundleInjector(managedCertificatesClient, settings.webhookConfigurations()),
+                new ServingFiles(tls.certFile(), tls.keyFile()),
+                new ServedCertificateProbe(httpsPort::get),
+                new ManagedCertificates.ReadinessGate() {
+                    @Override
+                    public void block(String why) {
+                        readiness.block(ManagedCertificates.CONDITION, why);
+                    }
+
+                    @Override
+                    public void ready() {
+                        readiness.ready(ManagedCertificates.CONDITION);
+                    }
+                },
+                Clock.systemUTC(), managed.checkInterval());
+    }
+
+    /** Starts the certificate loop when the webhook's HTTPS server (not the management one) listens. */
+    @Bean
+    ApplicationListener<WebServerInitializedEvent> managedCertificatesStarter(ManagedCertificates managedCertificates) {
+        return event -> {
+            if (event.getApplicationContext().getServerNamespace() == null) {
+                httpsPort.set(event.getWebServer().getPort());
+                managedCertificates.start();
+            }
+        };
+    }
+
+    static CertificateSettings settings(ManagedCertificatesProperties managed) {
+        String namespace = managed.namespace();
+        if (namespace == null || namespace.isBlank()) {
+            namespace = System.getenv("POD_NAMESPACE");
+        }
+        if ((namespace == null || namespace.isBlank()) && Files.isReadable(SERVICE_ACCOUNT_NAMESPACE)) {
+            try {
+                namespace = Files.readString(SERVICE_ACCOUNT_NAMESPACE).trim();
+            } catch (IOException e) {
+                namespace = null;
+            }
+        }
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalStateException("podguard.certs.managed.namespace is not set and POD_NAMESPACE is empty");
+        }
+        if (managed.secretName() == null || managed.secretName().isBlank()) {
+            throw new IllegalStateException("podguard.certs.managed.secret-name is required");
+        }
+        return new CertificateSettings(namespace, managed.secretName(), managed.mutatingWebhookConfiguration(),
+                managed.validatingWebhookConfiguration(), managed.dnsNames(), managed.caValidity(),
+                managed.servingValidity());
+    }
+}

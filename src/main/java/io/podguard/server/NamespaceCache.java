@@ -1,0 +1,160 @@
+package io.podguard.server;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.podguard.policy.NamespaceLabels;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Namespace labels for the resolver, from a fabric8 informer (list + watch of Namespaces; RBAC:
+ * get, list, watch on namespaces, nothing else). Started only when needed, so podguard runs
+ * without a cluster when its policy does not match on labels.
+ *
+ * <p>Before the first list completes, readiness is blocked ({@code namespaces}); a namespace
+ * missing from the cache (created a moment ago, the watch not there yet) is read once from the
+ * apiserver; when that fails too its labels are unknown and no label selector matches it, so
+ * the top-level policy (and name-only overrides) apply.
+ */
+final class NamespaceCache implements NamespaceLabels, AutoCloseable {
+
+    static final String READINESS = "namespaces";
+    private static final Logger LOG = LoggerFactory.getLogger(NamespaceCache.class);
+    private static final long FIRST_RETRY_SECONDS = 2;
+    private static final long MAX_RETRY_SECONDS = 60;
+
+    private final Supplier<KubernetesClient> clients;
+    private final Readiness readiness;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("namespace-cache").factory());
+    private volatile @Nullable KubernetesClient client;
+    private volatile @Nullable SharedIndexInformer<Namespace> informer;
+    private volatile boolean synced;
+    private boolean started;
+    /** Doubles after each failed start, up to a minute: no cluster must not mean a log line every second. */
+    private long retrySeconds = FIRST_RETRY_SECONDS;
+
+    NamespaceCache(Supplier<KubernetesClient> clients, Readiness readiness) {
+        this.clients = clients;
+        this.readiness = readiness;
+    }
+
+    /**
+     * Starts the informer once; later calls do nothing.
+     *
+     * @param blockReadiness true at start-up (no traffic before the labels are known); false when a
+     *     reloaded policy starts needing labels, so that every replica does not leave the Service at once
+     */
+    synchronized void start(boolean blockReadiness) {
+        if (started) {
+            return;
+        }
+        started = true;
+        if (blockReadiness) {
+            readiness.block(READINESS, "namespace cache not synced");
+        }
+        retries.execute(this::startInformer);
+    }
+
+    boolean isSynced() {
+        return synced;
+    }
+
+    private void startInformer() {
+        try {
+            KubernetesClient c = client;
+            if (c == null) {
+                c = clients.get();
+                client = c;
+            }
+            SharedIndexInformer<Namespace> inf = c.namespaces().runnableInformer(0);
+            informer = inf;
+            inf.start().whenComplete((ok, error) -> {
+                if (error != null) {
+                    inf.stop();
+                    retryLater("initial list failed", error);
+                } else {
+                    synced = true;
+                    retrySeconds = FIRST_RETRY_SECONDS;
+                    readiness.ready(READINESS);
+                    LOG.info("namespace cache synced: {} namespaces", inf.getStore().list().size());
+                    // The informer reconnects by itself; should it give up, start a new one (the
+                    // labels already known stay in use meanwhile, misses are read from the apiserver).
+                    inf.stopped().whenComplete((stopped, failure) -> {
+                        if (failure != null && !retries.isShutdown()) {
+                            retryLater("watch stopped", failure);
+                        }
+                    });
+                }
+            });
+        } catch (RuntimeException e) {
+            retryLater("cannot start", e);
+        }
+    }
+
+    private synchronized void retryLater(String what, Throwable error) {
+        if (retries.isShutdown()) {
+            return; // closing: the informer was stopped on purpose
+        }
+        long delay = retrySeconds;
+        retrySeconds = Math.min(MAX_RETRY_SECONDS, retrySeconds * 2);
+        LOG.warn("namespace cache: {} ({}); retrying in {}s", what, oneLine(error), delay);
+        retries.schedule(this::startInformer, delay, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public @Nullable Map<String, String> labels(String namespace) {
+        SharedIndexInformer<Namespace> inf = informer;
+        if (inf == null) {
+            return null;
+        }
+        Namespace ns = inf.getStore().getByKey(namespace);
+        if (ns == null) {
+            ns = fetch(namespace);
+        }
+        if (ns == null || ns.getMetadata() == null) {
+            return null;
+        }
+        Map<String, String> labels = ns.getMetadata().getLabels();
+        return labels == null ? Map.of() : labels;
+    }
+
+    private @Nullable Namespace fetch(String namespace) {
+        KubernetesClient c = client;
+        if (c == null) {
+            return null;
+        }
+        try {
+            return c.namespaces().withName(namespace).get();
+        } catch (RuntimeException e) {
+            LOG.debug("namespace {} not in cache and not readable: {}", namespace, oneLine(e));
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
+        SharedIndexInformer<Namespace> inf = informer;
+        if (inf != null) {
+            inf.stop();
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,145 @@
+package io.podguard.server;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.podguard.policy.ConfiguredPolicyResolver;
+import io.podguard.policy.Policy;
+import io.podguard.policy.PolicyException;
+import io.podguard.policy.PolicyLoader;
+import io.podguard.policy.PolicyStore;
+import io.podguard.report.MetricNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The policy in force, its reloads and the namespace cache. Properties:
+ * <ul>
+ *   <li>{@code podguard.policy-file}: the policy to follow (absent: the embedded default);</li>
+ *   <li>{@code podguard.policy-poll-interval} (default 10s): how often the file is read again
+ *       besides the directory watch;</li>
+ *   <li>{@code podguard.namespaces.watch}: {@code auto} (default: when the policy matches on
+ *       namespace labels), {@code always} or {@code never};</li>
+ *   <li>{@code podguard.kubeconfig}: a kubeconfig file for the namespace cache (default: in-cluster
+ *       or {@code KUBECONFIG}, fabric8's auto-configuration).</li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+class PolicyConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyConfiguration.class);
+
+    enum NamespaceWatch { AUTO, ALWAYS, NEVER }
+
+    @Bean(destroyMethod = "close")
+    NamespaceCache namespaceCache(ObjectProvider<KubernetesClient> provided, Readiness readiness,
+                                  @Value("${podguard.kubeconfig:}") String kubeconfig, MeterRegistry registry) {
+        NamespaceCache cache = new NamespaceCache(() -> {
+            KubernetesClient client = provided.getIfAvailable();
+            return client != null ? client : client(kubeconfig);
+        }, readiness);
+        Gauge.builder(MetricNames.NAMESPACE_CACHE_SYNCED, cache, c -> c.isSynced() ? 1 : 0)
+                .description("1 once the Namespace informer has listed every namespace").register(registry);
+        return cache;
+    }
+
+    @Bean
+    PolicyStore policyStore(PodguardProperties properties, NamespaceCache namespaces,
+                            @Value("${podguard.namespaces.watch:auto}") String watch) {
+        NamespaceWatch mode = namespaceWatch(watch);
+        Policy initial;
+        String source;
+        if (properties.policyFile() == null) {
+            initial = PolicyLoader.embeddedDefault();
+            source = "embedded default";
+        } else {
+            // Strict at start-up: a broken file fails start-up with its errors; only reloads keep a last good policy.
+            try {
+                initial = PolicyLoader.load(properties.policyFile());
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read policy file " + properties.policyFile() + ": " + e.getMessage());
+            } catch (PolicyException e) {
+                throw new IllegalStateException("policy file " + properties.policyFile() + " is invalid:\n  "
+                        + String.join("\n  ", e.errors()));
+            }
+            source = properties.policyFile().toString();
+        }
+        LOG.info("policy: {}", source);
+        if (mode == NamespaceWatch.ALWAYS || mode == NamespaceWatch.AUTO && initial.usesNamespaceLabels()) {
+            namespaces.start(true);
+        } else if (mode == NamespaceWatch.NEVER && initial.usesNamespaceLabels()) {
+            LOG.warn("the policy matches on namespace labels but podguard.namespaces.watch=never: no label selector will match");
+        }
+        return new PolicyStore(initial, source, policy -> new ConfiguredPolicyResolver(policy, namespaces, Clock.systemUTC(),
+                (index, exemption) -> LOG.warn("exemption {} (\"{}\") expired on {} and no longer applies",
+                        index, exemption.reason(), exemption.expires())));
+    }
+
+    @Bean
+    PolicyMetrics policyMetrics(MeterRegistry registry, PolicyStore store) {
+        PolicyMetrics metrics = new PolicyMetrics(registry, store);
+        metrics.loaded(false);
+        return metrics;
+    }
+
+    @Bean
+    PolicyFileWatcher policyFileWatcher(PodguardProperties properties, PolicyStore store, PolicyMetrics metrics,
+                                        NamespaceCache namespaces,
+                                        @Value("${podguard.policy-poll-interval:10s}") Duration interval,
+                                        @Value("${podguard.namespaces.watch:auto}") String watch) {
+        if (properties.policyFile() == null) {
+            return null;
+        }
+        NamespaceWatch mode = namespaceWatch(watch);
+        PolicyFileWatcher watcher = new PolicyFileWatcher(properties.policyFile(), store, metrics, interval, policy -> {
+            if (mode == NamespaceWatch.AUTO && policy.usesNamespaceLabels()) {
+                namespaces.start(false);
+            }
+        });
+        try {
+            watcher.loadedInitially(Files.readAllBytes(properties.policyFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return watcher;
+    }
+
+    private static NamespaceWatch namespaceWatch(String value) {
+        try {
+            return NamespaceWatch.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("podguard.namespaces.watch: \"" + value + "\" is not one of auto, always, never");
+        }
+    }
+
+    private static KubernetesClient client(String kubeconfig) {
+        Config config;
+        if (kubeconfig.isBlank()) {
+            config = Config.autoConfigure(null);
+        } else {
+            try {
+                config = Config.fromKubeconfig(Files.readString(Path.of(kubeconfig), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
+            }
+        }
+        // Bounded: a cache miss reads one namespace on the request's path.
+        config = new ConfigBuilder(config).withRequestTimeout(2_000).withConnectionTimeout(2_000).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+}

@@ -1,0 +1,169 @@
+package io.podguard.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.podguard.engine.Level;
+import io.podguard.engine.LevelVersion;
+import io.podguard.engine.PssVersion;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PolicyLoaderTest {
+
+    private static List<String> errors(String yaml) {
+        try {
+            PolicyLoader.parse(yaml);
+        } catch (PolicyException e) {
+            return e.errors();
+        }
+        throw new AssertionError("policy was valid");
+    }
+
+    @Test
+    void parseWhenShortFormThenDefaultsFilledIn() {
+        Policy p = PolicyLoader.parse("mode: audit\npodSecurity:\n  level: baseline\n");
+        assertThat(p.mode()).isEqualTo(Mode.AUDIT);
+        assertThat(p.levelVersion()).isEqualTo(new LevelVersion(Level.BASELINE, PssVersion.LATEST));
+        assertThat(p.defaults().isEnabled()).isTrue();
+        assertThat(p.exemptions()).isEmpty();
+        assertThat(p.namespaces()).isEmpty();
+    }
+
+    @Test
+    void parseWhenFullDocumentThenEverySectionBound() {
+        Policy p = PolicyLoader.parse("""
+                apiVersion: podguard.io/v1alpha1
+                kind: PodGuardPolicy
+                mode: enforce
+                podSecurity:
+                  level: baseline
+                  version: v1.30
+                  warn: {level: restricted}
+                resources:
+                  mode: warn
+                  min: {cpu: 10m}
+                  max: {memory: 1Gi, cpu: 2}
+                  maxLimitRequestRatio: {memory: "2"}
+                  required: {requests: [cpu, memory], limits: [memory]}
+                namespaceLabelOverrides: true
+                exemptions:
+                  - reason: istio sidecar
+                    expires: 2030-01-31
+                    images: ["*/istio/proxyv2:*"]
+                    checks: [privileged]
+                namespaces:
+                  - names: ["legacy-*"]
+                    selector:
+                      matchLabels: {team: a}
+                      matchExpressions: [{key: tier, operator: In, values: [web]}]
+                    mode: warn
+                """);
+        assertThat(p.kind()).isEqualTo("PodGuardPolicy");
+        assertThat(p.resources().max()).isEqualTo(Map.of("memory", "1Gi", "cpu", "2"));
+        assertThat(p.resources().required().requests()).containsExactly("cpu", "memory");
+        assertThat(p.allowsNamespaceLabelOverrides()).isTrue();
+        assertThat(p.exemptions().getFirst().expires()).isEqualTo(LocalDate.of(2030, 1, 31));
+        assertThat(p.exemptions().getFirst().images()).containsExactly("*/istio/proxyv2:*");
+        assertThat(p.namespaces().getFirst().selector().getMatchLabels()).isEqualTo(Map.of("team", "a"));
+        assertThat(p.namespaces().getFirst().selector().getMatchExpressions().getFirst().getValues()).containsExactly("web");
+        EffectivePolicy e = EffectivePolicy.of(p);
+        assertThat(e.enforce()).hasToString("baseline:v1.30");
+        assertThat(e.warn()).hasToString("restricted:v1.30");
+        assertThat(e.audit()).isNull();
+        assertThat(e.resourcesMode()).isEqualTo(Mode.WARN);
+    }
+
+    @Test
+    void parseWhenManyMistakesThenEveryErrorWithItsPath() {
+        assertThat(errors("""
+                apiVersion: podguard.io/v2
+                mode: enforcing
+                podSecurty: {}
+                podSecurity:
+                  level: strict
+                  version: 1.30
+                  warn: {lvl: baseline}
+                defaults:
+                  enabled: "yes"
+                resources:
+                  max: {memory: 12XB, gpu: 1}
+                  maxLimitRequestRatio: {cpu: "0.5"}
+                  required: {requests: [cpu], limits: cpu}
+                exemptions:
+                  - expires: 2026-13-01
+                    namespaces: ["team-[a"]
+                    checks: [privilegd]
+                    serviceAccounts: [default]
+                  - reason: nothing named
+                namespaces:
+                  - mode: warn
+                  - names: [a]
+                    selector:
+                      matchExpressions: [{key: x, operator: Equals}]
+                      matchLabel: {a: b}
+                """)).containsExactly(
+                "apiVersion: \"podguard.io/v2\" is not podguard.io/v1alpha1",
+                "mode: \"enforcing\" is not one of enforce, audit, warn",
+                "podSecurty: unknown key (did you mean podSecurity?)",
+                "podSecurity.level: \"strict\" is not one of privileged, baseline, restricted",
+                "podSecurity.version: expected a string such as latest or v1.30, got 1.3",
+                "podSecurity.warn.lvl: unknown key (did you mean level?)",
+                "defaults.enabled: expected true or false, got \"yes\"",
+                "resources.max.memory: \"12XB\" is not a quantity (like 100m, 1.5, 512Mi, 2G)",
+                "resources.max.gpu: \"gpu\" is not a resource name (cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource)",
+                "resources.required.limits: expected a list of resource names, got \"cpu\"",
+                "exemptions[0].expires: \"2026-13-01\" is not a date (YYYY-MM-DD)",
+                "exemptions[0].namespaces[0]: bad pattern \"team-[a\": unclosed [ at position 6",
+                "exemptions[0].checks[0]: unknown check \"privilegd\" (did you mean privileged?)",
+                "exemptions[0].serviceAccounts[0]: \"default\" is not NAMESPACE:NAME",
+                "exemptions[1]: names nothing to exempt: give namespaces, usernames, groups, serviceAccounts, runtimeClassNames, checks or images",
+                "namespaces[0]: matches every namespace: give names, a selector, or both",
+                "namespaces[1].selector.matchExpressions[0].operator: \"Equals\" is not one of In, NotIn, Exists, DoesNotExist",
+                "namespaces[1].selector.matchLabel: unknown key (did you mean matchLabels?)");
+    }
+
+    @Test
+    void parseWhenRatioBelowOneOrMinAboveMaxThenRefused() {
+        assertThat(errors("resources:\n  min: {cpu: 2}\n  max: {cpu: 500m}\n  maxLimitRequestRatio: {memory: \"0.5\"}\n"))
+                .containsExactly(
+                        "resources.min.cpu: 2 is above max 500m",
+                        "resources.maxLimitRequestRatio.memory: 0.5 is below 1: a limit is never below its request");
+    }
+
+    @Test
+    void parseWhenExemptionHasNoReasonThenRefused() {
+        assertThat(errors("exemptions:\n  - namespaces: [kube-system]\n"))
+                .containsExactly("exemptions[0].reason: required: say why the exemption exists");
+    }
+
+    @Test
+    void parseWhenNotYamlThenOneLineWithPosition() {
+        assertThat(errors("mode: [enforce\n")).singleElement().asString().isEqualTo("line 1, column 15: not valid YAML: while parsing a flow sequence");
+    }
+
+    @Test
+    void parseWhenNotAMapThenSaysSo() {
+        assertThat(errors("- a\n- b\n")).containsExactly("policy: expected a map of keys (mode, podSecurity, …), got a list");
+    }
+
+    @Test
+    void parseWhenEmptyThenRefused() {
+        assertThatThrownBy(() -> PolicyLoader.parse("# nothing\n")).hasMessage("policy is empty");
+    }
+
+    @Test
+    void parseWhenTwoDocumentsThenRefused() {
+        assertThatThrownBy(() -> PolicyLoader.parse("mode: audit\n---\nmode: warn\n"))
+                .hasMessage("a policy file holds one PodGuardPolicy document, found 2");
+    }
+
+    @Test
+    void embeddedDefaultIsEnforceRestrictedWithDefaults() {
+        Policy p = PolicyLoader.embeddedDefault();
+        assertThat(EffectivePolicy.of(p).enforce()).hasToString("restricted:latest");
+        assertThat(p.defaults().isEnabled()).isTrue();
+    }
+}
