@@ -27,7 +27,7 @@ class CertsCommandTest {
         assertThat(serving.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
         assertThat(ca.getBasicConstraints()).isZero();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("tls.key")))).isEqualTo("rw-------");
-        assertThat(Files.readString(dir.resolve("tls.key"))).startsWith("-----BEGIN " + "PRIVATE KEY-----") // PKCS#8;
+        assertThat(Files.readString(dir.resolve("tls.key"))).startsWith("-----BEGIN " + "PRIVATE KEY-----"); // PKCS#8
     }
 
     @Test
