@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 /** Enforce mode through the real API: denials as kubectl shows them, dry runs, workloads. */
 class AdmissionIT extends ClusterTest {
 
-    static final String DENIAL = "admission webhook \"validate.podguard.io\" denied the request: "
+    static final String DENIAL = "admission webhook \"" + WebhookConfigurations.VALIDATING_WEBHOOK + "\" denied the request: "
             + "violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), "
             + "privileged (container \"app\" must not set securityContext.privileged=true)";
 
@@ -48,7 +48,7 @@ class AdmissionIT extends ClusterTest {
         // As PSA: the audit log names the level that decided.
         JsonNode event = new AuditLog(cluster.auditLog()).event("create", "pods", ns, "bad").orElseThrow();
         assertThat(event.path("responseStatus").path("code").asInt()).isEqualTo(403);
-        assertThat(event.path("annotations").path("validate.podguard.io/enforce-policy").asString()).isEqualTo("baseline:latest");
+        assertThat(event.path("annotations").path(WebhookConfigurations.VALIDATING_WEBHOOK + "/enforce-policy").asString()).isEqualTo("baseline:latest");
     }
 
     @Test

@@ -49,7 +49,7 @@ class ConformanceIT extends ClusterTest {
     /** {@code foo2.yaml} before {@code foo10.yaml}. */
     private static final Comparator<Path> FIXTURE_ORDER = Comparator.comparing((Path f) -> checkId(f))
             .thenComparingInt(f -> Integer.parseInt("0" + f.getFileName().toString().replaceAll("^.*?([0-9]*)\\.yaml$", "$1")));
-    private static final String DENIED_PREFIX = "admission webhook \"validate.podguard.io\" denied the request: ";
+    private static final String DENIED_PREFIX = "admission webhook \"" + WebhookConfigurations.VALIDATING_WEBHOOK + "\" denied the request: ";
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     @AfterAll

@@ -83,9 +83,9 @@ class FailurePolicyIT extends ClusterTest {
         }
 
         assertThat(annotations.path("failed-open.mutation.webhook.admission.k8s.io/round_0_index_0").asString())
-                .isEqualTo("mutate.podguard.io");
+                .isEqualTo(WebhookConfigurations.MUTATING_WEBHOOK);
         assertThat(annotations.path("failed-open.validating.webhook.admission.k8s.io/round_0_index_0").asString())
-                .isEqualTo("validate.podguard.io");
+                .isEqualTo(WebhookConfigurations.VALIDATING_WEBHOOK);
     }
 
     @Test

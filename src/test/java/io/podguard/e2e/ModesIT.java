@@ -75,7 +75,7 @@ class ModesIT extends ClusterTest {
         JsonNode event = new AuditLog(cluster.auditLog()).event("create", "pods", ns, "recorded").orElseThrow(
                 () -> new AssertionError("no audit event for the create of pods " + ns + "/recorded in " + cluster.auditLog()));
         assertThat(event.path("responseStatus").path("code").asInt()).isEqualTo(201);
-        assertThat(event.path("annotations").path("validate.podguard.io/audit-violations").asString()).isEqualTo(VIOLATIONS);
+        assertThat(event.path("annotations").path(WebhookConfigurations.VALIDATING_WEBHOOK + "/audit-violations").asString()).isEqualTo(VIOLATIONS);
     }
 
     @Test
@@ -88,6 +88,6 @@ class ModesIT extends ClusterTest {
         JsonNode event = new AuditLog(cluster.auditLog()).event("create", "pods", ns, "clean").orElseThrow(
                 () -> new AssertionError("no audit event for the create of pods " + ns + "/clean in " + cluster.auditLog()));
         assertThat(event.path("responseStatus").path("code").asInt()).isEqualTo(201);
-        assertThat(event.path("annotations").has("validate.podguard.io/audit-violations")).isFalse();
+        assertThat(event.path("annotations").has(WebhookConfigurations.VALIDATING_WEBHOOK + "/audit-violations")).isFalse();
     }
 }

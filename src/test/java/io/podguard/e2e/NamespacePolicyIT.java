@@ -91,7 +91,7 @@ class NamespacePolicyIT extends ClusterTest {
 
         assertThat(stored.getMetadata().getUid()).isNotBlank();
         JsonNode event = new AuditLog(cluster.auditLog()).event("create", "pods", ns, "recorded").orElseThrow();
-        assertThat(event.path("annotations").path("validate.podguard.io/audit-violations").asString()).isEqualTo(ModesIT.VIOLATIONS);
+        assertThat(event.path("annotations").path(WebhookConfigurations.VALIDATING_WEBHOOK + "/audit-violations").asString()).isEqualTo(ModesIT.VIOLATIONS);
     }
 
     @Test

@@ -1,100 +1,79 @@
 package io.podguard.e2e;
 
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperationsBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * The MutatingWebhookConfiguration and ValidatingWebhookConfiguration that register podguard,
- * shaped as the Helm chart renders them (webhook names, rules, selectors, timeouts), with the
- * URL of a podguard process on loopback instead of a Service. Everything about their shape is in
- * this one class, so the chart's rendered YAML can take its place.
+ * The MutatingWebhookConfiguration and ValidatingWebhookConfiguration that register podguard: the
+ * ones the Helm chart renders ({@code helm template} of {@code charts/podguard} with its default
+ * values), with each webhook's {@code clientConfig.service} replaced by the URL of a podguard
+ * process on loopback and its {@code caBundle}, and the failurePolicy a test asks for. Everything
+ * about their shape comes from the chart through this one class.
  */
 final class WebhookConfigurations {
 
-    static final String CONFIGURATION_NAME = "podguard";
     static final String MUTATING_WEBHOOK = "mutate.podguard.io";
-    static final String VALIDATING_WEBHOOK = "validate.podguard.io";
-    /** A namespace labelled {@code podguard.io/ignore: "true"} is not sent to podguard at all. */
+    /** The chart's webhook for pods (its workloads get {@code workloads.validate.podguard.io}). */
+    static final String VALIDATING_WEBHOOK = "pods.validate.podguard.io";
+    /** A namespace labelled {@code podguard.io/ignore: "true"} is not sent to podguard at all (the chart's default). */
     static final String OPT_OUT_LABEL = "podguard.io/ignore";
-    /** The namespaces never sent to podguard: the control plane's (and, in a cluster, podguard's own). */
-    static final List<String> EXCLUDED_NAMESPACES = List.of("kube-system");
 
     enum FailurePolicy {
         Fail, Ignore
     }
 
+    private static List<HasMetadata> rendered;
+
     private WebhookConfigurations() {
     }
 
+    /** {@code helm template} once per run: the chart's objects as a default install renders them. */
+    private static synchronized <T extends HasMetadata> T rendered(Class<T> kind) {
+        if (rendered == null) {
+            rendered = HelmBinary.locate().template();
+        }
+        return rendered.stream().filter(kind::isInstance).map(kind::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the chart renders no " + kind.getSimpleName()));
+    }
+
     static MutatingWebhookConfiguration mutating(String baseUrl, String caBundle, FailurePolicy failurePolicy) {
-        return new MutatingWebhookConfigurationBuilder()
-                .withNewMetadata().withName(CONFIGURATION_NAME).addToLabels("app.kubernetes.io/name", "podguard").endMetadata()
-                .addNewWebhook()
-                    .withName(MUTATING_WEBHOOK)
-                    .withAdmissionReviewVersions("v1")
-                    .withNewClientConfig().withUrl(baseUrl + "/mutate").withCaBundle(caBundle).endClientConfig()
-                    .withSideEffects("None")
-                    .withTimeoutSeconds(5)
-                    .withFailurePolicy(failurePolicy.name())
-                    .withMatchPolicy("Equivalent")
-                    // Sidecars injected by webhooks that run after podguard get defaults too.
-                    .withReinvocationPolicy("IfNeeded")
-                    .withNamespaceSelector(namespaceSelector())
-                    .withRules(rule("", List.of("pods"), List.of("CREATE")))
-                .endWebhook()
+        MutatingWebhookConfiguration configuration = new MutatingWebhookConfigurationBuilder(rendered(MutatingWebhookConfiguration.class))
                 .build();
+        for (MutatingWebhook webhook : configuration.getWebhooks()) {
+            webhook.setClientConfig(onLoopback(webhook.getClientConfig(), baseUrl, caBundle));
+            webhook.setFailurePolicy(failurePolicy.name());
+        }
+        return configuration;
     }
 
     static ValidatingWebhookConfiguration validating(String baseUrl, String caBundle, FailurePolicy failurePolicy) {
-        return new ValidatingWebhookConfigurationBuilder()
-                .withNewMetadata().withName(CONFIGURATION_NAME).addToLabels("app.kubernetes.io/name", "podguard").endMetadata()
-                .addNewWebhook()
-                    .withName(VALIDATING_WEBHOOK)
-                    .withAdmissionReviewVersions("v1")
-                    .withNewClientConfig().withUrl(baseUrl + "/validate").withCaBundle(caBundle).endClientConfig()
-                    // Events are recorded for real requests only.
-                    .withSideEffects("NoneOnDryRun")
-                    .withTimeoutSeconds(5)
-                    .withFailurePolicy(failurePolicy.name())
-                    .withMatchPolicy("Equivalent")
-                    .withNamespaceSelector(namespaceSelector())
-                    .withRules(
-                            rule("", List.of("pods", "pods/ephemeralcontainers"), List.of("CREATE", "UPDATE")),
-                            rule("", List.of("replicationcontrollers", "podtemplates"), List.of("CREATE", "UPDATE")),
-                            rule("apps", List.of("deployments", "replicasets", "statefulsets", "daemonsets"), List.of("CREATE", "UPDATE")),
-                            rule("batch", List.of("jobs", "cronjobs"), List.of("CREATE", "UPDATE")))
-                .endWebhook()
-                .build();
+        ValidatingWebhookConfiguration configuration = new ValidatingWebhookConfigurationBuilder(
+                rendered(ValidatingWebhookConfiguration.class)).build();
+        for (ValidatingWebhook webhook : configuration.getWebhooks()) {
+            webhook.setClientConfig(onLoopback(webhook.getClientConfig(), baseUrl, caBundle));
+            webhook.setFailurePolicy(failurePolicy.name());
+        }
+        return configuration;
     }
 
-    private static LabelSelector namespaceSelector() {
-        return new LabelSelectorBuilder()
-                .addNewMatchExpression().withKey("kubernetes.io/metadata.name").withOperator("NotIn")
-                    .withValues(EXCLUDED_NAMESPACES).endMatchExpression()
-                .addNewMatchExpression().withKey(OPT_OUT_LABEL).withOperator("NotIn").withValues("true").endMatchExpression()
-                .build();
-    }
-
-    private static RuleWithOperations rule(String group, List<String> resources, List<String> operations) {
-        return new RuleWithOperationsBuilder()
-                .withApiGroups(group)
-                .withApiVersions("*")
-                .withResources(resources)
-                .withOperations(operations)
-                .withScope("Namespaced")
-                .build();
+    /** No Service network here: the same path on podguard's loopback URL. */
+    private static WebhookClientConfig onLoopback(WebhookClientConfig rendered, String baseUrl, String caBundle) {
+        String path = rendered.getService() != null ? rendered.getService().getPath() : URI.create(rendered.getUrl()).getPath();
+        return new WebhookClientConfigBuilder().withUrl(baseUrl + path).withCaBundle(caBundle).build();
     }
 
     /** Registers {@code podguard} and waits until the apiserver calls it on both webhooks. */
@@ -113,8 +92,10 @@ final class WebhookConfigurations {
         if (client == null) {
             return; // the cluster never started: that failure is the one to report
         }
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(CONFIGURATION_NAME).delete();
-        client.admissionRegistration().v1().validatingWebhookConfigurations().withName(CONFIGURATION_NAME).delete();
+        client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                .withName(rendered(MutatingWebhookConfiguration.class).getMetadata().getName()).delete();
+        client.admissionRegistration().v1().validatingWebhookConfigurations()
+                .withName(rendered(ValidatingWebhookConfiguration.class).getMetadata().getName()).delete();
     }
 
     /**
