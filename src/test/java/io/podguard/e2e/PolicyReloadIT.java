@@ -11,14 +11,12 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * The policy file is replaced as the kubelet replaces a ConfigMap volume (one symlink swap):
  * the same podguard process gives the new verdict, no restart.
  */
-@Disabled("Enable when policy hot reload (issue #5) is on main: passes against the policy branch's jar (-Dpodguard.e2e.jar=...)")
 class PolicyReloadIT extends ClusterTest {
 
     private static Podguard podguard;
