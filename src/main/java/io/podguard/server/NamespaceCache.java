@@ -37,6 +37,10 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
     private volatile @Nullable KubernetesClient client;
     private volatile @Nullable SharedIndexInformer<Namespace> informer;
     private volatile boolean synced;
+    static final java.time.Duration FETCH_TIMEOUT = java.time.Duration.ofSeconds(1);
+    static final java.time.Duration FETCH_BACKOFF = java.time.Duration.ofSeconds(10);
+    private static final java.util.concurrent.ExecutorService FETCHERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private volatile long fetchBackoffUntil;
     private boolean started;
     /** Doubles after each failed start, up to a minute: no cluster must not mean a log line every second. */
     private long retrySeconds = FIRST_RETRY_SECONDS;
@@ -126,15 +130,29 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
         return labels == null ? Map.of() : labels;
     }
 
+    /**
+     * Reads a namespace the cache does not know yet, on the admission path: bounded to
+     * {@link #FETCH_TIMEOUT} (the client's own retries could take longer than the webhook's
+     * timeout), and skipped for a while after the apiserver failed to answer, so that a lost
+     * connection costs no review more than that once.
+     */
     private @Nullable Namespace fetch(String namespace) {
         KubernetesClient c = client;
-        if (c == null) {
+        if (c == null || System.nanoTime() < fetchBackoffUntil) {
             return null;
         }
+        java.util.concurrent.CompletableFuture<Namespace> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> c.namespaces().withName(namespace).get(), FETCHERS);
         try {
-            return c.namespaces().withName(namespace).get();
-        } catch (RuntimeException e) {
-            LOG.debug("namespace {} not in cache and not readable: {}", namespace, oneLine(e));
+            return read.get(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            read.cancel(true);
+            fetchBackoffUntil = System.nanoTime() + FETCH_BACKOFF.toNanos();
+            LOG.warn("namespace {} not in cache and not readable ({}); judging it by the top-level policy, "
+                    + "no lookups for {}s", namespace, oneLine(e), FETCH_BACKOFF.toSeconds());
             return null;
         }
     }

@@ -1,0 +1,117 @@
+package io.podguard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.podguard.policy.Policy;
+import io.podguard.policy.PolicyLoader;
+import io.podguard.policy.PolicyStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults of the policy file while podguard runs: replaced by garbage, deleted, unreadable. Each
+ * time the last good policy stays in force, the failure is counted once, and the last-success
+ * timestamp stays old; a good file afterwards is taken up again.
+ */
+class PolicyFileFaultsTest {
+
+    private static final String GOOD = "mode: enforce\npodSecurity:\n  level: baseline\n";
+    private static final String NEXT = "mode: audit\npodSecurity:\n  level: restricted\n";
+
+    @TempDir
+    Path dir;
+
+    private Path file;
+    private PolicyStore store;
+    private SimpleMeterRegistry registry;
+    private PolicyFileWatcher watcher;
+    private final List<Policy> taken = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        file = Files.writeString(dir.resolve("policy.yaml"), GOOD);
+        store = new PolicyStore(PolicyLoader.parse(GOOD), file.toString());
+        registry = new SimpleMeterRegistry();
+        PolicyMetrics metrics = new PolicyMetrics(registry, store);
+        metrics.loaded(false);
+        watcher = new PolicyFileWatcher(file, store, metrics, Duration.ofSeconds(10), taken::add);
+        watcher.loadedInitially(GOOD.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void garbageThenLastGoodKeptAndOneFailureCounted() throws Exception {
+        double lastSuccess = lastSuccess();
+        Files.writeString(file, "mode: [enforce\n\u0000garbage: {");
+
+        watcher.check();
+        watcher.check();
+
+        assertThat(store.current().policy().podSecurity().level()).isEqualTo("baseline");
+        assertThat(failures()).isEqualTo(1.0);
+        assertThat(lastSuccess()).isEqualTo(lastSuccess);
+        assertThat(taken).isEmpty();
+    }
+
+    @Test
+    void deletedThenLastGoodKeptAndGoodFileTakenUpWhenBack() throws Exception {
+        Files.delete(file);
+
+        watcher.check();
+        watcher.check();
+
+        assertThat(store.current().policy().podSecurity().level()).isEqualTo("baseline");
+        assertThat(failures()).isEqualTo(1.0);
+
+        Files.writeString(file, NEXT);
+        watcher.check();
+
+        assertThat(store.current().policy().podSecurity().level()).isEqualTo("restricted");
+        assertThat(taken).hasSize(1);
+        assertThat(successes()).isEqualTo(1.0);
+    }
+
+    /** A path that cannot be read as a file (root reads any file, so a directory stands in for missing permission). */
+    @Test
+    void unreadableThenLastGoodKept() throws Exception {
+        Files.delete(file);
+        Files.createDirectory(file);
+
+        watcher.check();
+
+        assertThat(store.current().policy().podSecurity().level()).isEqualTo("baseline");
+        assertThat(failures()).isEqualTo(1.0);
+    }
+
+    @Test
+    void sameGoodContentAfterGarbageThenTakenAgain() throws Exception {
+        Files.writeString(file, "podSecurity: {level: strict}\n");
+        watcher.check();
+        Files.writeString(file, NEXT);
+
+        watcher.check();
+
+        assertThat(store.current().policy().mode().id()).isEqualTo("audit");
+        assertThat(failures()).isEqualTo(1.0);
+        assertThat(successes()).isEqualTo(1.0);
+    }
+
+    private double failures() {
+        return registry.get("podguard.config.reloads").tag("result", "failure").counter().count();
+    }
+
+    private double successes() {
+        return registry.get("podguard.config.reloads").tag("result", "success").counter().count();
+    }
+
+    private double lastSuccess() {
+        return registry.get("podguard.config.last.reload.success.timestamp.seconds").gauge().value();
+    }
+}
