@@ -14,7 +14,6 @@ import io.podguard.policy.Mode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * podguard's core: judges and defaults pods. Plain Java, no I/O; the server, the CLI and the
@@ -54,7 +53,8 @@ public final class Engine {
         if (policy.judgesNothing()) {
             return Evaluation.NONE;
         }
-        Map<LevelVersion, List<Violation>> memo = new ConcurrentHashMap<>(4);
+        // Single-threaded, at most three entries: a plain map, not a concurrent one.
+        Map<LevelVersion, List<Violation>> memo = new java.util.HashMap<>(4);
         Set<CheckExemption> applied = policy.checkExemptions().isEmpty() ? Set.of() : new LinkedHashSet<>();
         return new Evaluation(
                 violations(pod, policy, policy.enforce(), Mode.ENFORCE, memo, applied),

@@ -19,16 +19,12 @@ import java.util.Set;
  */
 public final class PssLevels {
 
-    /** Capabilities the baseline level lets a container add. */
-    static final Set<String> BASELINE_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID",
-            "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
-    static final Set<String> BASELINE_SELINUX_TYPES = Set.of("", "container_t", "container_init_t", "container_kvm_t",
-            "container_engine_t");
+    /** Capabilities the baseline level lets a container add: the PSS check's own list. */
+    static final Set<String> BASELINE_CAPABILITIES = io.podguard.engine.pss.CapabilitiesBaselineCheck.ALLOWED_1_0;
+    /** SELinux types the baseline level allows (the newest PSS list). */
+    static final Set<String> BASELINE_SELINUX_TYPES = io.podguard.engine.pss.SeLinuxOptionsCheck.ALLOWED_TYPES_1_31;
     /** Sysctls the baseline level allows (the newest PSS list). */
-    static final Set<String> BASELINE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
-            "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
-            "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-            "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
+    static final Set<String> BASELINE_SYSCTLS = io.podguard.engine.pss.SysctlsCheck.ALLOWED_1_37;
     static final Set<String> RESTRICTED_VOLUMES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
             "persistentVolumeClaim", "projected", "secret");
 

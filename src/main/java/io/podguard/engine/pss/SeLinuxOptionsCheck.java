@@ -27,7 +27,7 @@ public final class SeLinuxOptionsCheck {
     public static final String ID = "seLinuxOptions";
 
     static final Set<String> ALLOWED_TYPES_1_0 = Set.of("", "container_t", "container_init_t", "container_kvm_t");
-    static final Set<String> ALLOWED_TYPES_1_31 =
+    public static final Set<String> ALLOWED_TYPES_1_31 =
             Set.of("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t");
 
     public static final Check CHECK = new Check(ID, Level.BASELINE, List.of(

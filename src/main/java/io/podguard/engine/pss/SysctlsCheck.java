@@ -38,7 +38,7 @@ public final class SysctlsCheck {
             "net.ipv4.tcp_keepalive_intvl",
             "net.ipv4.tcp_keepalive_probes");
     static final Set<String> ALLOWED_1_32 = union(ALLOWED_1_29, "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem");
-    static final Set<String> ALLOWED_1_37 = union(ALLOWED_1_32,
+    public static final Set<String> ALLOWED_1_37 = union(ALLOWED_1_32,
             "net.ipv4.tcp_slow_start_after_idle",
             "net.ipv4.tcp_notsent_lowat");
 
