@@ -32,6 +32,18 @@ class PssLevelsTest {
         assertThat(r.stricter()).isEmpty();
     }
 
+    /** The newest PSS sysctl list: v1.32 and v1.37 added these; allowing them keeps a policy restricted. */
+    @Test
+    void sysctlsSafeInNewestPssThenStillRestricted() {
+        PssLevels.Result r = PssLevels.of(provider(RESTRICTED.replace("  allowPrivilegeEscalation: false",
+                "  allowPrivilegeEscalation: false\n  allowedUnsafeSysctls: [net.ipv4.tcp_rmem, net.ipv4.tcp_notsent_lowat]")));
+        assertThat(r.level()).isEqualTo(Level.RESTRICTED);
+
+        PssLevels.Result unsafe = PssLevels.of(provider(RESTRICTED.replace("  allowPrivilegeEscalation: false",
+                "  allowPrivilegeEscalation: false\n  allowedUnsafeSysctls: [kernel.msgmax]")));
+        assertThat(unsafe.notBaseline()).containsExactly("allowedUnsafeSysctls allows kernel.msgmax");
+    }
+
     @Test
     void runAsAnyAndPrivilegeEscalationThenBaselineWithTheGapsNamed() {
         PssLevels.Result r = PssLevels.of(provider(RESTRICTED
