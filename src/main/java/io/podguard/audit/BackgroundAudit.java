@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.podguard.engine.Stage;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.MetricNames;
 import java.time.Duration;
@@ -95,7 +96,8 @@ public final class BackgroundAudit implements AutoCloseable {
     public Status runOnce() {
         PolicyStore.Snapshot snapshot = policy.get();
         try {
-            AuditReport report = audit.run(snapshot.resolver(), snapshot.source(), scope);
+            // Running pods are judged as they are: the webhook defaulted them when they were created.
+            AuditReport report = audit.run(snapshot.resolver(), snapshot.source(), scope, Stage.AS_WRITTEN);
             PolicyReports.Outcome outcome = reports == null ? null : publish(report);
             status = new Status(report, outcome, null, null);
             succeeded.increment();

@@ -9,6 +9,7 @@ import io.podguard.audit.ClusterAudit;
 import io.podguard.audit.KubernetesAccess;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
+import io.podguard.engine.Stage;
 import io.podguard.policy.PolicyResolver;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The background audit, once, from a workstation: reads the cluster's pods with the
- * kubeconfig's credentials, judges them as the server would, writes nothing to the cluster.
- * Exit 0 when enforcement would deny no pod, 1 when it would deny some, 2 on error.
+ * kubeconfig's credentials, judges them as the webhook would if they were created now (after
+ * podguard's defaults, unless {@code --no-defaults}), writes nothing to the cluster. Exit 0 when
+ * enforcement would deny no pod, 1 when it would deny some, 2 on error.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Judge the pods running in a cluster against a policy: which would enforce mode deny? Read-only.")
@@ -48,6 +50,10 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "text|json", description = "Output format (default: text).")
     String output = "text";
+
+    @Option(names = "--no-defaults",
+            description = "Judge the pods as they run; by default they are judged as the webhook would judge them on create, after podguard's defaults.")
+    boolean noDefaults;
 
     @Option(names = "--page-size", description = "Pods per list request (default: ${DEFAULT-VALUE}).")
     int pageSize = ClusterAudit.DEFAULT_PAGE_SIZE;
@@ -76,7 +82,8 @@ public final class AuditCommand implements Callable<Integer> {
         AuditReport report;
         try (KubernetesClient client = KubernetesAccess.client(kubeconfig, context)) {
             ClusterAudit.Scope scope = new ClusterAudit.Scope(namespace, namespace != null ? java.util.Set.of() : new HashSet<>(excluded));
-            report = new ClusterAudit(client, Engine.standard(), pageSize, Clock.systemUTC()).run(resolver, source, scope);
+            report = new ClusterAudit(client, Engine.standard(), pageSize, Clock.systemUTC()).run(resolver, source, scope,
+                    noDefaults ? Stage.AS_WRITTEN : Stage.CREATE);
         } catch (IllegalArgumentException e) {
             err.println("podguard: " + e.getMessage());
             return 2;

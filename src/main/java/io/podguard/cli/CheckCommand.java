@@ -3,21 +3,24 @@ package io.podguard.cli;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.podguard.cli.CheckManifests.BadInputException;
+import io.podguard.cli.CheckManifests.Manifest;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Evaluation;
 import io.podguard.engine.Json;
+import io.podguard.engine.Judgement;
+import io.podguard.engine.KindVerdict;
+import io.podguard.engine.MatchedExemption;
+import io.podguard.engine.Mode;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.RequestInfo;
+import io.podguard.engine.Stage;
 import io.podguard.engine.Violation;
-import io.podguard.engine.psp.PspDecision;
-import io.podguard.engine.psp.PspEngine;
-import io.podguard.cli.CheckManifests.BadInputException;
-import io.podguard.cli.CheckManifests.Manifest;
-import io.podguard.policy.DefaultsConfig;
-import io.podguard.policy.EffectivePolicy;
-import io.podguard.policy.Policy;
+import io.podguard.engine.defaults.AppliedDefault;
+import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.policy.PolicyResolver;
-import io.podguard.policy.RequestInfo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,8 +41,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Evaluates manifests offline, Pods and workloads alike (a workload by its pod template). Exit 0
- * when all are allowed, 1 when any is denied (violates the policy's enforce level), 2 on bad input.
+ * Evaluates manifests offline, Pods and workloads alike (a workload by its pod template), through
+ * the engine's one entry point: by default as the cluster would decide a create (podguard's
+ * defaults first, as the mutating webhook runs before the validating one), saying which defaults
+ * it assumed; with {@code --no-defaults}, as written. Exit 0 when all are allowed, 1 when any is
+ * denied (violates what the policy enforces), 2 on bad input.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Evaluate manifests (Pods and workloads) offline against a policy.",
@@ -59,19 +65,34 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "text|json", description = "Output format (default: text).")
     String output = "text";
 
+    @Option(names = "--no-defaults",
+            description = "Judge the objects as written; by default they are judged after podguard's defaults, as the cluster would store them.")
+    boolean noDefaults;
+
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files, folders (searched for *.yaml, *.yml, *.json), or - for standard input.")
     List<String> paths = new ArrayList<>();
 
     @Spec
     CommandSpec spec;
 
-    /** One judged object. */
+    /**
+     * One judged object.
+     *
+     * @param patch what the mutating webhook would answer for it
+     * @param pod the pod as judged: after the defaults assumed
+     * @param defaults the defaults assumed set before it was judged
+     * @param exemptions the reasons of the exemptions that made a difference
+     */
     record Result(String file, String kind, @Nullable String namespace, @Nullable String name, boolean allowed,
-            List<Reported> violations, ArrayNode patch, PodObject pod) {
+            List<Reported> violations, ArrayNode patch, PodObject pod, List<AppliedDefault> defaults, List<String> exemptions) {
     }
 
-    /** A violation and the mode that found it: enforce (denies), audit or warn. */
-    record Reported(Violation violation, String mode) {
+    /**
+     * A violation and what it does: {@code deny} (enforce), {@code audit} or {@code warn}.
+     *
+     * @param level the Pod Security Standards level it was judged at ({@code restricted:latest}), or null
+     */
+    record Reported(Violation violation, String outcome, @Nullable String level) {
     }
 
     @Override
@@ -85,7 +106,7 @@ public final class CheckCommand implements Callable<Integer> {
         List<Result> results;
         try {
             PolicyResolver resolver = PolicyResolver.fixed(policy.load());
-            results = judge(CheckManifests.read(paths, System.in), resolver);
+            results = judge(CheckManifests.read(paths, System.in), resolver, noDefaults ? Stage.AS_WRITTEN : Stage.CREATE);
         } catch (IllegalArgumentException e) {
             err.println("podguard: " + e.getMessage());
             return BAD_INPUT;
@@ -103,6 +124,10 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     static List<Result> judge(List<Manifest> manifests, PolicyResolver resolver) throws BadInputException {
+        return judge(manifests, resolver, Stage.CREATE);
+    }
+
+    static List<Result> judge(List<Manifest> manifests, PolicyResolver resolver, Stage stage) throws BadInputException {
         Engine engine = Engine.standard();
         List<Result> results = new ArrayList<>();
         for (Manifest manifest : manifests) {
@@ -116,42 +141,30 @@ public final class CheckCommand implements Callable<Integer> {
                 continue; // a Service, a ConfigMap …: nothing to judge
             }
             PodObject pod = found.get();
-            EffectivePolicy effective = resolver.resolve(RequestInfo.offline(pod.namespace()), pod);
-            Evaluation evaluation = engine.evaluate(pod, effective);
-            ArrayNode patch = patch(engine, pod, effective);
-            if (effective.psp() != null) {
-                // A manifest is judged as it would be created: the chosen PodSecurityPolicy's defaults applied.
-                PspDecision psp = PspEngine.admit(effective.psp().policies(), PspEngine.applied(pod, patch), RequestInfo.offline(pod.namespace()), true);
-                evaluation = effective.psp().addTo(evaluation, psp);
-                if (psp.allowed() && pod.isPod() && effective.psp().mode() == io.podguard.policy.Mode.ENFORCE) {
-                    patch.addAll(psp.patch());
-                }
-            }
+            RequestInfo request = RequestInfo.offline(pod.namespace());
+            EffectivePolicy effective = resolver.resolve(request, pod);
+            Judgement judgement = engine.judge(pod, effective, request, stage);
+            Evaluation evaluation = judgement.evaluation();
             List<Reported> reported = new ArrayList<>();
             Map<String, Boolean> seen = new LinkedHashMap<>();
-            add(reported, seen, evaluation.enforce(), "enforce");
-            add(reported, seen, evaluation.warn(), "warn");
-            add(reported, seen, evaluation.audit(), "audit");
+            for (Mode mode : List.of(Mode.ENFORCE, Mode.WARN, Mode.AUDIT)) {
+                for (KindVerdict verdict : evaluation.verdicts(mode)) {
+                    for (Violation v : verdict.violations()) {
+                        if (seen.putIfAbsent(v.rule() + "\u0000" + v.message(), Boolean.TRUE) == null) {
+                            reported.add(new Reported(v, outcome(mode), verdict.level() == null ? null : verdict.level().toString()));
+                        }
+                    }
+                }
+            }
+            List<String> exemptions = evaluation.exemptionsApplied().stream().map(MatchedExemption::reason).distinct().toList();
             results.add(new Result(manifest.file(), pod.kind(), pod.namespace(), pod.name(), evaluation.enforce().isEmpty(),
-                    reported, patch, pod));
+                    reported, judgement.patch(), judgement.stored(), judgement.defaultsAssumed(), exemptions));
         }
         return results;
     }
 
-    /** What /mutate would answer: a patch for new Pods when defaults apply, none otherwise. */
-    private static ArrayNode patch(Engine engine, PodObject pod, EffectivePolicy effective) {
-        if (!pod.isPod() || !effective.defaults().isEnabled() || effective.defaults().mode() != DefaultsConfig.DefaultsMode.APPLY) {
-            return Json.mapper().createArrayNode();
-        }
-        return engine.mutate(pod, effective).patch();
-    }
-
-    private static void add(List<Reported> reported, Map<String, Boolean> seen, List<Violation> violations, String mode) {
-        for (Violation v : violations) {
-            if (seen.putIfAbsent(v.rule() + "\u0000" + v.message(), Boolean.TRUE) == null) {
-                reported.add(new Reported(v, mode));
-            }
-        }
+    private static String outcome(Mode mode) {
+        return mode == Mode.ENFORCE ? "deny" : mode.id();
     }
 
     static ArrayNode json(List<Result> results) {
@@ -165,12 +178,20 @@ public final class CheckCommand implements Callable<Integer> {
             o.put("allowed", r.allowed());
             ArrayNode violations = o.putArray("violations");
             for (Reported rep : r.violations()) {
-                violations.addObject()
+                ObjectNode v = violations.addObject()
                         .put("rule", rep.violation().rule())
                         .put("path", rep.violation().path())
-                        .put("message", rep.violation().message());
+                        .put("message", rep.violation().message())
+                        .put("outcome", rep.outcome());
+                if (rep.level() != null) {
+                    v.put("level", rep.level());
+                }
             }
             o.set("patch", r.patch());
+            ArrayNode defaults = o.putArray("defaults");
+            r.defaults().stream().map(AppliedDefault::entry).forEach(defaults::add);
+            ArrayNode exemptions = o.putArray("exemptions");
+            r.exemptions().forEach(exemptions::add);
         }
         return array;
     }
@@ -187,6 +208,12 @@ public final class CheckCommand implements Callable<Integer> {
             if (!r.allowed()) {
                 denied++;
             }
+            if (!r.defaults().isEmpty()) {
+                out.println(object + ": after defaults: " + DefaultsReport.summary(r.defaults()));
+            }
+            if (!r.exemptions().isEmpty()) {
+                out.println(object + ": exempt: " + String.join("; ", r.exemptions()));
+            }
             if (r.violations().isEmpty()) {
                 out.println(object + ": allowed");
                 continue;
@@ -194,7 +221,7 @@ public final class CheckCommand implements Callable<Integer> {
             for (Reported rep : r.violations()) {
                 Violation v = rep.violation();
                 String container = containerOf(r.pod(), v.path());
-                out.println(object + ": " + label(rep.mode()) + ": " + v.rule() + ": "
+                out.println(object + ": " + label(rep.outcome()) + ": " + v.rule() + ": "
                         + (container == null ? "" : "container \"" + container + "\": ")
                         + v.path() + ": " + v.message());
             }
@@ -202,9 +229,9 @@ public final class CheckCommand implements Callable<Integer> {
         out.println(results.size() + (results.size() == 1 ? " object" : " objects") + " checked, " + denied + " denied");
     }
 
-    private static String label(String mode) {
-        return switch (mode) {
-            case "enforce" -> "denied";
+    private static String label(String outcome) {
+        return switch (outcome) {
+            case "deny" -> "denied";
             case "warn" -> "warning";
             default -> "audit";
         };

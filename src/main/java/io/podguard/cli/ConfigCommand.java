@@ -1,8 +1,11 @@
 package io.podguard.cli;
 
-import io.podguard.policy.EffectivePolicy;
+import io.podguard.engine.EffectivePolicy;
+import io.podguard.engine.pss.PodSecurityLevels;
+import io.podguard.engine.resources.ResourceRules;
 import io.podguard.policy.Exemption;
 import io.podguard.policy.Policy;
+import io.podguard.policy.PolicyCompiler;
 import io.podguard.policy.PolicyException;
 import io.podguard.policy.PolicyLoader;
 import java.io.IOException;
@@ -69,22 +72,24 @@ public final class ConfigCommand implements Runnable {
         }
 
         static String summary(Policy policy) {
-            EffectivePolicy e = EffectivePolicy.of(policy);
+            EffectivePolicy e = PolicyCompiler.compile(policy);
+            PodSecurityLevels levels = e.rule(PodSecurityLevels.class);
+            ResourceRules resources = e.rule(ResourceRules.class);
             List<String> parts = new ArrayList<>();
             List<String> modes = new ArrayList<>();
-            if (e.enforce() != null) {
-                modes.add("enforce " + e.enforce());
+            if (levels != null && levels.enforce() != null) {
+                modes.add("enforce " + levels.enforce());
             }
-            if (e.audit() != null) {
-                modes.add("audit " + e.audit());
+            if (levels != null && levels.audit() != null) {
+                modes.add("audit " + levels.audit());
             }
-            if (e.warn() != null) {
-                modes.add("warn " + e.warn());
+            if (levels != null && levels.warn() != null) {
+                modes.add("warn " + levels.warn());
             }
             parts.add(modes.isEmpty() ? "no Pod Security Standards mode" : String.join(", ", modes));
             parts.add(policy.defaults().isEnabled() ? "defaults " + policy.defaults().mode().id() : "defaults off");
-            if (e.resourcesMode() != null) {
-                parts.add("resource rules " + e.resourcesMode().id());
+            if (resources != null) {
+                parts.add("resource rules " + resources.mode().id());
             }
             parts.add(count(policy.namespaces().size(), "namespace override"));
             parts.add(count(policy.exemptions().size(), "exemption"));

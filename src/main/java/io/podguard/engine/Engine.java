@@ -1,97 +1,132 @@
 package io.podguard.engine;
 
+import io.podguard.engine.defaults.AppliedDefault;
+import io.podguard.engine.defaults.DefaultsConfig;
 import io.podguard.engine.defaults.DefaultsEngine;
 import io.podguard.engine.defaults.Defaulters;
 import io.podguard.engine.defaults.MutationResult;
-import io.podguard.engine.pss.PodSecurityChecks;
-import io.podguard.engine.pss.PodSecurityEvaluator;
-import io.podguard.engine.resources.ResourceRulesEvaluator;
-import io.podguard.policy.CheckExemption;
-import io.podguard.policy.EffectivePolicy;
-import java.util.LinkedHashSet;
-import java.util.Set;
-import io.podguard.policy.Mode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
- * podguard's core: judges and defaults pods. Plain Java, no I/O; the server, the CLI and the
- * tests all call it. Thread-safe.
+ * podguard's core: one entry point, {@link #judge}, that every caller uses — the webhook's two
+ * endpoints, {@code review}, {@code check}, {@code audit}, the background audit, and through
+ * them reports and metrics. Plain Java, no I/O, thread-safe.
+ *
+ * <p>The order is fixed: podguard's defaults, then each rule kind's own mutation (PodSecurityPolicy
+ * defaults), giving the pod as it would be stored; then every rule kind judges it in each mode
+ * its configuration names; then exemptions. What a caller does with the outcome (deny, record,
+ * warn, count, report) is the caller's; how it was reached is only here.
  */
 public final class Engine {
 
-    private static final Engine STANDARD = new Engine(
-            new PodSecurityEvaluator(PodSecurityChecks.registry()), new DefaultsEngine(Defaulters.all()));
+    private static final Engine STANDARD = new Engine(new DefaultsEngine(Defaulters.all()));
 
-    private final PodSecurityEvaluator podSecurity;
     private final DefaultsEngine defaults;
 
-    public Engine(PodSecurityEvaluator podSecurity, DefaultsEngine defaults) {
-        this.podSecurity = podSecurity;
+    public Engine(DefaultsEngine defaults) {
         this.defaults = defaults;
     }
 
-    /** Every check and every defaulter podguard ships. */
+    /** Every rule kind and every defaulter podguard ships. */
     public static Engine standard() {
         return STANDARD;
     }
 
-    public PodSecurityEvaluator podSecurity() {
-        return podSecurity;
-    }
-
-    public DefaultsEngine defaults() {
-        return defaults;
-    }
-
     /**
-     * Judges {@code pod} at each mode's level, and by the resource rules in their mode, honouring
-     * the policy's per-check and per-image exemptions. A level shared by two modes is evaluated once.
+     * Judges one object.
+     *
+     * @param pod the pod as sent (a Pod, or the pod template of a workload)
+     * @param policy the policy in force for this request
+     * @param request who asks, where, and for what
+     * @param stage what of the admission path to cover
      */
-    public Evaluation evaluate(PodObject pod, EffectivePolicy policy) {
-        if (policy.judgesNothing()) {
-            return Evaluation.NONE;
+    public Judgement judge(PodObject pod, EffectivePolicy policy, RequestInfo request, Stage stage) {
+        ArrayNode ops = Json.mapper().createArrayNode();
+        List<AppliedDefault> applied = List.of();
+        boolean dryRun = false;
+        Map<String, String> annotations = new LinkedHashMap<>(1);
+        PodObject current = pod;
+        if (stage.defaults(pod)) {
+            MutationResult result = defaults.mutate(pod, policy);
+            applied = result.applied();
+            dryRun = policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT && !result.isEmpty();
+            if (!dryRun) {
+                ops.addAll(result.patch());
+            }
+            for (RuleConfig config : policy.rules()) {
+                if (mutates(config)) {
+                    current = current.patched(ops);
+                    // Each mutation is relative to the object as the previous steps left it; one patch, in order.
+                    Mutation m = mutate(config, current, request);
+                    if (!m.patch().isEmpty()) {
+                        ArrayNode all = Json.mapper().createArrayNode();
+                        all.addAll(ops);
+                        all.addAll(m.patch());
+                        ops = all;
+                        current = pod;
+                    }
+                    annotations.putAll(m.annotations());
+                }
+            }
         }
-        // Single-threaded, at most three entries: a plain map, not a concurrent one.
-        Map<LevelVersion, List<Violation>> memo = new java.util.HashMap<>(4);
-        Set<CheckExemption> applied = policy.checkExemptions().isEmpty() ? Set.of() : new LinkedHashSet<>();
-        return new Evaluation(
-                violations(pod, policy, policy.enforce(), Mode.ENFORCE, memo, applied),
-                violations(pod, policy, policy.audit(), Mode.AUDIT, memo, applied),
-                violations(pod, policy, policy.warn(), Mode.WARN, memo, applied),
-                List.copyOf(applied));
+        ArrayNode finalOps = ops;
+        PodObject known = current;
+        Supplier<PodObject> stored = finalOps.isEmpty() ? () -> pod : () -> known != pod ? known : pod.patched(finalOps);
+        Evaluation evaluation = stage.judges() ? evaluate(stored.get(), policy, request) : Evaluation.NONE;
+        if (stage.judges()) {
+            PodObject judged = stored.get();
+            stored = () -> judged;
+        }
+        ArrayNode webhookPatch = pod.isPod() ? ops : Json.mapper().createArrayNode();
+        return new Judgement(pod, webhookPatch, applied, dryRun, annotations, stored, evaluation);
     }
 
-    public MutationResult mutate(PodObject pod, EffectivePolicy policy) {
-        return defaults.mutate(pod, policy.defaults());
+    /** Every rule kind of {@code policy} on {@code pod} as it is, exemptions applied. */
+    private Evaluation evaluate(PodObject pod, EffectivePolicy policy, RequestInfo request) {
+        Set<MatchedExemption> applied = new LinkedHashSet<>();
+        List<MatchedExemption> perRule = new ArrayList<>(policy.exemptions().size());
+        for (MatchedExemption e : policy.exemptions()) {
+            if (e.wholeRequest()) {
+                applied.add(e);
+            } else {
+                perRule.add(e);
+            }
+        }
+        if (policy.rules().isEmpty()) {
+            return applied.isEmpty() ? Evaluation.NONE : new Evaluation(List.of(), List.copyOf(applied), Map.of());
+        }
+        List<KindVerdict> verdicts = new ArrayList<>(4);
+        Map<String, String> annotations = new LinkedHashMap<>(2);
+        for (RuleConfig config : policy.rules()) {
+            Findings findings = run(config, pod, request);
+            verdicts.addAll(Exemptions.apply(pod, findings.verdicts(), perRule, copy -> run(config, copy, request).verdicts(), applied));
+            annotations.putAll(findings.annotations());
+        }
+        return new Evaluation(verdicts, List.copyOf(applied), annotations);
     }
 
-    private List<Violation> violations(PodObject pod, EffectivePolicy policy, LevelVersion lv, Mode mode,
-                                       Map<LevelVersion, List<Violation>> memo, Set<CheckExemption> applied) {
-        boolean resources = policy.resourcesMode() == mode;
-        if (lv == null && !resources) {
-            return List.of();
-        }
-        List<Violation> all = judge(pod, policy, lv, resources, memo);
-        return Exemptions.apply(pod, all, policy.checkExemptions(), copy -> judge(copy, policy, lv, resources, null), applied);
+    @SuppressWarnings("unchecked")
+    private static <C extends RuleConfig> Findings run(C config, PodObject pod, RequestInfo request) {
+        RuleKind<C> kind = (RuleKind<C>) config.kind();
+        Findings findings = new Findings(kind.id());
+        kind.evaluate(config, pod, request, findings);
+        return findings;
     }
 
-    /** Pod Security Standards violations first, then resource rules; memoised per level for the pod as sent. */
-    private List<Violation> judge(PodObject pod, EffectivePolicy policy, LevelVersion lv, boolean resources,
-                                  Map<LevelVersion, List<Violation>> memo) {
-        List<Violation> pss = lv == null ? List.of()
-                : memo != null ? memo.computeIfAbsent(lv, key -> podSecurity.evaluate(key, pod)) : podSecurity.evaluate(lv, pod);
-        if (!resources) {
-            return pss;
-        }
-        List<Violation> res = ResourceRulesEvaluator.evaluate(pod, policy.resources());
-        if (res.isEmpty()) {
-            return pss;
-        }
-        List<Violation> all = new ArrayList<>(pss.size() + res.size());
-        all.addAll(pss);
-        all.addAll(res);
-        return all;
+    @SuppressWarnings("unchecked")
+    private static <C extends RuleConfig> boolean mutates(C config) {
+        return ((RuleKind<C>) config.kind()).mutates(config);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C extends RuleConfig> Mutation mutate(C config, PodObject pod, RequestInfo request) {
+        return ((RuleKind<C>) config.kind()).mutate(config, pod, request);
     }
 }

@@ -77,7 +77,7 @@ public final class PolicyLoader {
         try {
             // PodSecurityPolicy documents, alone or beside a PodGuardPolicy (docs/psp.md); its
             // PodGuardPolicy document, if any, is validated and bound by bind() below.
-            withPsps = PodSecurityPolicyDocuments.read(yaml, baseDir, YAML);
+            withPsps = PodSecurityPolicyDocuments.read(yaml, baseDir);
         } catch (PolicyException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -102,7 +102,7 @@ public final class PolicyLoader {
         }
         try {
             Policy policy = Json.mapper().treeToValue(document, Policy.class);
-            EffectivePolicy.of(policy); // compiles levels and quantities: the validator checked them
+            PolicyCompiler.compile(policy); // compiles levels and quantities: the validator checked them
             return policy;
         } catch (JacksonException | IllegalArgumentException e) {
             // The validator should have caught it; still a one-line error, never a trace.

@@ -43,6 +43,13 @@ class CheckCommandTest {
         assertThat(run.exit()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out()).isEqualTo("""
+                src/test/resources/manifests/compliant/web.yaml: Deployment shop/web: after defaults: preStop (container web)
+                src/test/resources/manifests/compliant/web.yaml: Deployment shop/web: allowed
+                src/test/resources/manifests/compliant/web.yaml: CronJob shop/web-cleanup: after defaults: resources (container cleanup), preStop (container cleanup)
+                src/test/resources/manifests/compliant/web.yaml: CronJob shop/web-cleanup: allowed
+                2 objects checked, 0 denied
+                """);
+        assertThat(check("--no-defaults", MANIFESTS + "compliant").out()).isEqualTo("""
                 src/test/resources/manifests/compliant/web.yaml: Deployment shop/web: allowed
                 src/test/resources/manifests/compliant/web.yaml: CronJob shop/web-cleanup: allowed
                 2 objects checked, 0 denied
@@ -55,9 +62,20 @@ class CheckCommandTest {
 
         assertThat(run.exit()).isEqualTo(1);
         String file = "src/test/resources/manifests/noncompliant/worker.yaml: ";
-        assertThat(run.out()).contains(file + "Deployment worker: denied: allowPrivilegeEscalation: container \"migrate\": "
+        // podguard's defaults set allowPrivilegeEscalation and seccomp: judged as stored, what is left is what the pods lack.
+        assertThat(run.out()).contains(file + "Deployment worker: after defaults: resources (init container migrate), "
+                + "resources (container worker), readinessProbe (container worker), preStop (container worker), "
+                + "securityContext (init container migrate), securityContext (container worker), securityContext (pod)\n");
+        assertThat(run.out()).doesNotContain("allowPrivilegeEscalation: container \"migrate\"");
+        assertThat(run.out()).contains(file + "Deployment worker: denied: runAsNonRoot: container \"migrate\": "
+                + "spec.template.spec.initContainers[0].securityContext.runAsNonRoot: runAsNonRoot != true "
+                + "(pod or containers \"migrate\", \"worker\" must set securityContext.runAsNonRoot=true)\n");
+        // As written, the same manifest also lacks what the defaults would have set.
+        assertThat(check("--no-defaults", MANIFESTS + "noncompliant/worker.yaml").out())
+                .contains(file + "Deployment worker: denied: allowPrivilegeEscalation: container \"migrate\": "
                 + "spec.template.spec.initContainers[0].securityContext.allowPrivilegeEscalation: allowPrivilegeEscalation != false "
-                + "(containers \"migrate\", \"worker\" must set securityContext.allowPrivilegeEscalation=false)\n");
+                + "(containers \"migrate\", \"worker\" must set securityContext.allowPrivilegeEscalation=false)\n")
+                .doesNotContain("after defaults");
         assertThat(run.out()).contains(file + "CronJob worker-report: denied: hostNamespaces: "
                 + "spec.jobTemplate.spec.template.spec.hostNetwork: host namespaces (hostNetwork=true)\n");
         assertThat(run.out()).contains(file + "CronJob worker-report: denied: privileged: container \"report\": "
@@ -75,7 +93,8 @@ class CheckCommandTest {
         JsonNode results = Json.mapper().readTree(run.out());
         assertThat(results.size()).isEqualTo(2);
         JsonNode deployment = results.get(0);
-        assertThat(deployment.propertyNames()).containsExactly("file", "kind", "namespace", "name", "allowed", "violations", "patch");
+        assertThat(deployment.propertyNames()).containsExactly("file", "kind", "namespace", "name", "allowed", "violations", "patch",
+                "defaults", "exemptions");
         assertThat(deployment.get("kind").asString()).isEqualTo("Deployment");
         assertThat(deployment.get("namespace").isNull()).isTrue();
         assertThat(deployment.get("allowed").asBoolean()).isTrue();
@@ -84,9 +103,10 @@ class CheckCommandTest {
         JsonNode cronJob = results.get(1);
         assertThat(cronJob.get("allowed").asBoolean()).isFalse();
         assertThat(Json.mapper().writeValueAsString(cronJob.get("violations"))).isEqualTo("["
-                + "{\"rule\":\"hostNamespaces\",\"path\":\"spec.jobTemplate.spec.template.spec.hostNetwork\",\"message\":\"host namespaces (hostNetwork=true)\"},"
+                + "{\"rule\":\"hostNamespaces\",\"path\":\"spec.jobTemplate.spec.template.spec.hostNetwork\",\"message\":\"host namespaces (hostNetwork=true)\","
+                + "\"outcome\":\"deny\",\"level\":\"baseline:v1.30\"},"
                 + "{\"rule\":\"privileged\",\"path\":\"spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged\","
-                + "\"message\":\"privileged (container \\\"report\\\" must not set securityContext.privileged=true)\"}]");
+                + "\"message\":\"privileged (container \\\"report\\\" must not set securityContext.privileged=true)\",\"outcome\":\"deny\",\"level\":\"baseline:v1.30\"}]");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Mode;
+import io.podguard.engine.EffectivePolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,11 +72,12 @@ class PolicyLoaderTest {
         assertThat(p.exemptions().getFirst().images()).containsExactly("*/istio/proxyv2:*");
         assertThat(p.namespaces().getFirst().selector().getMatchLabels()).isEqualTo(Map.of("team", "a"));
         assertThat(p.namespaces().getFirst().selector().getMatchExpressions().getFirst().getValues()).containsExactly("web");
-        EffectivePolicy e = EffectivePolicy.of(p);
-        assertThat(e.enforce()).hasToString("baseline:v1.30");
-        assertThat(e.warn()).hasToString("restricted:v1.30");
-        assertThat(e.audit()).isNull();
-        assertThat(e.resourcesMode()).isEqualTo(Mode.WARN);
+        EffectivePolicy e = PolicyCompiler.compile(p);
+        var levels = io.podguard.testing.Judging.levels(e);
+        assertThat(levels.enforce()).hasToString("baseline:v1.30");
+        assertThat(levels.warn()).hasToString("restricted:v1.30");
+        assertThat(levels.audit()).isNull();
+        assertThat(e.rule(io.podguard.engine.resources.ResourceRules.class).mode()).isEqualTo(Mode.WARN);
     }
 
     @Test
@@ -163,7 +167,7 @@ class PolicyLoaderTest {
     @Test
     void embeddedDefaultIsEnforceRestrictedWithDefaults() {
         Policy p = PolicyLoader.embeddedDefault();
-        assertThat(EffectivePolicy.of(p).enforce()).hasToString("restricted:latest");
+        assertThat(io.podguard.testing.Judging.levels(PolicyCompiler.compile(p)).enforce()).hasToString("restricted:latest");
         assertThat(p.defaults().isEnabled()).isTrue();
     }
 }

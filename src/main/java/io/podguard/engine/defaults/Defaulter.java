@@ -1,6 +1,5 @@
 package io.podguard.engine.defaults;
 
-import io.podguard.policy.DefaultsConfig;
 
 /**
  * One default that /mutate fills in. Implementations read the typed pod, write only what is

@@ -1,26 +1,29 @@
 package io.podguard.engine.defaults;
 
 import io.podguard.engine.ContainerRef;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.PodObject;
-import io.podguard.policy.DefaultsConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** What a defaulter works on: the pod as sent (typed, read-only), its JSON copy to change, the config. */
+/**
+ * What a defaulter works on: the pod as sent (typed, read-only), its JSON copy to change, the
+ * policy in force (its {@code defaults} section, and any other section a defaulter reads).
+ */
 public final class DefaultingContext {
 
     private final PodObject pod;
     private final ObjectNode podJson;
-    private final DefaultsConfig config;
+    private final EffectivePolicy policy;
     private final List<AppliedDefault> applied = new ArrayList<>();
 
-    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config) {
+    public DefaultingContext(PodObject pod, ObjectNode podJson, EffectivePolicy policy) {
         this.pod = pod;
         this.podJson = podJson;
-        this.config = config;
+        this.policy = policy;
     }
 
     public PodObject pod() {
@@ -32,8 +35,14 @@ public final class DefaultingContext {
         return podJson;
     }
 
+    /** The policy's {@code defaults} section. */
     public DefaultsConfig config() {
-        return config;
+        return policy.defaults();
+    }
+
+    /** The whole policy in force, for defaulters configured by other sections. */
+    public EffectivePolicy policy() {
+        return policy;
     }
 
     /** Every container of the pod, typed, in PSA's order (init, regular, ephemeral). */

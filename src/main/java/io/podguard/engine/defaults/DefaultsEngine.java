@@ -2,8 +2,8 @@ package io.podguard.engine.defaults;
 
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.PodObject;
-import io.podguard.policy.DefaultsConfig;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +37,8 @@ public final class DefaultsEngine {
         return defaulters;
     }
 
-    public MutationResult mutate(PodObject pod, DefaultsConfig config) {
+    public MutationResult mutate(PodObject pod, EffectivePolicy policy) {
+        DefaultsConfig config = policy.defaults();
         if (!config.isEnabled() || defaulters.isEmpty()) {
             return MutationResult.none();
         }
@@ -48,7 +49,7 @@ public final class DefaultsEngine {
         ObjectNode original = pod.object();
         ObjectNode copy = original.deepCopy();
         ObjectNode podJson = pod.podPointer().isEmpty() ? copy : (ObjectNode) copy.at(pod.podPointer());
-        DefaultingContext context = new DefaultingContext(pod, podJson, config);
+        DefaultingContext context = new DefaultingContext(pod, podJson, policy);
         for (Defaulter defaulter : defaulters) {
             if (defaulter.isEnabled(config) && !DefaultsAnnotations.skips(skipped, defaulter)) {
                 defaulter.apply(context);

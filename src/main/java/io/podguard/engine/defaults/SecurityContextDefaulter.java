@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.podguard.engine.ContainerRef;
-import io.podguard.policy.DefaultsConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

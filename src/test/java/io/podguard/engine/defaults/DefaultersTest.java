@@ -2,7 +2,6 @@ package io.podguard.engine.defaults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podguard.policy.DefaultsConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -167,6 +166,6 @@ class DefaultersTest {
     /** The patch {@code defaulter} alone produces for {@code podYaml}, as JSON text. */
     private static String patch(Defaulter defaulter, DefaultsConfig config, String podYaml) {
         var pod = PatchTesting.yaml("apiVersion: v1\nkind: Pod\n" + podYaml);
-        return new DefaultsEngine(List.of(defaulter)).mutate(DefaultsPropertiesTest.extract(pod), config).patch().toString();
+        return new DefaultsEngine(List.of(defaulter)).mutate(DefaultsPropertiesTest.extract(pod), new io.podguard.engine.EffectivePolicy(config, java.util.List.of())).patch().toString();
     }
 }

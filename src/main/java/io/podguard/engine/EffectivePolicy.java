@@ -1,0 +1,94 @@
+package io.podguard.engine;
+
+import io.podguard.engine.defaults.DefaultsConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policy in force for one request, after namespace overrides and exemptions: the defaults
+ * to apply, the configuration of every rule kind that judges (in {@link RuleKinds} order), and
+ * the exemptions that matched. {@code policy/} builds it; the engine reads nothing else.
+ *
+ * @param defaults what podguard's defaults set
+ * @param rules one configuration per rule kind in force
+ * @param exemptions every exemption that matched the request (a whole-request one leaves {@code rules} empty)
+ */
+public record EffectivePolicy(DefaultsConfig defaults, List<RuleConfig> rules, List<MatchedExemption> exemptions) {
+
+    public EffectivePolicy {
+        List<RuleConfig> sorted = new ArrayList<>(rules);
+        sorted.sort(Comparator.comparingInt(c -> RuleKinds.order(c.kind())));
+        rules = List.copyOf(sorted);
+        exemptions = List.copyOf(exemptions);
+    }
+
+    public EffectivePolicy(DefaultsConfig defaults, List<RuleConfig> rules) {
+        this(defaults, rules, List.of());
+    }
+
+    /** The configuration of {@code type} in force, or null when that kind does not judge here. */
+    public <C extends RuleConfig> @Nullable C rule(Class<C> type) {
+        for (RuleConfig c : rules) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    /** The modes any rule kind judges in. */
+    public Set<Mode> modes() {
+        Set<Mode> modes = EnumSet.noneOf(Mode.class);
+        for (RuleConfig c : rules) {
+            modes.addAll(c.modes());
+        }
+        return modes;
+    }
+
+    /** Nothing is judged: no rule kind judges in any mode. */
+    public boolean judgesNothing() {
+        return modes().isEmpty();
+    }
+
+    /** The mode that decides, for metrics: enforce, then warn, then audit, else none. */
+    public String decidingMode() {
+        Set<Mode> modes = modes();
+        for (Mode m : List.of(Mode.ENFORCE, Mode.WARN, Mode.AUDIT)) {
+            if (modes.contains(m)) {
+                return m.id();
+            }
+        }
+        return "none";
+    }
+
+    /** The same policy with {@code mode} in force for every rule kind, as a namespace's {@code podguard.io/mode} label asks. */
+    public EffectivePolicy withMode(Mode mode) {
+        return new EffectivePolicy(defaults, rules.stream().map(c -> c.withMode(mode)).toList(), exemptions);
+    }
+
+    /** The same policy as switching enforcement on would make it: what the audit of running pods judges by. */
+    public EffectivePolicy enforcing() {
+        return new EffectivePolicy(defaults, rules.stream().map(RuleConfig::enforcing).toList(), exemptions);
+    }
+
+    /**
+     * The same policy with the exemptions that matched the request: one of the whole request
+     * turns every rule kind off (PodSecurityPolicies included); the defaults still apply.
+     */
+    public EffectivePolicy withExemptions(List<MatchedExemption> matched) {
+        if (matched.isEmpty()) {
+            return this;
+        }
+        boolean whole = matched.stream().anyMatch(MatchedExemption::wholeRequest);
+        return new EffectivePolicy(defaults, whole ? List.of() : rules, matched);
+    }
+
+    /** The same policy with other defaults. */
+    public EffectivePolicy withDefaults(DefaultsConfig other) {
+        return new EffectivePolicy(other, rules, exemptions);
+    }
+}

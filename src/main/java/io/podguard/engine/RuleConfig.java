@@ -1,0 +1,32 @@
+package io.podguard.engine;
+
+import java.util.Set;
+
+/**
+ * The compiled configuration of one rule kind for one request: what the policy in force says
+ * of that kind (levels, quantities, PodSecurityPolicies …) and the modes its violations go to.
+ * {@code policy/} builds it from the policy document; the engine hands it to its {@link #kind()}.
+ */
+public interface RuleConfig {
+
+    /** The kind that judges by this configuration. */
+    RuleKind<?> kind();
+
+    /** The modes this configuration judges in; empty when it judges nothing. */
+    Set<Mode> modes();
+
+    /**
+     * This configuration with {@code mode} in force instead of its own, as a namespace's
+     * {@code podguard.io/mode} label asks: {@code audit} or {@code warn} enforce nothing and
+     * record or warn what would have been enforced; {@code enforce} enforces.
+     */
+    RuleConfig withMode(Mode mode);
+
+    /**
+     * What switching enforcement on would deny, for the audit of running pods: this
+     * configuration when it enforces already, else its strictest mode enforced.
+     */
+    default RuleConfig enforcing() {
+        return modes().contains(Mode.ENFORCE) || modes().isEmpty() ? this : withMode(Mode.ENFORCE);
+    }
+}

@@ -1,0 +1,79 @@
+package io.podguard.policy;
+
+import io.podguard.engine.EffectivePolicy;
+import io.podguard.engine.LevelVersion;
+import io.podguard.engine.Mode;
+import io.podguard.engine.RuleConfig;
+import io.podguard.engine.psp.PspPolicy;
+import io.podguard.engine.pss.PodSecurityLevels;
+import io.podguard.engine.resources.ResourceRules;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns a policy document into what the engine judges by: each section into the configuration
+ * of its rule kind. A new rule kind adds one line to {@link #SECTIONS}.
+ */
+public final class PolicyCompiler {
+
+    private static final List<Function<Policy, @Nullable RuleConfig>> SECTIONS = List.of(
+            PolicyCompiler::podSecurity,
+            PolicyCompiler::resources,
+            PolicyCompiler::podSecurityPolicies);
+
+    private PolicyCompiler() {
+    }
+
+    /**
+     * The policy in force where no namespace override applies and no exemption matched.
+     *
+     * @throws IllegalArgumentException for a level, version or quantity that cannot be read (the validator refuses those first)
+     */
+    public static EffectivePolicy compile(Policy policy) {
+        List<RuleConfig> rules = new ArrayList<>(SECTIONS.size());
+        for (Function<Policy, @Nullable RuleConfig> section : SECTIONS) {
+            RuleConfig config = section.apply(policy);
+            if (config != null) {
+                rules.add(config);
+            }
+        }
+        return new EffectivePolicy(policy.defaults(), rules);
+    }
+
+    /** The short form gives {@code mode} its level; a mode named in {@code podSecurity} adds or replaces its own. */
+    static PodSecurityLevels podSecurity(Policy policy) {
+        PodSecurityConfig ps = policy.podSecurity();
+        LevelVersion lv = ps.levelVersion();
+        LevelVersion enforce = policy.mode() == Mode.ENFORCE ? lv : null;
+        LevelVersion audit = policy.mode() == Mode.AUDIT ? lv : null;
+        LevelVersion warn = policy.mode() == Mode.WARN ? lv : null;
+        if (ps.enforce() != null) {
+            enforce = ps.enforce().resolve(ps);
+        }
+        if (ps.audit() != null) {
+            audit = ps.audit().resolve(ps);
+        }
+        if (ps.warn() != null) {
+            warn = ps.warn().resolve(ps);
+        }
+        return new PodSecurityLevels(enforce, audit, warn, lv);
+    }
+
+    /** The {@code resources} section in its own mode (the policy's when it names none); null when it sets no rule. */
+    static @Nullable ResourceRules resources(Policy policy) {
+        ResourceRulesConfig rc = policy.resources();
+        if (rc == null) {
+            return null;
+        }
+        ResourceRules rules = ResourceRules.of(rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(),
+                rc.required().limits(), rc.mode() != null ? rc.mode() : policy.mode());
+        return rules.isEmpty() ? null : rules;
+    }
+
+    /** The PodSecurityPolicies, in the policy's mode. */
+    static @Nullable PspPolicy podSecurityPolicies(Policy policy) {
+        return policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
+    }
+}
