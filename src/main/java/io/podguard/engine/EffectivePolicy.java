@@ -70,8 +70,16 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleConfig> rules, L
         return new EffectivePolicy(defaults, rules.stream().map(c -> c.withMode(mode)).toList(), exemptions);
     }
 
-    /** The same policy as switching enforcement on would make it: what the audit of running pods judges by. */
+    /**
+     * What the audit of running pods judges by: this policy when it enforces anything (the audit
+     * then reports exactly what the webhook denies); when it only audits and warns, the policy
+     * with enforcement switched on for every rule kind ({@link RuleConfig#enforcing()}), which is
+     * what a rollout in audit mode wants to know.
+     */
     public EffectivePolicy enforcing() {
+        if (modes().contains(Mode.ENFORCE)) {
+            return this;
+        }
         return new EffectivePolicy(defaults, rules.stream().map(RuleConfig::enforcing).toList(), exemptions);
     }
 

@@ -23,8 +23,8 @@ public interface RuleConfig {
     RuleConfig withMode(Mode mode);
 
     /**
-     * What switching enforcement on would deny, for the audit of running pods: this
-     * configuration when it enforces already, else its strictest mode enforced.
+     * This configuration with enforcement switched on, for the audit of a policy that enforces
+     * nothing yet: by default, {@link #withMode} enforce.
      */
     default RuleConfig enforcing() {
         return modes().contains(Mode.ENFORCE) || modes().isEmpty() ? this : withMode(Mode.ENFORCE);
