@@ -1,5 +1,6 @@
 package io.podguard.admission;
 
+import io.podguard.engine.Pods;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -22,7 +23,6 @@ final class PodUpdates {
     static final Set<String> IGNORED_POD_SUBRESOURCES =
             Set.of("exec", "attach", "binding", "eviction", "log", "portforward", "proxy", "status");
 
-    private static final String SECCOMP_CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
 
     private PodUpdates() {
     }
@@ -81,7 +81,7 @@ final class PodUpdates {
     }
 
     private static boolean seccompAnnotationChanged(String name, Map<String, String> annotations, Map<String, String> oldAnnotations) {
-        String key = SECCOMP_CONTAINER_ANNOTATION_PREFIX + (name == null ? "" : name);
+        String key = Pods.SECCOMP_CONTAINER_ANNOTATION_PREFIX + (name == null ? "" : name);
         return !Objects.equals(annotations.get(key), oldAnnotations.get(key));
     }
 

@@ -1,5 +1,7 @@
 package io.podguard.audit;
 
+import io.podguard.engine.Text;
+
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -105,10 +107,10 @@ public final class BackgroundAudit implements AutoCloseable {
                     report.namespaces().size(), report.wouldBeDenied(), report.duration().toMillis(),
                     outcome == null ? "" : "; PolicyReports: " + outcome.detail());
         } catch (KubernetesClientException e) {
-            fail(e.getCode() > 0 ? e.getCode() + " " + firstLine(e.getMessage()) : firstLine(String.valueOf(e.getCause())));
+            fail(e.getCode() > 0 ? e.getCode() + " " + Text.oneLine(e.getMessage()) : Text.oneLine(String.valueOf(e.getCause())));
         } catch (RuntimeException e) {
             LOG.error("audit failed", e);
-            fail(e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+            fail(e.getClass().getSimpleName() + ": " + Text.oneLine(e.getMessage()));
         }
         return status;
     }
@@ -118,7 +120,7 @@ public final class BackgroundAudit implements AutoCloseable {
         try {
             return reports.publish(report);
         } catch (KubernetesClientException e) {
-            String why = e.getCode() > 0 ? e.getCode() + " " + firstLine(e.getMessage()) : firstLine(String.valueOf(e.getCause()));
+            String why = e.getCode() > 0 ? e.getCode() + " " + Text.oneLine(e.getMessage()) : Text.oneLine(String.valueOf(e.getCause()));
             LOG.warn("PolicyReports not published: {}", why);
             return new PolicyReports.Outcome(false, 0, 0, "not published: " + why);
         }
@@ -148,14 +150,6 @@ public final class BackgroundAudit implements AutoCloseable {
         return denied ? report.wouldBeDenied() : report.pods() - report.wouldBeDenied();
     }
 
-    private static String firstLine(@Nullable String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        String line = nl < 0 ? s : s.substring(0, nl);
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-    }
 
     @Override
     public void close() throws InterruptedException {

@@ -1,5 +1,7 @@
 package io.podguard.cli;
 
+import io.podguard.engine.Text;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.podguard.audit.AuditJson;
@@ -107,7 +109,6 @@ public final class AuditCommand implements Callable<Integer> {
         }
         String message = e.getCode() > 0 && e.getStatus() != null ? e.getCode() + " " + e.getStatus().getMessage()
                 : root.getClass().getSimpleName() + ": " + root.getMessage();
-        String line = message == null ? "unknown error" : message.replace('\n', ' ');
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+        return io.podguard.engine.Text.oneLine(message, "unknown error");
     }
 }

@@ -1,5 +1,7 @@
 package io.podguard.cli;
 
+import io.podguard.engine.Text;
+
 import io.podguard.engine.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +39,7 @@ final class CheckManifests {
         }
     }
 
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final YAMLMapper YAML = Json.yaml();
 
     private CheckManifests() {
     }
@@ -142,7 +144,7 @@ final class CheckManifests {
     }
 
     private static BadInputException invalid(String file, String format, JacksonException e) {
-        return new BadInputException(file + ": invalid " + format + ": " + oneLine(e.getOriginalMessage()) + location(e));
+        return new BadInputException(file + ": invalid " + format + ": " + Text.oneLine(e.getOriginalMessage(), "unreadable") + location(e));
     }
 
     private static boolean looksLikeJson(String text) {
@@ -159,11 +161,4 @@ final class CheckManifests {
         return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "" : " (line " + e.getLocation().getLineNr() + ")";
     }
 
-    private static String oneLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        String line = message.replaceAll("\\s+", " ").strip();
-        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
-    }
 }

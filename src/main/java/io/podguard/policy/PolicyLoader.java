@@ -1,5 +1,7 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Text;
+
 import io.podguard.engine.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,9 +29,7 @@ public final class PolicyLoader {
     /** Big enough for any sane policy; bounds what a broken ConfigMap can make us read. */
     static final int MAX_POLICY_BYTES = 1024 * 1024;
 
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final YAMLMapper YAML = Json.yaml();
 
     private PolicyLoader() {
     }
@@ -83,7 +83,7 @@ public final class PolicyLoader {
         } catch (IllegalArgumentException e) {
             throw new PolicyException(List.of(e.getMessage().split("\n")));
         } catch (JacksonException e) {
-            throw new PolicyException(firstLine(e.getOriginalMessage()));
+            throw new PolicyException(Text.oneLine(e.getOriginalMessage(), "malformed"));
         }
         if (withPsps != null) {
             return withPsps;
@@ -106,7 +106,7 @@ public final class PolicyLoader {
             return policy;
         } catch (JacksonException | IllegalArgumentException e) {
             // The validator should have caught it; still a one-line error, never a trace.
-            throw new PolicyException(firstLine(e.getMessage()));
+            throw new PolicyException(Text.oneLine(e.getMessage(), "malformed"));
         }
     }
 
@@ -125,16 +125,9 @@ public final class PolicyLoader {
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            throw new PolicyException(where + "not valid YAML: " + firstLine(e.getOriginalMessage()));
+            throw new PolicyException(where + "not valid YAML: " + Text.oneLine(e.getOriginalMessage(), "malformed"));
         }
         return out;
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "malformed";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
-    }
 }

@@ -1,5 +1,7 @@
 package io.podguard.report;
 
+import io.podguard.engine.Text;
+
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -204,10 +206,10 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
             } catch (KubernetesClientException e) {
                 failed.increment();
                 LOG.warn("could not write Event {}/{}: {} {}", event.getMetadata().getNamespace(), event.getMetadata().getName(),
-                        e.getCode(), oneLine(e.getMessage()));
+                        e.getCode(), Text.oneLine(e.getMessage()));
             } catch (RuntimeException e) {
                 failed.increment();
-                LOG.warn("could not write Event {}/{}: {}", event.getMetadata().getNamespace(), event.getMetadata().getName(), oneLine(e.toString()));
+                LOG.warn("could not write Event {}/{}: {}", event.getMetadata().getNamespace(), event.getMetadata().getName(), Text.oneLine(e.toString()));
             } finally {
                 pending.decrementAndGet();
             }
@@ -226,11 +228,4 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
                 .tag(MetricNames.RESULT, result).register(registry);
     }
 
-    private static String oneLine(@Nullable String s) {
-        if (s == null) {
-            return "";
-        }
-        String line = s.replace('\n', ' ');
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-    }
 }
