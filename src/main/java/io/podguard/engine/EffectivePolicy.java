@@ -17,22 +17,22 @@ import org.jspecify.annotations.Nullable;
  * @param rules one configuration per rule kind in force
  * @param exemptions every exemption that matched the request (a whole-request one leaves {@code rules} empty)
  */
-public record EffectivePolicy(DefaultsConfig defaults, List<RuleConfig> rules, List<MatchedExemption> exemptions) {
+public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List<MatchedExemption> exemptions) {
 
     public EffectivePolicy {
-        List<RuleConfig> sorted = new ArrayList<>(rules);
+        List<RuleSet> sorted = new ArrayList<>(rules);
         sorted.sort(Comparator.comparingInt(c -> RuleKinds.order(c.kind())));
         rules = List.copyOf(sorted);
         exemptions = List.copyOf(exemptions);
     }
 
-    public EffectivePolicy(DefaultsConfig defaults, List<RuleConfig> rules) {
+    public EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules) {
         this(defaults, rules, List.of());
     }
 
     /** The configuration of {@code type} in force, or null when that kind does not judge here. */
-    public <C extends RuleConfig> @Nullable C rule(Class<C> type) {
-        for (RuleConfig c : rules) {
+    public <C extends RuleSet> @Nullable C rule(Class<C> type) {
+        for (RuleSet c : rules) {
             if (type.isInstance(c)) {
                 return type.cast(c);
             }
@@ -43,7 +43,7 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleConfig> rules, L
     /** The modes any rule kind judges in. */
     public Set<Mode> modes() {
         Set<Mode> modes = EnumSet.noneOf(Mode.class);
-        for (RuleConfig c : rules) {
+        for (RuleSet c : rules) {
             modes.addAll(c.modes());
         }
         return modes;
@@ -73,14 +73,14 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleConfig> rules, L
     /**
      * What the audit of running pods judges by: this policy when it enforces anything (the audit
      * then reports exactly what the webhook denies); when it only audits and warns, the policy
-     * with enforcement switched on for every rule kind ({@link RuleConfig#enforcing()}), which is
+     * with enforcement switched on for every rule kind ({@link RuleSet#enforcing()}), which is
      * what a rollout in audit mode wants to know.
      */
     public EffectivePolicy enforcing() {
         if (modes().contains(Mode.ENFORCE)) {
             return this;
         }
-        return new EffectivePolicy(defaults, rules.stream().map(RuleConfig::enforcing).toList(), exemptions);
+        return new EffectivePolicy(defaults, rules.stream().map(RuleSet::enforcing).toList(), exemptions);
     }
 
     /**

@@ -60,7 +60,7 @@ public final class Engine {
             if (!dryRun) {
                 ops.addAll(result.patch());
             }
-            for (RuleConfig config : policy.rules()) {
+            for (RuleSet config : policy.rules()) {
                 if (mutates(config)) {
                     current = current.patched(ops);
                     // Each mutation is relative to the object as the previous steps left it; one patch, in order.
@@ -104,7 +104,7 @@ public final class Engine {
         }
         List<KindVerdict> verdicts = new ArrayList<>(4);
         Map<String, String> annotations = new LinkedHashMap<>(2);
-        for (RuleConfig config : policy.rules()) {
+        for (RuleSet config : policy.rules()) {
             Findings findings = run(config, pod, request);
             verdicts.addAll(Exemptions.apply(pod, findings.verdicts(), perRule, copy -> run(config, copy, request).verdicts(), applied));
             annotations.putAll(findings.annotations());
@@ -113,7 +113,7 @@ public final class Engine {
     }
 
     @SuppressWarnings("unchecked")
-    private static <C extends RuleConfig> Findings run(C config, PodObject pod, RequestInfo request) {
+    private static <C extends RuleSet> Findings run(C config, PodObject pod, RequestInfo request) {
         RuleKind<C> kind = (RuleKind<C>) config.kind();
         Findings findings = new Findings(kind.id());
         kind.evaluate(config, pod, request, findings);
@@ -121,12 +121,12 @@ public final class Engine {
     }
 
     @SuppressWarnings("unchecked")
-    private static <C extends RuleConfig> boolean mutates(C config) {
+    private static <C extends RuleSet> boolean mutates(C config) {
         return ((RuleKind<C>) config.kind()).mutates(config);
     }
 
     @SuppressWarnings("unchecked")
-    private static <C extends RuleConfig> Mutation mutate(C config, PodObject pod, RequestInfo request) {
+    private static <C extends RuleSet> Mutation mutate(C config, PodObject pod, RequestInfo request) {
         return ((RuleKind<C>) config.kind()).mutate(config, pod, request);
     }
 }

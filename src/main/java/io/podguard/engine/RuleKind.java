@@ -5,14 +5,14 @@ import java.util.Set;
 /**
  * A kind of rule the engine judges pods by: the Pod Security Standards checks, resource rules,
  * PodSecurityPolicies, and whatever comes next. A new kind is one implementation of this
- * interface, its {@link RuleConfig}, and one line in {@link RuleKinds}; the engine does the
+ * interface, its {@link RuleSet}, and one line in {@link RuleKinds}; the engine does the
  * rest (defaults first, then every kind, exemptions, the outcome per mode), and every caller —
  * the webhook, {@code review}, {@code check}, {@code audit}, reports and metrics — sees it.
  * Implementations are stateless and thread-safe.
  *
  * @param <C> its configuration
  */
-public interface RuleKind<C extends RuleConfig> {
+public interface RuleKind<C extends RuleSet> {
 
     /** Stable id, as violations, PolicyReports and metrics name the kind ({@code podSecurity}, {@code resources}, {@code psp}). */
     String id();

@@ -3,7 +3,7 @@ package io.podguard.policy;
 import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.Mode;
-import io.podguard.engine.RuleConfig;
+import io.podguard.engine.RuleSet;
 import io.podguard.engine.psp.PspPolicy;
 import io.podguard.engine.pss.PodSecurityLevels;
 import io.podguard.engine.resources.ResourceRules;
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PolicyCompiler {
 
-    private static final List<Function<Policy, @Nullable RuleConfig>> SECTIONS = List.of(
+    private static final List<Function<Policy, @Nullable RuleSet>> SECTIONS = List.of(
             PolicyCompiler::podSecurity,
             PolicyCompiler::resources,
             PolicyCompiler::podSecurityPolicies);
@@ -32,9 +32,9 @@ public final class PolicyCompiler {
      * @throws IllegalArgumentException for a level, version or quantity that cannot be read (the validator refuses those first)
      */
     public static EffectivePolicy compile(Policy policy) {
-        List<RuleConfig> rules = new ArrayList<>(SECTIONS.size());
-        for (Function<Policy, @Nullable RuleConfig> section : SECTIONS) {
-            RuleConfig config = section.apply(policy);
+        List<RuleSet> rules = new ArrayList<>(SECTIONS.size());
+        for (Function<Policy, @Nullable RuleSet> section : SECTIONS) {
+            RuleSet config = section.apply(policy);
             if (config != null) {
                 rules.add(config);
             }

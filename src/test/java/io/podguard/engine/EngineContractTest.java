@@ -34,7 +34,7 @@ class EngineContractTest {
         static final PinnedImages INSTANCE = new PinnedImages();
         static final String RULE = "images.pinned";
 
-        record Config(Mode mode) implements RuleConfig {
+        record Config(Mode mode) implements RuleSet {
             @Override
             public RuleKind<?> kind() {
                 return INSTANCE;
@@ -46,7 +46,7 @@ class EngineContractTest {
             }
 
             @Override
-            public RuleConfig withMode(Mode other) {
+            public RuleSet withMode(Mode other) {
                 return new Config(other);
             }
         }
@@ -139,7 +139,7 @@ class EngineContractTest {
 
     @Test
     void ruleKindThatFailsThenOneLineErrorCountedApartFromBadInput() {
-        RuleKind<RuleConfig> broken = new RuleKind<>() {
+        RuleKind<RuleSet> broken = new RuleKind<>() {
             @Override
             public String id() {
                 return "broken";
@@ -151,11 +151,11 @@ class EngineContractTest {
             }
 
             @Override
-            public void evaluate(RuleConfig config, PodObject pod, RequestInfo request, Findings out) {
+            public void evaluate(RuleSet config, PodObject pod, RequestInfo request, Findings out) {
                 evaluate(config, pod, request, out); // a bug: unbounded recursion
             }
         };
-        RuleConfig config = new RuleConfig() {
+        RuleSet config = new RuleSet() {
             @Override
             public RuleKind<?> kind() {
                 return broken;
@@ -167,7 +167,7 @@ class EngineContractTest {
             }
 
             @Override
-            public RuleConfig withMode(Mode mode) {
+            public RuleSet withMode(Mode mode) {
                 return this;
             }
         };

@@ -1,7 +1,7 @@
 package io.podguard.engine.psp;
 
 import io.podguard.engine.Mode;
-import io.podguard.engine.RuleConfig;
+import io.podguard.engine.RuleSet;
 import io.podguard.engine.RuleKind;
 import java.util.Set;
 
@@ -9,7 +9,7 @@ import java.util.Set;
  * The PodSecurityPolicies in force for a request and what a refusal does: enforce denies
  * (and the mutating webhook applies the chosen policy's defaults), audit records, warn tells the client.
  */
-public record PspPolicy(PspSet policies, Mode mode) implements RuleConfig {
+public record PspPolicy(PspSet policies, Mode mode) implements RuleSet {
 
     @Override
     public RuleKind<?> kind() {

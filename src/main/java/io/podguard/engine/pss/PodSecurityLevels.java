@@ -2,7 +2,7 @@ package io.podguard.engine.pss;
 
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.Mode;
-import io.podguard.engine.RuleConfig;
+import io.podguard.engine.RuleSet;
 import io.podguard.engine.RuleKind;
 import java.util.EnumSet;
 import java.util.Set;
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  *     {@code podguard.io/mode: enforce} label enforces when the policy enforces nothing
  */
 public record PodSecurityLevels(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
-                                LevelVersion shortForm) implements RuleConfig {
+                                LevelVersion shortForm) implements RuleSet {
 
     @Override
     public RuleKind<?> kind() {

@@ -2,7 +2,7 @@ package io.podguard.engine.resources;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.podguard.engine.Mode;
-import io.podguard.engine.RuleConfig;
+import io.podguard.engine.RuleSet;
 import io.podguard.engine.RuleKind;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ public record ResourceRules(
         SortedMap<String, Bound> maxLimitRequestRatio,
         List<String> requiredRequests,
         List<String> requiredLimits,
-        Mode mode) implements RuleConfig {
+        Mode mode) implements RuleSet {
 
     public ResourceRules {
         requiredRequests = requiredRequests.stream().sorted().toList();

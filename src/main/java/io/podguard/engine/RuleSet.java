@@ -7,7 +7,7 @@ import java.util.Set;
  * of that kind (levels, quantities, PodSecurityPolicies …) and the modes its violations go to.
  * {@code policy/} builds it from the policy document; the engine hands it to its {@link #kind()}.
  */
-public interface RuleConfig {
+public interface RuleSet {
 
     /** The kind that judges by this configuration. */
     RuleKind<?> kind();
@@ -20,13 +20,13 @@ public interface RuleConfig {
      * {@code podguard.io/mode} label asks: {@code audit} or {@code warn} enforce nothing and
      * record or warn what would have been enforced; {@code enforce} enforces.
      */
-    RuleConfig withMode(Mode mode);
+    RuleSet withMode(Mode mode);
 
     /**
      * This configuration with enforcement switched on, for the audit of a policy that enforces
      * nothing yet: by default, {@link #withMode} enforce.
      */
-    default RuleConfig enforcing() {
+    default RuleSet enforcing() {
         return modes().contains(Mode.ENFORCE) || modes().isEmpty() ? this : withMode(Mode.ENFORCE);
     }
 }
