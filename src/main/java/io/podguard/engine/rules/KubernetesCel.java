@@ -235,23 +235,15 @@ public final class KubernetesCel {
                 return new Outcome(null, "no such attribute(s): " + String.join(", ", unbound), tracker.cost());
             }
             return new Outcome(value, null, tracker.cost());
-        } catch (CelEvaluationException e) {
-            return new Outcome(null, CelErrors.message(e, expression.source()), tracker.cost());
-        } catch (CostTracker.LimitExceeded e) {
-            return new Outcome(null, CostTracker.LIMIT_EXCEEDED, tracker.cost(), true);
-        } catch (LazyVariables.VariableFailed e) {
-            return new Outcome(null, e.getMessage(), tracker.cost(), e.outOfBudget());
-        } catch (RuntimeException e) {
-            // cel-java wraps a listener's exception; anything else is a value CEL could not handle
-            Throwable cause = e;
-            while (cause != null) {
+        } catch (CelEvaluationException | RuntimeException e) {
+            // cel-java wraps what the listener or a variable throws: find it in the causes
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof CostTracker.LimitExceeded) {
                     return new Outcome(null, CostTracker.LIMIT_EXCEEDED, tracker.cost(), true);
                 }
                 if (cause instanceof LazyVariables.VariableFailed v) {
                     return new Outcome(null, v.getMessage(), tracker.cost(), v.outOfBudget());
                 }
-                cause = cause.getCause();
             }
             return new Outcome(null, CelErrors.message(e, expression.source()), tracker.cost());
         }
