@@ -246,7 +246,15 @@ public final class AdmissionHandler {
         if (!resources.isEmpty()) {
             out.add(would ? ResourceRulesEvaluator.warningMessage(resources) : ResourceRulesEvaluator.denialMessage(resources));
         }
+        boolean policyDenied = false;
         for (Violation v : rules) {
+            if (!would && RuleMessages.isAdmissionPolicy(v)) {
+                // as the apiserver: the first ValidatingAdmissionPolicy denial is the message
+                if (policyDenied) {
+                    continue;
+                }
+                policyDenied = true;
+            }
             out.add(would ? RuleMessages.warning(v) : RuleMessages.denial(v));
         }
         return String.join("; ", out);

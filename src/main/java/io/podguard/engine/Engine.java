@@ -6,6 +6,7 @@ import io.podguard.engine.defaults.MutationResult;
 import io.podguard.engine.pss.PodSecurityChecks;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
+import io.podguard.engine.rules.AdmissionPolicyBinding;
 import io.podguard.engine.rules.CelRule;
 import io.podguard.engine.rules.RuleInput;
 import io.podguard.policy.CheckExemption;
@@ -82,12 +83,26 @@ public final class Engine {
                                        Map<LevelVersion, List<Violation>> memo, Set<CheckExemption> applied, RuleInput input) {
         boolean resources = policy.resourcesMode() == mode;
         List<CelRule> rules = policy.rules().isEmpty() ? List.of() : policy.rules(mode);
-        if (lv == null && !resources && rules.isEmpty()) {
+        if (lv == null && !resources && rules.isEmpty() && policy.admissionPolicies().isEmpty()) {
             return List.of();
         }
         List<Violation> all = judge(pod, policy, lv, resources, rules, input, memo);
-        return Exemptions.apply(pod, all, policy.checkExemptions(),
+        List<Violation> out = Exemptions.apply(pod, all, policy.checkExemptions(),
                 copy -> judge(copy, policy, lv, resources, rules, input.withPod(copy), null), applied);
+        if (policy.admissionPolicies().isEmpty()) {
+            return out;
+        }
+        // ValidatingAdmissionPolicies: their bindings' validationActions say the mode, as in the apiserver
+        AdmissionPolicyBinding.Action action = switch (mode) {
+            case ENFORCE -> AdmissionPolicyBinding.Action.DENY;
+            case WARN -> AdmissionPolicyBinding.Action.WARN;
+            case AUDIT -> AdmissionPolicyBinding.Action.AUDIT;
+        };
+        List<Violation> withPolicies = new ArrayList<>(out);
+        for (AdmissionPolicyBinding b : policy.admissionPolicies()) {
+            withPolicies.addAll(b.evaluate(input, action));
+        }
+        return withPolicies;
     }
 
     /** Pod Security Standards violations first, then resource rules, then CEL rules; PSS memoised per level for the pod as sent. */

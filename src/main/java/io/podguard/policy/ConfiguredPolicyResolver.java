@@ -73,7 +73,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         }
         this.exemptions = List.copyOf(ex);
         // rules read the namespace's labels (namespaceObject) when the namespace cache knows them
-        this.needsLabels = policy.usesNamespaceLabels() || !policy.rules().isEmpty()
+        this.needsLabels = policy.usesNamespaceLabels() || !policy.rules().isEmpty() || !policy.validatingAdmissionPolicies().isEmpty()
                 || policy.namespaces().stream().anyMatch(n -> n.rules() != null && !n.rules().isEmpty());
         reportExpired();
     }

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param exemptions every exemption that matched this request
  * @param checkExemptions the per-check and per-image ones among them, which the engine honours
  * @param rules the CEL rules in force, each with its mode
+ * @param admissionPolicies ValidatingAdmissionPolicies with their bindings, compiled
  * @param namespaceLabels the labels of the request's namespace when known (for rules' {@code namespaceObject}); null: unknown
  */
 public record EffectivePolicy(
@@ -30,12 +31,14 @@ public record EffectivePolicy(
         List<Exemption> exemptions,
         List<CheckExemption> checkExemptions,
         List<ModeRule> rules,
+        List<io.podguard.engine.rules.AdmissionPolicyBinding> admissionPolicies,
         @Nullable Map<String, String> namespaceLabels) {
 
     public EffectivePolicy {
         exemptions = List.copyOf(exemptions);
         checkExemptions = List.copyOf(checkExemptions);
         rules = List.copyOf(rules);
+        admissionPolicies = List.copyOf(admissionPolicies);
         if (resources.isEmpty()) {
             resourcesMode = null;
         }
@@ -45,13 +48,13 @@ public record EffectivePolicy(
     public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
                            DefaultsConfig defaults, @Nullable PspPolicy psp, ResourceRules resources, @Nullable Mode resourcesMode,
                            List<Exemption> exemptions, List<CheckExemption> checkExemptions) {
-        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, List.of(), null);
+        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, List.of(), List.of(), null);
     }
 
     /** The same policy, knowing the labels of the request's namespace. */
     public EffectivePolicy withNamespaceLabels(@Nullable Map<String, String> labels) {
-        return rules.isEmpty() ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions,
-                checkExemptions, rules, labels);
+        return rules.isEmpty() && admissionPolicies.isEmpty() ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources,
+                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, labels);
     }
 
     /** The rules that judge in {@code mode}. */
@@ -108,7 +111,9 @@ public record EffectivePolicy(
         Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
         PspPolicy psp = policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
         return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of(),
-                CompiledRules.of(policy.rules(), policy.mode()), null);
+                CompiledRules.of(policy.rules(), policy.mode()),
+                policy.validatingAdmissionPolicies().isEmpty() ? List.of() : AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies()),
+                null);
     }
 
     /**
@@ -132,7 +137,7 @@ public record EffectivePolicy(
 
     /** Nothing is judged: every mode is off and there are no resource rules. */
     public boolean judgesNothing() {
-        return enforce == null && audit == null && warn == null && resourcesMode == null && rules.isEmpty();
+        return enforce == null && audit == null && warn == null && resourcesMode == null && rules.isEmpty() && admissionPolicies.isEmpty();
     }
 
     /** The same policy with {@code mode} in force instead, as a namespace's {@code podguard.io/mode} label asks. */
@@ -154,21 +159,21 @@ public record EffectivePolicy(
         PspPolicy p = psp == null ? null : new PspPolicy(psp.policies(), mode);
         List<ModeRule> moved = rules.stream().map(r -> new ModeRule(r.rule(), mode)).toList();
         return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions,
-                moved, namespaceLabels);
+                moved, admissionPolicies, namespaceLabels);
     }
 
     /** The same policy with exemptions applied: a whole-request exemption turns every check off. */
     public EffectivePolicy withExemptions(List<Exemption> applied, List<CheckExemption> perCheck, boolean wholeRequest) {
         if (wholeRequest) {
             // not judged at all, by PodSecurityPolicies neither
-            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), List.of(), namespaceLabels);
+            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), List.of(), List.of(), namespaceLabels);
         }
-        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, rules, namespaceLabels);
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, rules, admissionPolicies, namespaceLabels);
     }
 
     /** The mode that decides, for metrics: enforce, warn, audit or none. */
     public String decidingMode() {
-        if (enforce != null || resourcesMode == Mode.ENFORCE || hasRules(Mode.ENFORCE)) {
+        if (enforce != null || resourcesMode == Mode.ENFORCE || hasRules(Mode.ENFORCE) || !admissionPolicies.isEmpty()) {
             return "enforce";
         }
         if (warn != null || resourcesMode == Mode.WARN || hasRules(Mode.WARN)) {

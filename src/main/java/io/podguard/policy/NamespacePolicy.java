@@ -41,6 +41,6 @@ public record NamespacePolicy(
                 defaults != null ? defaults : base.defaults(),
                 resources != null ? resources : base.resources(),
                 base.namespaceLabelOverrides(), base.exemptions(), List.of(), base.podSecurityPolicies(),
-                rules != null ? rules : base.rules());
+                rules != null ? rules : base.rules(), base.validatingAdmissionPolicies());
     }
 }

@@ -57,11 +57,20 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
         return labels == null ? this : new RuleInput(pod, oldPod, kind, operation, namespace, username, groups, labels, dryRun);
     }
 
-    /** The variables of a rule's expressions: object, oldObject, request, namespaceObject, params. */
+    /** The variables of a rule's expressions: object (the pod), oldObject, request, namespaceObject, params. */
     public CelVariableResolver variables() {
+        return variables(asPod(pod), oldPod == null ? null : asPod(oldPod));
+    }
+
+    /** The variables of a ValidatingAdmissionPolicy's expressions: {@code object} is the object as sent. */
+    public CelVariableResolver variablesAsSent() {
+        return variables(pod.object(), oldPod == null ? null : oldPod.object());
+    }
+
+    private CelVariableResolver variables(ObjectNode object, @Nullable ObjectNode old) {
         Map<String, Object> vars = new LinkedHashMap<>();
-        vars.put("object", CelValues.of(asPod(pod)));
-        vars.put("oldObject", oldPod == null ? NullValue.NULL_VALUE : CelValues.of(asPod(oldPod)));
+        vars.put("object", CelValues.of(object));
+        vars.put("oldObject", old == null ? NullValue.NULL_VALUE : CelValues.of(old));
         vars.put("request", request());
         vars.put("namespaceObject", namespace == null || namespace.isEmpty() ? NullValue.NULL_VALUE : namespaceObject());
         vars.put("params", NullValue.NULL_VALUE);

@@ -13,14 +13,25 @@ public final class RuleMessages {
     }
 
     public static boolean isRule(Violation v) {
-        return v.reason().startsWith(CelRule.REASON);
+        return v.reason().startsWith(CelRule.REASON) || isAdmissionPolicy(v);
+    }
+
+    /** A ValidatingAdmissionPolicy's violation, whose detail is already the apiserver's sentence. */
+    public static boolean isAdmissionPolicy(Violation v) {
+        return v.reason().startsWith(AdmissionPolicyBinding.REASON);
     }
 
     public static String denial(Violation v) {
+        if (isAdmissionPolicy(v)) {
+            return v.detail();
+        }
         return "violates rule \"" + v.rule() + "\": " + v.detail();
     }
 
     public static String warning(Violation v) {
+        if (isAdmissionPolicy(v)) {
+            return v.detail();
+        }
         return "would violate rule \"" + v.rule() + "\": " + v.detail();
     }
 }
