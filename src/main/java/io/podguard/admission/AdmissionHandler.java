@@ -103,7 +103,7 @@ public final class AdmissionHandler {
             return AdmissionResponse.allow(request.uid());
         }
         RequestInfo info = new RequestInfo(request.namespace() != null ? request.namespace() : pod.namespace(),
-                request.username(), request.groups(), request.isUpdate(), request.subResource(), request.oldObject());
+                request.username(), request.groups(), request.isUpdate(), request.subResource(), request.oldObject(), request.dryRun(), null);
         EffectivePolicy policy = resolver.get().resolve(info, pod);
         Review review = reportOf(endpoint, request);
         if (endpoint == Endpoint.MUTATE) {

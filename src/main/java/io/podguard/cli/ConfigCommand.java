@@ -3,6 +3,7 @@ package io.podguard.cli;
 import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.pss.PodSecurityLevels;
 import io.podguard.engine.resources.ResourceRules;
+import io.podguard.engine.rules.AdmissionPolicies;
 import io.podguard.policy.Exemption;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyCompiler;
@@ -90,6 +91,13 @@ public final class ConfigCommand implements Runnable {
             parts.add(policy.defaults().isEnabled() ? "defaults " + policy.defaults().mode().id() : "defaults off");
             if (resources != null) {
                 parts.add("resource rules " + resources.mode().id());
+            }
+            if (!policy.rules().isEmpty()) {
+                parts.add(count(policy.rules().size(), "CEL rule"));
+            }
+            AdmissionPolicies admissionPolicies = e.rule(AdmissionPolicies.class);
+            if (admissionPolicies != null) {
+                parts.add(count(admissionPolicies.bindings().size(), "ValidatingAdmissionPolicy binding"));
             }
             parts.add(count(policy.namespaces().size(), "namespace override"));
             parts.add(count(policy.exemptions().size(), "exemption"));

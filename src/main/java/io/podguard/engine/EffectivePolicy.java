@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -16,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param defaults what podguard's defaults set
  * @param rules one configuration per rule kind in force
  * @param exemptions every exemption that matched the request (a whole-request one leaves {@code rules} empty)
+ * @param namespaceLabels the labels of the request's namespace, when the resolver knows them (rules read them); null: unknown
  */
-public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List<MatchedExemption> exemptions) {
+public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List<MatchedExemption> exemptions,
+                              @Nullable Map<String, String> namespaceLabels) {
 
     public EffectivePolicy {
         List<RuleSet> sorted = new ArrayList<>(rules);
@@ -26,8 +29,17 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
         exemptions = List.copyOf(exemptions);
     }
 
+    public EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List<MatchedExemption> exemptions) {
+        this(defaults, rules, exemptions, null);
+    }
+
     public EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules) {
-        this(defaults, rules, List.of());
+        this(defaults, rules, List.of(), null);
+    }
+
+    /** The same policy, knowing the labels of the request's namespace. */
+    public EffectivePolicy withNamespaceLabels(@Nullable Map<String, String> labels) {
+        return labels == null ? this : new EffectivePolicy(defaults, rules, exemptions, labels);
     }
 
     /** The configuration of {@code type} in force, or null when that kind does not judge here. */
@@ -67,7 +79,7 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
 
     /** The same policy with {@code mode} in force for every rule kind, as a namespace's {@code podguard.io/mode} label asks. */
     public EffectivePolicy withMode(Mode mode) {
-        return new EffectivePolicy(defaults, rules.stream().map(c -> c.withMode(mode)).toList(), exemptions);
+        return new EffectivePolicy(defaults, rules.stream().map(c -> c.withMode(mode)).toList(), exemptions, namespaceLabels);
     }
 
     /**
@@ -80,7 +92,7 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
         if (modes().contains(Mode.ENFORCE)) {
             return this;
         }
-        return new EffectivePolicy(defaults, rules.stream().map(RuleSet::enforcing).toList(), exemptions);
+        return new EffectivePolicy(defaults, rules.stream().map(RuleSet::enforcing).toList(), exemptions, namespaceLabels);
     }
 
     /**
@@ -92,11 +104,11 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
             return this;
         }
         boolean whole = matched.stream().anyMatch(MatchedExemption::wholeRequest);
-        return new EffectivePolicy(defaults, whole ? List.of() : rules, matched);
+        return new EffectivePolicy(defaults, whole ? List.of() : rules, matched, namespaceLabels);
     }
 
     /** The same policy with other defaults. */
     public EffectivePolicy withDefaults(DefaultsConfig other) {
-        return new EffectivePolicy(other, rules, exemptions);
+        return new EffectivePolicy(other, rules, exemptions, namespaceLabels);
     }
 }

@@ -79,17 +79,23 @@ public final class Engine {
         ArrayNode finalOps = ops;
         PodObject known = current;
         Supplier<PodObject> stored = finalOps.isEmpty() ? () -> pod : () -> known != pod ? known : pod.patched(finalOps);
-        Evaluation evaluation = stage.judges() ? evaluate(stored.get(), policy, request) : Evaluation.NONE;
+        Evaluation evaluation = Evaluation.NONE;
         if (stage.judges()) {
             PodObject judged = stored.get();
+            // What the apiserver stores: a Pod after the mutations, a workload as sent (its pods are defaulted when created).
+            evaluation = evaluate(judged, pod.isPod() ? judged : pod, policy, request);
             stored = () -> judged;
         }
         ArrayNode webhookPatch = pod.isPod() ? ops : Json.mapper().createArrayNode();
         return new Judgement(pod, webhookPatch, applied, dryRun, annotations, stored, evaluation);
     }
 
-    /** Every rule kind of {@code policy} on {@code pod} as it is, exemptions applied. */
-    private Evaluation evaluate(PodObject pod, EffectivePolicy policy, RequestInfo request) {
+    /**
+     * Every rule kind of {@code policy}, exemptions applied: on {@code pod} (the pod as it will
+     * run), or on {@code asStored} for kinds that judge what the apiserver stores.
+     */
+    private Evaluation evaluate(PodObject judgedPod, PodObject asStored, EffectivePolicy policy, RequestInfo sent) {
+        RequestInfo request = sent.withNamespaceLabels(policy.namespaceLabels());
         Set<MatchedExemption> applied = new LinkedHashSet<>();
         List<MatchedExemption> perRule = new ArrayList<>(policy.exemptions().size());
         for (MatchedExemption e : policy.exemptions()) {
@@ -105,6 +111,7 @@ public final class Engine {
         List<KindVerdict> verdicts = new ArrayList<>(4);
         Map<String, String> annotations = new LinkedHashMap<>(2);
         for (RuleSet config : policy.rules()) {
+            PodObject pod = config.kind().judgesPods() ? judgedPod : asStored;
             Findings findings = run(config, pod, request);
             verdicts.addAll(Exemptions.apply(pod, findings.verdicts(), perRule, copy -> run(config, copy, request).verdicts(), applied));
             annotations.putAll(findings.annotations());

@@ -27,6 +27,15 @@ public interface RuleKind<C extends RuleSet> {
      */
     void evaluate(C config, PodObject pod, RequestInfo request, Findings out);
 
+    /**
+     * True (most kinds): judges the pods an object makes, a workload's template after the
+     * defaults its pods will get. False: judges the object as the apiserver stores it, a workload
+     * as sent (a ValidatingAdmissionPolicy sees what the apiserver's would).
+     */
+    default boolean judgesPods() {
+        return true;
+    }
+
     /** Whether {@link #mutate} may change a pod under {@code config}. */
     default boolean mutates(C config) {
         return false;

@@ -3,6 +3,8 @@ package io.podguard.engine;
 import io.podguard.engine.psp.PspKind;
 import io.podguard.engine.pss.PodSecurityKind;
 import io.podguard.engine.resources.ResourceRulesKind;
+import io.podguard.engine.rules.AdmissionPoliciesKind;
+import io.podguard.engine.rules.CelRulesKind;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,6 +18,8 @@ public final class RuleKinds {
     private static final List<RuleKind<?>> ALL = List.of(
             PodSecurityKind.INSTANCE,
             ResourceRulesKind.INSTANCE,
+            CelRulesKind.INSTANCE,
+            AdmissionPoliciesKind.INSTANCE,
             PspKind.INSTANCE);
 
     private RuleKinds() {

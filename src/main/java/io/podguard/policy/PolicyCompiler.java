@@ -7,6 +7,8 @@ import io.podguard.engine.RuleSet;
 import io.podguard.engine.psp.PspPolicy;
 import io.podguard.engine.pss.PodSecurityLevels;
 import io.podguard.engine.resources.ResourceRules;
+import io.podguard.engine.rules.AdmissionPolicies;
+import io.podguard.engine.rules.CelRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -21,6 +23,8 @@ public final class PolicyCompiler {
     private static final List<Function<Policy, @Nullable RuleSet>> SECTIONS = List.of(
             PolicyCompiler::podSecurity,
             PolicyCompiler::resources,
+            PolicyCompiler::rules,
+            PolicyCompiler::admissionPolicies,
             PolicyCompiler::podSecurityPolicies);
 
     private PolicyCompiler() {
@@ -70,6 +74,17 @@ public final class PolicyCompiler {
         ResourceRules rules = ResourceRules.of(rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(),
                 rc.required().limits(), rc.mode() != null ? rc.mode() : policy.mode());
         return rules.isEmpty() ? null : rules;
+    }
+
+    /** The rules in CEL, each in its mode (the policy's when it names none); compiled once per rule. */
+    static @Nullable CelRules rules(Policy policy) {
+        return policy.rules().isEmpty() ? null : CompiledRules.of(policy.rules(), policy.mode());
+    }
+
+    /** ValidatingAdmissionPolicies with their bindings, in their bindings' validationActions. */
+    static @Nullable AdmissionPolicies admissionPolicies(Policy policy) {
+        return policy.validatingAdmissionPolicies().isEmpty() ? null
+                : new AdmissionPolicies(AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies()));
     }
 
     /** The PodSecurityPolicies, in the policy's mode. */
