@@ -9,11 +9,11 @@ import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
 import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.defaults.MutationResult;
+import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.engine.resources.ResourceRules;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
-import io.podguard.policy.DefaultsConfig;
 import io.podguard.policy.Exemption;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
@@ -98,6 +98,11 @@ public final class AdmissionHandler {
         RequestInfo info = new RequestInfo(
                 request.namespace() != null ? request.namespace() : pod.namespace(), request.username(), request.groups());
         EffectivePolicy policy = resolver.get().resolve(info, pod);
+        if (request.isUpdate() && pod.isPod() && !policy.placement().isEmpty()) {
+            // Placement is decided when a pod is created, as the plugins decide it: a running pod has
+            // the node the scheduler bound it to, and its selector and affinity can no longer change.
+            policy = policy.withPlacement(io.podguard.engine.placement.PlacementPolicy.NONE);
+        }
         return endpoint == Endpoint.MUTATE ? mutate(request, pod, policy, info) : validate(request, pod, policy, info);
     }
 
@@ -108,13 +113,13 @@ public final class AdmissionHandler {
         }
         MutationResult result = engine.mutate(pod, policy);
         observer.mutated(request, pod, policy, result);
-        // A dry run of the defaults (defaults.mode: audit): the pod is left as sent, the client and the audit log hear what would change.
-        boolean dryRun = policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT && !result.isEmpty();
-        tools.jackson.databind.node.ArrayNode patchOps = dryRun ? io.podguard.engine.Json.mapper().createArrayNode() : result.patch();
-        List<String> warnings = dryRun ? DefaultsReport.warnings(result.applied()) : List.of();
+        // Defaults in a dry run (defaults.mode: audit, placement in audit or warn mode) are not in the
+        // patch: the client and the audit log hear what would change.
+        tools.jackson.databind.node.ArrayNode patchOps = result.patch();
+        List<String> warnings = DefaultsReport.warnings(result.wouldApply());
         Map<String, String> audit = new LinkedHashMap<>(0);
-        if (dryRun) {
-            audit.put(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.applied()));
+        if (!result.wouldApply().isEmpty()) {
+            audit.put(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.wouldApply()));
         }
         if (policy.psp() != null) {
             // PSP defaults the pod as the other defaulters left it, so the policy judges what will be created.
@@ -192,12 +197,17 @@ public final class AdmissionHandler {
         return new AdmissionResponse(request.uid(), true, 200, null, null, warnings, audit, mode);
     }
 
-    /** Pod Security Standards violations become PSA-style warnings, one per check; resource rules one each of their own. */
+    /**
+     * Pod Security Standards violations become PSA-style warnings, one per check; resource and
+     * placement rules one each of their own.
+     */
     private static void warn(List<WarningFormatter.Group> groups, List<String> resourceWarnings, LevelVersion lv, List<Violation> violations) {
         List<Violation> pss = new ArrayList<>(violations.size());
         for (Violation v : violations) {
             if (ResourceRules.isResourceRule(v.rule())) {
                 resourceWarnings.add(ResourceRulesEvaluator.warningMessage(List.of(v)));
+            } else if (PlacementRules.isPlacementRule(v.rule())) {
+                resourceWarnings.add(PlacementRules.warningMessage(List.of(v)));
             } else {
                 pss.add(v);
             }
@@ -209,13 +219,15 @@ public final class AdmissionHandler {
 
     /**
      * PSA's sentence for Pod Security Standards violations, then a sentence of its own for
-     * resource rules: {@code violates PodSecurity "restricted:latest": …; violates resource rules: …}.
+     * resource rules, then placement's: {@code violates PodSecurity "restricted:latest": …;
+     * violates resource rules: …; pod node label selector conflicts with …}.
      */
     private static String render(LevelVersion lv, List<Violation> violations, boolean would) {
         List<Violation> pss = new ArrayList<>(violations.size());
         List<Violation> resources = new ArrayList<>(0);
+        List<Violation> placement = new ArrayList<>(0);
         for (Violation v : violations) {
-            (ResourceRules.isResourceRule(v.rule()) ? resources : pss).add(v);
+            (ResourceRules.isResourceRule(v.rule()) ? resources : PlacementRules.isPlacementRule(v.rule()) ? placement : pss).add(v);
         }
         List<String> out = new ArrayList<>(2);
         if (!pss.isEmpty()) {
@@ -223,6 +235,9 @@ public final class AdmissionHandler {
         }
         if (!resources.isEmpty()) {
             out.add(would ? ResourceRulesEvaluator.warningMessage(resources) : ResourceRulesEvaluator.denialMessage(resources));
+        }
+        if (!placement.isEmpty()) {
+            out.add(would ? PlacementRules.warningMessage(placement) : PlacementRules.denialMessage(placement));
         }
         return String.join("; ", out);
     }

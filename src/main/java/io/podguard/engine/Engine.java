@@ -3,6 +3,8 @@ package io.podguard.engine;
 import io.podguard.engine.defaults.DefaultsEngine;
 import io.podguard.engine.defaults.Defaulters;
 import io.podguard.engine.defaults.MutationResult;
+import io.podguard.engine.placement.PlacementPolicy;
+import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.pss.PodSecurityChecks;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
@@ -46,8 +48,9 @@ public final class Engine {
     }
 
     /**
-     * Judges {@code pod} at each mode's level, and by the resource rules in their mode, honouring
-     * the policy's per-check and per-image exemptions. A level shared by two modes is evaluated once.
+     * Judges {@code pod} at each mode's level, by the resource rules in their mode and by the
+     * placement rules in theirs, honouring the policy's per-check and per-image exemptions. A level
+     * shared by two modes is evaluated once.
      */
     public Evaluation evaluate(PodObject pod, EffectivePolicy policy) {
         if (policy.judgesNothing()) {
@@ -63,18 +66,52 @@ public final class Engine {
                 List.copyOf(applied));
     }
 
+    /**
+     * The defaults, placement's included. A placement part that an exemption names in its
+     * {@code checks} (for the whole pod, not some images) is not set either.
+     */
     public MutationResult mutate(PodObject pod, EffectivePolicy policy) {
-        return defaults.mutate(pod, policy.defaults());
+        PlacementPolicy placement = policy.placement();
+        if (!placement.isEmpty() && !policy.checkExemptions().isEmpty()) {
+            Set<String> exempted = new java.util.HashSet<>();
+            for (CheckExemption e : policy.checkExemptions()) {
+                if (e.images().isEmpty()) {
+                    exempted.addAll(e.checks());
+                }
+            }
+            placement = placement.without(exempted);
+        }
+        return defaults.mutate(pod, policy.defaults(), placement);
     }
 
     private List<Violation> violations(PodObject pod, EffectivePolicy policy, LevelVersion lv, Mode mode,
                                        Map<LevelVersion, List<Violation>> memo, Set<CheckExemption> applied) {
         boolean resources = policy.resourcesMode() == mode;
-        if (lv == null && !resources) {
+        boolean placement = policy.judgesPlacement() && policy.placement().judgesIn(mode);
+        if (lv == null && !resources && !placement) {
             return List.of();
         }
         List<Violation> all = judge(pod, policy, lv, resources, memo);
-        return Exemptions.apply(pod, all, policy.checkExemptions(), copy -> judge(copy, policy, lv, resources, null), applied);
+        if (placement) {
+            List<Violation> placed = PlacementRules.evaluate(pod, policy.placement(), mode);
+            if (!placed.isEmpty()) {
+                all = new ArrayList<>(all);
+                all.addAll(placed);
+            }
+        }
+        return Exemptions.apply(pod, all, policy.checkExemptions(), copy -> rejudge(copy, policy, lv, resources, placement, mode), applied);
+    }
+
+    /** A pod without some containers, judged again for image exemptions. */
+    private List<Violation> rejudge(PodObject copy, EffectivePolicy policy, LevelVersion lv, boolean resources, boolean placement,
+                                    Mode mode) {
+        List<Violation> all = judge(copy, policy, lv, resources, null);
+        if (!placement) {
+            return all;
+        }
+        List<Violation> out = new ArrayList<>(all);
+        out.addAll(PlacementRules.evaluate(copy, policy.placement(), mode));
+        return out;
     }
 
     /** Pod Security Standards violations first, then resource rules; memoised per level for the pod as sent. */

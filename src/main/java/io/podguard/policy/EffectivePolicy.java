@@ -1,6 +1,7 @@
 package io.podguard.policy;
 
 import io.podguard.engine.LevelVersion;
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.psp.PspPolicy;
 import io.podguard.engine.resources.ResourceRules;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param resourcesMode the mode resource rules judge in; null: no resource rules
  * @param exemptions every exemption that matched this request
  * @param checkExemptions the per-check and per-image ones among them, which the engine honours
+ * @param placement node selectors, tolerations and placement rules, the namespace's annotations read
  */
 public record EffectivePolicy(
         @Nullable LevelVersion enforce,
@@ -25,7 +27,14 @@ public record EffectivePolicy(
         ResourceRules resources,
         @Nullable Mode resourcesMode,
         List<Exemption> exemptions,
-        List<CheckExemption> checkExemptions) {
+        List<CheckExemption> checkExemptions,
+        PlacementPolicy placement) {
+
+    public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                           DefaultsConfig defaults, @Nullable PspPolicy psp, ResourceRules resources, @Nullable Mode resourcesMode,
+                           List<Exemption> exemptions, List<CheckExemption> checkExemptions) {
+        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, PlacementPolicy.NONE);
+    }
 
     public EffectivePolicy {
         exemptions = List.copyOf(exemptions);
@@ -68,7 +77,23 @@ public record EffectivePolicy(
                 rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(), rc.required().limits());
         Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
         PspPolicy psp = policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
-        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of());
+        PlacementPolicy placement = policy.placement() == null ? PlacementPolicy.NONE : policy.placement().compile(policy.mode(), false);
+        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of(), placement);
+    }
+
+    /** The same policy with {@code value} as its placement. */
+    public EffectivePolicy withPlacement(PlacementPolicy value) {
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, value);
+    }
+
+    /** Whether an exemption of the whole request applies: nothing is judged (placement defaults still apply). */
+    public boolean exemptsWholeRequest() {
+        for (Exemption e : exemptions) {
+            if (e.checks().isEmpty() && e.images().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -90,9 +115,14 @@ public record EffectivePolicy(
         return List.copyOf(out);
     }
 
-    /** Nothing is judged: every mode is off and there are no resource rules. */
+    /** Nothing is judged: every mode is off, there are no resource rules and no placement rules. */
     public boolean judgesNothing() {
-        return enforce == null && audit == null && warn == null && resourcesMode == null;
+        return enforce == null && audit == null && warn == null && resourcesMode == null && !judgesPlacement();
+    }
+
+    /** Whether placement rules judge this request. */
+    public boolean judgesPlacement() {
+        return !placement.isEmpty() && !exemptsWholeRequest();
     }
 
     /** The same policy with {@code mode} in force instead, as a namespace's {@code podguard.io/mode} label asks. */
@@ -112,27 +142,29 @@ public record EffectivePolicy(
             }
         }
         PspPolicy p = psp == null ? null : new PspPolicy(psp.policies(), mode);
-        return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions);
+        return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions,
+                placement.relaxedTo(mode));
     }
 
     /** The same policy with exemptions applied: a whole-request exemption turns every check off. */
     public EffectivePolicy withExemptions(List<Exemption> applied, List<CheckExemption> perCheck, boolean wholeRequest) {
         if (wholeRequest) {
-            // not judged at all, by PodSecurityPolicies neither
-            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of());
+            // not judged at all, by PodSecurityPolicies neither; placement defaults still apply, its rules do not judge
+            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), placement);
         }
-        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck);
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, placement);
     }
 
     /** The mode that decides, for metrics: enforce, warn, audit or none. */
     public String decidingMode() {
-        if (enforce != null || resourcesMode == Mode.ENFORCE) {
+        boolean placed = judgesPlacement();
+        if (enforce != null || resourcesMode == Mode.ENFORCE || placed && placement.judgesIn(Mode.ENFORCE)) {
             return "enforce";
         }
-        if (warn != null || resourcesMode == Mode.WARN) {
+        if (warn != null || resourcesMode == Mode.WARN || placed && placement.judgesIn(Mode.WARN)) {
             return "warn";
         }
-        return audit != null || resourcesMode == Mode.AUDIT ? "audit" : "none";
+        return audit != null || resourcesMode == Mode.AUDIT || placed && placement.judgesIn(Mode.AUDIT) ? "audit" : "none";
     }
 
     private static @Nullable LevelVersion stricter(@Nullable LevelVersion a, @Nullable LevelVersion b) {

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param names namespace name globs; null: any name
  * @param selector namespace label selector ({@code matchLabels}/{@code matchExpressions}); null: any labels
+ * @param placement unlike the other sections, each of its keys given replaces the top-level one alone
  */
 public record NamespacePolicy(
         @Nullable List<String> names,
@@ -18,10 +19,17 @@ public record NamespacePolicy(
         @Nullable Mode mode,
         @Nullable PodSecurityConfig podSecurity,
         @Nullable DefaultsConfig defaults,
-        @Nullable ResourceRulesConfig resources) {
+        @Nullable ResourceRulesConfig resources,
+        @Nullable PlacementConfig placement) {
 
     public NamespacePolicy {
         names = names == null ? List.of() : List.copyOf(names);
+    }
+
+    public NamespacePolicy(@Nullable List<String> names, @Nullable LabelSelector selector, @Nullable Mode mode,
+                           @Nullable PodSecurityConfig podSecurity, @Nullable DefaultsConfig defaults,
+                           @Nullable ResourceRulesConfig resources) {
+        this(names, selector, mode, podSecurity, defaults, resources, null);
     }
 
     /** The policy in force in a matching namespace (exemptions and other overrides are the caller's). */
@@ -31,6 +39,7 @@ public record NamespacePolicy(
                 podSecurity != null ? podSecurity : base.podSecurity(),
                 defaults != null ? defaults : base.defaults(),
                 resources != null ? resources : base.resources(),
-                base.namespaceLabelOverrides(), base.exemptions(), List.of(), base.podSecurityPolicies());
+                base.namespaceLabelOverrides(), base.exemptions(), List.of(), base.podSecurityPolicies(),
+                placement != null ? placement.over(base.placement()) : base.placement());
     }
 }

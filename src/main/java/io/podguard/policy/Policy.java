@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param podSecurityPolicies PodSecurityPolicy objects judged with PSP's own semantics (see
  *     docs/psp.md). A policy that carries them leaves {@code podSecurity} and {@code defaults}
  *     off unless it names them: the PSPs are the policy.
+ * @param placement node selectors, tolerations and placement guardrails (see docs/placement.md); null: none
  */
 public record Policy(
         @Nullable String apiVersion,
@@ -29,7 +30,8 @@ public record Policy(
         @Nullable Boolean namespaceLabelOverrides,
         @Nullable List<Exemption> exemptions,
         @Nullable List<NamespacePolicy> namespaces,
-        @Nullable PspSet podSecurityPolicies) {
+        @Nullable PspSet podSecurityPolicies,
+        @Nullable PlacementConfig placement) {
 
     public static final String API_VERSION = "podguard.io/v1alpha1";
     public static final String KIND = "PodGuardPolicy";
@@ -47,6 +49,15 @@ public record Policy(
         namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
     }
 
+    /** Every section but placement. */
+    public Policy(@Nullable String apiVersion, @Nullable String kind, @Nullable Mode mode,
+                  @Nullable PodSecurityConfig podSecurity, @Nullable DefaultsConfig defaults, @Nullable ResourceRulesConfig resources,
+                  @Nullable Boolean namespaceLabelOverrides, @Nullable List<Exemption> exemptions,
+                  @Nullable List<NamespacePolicy> namespaces, @Nullable PspSet podSecurityPolicies) {
+        this(apiVersion, kind, mode, podSecurity, defaults, resources, namespaceLabelOverrides, exemptions, namespaces,
+                podSecurityPolicies, null);
+    }
+
     /** The short form of DESIGN.md: mode, Pod Security Standards and defaults only. */
     public Policy(@Nullable String apiVersion, @Nullable String kind, @Nullable Mode mode,
                   @Nullable PodSecurityConfig podSecurity, @Nullable DefaultsConfig defaults) {
@@ -62,7 +73,8 @@ public record Policy(
     /** This policy with {@code podSecurityPolicies} (the others keys as they are). */
     public Policy withPodSecurityPolicies(@Nullable Mode mode, @Nullable PodSecurityConfig podSecurity,
                                           @Nullable DefaultsConfig defaults, @Nullable PspSet psps) {
-        return new Policy(apiVersion, kind, mode, podSecurity, defaults, resources, namespaceLabelOverrides, exemptions, namespaces, psps);
+        return new Policy(apiVersion, kind, mode, podSecurity, defaults, resources, namespaceLabelOverrides, exemptions, namespaces, psps,
+                placement);
     }
 
     /** The level the short form gives to {@link #mode()}. */
@@ -77,5 +89,16 @@ public record Policy(
     /** Whether resolving a request needs its namespace's labels. */
     public boolean usesNamespaceLabels() {
         return allowsNamespaceLabelOverrides() || namespaces.stream().anyMatch(n -> n.selector() != null);
+    }
+
+    /** Whether resolving a request reads its namespace's annotations ({@code placement.namespaceAnnotations}, here or in an override). */
+    public boolean usesNamespaceAnnotations() {
+        return placement != null && placement.honoursNamespaceAnnotations()
+                || namespaces.stream().anyMatch(n -> n.placement() != null && n.placement().honoursNamespaceAnnotations());
+    }
+
+    /** Whether resolving a request needs its namespace (labels or annotations): the server then watches Namespaces. */
+    public boolean usesNamespaces() {
+        return usesNamespaceLabels() || usesNamespaceAnnotations();
     }
 }
