@@ -24,7 +24,9 @@
 //
 //	{"name": "...", "allowed": true|false, "message": "the error, when denied",
 //	 "input": {the defaulted v1 pod, as a webhook would receive it},
-//	 "output": {the v1 pod after admission, when allowed}}
+//	 "output": {the v1 pod after admission, when allowed},
+//	 "reinvoked": {the output after the mutating plugins ran once more, as kube-apiserver
+//	               reinvokes them when a webhook changed the pod after them}}
 package main
 
 import (
@@ -72,6 +74,8 @@ type result struct {
 	Message string      `json:"message,omitempty"`
 	Input   *corev1.Pod `json:"input,omitempty"`
 	Output  *corev1.Pod `json:"output,omitempty"`
+	// Reinvoked is the output after the mutating plugins ran again.
+	Reinvoked *corev1.Pod `json:"reinvoked,omitempty"`
 }
 
 func main() {
@@ -184,6 +188,18 @@ func run(plugins *admission.Plugins, c testCase) (result, error) {
 	}
 	r.Allowed = true
 	r.Output = &output
+	for _, plugin := range chain {
+		if m, ok := plugin.(admission.MutationInterface); ok && m.Handles(admission.Create) {
+			if err := m.Admit(ctx, attributes, nil); err != nil {
+				return r, fmt.Errorf("reinvoking %T: %v", plugin, err)
+			}
+		}
+	}
+	var reinvoked corev1.Pod
+	if err := legacyscheme.Scheme.Convert(&pod, &reinvoked, nil); err != nil {
+		return r, err
+	}
+	r.Reinvoked = &reinvoked
 	return r, nil
 }
 

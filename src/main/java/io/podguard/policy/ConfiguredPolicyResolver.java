@@ -75,7 +75,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         for (NamespacePolicy n : policy.namespaces()) {
             Policy applied = n.applyTo(policy);
             EffectivePolicy effective = EffectivePolicy.of(applied);
-            if (n.placement() != null && n.placement().tolerations() != null) {
+            if (n.placement() != null && n.placement().tolerations() != null && n.placement().tolerations().allowed() != null) {
                 // A whitelist of the namespace's own: the plugin's message calls it the namespace whitelist.
                 effective = effective.withPlacement(applied.placement().compile(applied.mode(), true));
             }

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * The {@code placement} section: where pods may run. docs/placement.md describes every key.
  * Each part is off until it is given (an empty map turns it on with its defaults). In a
  * {@code namespaces} entry, each key given replaces the top-level one and the others are
- * inherited.
+ * inherited; within {@code nodeSelector} and {@code tolerations}, key by key, so that an entry
+ * gives a namespace its own selector, defaults or whitelist as the plugins' namespace annotations
+ * do, next to the cluster-wide ones.
  *
  * @param mode what the parts do unless they say otherwise: enforce sets the defaults and denies,
  *     audit and warn only say what would be set and denied; null: the policy's {@code mode}
@@ -51,6 +53,11 @@ public record PlacementConfig(
      */
     public record NodeSelector(@Nullable Mode mode, @JsonProperty("default") @Nullable Map<String, String> defaultSelector,
                                @Nullable Map<String, String> allowed) {
+
+        NodeSelector over(@Nullable NodeSelector base) {
+            return base == null ? this : new NodeSelector(mode != null ? mode : base.mode,
+                    defaultSelector != null ? defaultSelector : base.defaultSelector, allowed != null ? allowed : base.allowed);
+        }
     }
 
     /**
@@ -63,6 +70,11 @@ public record PlacementConfig(
      */
     public record Tolerations(@Nullable Mode mode, @JsonProperty("default") @Nullable List<TolerationConfig> defaultTolerations,
                               @Nullable List<TolerationConfig> allowed) {
+
+        Tolerations over(@Nullable Tolerations base) {
+            return base == null ? this : new Tolerations(mode != null ? mode : base.mode,
+                    defaultTolerations != null ? defaultTolerations : base.defaultTolerations, allowed != null ? allowed : base.allowed);
+        }
     }
 
     /** One toleration, as in a pod. */
@@ -118,8 +130,8 @@ public record PlacementConfig(
         return new PlacementConfig(
                 mode != null ? mode : base.mode,
                 namespaceAnnotations != null ? namespaceAnnotations : base.namespaceAnnotations,
-                nodeSelector != null ? nodeSelector : base.nodeSelector,
-                tolerations != null ? tolerations : base.tolerations,
+                nodeSelector == null ? base.nodeSelector : nodeSelector.over(base.nodeSelector),
+                tolerations == null ? base.tolerations : tolerations.over(base.tolerations),
                 extendedResourceTolerations != null ? extendedResourceTolerations : base.extendedResourceTolerations,
                 nodeName != null ? nodeName : base.nodeName,
                 nodeLabels != null ? nodeLabels : base.nodeLabels,
@@ -129,10 +141,10 @@ public record PlacementConfig(
     /**
      * The engine's placement for a policy whose mode is {@code policyMode}.
      *
-     * @param namespaceEntry whether this section comes from a {@code namespaces} entry: its
-     *     tolerations whitelist is then the namespace's, not the cluster's
+     * @param namespaceWhitelist whether the tolerations whitelist comes from a {@code namespaces}
+     *     entry: it is then the namespace's, not the cluster's
      */
-    PlacementPolicy compile(Mode policyMode, boolean namespaceEntry) {
+    PlacementPolicy compile(Mode policyMode, boolean namespaceWhitelist) {
         Mode base = mode != null ? mode : policyMode;
         boolean annotations = honoursNamespaceAnnotations();
         NodeSelectorPlacement selector = null;
@@ -143,9 +155,8 @@ public record PlacementConfig(
         TolerationPlacement toleration = null;
         if (tolerations != null || annotations) {
             Tolerations t = tolerations != null ? tolerations : new Tolerations(null, null, null);
-            boolean ownWhitelist = t.allowed() != null && !t.allowed().isEmpty();
             toleration = new TolerationPlacement(modeOf(t.mode(), base), tolerations(t.defaultTolerations()), tolerations(t.allowed()),
-                    namespaceEntry && ownWhitelist ? TolerationPlacement.NAMESPACE : TolerationPlacement.CLUSTER, null, null);
+                    namespaceWhitelist ? TolerationPlacement.NAMESPACE : TolerationPlacement.CLUSTER, null, null);
         }
         ExtendedResourceTolerations extended = null;
         if (extendedResourceTolerations != null && !Boolean.FALSE.equals(extendedResourceTolerations.enabled())) {

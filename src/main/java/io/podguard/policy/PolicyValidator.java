@@ -9,7 +9,6 @@ import io.podguard.engine.PssVersion;
 import io.podguard.engine.placement.LabelSyntax;
 import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.placement.Toleration;
-import io.podguard.engine.placement.Tolerations;
 import io.podguard.engine.pss.Check;
 import io.podguard.engine.resources.ResourceRules;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
@@ -86,8 +85,6 @@ final class PolicyValidator {
         FIELD_RULES.put("NodeLabels.restricted", PolicyValidator::restrictedLabels);
         SECTION_RULES.put(PlacementConfig.TolerationConfig.class, PolicyValidator::toleration);
         SECTION_RULES.put(PlacementConfig.DedicatedTaint.class, PolicyValidator::dedicatedTaint);
-        SECTION_RULES.put(PlacementConfig.NodeSelector.class, PolicyValidator::selectorWithinWhitelist);
-        SECTION_RULES.put(PlacementConfig.Tolerations.class, PolicyValidator::tolerationsWithinWhitelist);
         SECTION_RULES.put(Exemption.class, PolicyValidator::exemption);
         SECTION_RULES.put(NamespacePolicy.class, PolicyValidator::namespacePolicy);
         SECTION_RULES.put(ResourceRulesConfig.class, PolicyValidator::resourceBounds);
@@ -478,37 +475,6 @@ final class PolicyValidator {
         JsonNode label = node.get("label");
         if (label != null && !label.isNull() && LabelSyntax.keyError(label.asString()) != null) {
             errors.add(path + ".label: \"" + label.asString() + "\" is not a label key: " + LabelSyntax.keyError(label.asString()));
-        }
-    }
-
-    /** A default selector outside the whitelist of the same section would refuse every pod. */
-    private void selectorWithinWhitelist(JsonNode node, String path) {
-        JsonNode selector = node.get("default");
-        JsonNode allowed = node.get("allowed");
-        if (selector == null || allowed == null || !selector.isObject() || !allowed.isObject() || allowed.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<String, JsonNode> e : selector.properties()) {
-            JsonNode a = allowed.get(e.getKey());
-            if (a == null || !a.asString().equals(e.getValue().asString())) {
-                errors.add(path + ".default." + e.getKey() + ": not in allowed: every pod would be refused");
-            }
-        }
-    }
-
-    /** A default toleration outside the whitelist of the same section would refuse every pod. */
-    private void tolerationsWithinWhitelist(JsonNode node, String path) {
-        JsonNode defaults = node.get("default");
-        JsonNode allowed = node.get("allowed");
-        if (defaults == null || allowed == null || !defaults.isArray() || !allowed.isArray() || allowed.isEmpty()) {
-            return;
-        }
-        List<Toleration> whitelist = new ArrayList<>();
-        allowed.forEach(a -> whitelist.add(Toleration.of(a)));
-        for (int i = 0; i < defaults.size(); i++) {
-            if (!Tolerations.verifyAgainstWhitelist(List.of(Toleration.of(defaults.get(i))), whitelist)) {
-                errors.add(path + ".default[" + i + "]: not covered by allowed: every pod would be refused");
-            }
         }
     }
 
