@@ -126,10 +126,13 @@ class PlacementIT extends ClusterTest {
         String ns = Namespaces.create(client, "placement-node");
         grantPods(ns, "e2e-developer", "e2e-batch-scheduler");
         Pod pinned = new PodBuilder(Manifests.barePod("pinned")).editSpec().withNodeName("worker-1").endSpec().build();
+        // A status that says "already placed" does not help: the apiserver resets it before validation.
+        Pod disguised = new PodBuilder(pinned).withNewStatus().addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
+                .withStartTime("2026-01-01T00:00:00Z").endStatus().build();
 
         KubernetesClientException e;
         try (KubernetesClient developer = impersonating("e2e-developer")) {
-            e = catchThrowableOfType(KubernetesClientException.class, () -> developer.pods().inNamespace(ns).resource(pinned).create());
+            e = catchThrowableOfType(KubernetesClientException.class, () -> developer.pods().inNamespace(ns).resource(disguised).create());
         }
         Pod stored;
         try (KubernetesClient scheduler = impersonating("e2e-batch-scheduler")) {

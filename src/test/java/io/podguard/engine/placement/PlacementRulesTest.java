@@ -26,6 +26,14 @@ class PlacementRulesTest {
                 .containsExactly(new Violation("placement.nodeName", "spec.nodeName", "nodeName",
                         "pod must not set spec.nodeName=\"worker-1\": it bypasses the scheduler and every node taint"));
         assertThat(PlacementRules.evaluate(pod("{containers: [{name: app, image: app}]}"), policy, Mode.ENFORCE)).isEmpty();
+        // A pod read back from the cluster was bound to its node: an audit of running pods does not judge it.
+        PodObject running = pod("{nodeName: worker-1, containers: [{name: app, image: app}]}");
+        ((ObjectNode) running.podNode()).putObject("status").putArray("conditions").addObject().put("type", "PodScheduled").put("status", "True");
+        assertThat(PlacementRules.evaluate(running, policy, Mode.ENFORCE)).isEmpty();
+        // On create the apiserver resets the status: phase Pending and the QoS class only.
+        PodObject created = pod("{nodeName: worker-1, containers: [{name: app, image: app}]}");
+        ((ObjectNode) created.podNode()).putObject("status").put("phase", "Pending").put("qosClass", "BestEffort");
+        assertThat(PlacementRules.evaluate(created, policy, Mode.ENFORCE)).hasSize(1);
         // Another mode's rules do not run.
         assertThat(PlacementRules.evaluate(pod("{nodeName: worker-1, containers: [{name: app, image: app}]}"), policy, Mode.WARN)).isEmpty();
     }
