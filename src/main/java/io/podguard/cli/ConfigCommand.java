@@ -86,6 +86,12 @@ public final class ConfigCommand implements Runnable {
             if (e.resourcesMode() != null) {
                 parts.add("resource rules " + e.resourcesMode().id());
             }
+            if (!policy.rules().isEmpty()) {
+                parts.add(count(policy.rules().size(), "CEL rule"));
+            }
+            if (!e.admissionPolicies().isEmpty()) {
+                parts.add(count(e.admissionPolicies().size(), "ValidatingAdmissionPolicy binding"));
+            }
             String placement = placement(e.placement());
             if (!placement.isEmpty()) {
                 parts.add("placement " + placement + (policy.usesNamespaceAnnotations() ? " (namespace annotations honoured)" : ""));

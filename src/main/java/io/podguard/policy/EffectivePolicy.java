@@ -5,6 +5,7 @@ import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.psp.PspPolicy;
 import io.podguard.engine.resources.ResourceRules;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param resourcesMode the mode resource rules judge in; null: no resource rules
  * @param exemptions every exemption that matched this request
  * @param checkExemptions the per-check and per-image ones among them, which the engine honours
+ * @param rules the CEL rules in force, each with its mode
+ * @param admissionPolicies ValidatingAdmissionPolicies with their bindings, compiled
+ * @param namespaceLabels the labels of the request's namespace when known (for rules' {@code namespaceObject}); null: unknown
  * @param placement node selectors, tolerations and placement rules, the namespace's annotations read
  */
 public record EffectivePolicy(
@@ -28,20 +32,61 @@ public record EffectivePolicy(
         @Nullable Mode resourcesMode,
         List<Exemption> exemptions,
         List<CheckExemption> checkExemptions,
+        List<ModeRule> rules,
+        List<io.podguard.engine.rules.AdmissionPolicyBinding> admissionPolicies,
+        @Nullable Map<String, String> namespaceLabels,
         PlacementPolicy placement) {
 
+    /** Without placement. */
     public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
                            DefaultsConfig defaults, @Nullable PspPolicy psp, ResourceRules resources, @Nullable Mode resourcesMode,
-                           List<Exemption> exemptions, List<CheckExemption> checkExemptions) {
-        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, PlacementPolicy.NONE);
+                           List<Exemption> exemptions, List<CheckExemption> checkExemptions, List<ModeRule> rules,
+                           List<io.podguard.engine.rules.AdmissionPolicyBinding> admissionPolicies, @Nullable Map<String, String> namespaceLabels) {
+        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, rules, admissionPolicies,
+                namespaceLabels, PlacementPolicy.NONE);
     }
 
     public EffectivePolicy {
         exemptions = List.copyOf(exemptions);
         checkExemptions = List.copyOf(checkExemptions);
+        rules = List.copyOf(rules);
+        admissionPolicies = List.copyOf(admissionPolicies);
         if (resources.isEmpty()) {
             resourcesMode = null;
         }
+    }
+
+    /** Without CEL rules. */
+    public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                           DefaultsConfig defaults, @Nullable PspPolicy psp, ResourceRules resources, @Nullable Mode resourcesMode,
+                           List<Exemption> exemptions, List<CheckExemption> checkExemptions) {
+        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, List.of(), List.of(), null);
+    }
+
+    /** The same policy, knowing the labels of the request's namespace. */
+    public EffectivePolicy withNamespaceLabels(@Nullable Map<String, String> labels) {
+        return rules.isEmpty() && admissionPolicies.isEmpty() ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources,
+                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, labels, placement);
+    }
+
+    /** The rules that judge in {@code mode}. */
+    public List<io.podguard.engine.rules.CelRule> rules(Mode mode) {
+        List<io.podguard.engine.rules.CelRule> out = new java.util.ArrayList<>(rules.size());
+        for (ModeRule r : rules) {
+            if (r.mode() == mode) {
+                out.add(r.rule());
+            }
+        }
+        return out;
+    }
+
+    private boolean hasRules(Mode mode) {
+        for (ModeRule r : rules) {
+            if (r.mode() == mode) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Pod Security Standards levels and defaults only. */
@@ -77,13 +122,16 @@ public record EffectivePolicy(
                 rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(), rc.required().limits());
         Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
         PspPolicy psp = policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
-        PlacementPolicy placement = policy.placement() == null ? PlacementPolicy.NONE : policy.placement().compile(policy.mode(), false);
-        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of(), placement);
+        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of(),
+                CompiledRules.of(policy.rules(), policy.mode()),
+                policy.validatingAdmissionPolicies().isEmpty() ? List.of() : AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies()),
+                null, policy.placement() == null ? PlacementPolicy.NONE : policy.placement().compile(policy.mode(), false));
     }
 
     /** The same policy with {@code value} as its placement. */
     public EffectivePolicy withPlacement(PlacementPolicy value) {
-        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, value);
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, rules,
+                admissionPolicies, namespaceLabels, value);
     }
 
     /** Whether an exemption of the whole request applies: nothing is judged (placement defaults still apply). */
@@ -94,6 +142,11 @@ public record EffectivePolicy(
             }
         }
         return false;
+    }
+
+    /** Whether placement rules judge this request. */
+    public boolean judgesPlacement() {
+        return !placement.isEmpty() && !exemptsWholeRequest();
     }
 
     /**
@@ -115,14 +168,10 @@ public record EffectivePolicy(
         return List.copyOf(out);
     }
 
-    /** Nothing is judged: every mode is off, there are no resource rules and no placement rules. */
+    /** Nothing is judged: every mode is off, and there are no resource rules, CEL rules or placement rules. */
     public boolean judgesNothing() {
-        return enforce == null && audit == null && warn == null && resourcesMode == null && !judgesPlacement();
-    }
-
-    /** Whether placement rules judge this request. */
-    public boolean judgesPlacement() {
-        return !placement.isEmpty() && !exemptsWholeRequest();
+        return enforce == null && audit == null && warn == null && resourcesMode == null && rules.isEmpty() && admissionPolicies.isEmpty()
+                && !judgesPlacement();
     }
 
     /** The same policy with {@code mode} in force instead, as a namespace's {@code podguard.io/mode} label asks. */
@@ -142,29 +191,33 @@ public record EffectivePolicy(
             }
         }
         PspPolicy p = psp == null ? null : new PspPolicy(psp.policies(), mode);
+        List<ModeRule> moved = rules.stream().map(r -> new ModeRule(r.rule(), mode)).toList();
         return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions,
-                placement.relaxedTo(mode));
+                moved, admissionPolicies, namespaceLabels, placement.relaxedTo(mode));
     }
 
     /** The same policy with exemptions applied: a whole-request exemption turns every check off. */
     public EffectivePolicy withExemptions(List<Exemption> applied, List<CheckExemption> perCheck, boolean wholeRequest) {
         if (wholeRequest) {
             // not judged at all, by PodSecurityPolicies neither; placement defaults still apply, its rules do not judge
-            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), placement);
+            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), List.of(), List.of(), namespaceLabels,
+                    placement);
         }
-        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, placement);
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, rules, admissionPolicies,
+                namespaceLabels, placement);
     }
 
     /** The mode that decides, for metrics: enforce, warn, audit or none. */
     public String decidingMode() {
         boolean placed = judgesPlacement();
-        if (enforce != null || resourcesMode == Mode.ENFORCE || placed && placement.judgesIn(Mode.ENFORCE)) {
+        if (enforce != null || resourcesMode == Mode.ENFORCE || hasRules(Mode.ENFORCE) || !admissionPolicies.isEmpty()
+                || placed && placement.judgesIn(Mode.ENFORCE)) {
             return "enforce";
         }
-        if (warn != null || resourcesMode == Mode.WARN || placed && placement.judgesIn(Mode.WARN)) {
+        if (warn != null || resourcesMode == Mode.WARN || hasRules(Mode.WARN) || placed && placement.judgesIn(Mode.WARN)) {
             return "warn";
         }
-        return audit != null || resourcesMode == Mode.AUDIT || placed && placement.judgesIn(Mode.AUDIT) ? "audit" : "none";
+        return audit != null || resourcesMode == Mode.AUDIT || hasRules(Mode.AUDIT) || placed && placement.judgesIn(Mode.AUDIT) ? "audit" : "none";
     }
 
     private static @Nullable LevelVersion stricter(@Nullable LevelVersion a, @Nullable LevelVersion b) {
