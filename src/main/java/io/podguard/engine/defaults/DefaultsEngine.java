@@ -80,6 +80,11 @@ public final class DefaultsEngine {
         ObjectNode original = pod.object();
         ObjectNode copy = original.deepCopy();
         List<AppliedDefault> applied = applying.isEmpty() ? List.of() : run(pod, config, placement, applying, copy);
+        if (!applied.isEmpty() && copy.equals(original)) {
+            // What one defaulter changed, a later one changed back (a toleration left out as covered,
+            // then added again for an extended resource): nothing was set.
+            applied = List.of();
+        }
         if (!applied.isEmpty()) {
             DefaultsAnnotations.record(podJson(pod, copy), applied);
         }

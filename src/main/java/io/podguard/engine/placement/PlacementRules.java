@@ -47,6 +47,17 @@ public final class PlacementRules {
         return ruleId.startsWith(ID_PREFIX);
     }
 
+    /** The ids of the rules that judge in {@code mode}, in order. */
+    public static List<String> judging(PlacementPolicy policy, Mode mode) {
+        List<String> out = new ArrayList<>(0);
+        for (PlacementRule rule : RULES) {
+            if (rule.mode(policy) == mode) {
+                out.add(rule.id());
+            }
+        }
+        return out;
+    }
+
     /** The violations of the rules judging in {@code mode}. */
     public static List<Violation> evaluate(PodObject pod, PlacementPolicy policy, Mode mode) {
         if (policy.isEmpty()) {
