@@ -73,7 +73,7 @@ final class DedicatedNodesRule implements PlacementRule {
         if (details.isEmpty()) {
             return null;
         }
-        return new Violation(id(), paths.getFirst(), "dedicated nodes", String.join("; ", details));
+        return new Violation(id(), paths.getFirst(), "dedicated nodes", PlacementRules.findings(details));
     }
 
     /**

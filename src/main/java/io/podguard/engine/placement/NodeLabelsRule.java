@@ -59,7 +59,7 @@ final class NodeLabelsRule implements PlacementRule {
         if (details.isEmpty()) {
             return null;
         }
-        return new Violation(id(), paths.getFirst(), "node labels", String.join("; ", details));
+        return new Violation(id(), paths.getFirst(), "node labels", PlacementRules.findings(details));
     }
 
     private static String allowed(String key, NodeLabelRestriction.Entry entry) {

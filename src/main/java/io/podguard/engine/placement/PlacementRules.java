@@ -33,10 +33,23 @@ public final class PlacementRules {
             RULES.stream().map(PlacementRule::id), java.util.stream.Stream.of(EXTENDED_RESOURCE_TOLERATIONS))
             .collect(Collectors.toUnmodifiableSet());
 
-    /** PodNodeSelector's and PodTolerationRestriction's rules, whose messages are the plugins' own. */
-    private static final Set<String> PLUGIN_RULES = Set.of(NODE_SELECTOR, TOLERATIONS);
+    /** PodNodeSelector's and PodTolerationRestriction's refusals, in their own words. */
+    private static final Set<String> PLUGIN_MESSAGES = Set.of(NodeSelectorRule.CONFLICT, NodeSelectorRule.NOT_WHITELISTED,
+            String.format(TolerationsRule.NOT_WHITELISTED, TolerationPlacement.NAMESPACE),
+            String.format(TolerationsRule.NOT_WHITELISTED, TolerationPlacement.CLUSTER));
+
+    /** A rule's detail names at most this many findings, then how many more: a hostile pod's message stays short. */
+    static final int MAX_FINDINGS = 5;
 
     private PlacementRules() {
+    }
+
+    /** {@code a; b; c; … and 12 more}. */
+    static String findings(List<String> details) {
+        if (details.size() <= MAX_FINDINGS) {
+            return String.join("; ", details);
+        }
+        return String.join("; ", details.subList(0, MAX_FINDINGS)) + "; and " + (details.size() - MAX_FINDINGS) + " more";
     }
 
     static List<PlacementRule> all() {
@@ -88,7 +101,7 @@ public final class PlacementRules {
         List<String> out = new ArrayList<>(2);
         List<String> own = new ArrayList<>(1);
         for (Violation v : violations) {
-            if (PLUGIN_RULES.contains(v.rule())) {
+            if (PLUGIN_MESSAGES.contains(v.message())) {
                 out.add(v.message());
             } else {
                 own.add(v.message());
