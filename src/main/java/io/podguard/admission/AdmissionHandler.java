@@ -9,6 +9,7 @@ import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
 import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.defaults.MutationResult;
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.pss.PodSecurityEvaluator;
@@ -94,16 +95,24 @@ public final class AdmissionHandler {
             return AdmissionResponse.allow(request.uid());
         }
         PodObject pod = found.get();
-        if (endpoint == Endpoint.VALIDATE && request.isUpdate() && pod.isPod() && !significantUpdate(request, pod)) {
+        boolean podUpdate = request.isUpdate() && pod.isPod();
+        // An update PSA lets through may still change what placement judges (tolerations added to a pod).
+        boolean placementOnly = endpoint == Endpoint.VALIDATE && podUpdate && !significantUpdate(request, pod);
+        if (placementOnly && !PodUpdates.placementChanged(request, pod)) {
             return AdmissionResponse.allow(request.uid());
         }
         RequestInfo info = new RequestInfo(
                 request.namespace() != null ? request.namespace() : pod.namespace(), request.username(), request.groups());
         EffectivePolicy policy = resolver.get().resolve(info, pod);
-        if (request.isUpdate() && pod.isPod() && !policy.placement().isEmpty()) {
-            // Placement is decided when a pod is created, as the plugins decide it: a running pod has
-            // the node the scheduler bound it to, and its selector and affinity can no longer change.
-            policy = policy.withPlacement(io.podguard.engine.placement.PlacementPolicy.NONE);
+        if (podUpdate && !policy.placement().isEmpty()) {
+            // As the plugins: a pod's node selector, default tolerations and node are decided at create;
+            // an update that changes its tolerations, selector or affinity is judged by what still applies.
+            PlacementPolicy onUpdate = request.subResource().isEmpty() && PodUpdates.placementChanged(request, pod)
+                    ? policy.placement().onUpdate() : PlacementPolicy.NONE;
+            policy = placementOnly ? policy.placementOnly(onUpdate) : policy.withPlacement(onUpdate);
+        }
+        if (placementOnly && policy.judgesNothing()) {
+            return AdmissionResponse.allow(request.uid());
         }
         return endpoint == Endpoint.MUTATE ? mutate(request, pod, policy, info) : validate(request, pod, policy, info);
     }

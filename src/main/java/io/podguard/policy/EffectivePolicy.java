@@ -134,6 +134,12 @@ public record EffectivePolicy(
                 admissionPolicies, namespaceLabels, value);
     }
 
+    /** Only {@code value} judges: an update Pod Security and the other rules let through, whose placement changed. */
+    public EffectivePolicy placementOnly(PlacementPolicy value) {
+        return new EffectivePolicy(null, null, null, defaults, null, ResourceRules.NONE, null, exemptions, checkExemptions, List.of(),
+                List.of(), namespaceLabels, value);
+    }
+
     /** Whether an exemption of the whole request applies: nothing is judged (placement defaults still apply). */
     public boolean exemptsWholeRequest() {
         for (Exemption e : exemptions) {

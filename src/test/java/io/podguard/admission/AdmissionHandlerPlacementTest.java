@@ -76,6 +76,26 @@ class AdmissionHandlerPlacementTest {
         assertThat(response.has("warnings")).isFalse();
     }
 
+    @Test
+    void validateWhenUpdateAddsATolerationOutsideTheWhitelistThenRefusedAsThePluginRefusesIt() {
+        String policy = POLICY + "  tolerations: {allowed: [{key: node.kubernetes.io/not-ready, operator: Exists}]}\n";
+        String old = pod("{\"nodeSelector\":{\"team\":\"ml\"},\"containers\":[{\"name\":\"app\",\"image\":\"app\"}]}");
+        String added = pod("{\"nodeSelector\":{\"team\":\"ml\"},\"tolerations\":[{\"key\":\"dedicated\",\"operator\":\"Exists\"}],"
+                + "\"containers\":[{\"name\":\"app\",\"image\":\"app\"}]}");
+        ObjectNode root = request(policy, "Pod", "", "UPDATE", added);
+        ((ObjectNode) root.get("request")).set("oldObject", Json.mapper().readTree(old));
+
+        JsonNode response = handle(policy, root);
+
+        assertThat(response.get("allowed").asBoolean()).isFalse();
+        assertThat(response.get("status").get("message").asString())
+                .isEqualTo("pod tolerations (possibly merged with namespace default tolerations) conflict with its cluster whitelist");
+        // The same update that only relabels the pod is not judged.
+        ObjectNode relabel = request(policy, "Pod", "", "UPDATE", old.replace("\"name\":\"p\"", "\"name\":\"p\",\"labels\":{\"a\":\"b\"}"));
+        ((ObjectNode) relabel.get("request")).set("oldObject", Json.mapper().readTree(old));
+        assertThat(handle(policy, relabel).get("allowed").asBoolean()).isTrue();
+    }
+
     private static String pod(String spec) {
         return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":" + spec + "}";
     }

@@ -122,6 +122,24 @@ class PlacementIT extends ClusterTest {
     }
 
     @Test
+    void podUpdateWhenItAddsATolerationOutsideTheWhitelistThenRefusedAsThePluginRefusesIt() {
+        String ns = annotatedNamespace();
+        client.pods().inNamespace(ns).resource(Manifests.barePod("later")).create();
+
+        KubernetesClientException e = catchThrowableOfType(KubernetesClientException.class, () -> client.pods().inNamespace(ns)
+                .withName("later").edit(p -> new PodBuilder(p).editSpec()
+                        .addToTolerations(toleration("nvidia.com/gpu", "Exists", null, "NoSchedule", null)).endSpec().build()));
+
+        assertThat(e.getCode()).isEqualTo(403);
+        assertThat(e.getStatus().getMessage()).isEqualTo("admission webhook \"" + WebhookConfigurations.VALIDATING_WEBHOOK
+                + "\" denied the request: pod tolerations (possibly merged with namespace default tolerations) conflict with its namespace whitelist");
+        // A whitelisted one may be added.
+        Pod updated = client.pods().inNamespace(ns).withName("later").edit(p -> new PodBuilder(p).editSpec()
+                .addToTolerations(toleration("node.kubernetes.io/not-ready", "Exists", null, "NoExecute", 60L)).endSpec().build());
+        assertThat(updated.getSpec().getTolerations()).hasSize(5);
+    }
+
+    @Test
     void nodeNameWhenOrdinaryUserThenRefusedAndWhenExemptUserThenStored() {
         String ns = Namespaces.create(client, "placement-node");
         grantPods(ns, "e2e-developer", "e2e-batch-scheduler");

@@ -58,6 +58,19 @@ public record PlacementPolicy(
                 dedicatedNodes != null && dedicatedNodes.mode() == Mode.ENFORCE ? dedicatedNodes.withMode(mode) : dedicatedNodes);
     }
 
+    /**
+     * What judges an update of an existing pod, as the plugins judge one: PodTolerationRestriction's
+     * whitelist (no default tolerations merged: they were at create), the node labels the pod selects
+     * and the dedicated-nodes rule. PodNodeSelector judges creates only, and a pod's node is set
+     * through the {@code binding} subresource, which is not judged.
+     */
+    public PlacementPolicy onUpdate() {
+        TolerationPlacement t = tolerations == null ? null
+                : new TolerationPlacement(tolerations.mode(), java.util.List.of(), tolerations.whitelist(), tolerations.whitelistScope(),
+                        null, tolerations.whitelistError());
+        return new PlacementPolicy(null, t, extendedResourceTolerations, null, nodeLabels, dedicatedNodes);
+    }
+
     /** The same without the parts whose ids an exemption names: neither set nor judged. */
     public PlacementPolicy without(Set<String> ids) {
         if (ids.isEmpty() || isEmpty()) {
