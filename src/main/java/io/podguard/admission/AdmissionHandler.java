@@ -99,12 +99,24 @@ public final class AdmissionHandler {
             // Defaults are for new pods only: an update never gets a patch, a workload keeps its template.
             return AdmissionResponse.allow(request.uid());
         }
-        if (endpoint == Endpoint.VALIDATE && request.isUpdate() && pod.isPod() && !significantUpdate(request, pod)) {
+        boolean podUpdate = endpoint == Endpoint.VALIDATE && request.isUpdate() && pod.isPod();
+        boolean significant = podUpdate && significantUpdate(request, pod);
+        if (podUpdate && !significant && !PodUpdates.placementChanged(request, pod)) {
+            // Nothing any rule kind judges on a running pod changed: allowed as it is, the policy not even resolved.
             return AdmissionResponse.allow(request.uid());
         }
         RequestInfo info = new RequestInfo(request.namespace() != null ? request.namespace() : pod.namespace(),
                 request.username(), request.groups(), request.isUpdate(), request.subResource(), request.oldObject(), request.dryRun(), null);
         EffectivePolicy policy = resolver.get().resolve(info, pod);
+        if (podUpdate) {
+            // Each rule kind says what of an update it judges: most follow PSA (significant updates only);
+            // placement judges an update that changes tolerations, node selector or affinity, as
+            // PodTolerationRestriction does, whatever PSA thinks of it.
+            policy = policy.forPodUpdate(pod, info, significant);
+            if (!significant && policy.judgesNothing()) {
+                return AdmissionResponse.allow(request.uid());
+            }
+        }
         Review review = reportOf(endpoint, request);
         if (endpoint == Endpoint.MUTATE) {
             Judgement judgement = engine.judge(pod, policy, info, Stage.MUTATE);
@@ -117,11 +129,12 @@ public final class AdmissionHandler {
     }
 
     private static AdmissionResponse mutate(AdmissionRequest request, EffectivePolicy policy, Judgement judgement) {
-        // A dry run of the defaults (defaults.mode: audit): the pod is left as sent, the client and the audit log hear what would change.
-        List<String> warnings = judgement.defaultsDryRun() ? DefaultsReport.warnings(judgement.defaults()) : List.of();
+        // Defaults in a dry run (defaults.mode: audit, placement in audit or warn mode) are not in the
+        // patch: the client and the audit log hear what would change.
+        List<String> warnings = DefaultsReport.warnings(judgement.wouldSet());
         Map<String, String> audit = new LinkedHashMap<>(judgement.mutationAnnotations());
         if (judgement.defaultsDryRun()) {
-            audit.put(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(judgement.defaults()));
+            audit.put(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(judgement.wouldSet()));
         }
         if (judgement.patch().isEmpty() && audit.isEmpty() && warnings.isEmpty()) {
             return AdmissionResponse.allow(request.uid());

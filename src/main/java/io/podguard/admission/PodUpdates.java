@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.placement.PlacementUpdates;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,6 +72,14 @@ final class PodUpdates {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether an update changes where the pod may run (its tolerations, node selector or node
+     * affinity), which placement judges on a running pod ({@link PlacementUpdates#changed}).
+     */
+    static boolean placementChanged(AdmissionRequest request, PodObject pod) {
+        return request.isUpdate() && PlacementUpdates.changed(pod.podNode(), request.oldObject());
     }
 
     private static boolean changed(Container c, Container old, Map<String, String> annotations, Map<String, String> oldAnnotations) {

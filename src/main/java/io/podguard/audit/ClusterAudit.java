@@ -105,7 +105,7 @@ public final class ClusterAudit {
         RequestInfo request = RequestInfo.offline(namespace);
         EffectivePolicy policy = resolver.resolve(request, object).enforcing();
         Judgement judgement = engine.judge(object, policy, request, stage);
-        return new PodResult(namespace, name, pod.getMetadata().getUid(), owner(pod), judgement.defaultsAssumed(), judgement.evaluation());
+        return new PodResult(namespace, name, pod.getMetadata().getUid(), owner(pod), judgement.defaults(), judgement.evaluation());
     }
 
     private static @Nullable String owner(Pod pod) {

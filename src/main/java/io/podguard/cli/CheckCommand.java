@@ -158,7 +158,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
             List<String> exemptions = evaluation.exemptionsApplied().stream().map(MatchedExemption::reason).distinct().toList();
             results.add(new Result(manifest.file(), pod.kind(), pod.namespace(), pod.name(), evaluation.enforce().isEmpty(),
-                    reported, judgement.patch(), judgement.stored(), judgement.defaultsAssumed(), exemptions));
+                    reported, judgement.patch(), judgement.stored(), judgement.defaults(), exemptions));
         }
         return results;
     }

@@ -3,6 +3,7 @@ package io.podguard.cli;
 import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.pss.PodSecurityLevels;
 import io.podguard.engine.resources.ResourceRules;
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.rules.AdmissionPolicies;
 import io.podguard.policy.Exemption;
 import io.podguard.policy.Policy;
@@ -99,9 +100,38 @@ public final class ConfigCommand implements Runnable {
             if (admissionPolicies != null) {
                 parts.add(count(admissionPolicies.bindings().size(), "ValidatingAdmissionPolicy binding"));
             }
+            PlacementPolicy placementPolicy = e.rule(PlacementPolicy.class);
+            String placement = placementPolicy == null ? "" : placement(placementPolicy);
+            if (!placement.isEmpty()) {
+                parts.add("placement " + placement + (policy.usesNamespaceAnnotations() ? " (namespace annotations honoured)" : ""));
+            }
             parts.add(count(policy.namespaces().size(), "namespace override"));
             parts.add(count(policy.exemptions().size(), "exemption"));
             return String.join("; ", parts);
+        }
+
+        /** {@code nodeSelector enforce, dedicatedNodes warn}: the parts of placement that are on, with their modes. */
+        private static String placement(PlacementPolicy p) {
+            List<String> on = new ArrayList<>();
+            if (p.nodeSelector() != null) {
+                on.add("nodeSelector " + p.nodeSelector().mode().id());
+            }
+            if (p.tolerations() != null) {
+                on.add("tolerations " + p.tolerations().mode().id());
+            }
+            if (p.extendedResourceTolerations() != null) {
+                on.add("extendedResourceTolerations " + p.extendedResourceTolerations().mode().id());
+            }
+            if (p.nodeName() != null) {
+                on.add("nodeName " + p.nodeName().id());
+            }
+            if (p.nodeLabels() != null) {
+                on.add("nodeLabels " + p.nodeLabels().mode().id());
+            }
+            if (p.dedicatedNodes() != null) {
+                on.add("dedicatedNodes " + p.dedicatedNodes().mode().id());
+            }
+            return String.join(", ", on);
         }
 
         private static String count(int n, String what) {

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param defaults what podguard's defaults set
  * @param rules one configuration per rule kind in force
- * @param exemptions every exemption that matched the request (a whole-request one leaves {@code rules} empty)
+ * @param exemptions every exemption that matched the request (a whole-request one leaves in {@code rules} only
+ *     what sets defaults and judges nothing)
  * @param namespaceLabels the labels of the request's namespace, when the resolver knows them (rules read them); null: unknown
  */
 public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List<MatchedExemption> exemptions,
@@ -97,14 +98,48 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
 
     /**
      * The same policy with the exemptions that matched the request: one of the whole request
-     * turns every rule kind off (PodSecurityPolicies included); the defaults still apply.
+     * turns every rule kind off (PodSecurityPolicies included); the defaults still apply, the
+     * placement defaults included ({@link RuleSet#exemptWholeRequest()}).
      */
     public EffectivePolicy withExemptions(List<MatchedExemption> matched) {
         if (matched.isEmpty()) {
             return this;
         }
         boolean whole = matched.stream().anyMatch(MatchedExemption::wholeRequest);
-        return new EffectivePolicy(defaults, whole ? List.of() : rules, matched, namespaceLabels);
+        return new EffectivePolicy(defaults, whole ? kept(rules, RuleSet::exemptWholeRequest) : rules, matched, namespaceLabels);
+    }
+
+    /**
+     * What judges an UPDATE of a running Pod: each rule kind's {@link RuleSet#forPodUpdate}, those
+     * that leave it alone dropped.
+     *
+     * @param significant whether the update changes what Pod Security's checks read
+     */
+    public EffectivePolicy forPodUpdate(PodObject pod, RequestInfo request, boolean significant) {
+        return new EffectivePolicy(defaults, kept(rules, c -> c.forPodUpdate(pod, request, significant)), exemptions, namespaceLabels);
+    }
+
+    /** The same policy with {@code config} in force for its kind, in place of the kind's own (or added). */
+    public EffectivePolicy with(RuleSet config) {
+        List<RuleSet> out = new ArrayList<>(rules.size() + 1);
+        for (RuleSet c : rules) {
+            if (c.kind() != config.kind()) {
+                out.add(c);
+            }
+        }
+        out.add(config);
+        return new EffectivePolicy(defaults, out, exemptions, namespaceLabels);
+    }
+
+    private static List<RuleSet> kept(List<RuleSet> rules, java.util.function.Function<RuleSet, @Nullable RuleSet> map) {
+        List<RuleSet> out = new ArrayList<>(rules.size());
+        for (RuleSet c : rules) {
+            RuleSet kept = map.apply(c);
+            if (kept != null) {
+                out.add(kept);
+            }
+        }
+        return out;
     }
 
     /** The same policy with other defaults. */

@@ -1,7 +1,6 @@
 package io.podguard.engine;
 
 import io.podguard.engine.defaults.AppliedDefault;
-import io.podguard.engine.defaults.DefaultsConfig;
 import io.podguard.engine.defaults.DefaultsEngine;
 import io.podguard.engine.defaults.Defaulters;
 import io.podguard.engine.defaults.MutationResult;
@@ -50,16 +49,15 @@ public final class Engine {
     public Judgement judge(PodObject pod, EffectivePolicy policy, RequestInfo request, Stage stage) {
         ArrayNode ops = Json.mapper().createArrayNode();
         List<AppliedDefault> applied = List.of();
-        boolean dryRun = false;
+        List<AppliedDefault> wouldSet = List.of();
         Map<String, String> annotations = new LinkedHashMap<>(1);
         PodObject current = pod;
         if (stage.defaults(pod)) {
+            // Defaults in a dry run (defaults.mode: audit, placement in audit or warn mode) are not in the patch.
             MutationResult result = defaults.mutate(pod, policy);
             applied = result.applied();
-            dryRun = policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT && !result.isEmpty();
-            if (!dryRun) {
-                ops.addAll(result.patch());
-            }
+            wouldSet = result.wouldApply();
+            ops.addAll(result.patch());
             for (RuleSet config : policy.rules()) {
                 if (mutates(config)) {
                     current = current.patched(ops);
@@ -87,7 +85,7 @@ public final class Engine {
             stored = () -> judged;
         }
         ArrayNode webhookPatch = pod.isPod() ? ops : Json.mapper().createArrayNode();
-        return new Judgement(pod, webhookPatch, applied, dryRun, annotations, stored, evaluation);
+        return new Judgement(pod, webhookPatch, applied, wouldSet, annotations, stored, evaluation);
     }
 
     /**

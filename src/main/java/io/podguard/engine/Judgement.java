@@ -16,18 +16,18 @@ public final class Judgement {
     private final PodObject sent;
     private final ArrayNode patch;
     private final List<AppliedDefault> defaults;
-    private final boolean defaultsDryRun;
+    private final List<AppliedDefault> wouldSet;
     private final Map<String, String> mutationAnnotations;
     private final Evaluation evaluation;
     private @Nullable Supplier<PodObject> storedSupplier;
     private @Nullable PodObject stored;
 
-    Judgement(PodObject sent, ArrayNode patch, List<AppliedDefault> defaults, boolean defaultsDryRun,
+    Judgement(PodObject sent, ArrayNode patch, List<AppliedDefault> defaults, List<AppliedDefault> wouldSet,
               Map<String, String> mutationAnnotations, Supplier<PodObject> stored, Evaluation evaluation) {
         this.sent = sent;
         this.patch = patch;
         this.defaults = List.copyOf(defaults);
-        this.defaultsDryRun = defaultsDryRun;
+        this.wouldSet = List.copyOf(wouldSet);
         this.mutationAnnotations = Map.copyOf(mutationAnnotations);
         this.storedSupplier = stored;
         this.evaluation = evaluation;
@@ -48,21 +48,24 @@ public final class Judgement {
     }
 
     /**
-     * What podguard's defaults set on the pod judged (for a workload, what its pods will get);
-     * with {@link #defaultsDryRun()}, what they would set.
+     * What podguard's defaults set on the pod judged (for a workload, what its pods will get):
+     * the defaults the judgement assumed, in the patch of a Pod.
      */
     public List<AppliedDefault> defaults() {
         return defaults;
     }
 
-    /** True when {@code defaults.mode: audit} kept the defaults from being set. */
-    public boolean defaultsDryRun() {
-        return defaultsDryRun;
+    /**
+     * What the defaults in a dry run would have set ({@code defaults.mode: audit}, placement in
+     * audit or warn mode): not set, not assumed, said in warnings and the audit log.
+     */
+    public List<AppliedDefault> wouldSet() {
+        return wouldSet;
     }
 
-    /** The defaults the judgement assumed were set: none when they only ran as a dry run. */
-    public List<AppliedDefault> defaultsAssumed() {
-        return defaultsDryRun ? List.of() : defaults;
+    /** Whether defaults in a dry run would have set something. */
+    public boolean defaultsDryRun() {
+        return !wouldSet.isEmpty();
     }
 
     /** Audit annotations of the mutating webhook's answer ({@code psp-admit-policy} …). */

@@ -1,5 +1,6 @@
 package io.podguard.engine;
 
+import io.podguard.engine.placement.PlacementKind;
 import io.podguard.engine.psp.PspKind;
 import io.podguard.engine.pss.PodSecurityKind;
 import io.podguard.engine.resources.ResourceRulesKind;
@@ -18,6 +19,7 @@ public final class RuleKinds {
     private static final List<RuleKind<?>> ALL = List.of(
             PodSecurityKind.INSTANCE,
             ResourceRulesKind.INSTANCE,
+            PlacementKind.INSTANCE,
             CelRulesKind.INSTANCE,
             AdmissionPoliciesKind.INSTANCE,
             PspKind.INSTANCE);

@@ -1,6 +1,7 @@
 package io.podguard.engine;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The compiled configuration of one rule kind for one request: what the policy in force says
@@ -28,5 +29,24 @@ public interface RuleSet {
      */
     default RuleSet enforcing() {
         return modes().contains(Mode.ENFORCE) || modes().isEmpty() ? this : withMode(Mode.ENFORCE);
+    }
+
+    /**
+     * What of this configuration stays in force for a request an exemption exempts as a whole:
+     * by default nothing (null). A kind whose configuration also drives podguard's defaulters may
+     * keep what they set while judging nothing (placement's node selector and tolerations).
+     */
+    default @Nullable RuleSet exemptWholeRequest() {
+        return null;
+    }
+
+    /**
+     * What judges an UPDATE of a running Pod: by default this configuration when the update is
+     * {@code significant} (it changes what Pod Security's checks read, as PSA's
+     * {@code isSignificantPodUpdate} decides), nothing (null) otherwise. A kind that judges other
+     * fields a running pod may change answers for itself from the pod and the request's old object.
+     */
+    default @Nullable RuleSet forPodUpdate(PodObject pod, RequestInfo request, boolean significant) {
+        return significant ? this : null;
     }
 }

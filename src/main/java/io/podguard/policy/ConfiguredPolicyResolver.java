@@ -7,6 +7,9 @@ import io.podguard.engine.MatchedExemption;
 import io.podguard.engine.Mode;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.RequestInfo;
+import io.podguard.engine.placement.NamespaceAnnotations;
+import io.podguard.engine.placement.PlacementPolicy;
+import io.podguard.engine.placement.PlacementRules;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,9 +27,14 @@ import org.jspecify.annotations.Nullable;
  *       top-level sections it names;</li>
  *   <li>with {@code namespaceLabelOverrides: true}, a namespace label {@code podguard.io/mode}
  *       then sets the mode;</li>
+ *   <li>with {@code placement.namespaceAnnotations: true}, the namespace's PodNodeSelector and
+ *       PodTolerationRestriction annotations replace the policy's selector, default tolerations
+ *       and whitelist;</li>
  *   <li>exemptions that match the request and have not expired apply.</li>
  * </ol>
- * A namespace whose labels are unknown (not yet in the cache, or offline) matches no selector.
+ * A namespace whose labels are unknown (not yet in the cache, or offline) matches no selector;
+ * when its annotations are unknown, the policy's own placement applies. Kubelets (group
+ * {@code system:nodes}) creating mirror pods are never judged by {@code placement.nodeName}.
  */
 public final class ConfiguredPolicyResolver implements PolicyResolver {
 
@@ -38,13 +46,17 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     private final Clock clock;
     private final ExpiryListener expiryListener;
     private final EffectivePolicy topLevel;
+    private final boolean topLevelAnnotations;
     private final List<Override> overrides;
     private final List<CompiledExemption> exemptions;
     private final boolean needsLabels;
     private final Set<Integer> reportedExpired = ConcurrentHashMap.newKeySet();
 
-    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective) {
+    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, boolean namespaceAnnotations) {
     }
+
+    /** The group of every kubelet: they create the mirror pods of their static pods, bound to themselves. */
+    static final String NODES_GROUP = "system:nodes";
 
     private record CompiledExemption(Exemption source, List<Glob> namespaces, List<Glob> usernames,
                                      List<Glob> groups, List<Glob> serviceAccounts, List<Glob> runtimeClassNames,
@@ -57,9 +69,17 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         this.clock = clock;
         this.expiryListener = expiryListener;
         this.topLevel = PolicyCompiler.compile(policy);
+        this.topLevelAnnotations = policy.placement() != null && policy.placement().honoursNamespaceAnnotations();
         List<Override> compiled = new ArrayList<>();
         for (NamespacePolicy n : policy.namespaces()) {
-            compiled.add(new Override(globs(n.names()), n.selector(), PolicyCompiler.compile(n.applyTo(policy))));
+            Policy applied = n.applyTo(policy);
+            EffectivePolicy effective = PolicyCompiler.compile(applied);
+            PlacementPolicy own = PolicyCompiler.namespacePlacement(n, applied);
+            if (own != null) {
+                effective = effective.with(own);
+            }
+            compiled.add(new Override(globs(n.names()), n.selector(), effective,
+                    applied.placement() != null && applied.placement().honoursNamespaceAnnotations()));
         }
         this.overrides = List.copyOf(compiled);
         List<CompiledExemption> ex = new ArrayList<>();
@@ -93,11 +113,24 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         String namespace = request.namespace() != null ? request.namespace() : "";
         Map<String, String> labels = needsLabels && !namespace.isEmpty() ? namespaces.labels(namespace) : null;
         EffectivePolicy effective = topLevel;
+        boolean annotations = topLevelAnnotations;
         for (Override o : overrides) {
             if (matches(o, namespace, labels)) {
                 effective = o.effective();
+                annotations = o.namespaceAnnotations();
                 break;
             }
+        }
+        PlacementPolicy placement = effective.rule(PlacementPolicy.class);
+        if (placement != null && annotations && !namespace.isEmpty()) {
+            Map<String, String> values = namespaces.annotations(namespace);
+            if (values != null) {
+                placement = NamespaceAnnotations.apply(placement, values);
+                effective = effective.with(placement);
+            }
+        }
+        if (placement != null && placement.nodeName() != null && request.groups().contains(NODES_GROUP)) {
+            effective = effective.with(placement.without(Set.of(PlacementRules.NODE_NAME)));
         }
         if (policy.allowsNamespaceLabelOverrides() && labels != null) {
             Mode mode = labelMode(labels.get(MODE_LABEL));

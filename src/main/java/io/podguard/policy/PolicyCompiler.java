@@ -4,6 +4,7 @@ import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.Mode;
 import io.podguard.engine.RuleSet;
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.psp.PspPolicy;
 import io.podguard.engine.pss.PodSecurityLevels;
 import io.podguard.engine.resources.ResourceRules;
@@ -23,6 +24,7 @@ public final class PolicyCompiler {
     private static final List<Function<Policy, @Nullable RuleSet>> SECTIONS = List.of(
             PolicyCompiler::podSecurity,
             PolicyCompiler::resources,
+            PolicyCompiler::placement,
             PolicyCompiler::rules,
             PolicyCompiler::admissionPolicies,
             PolicyCompiler::podSecurityPolicies);
@@ -74,6 +76,29 @@ public final class PolicyCompiler {
         ResourceRules rules = ResourceRules.of(rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(),
                 rc.required().limits(), rc.mode() != null ? rc.mode() : policy.mode());
         return rules.isEmpty() ? null : rules;
+    }
+
+    /**
+     * The {@code placement} section, each part in its mode (the section's, else the policy's); null
+     * when no part is on. Its tolerations whitelist is the cluster's; {@link #namespacePlacement}
+     * makes it a namespace's.
+     */
+    static @Nullable PlacementPolicy placement(Policy policy) {
+        PlacementPolicy placement = policy.placement() == null ? null : policy.placement().compile(policy.mode(), false);
+        return placement == null || placement.isEmpty() ? null : placement;
+    }
+
+    /**
+     * The placement of a {@code namespaces} entry, {@code applied} being the policy in force there:
+     * a tolerations whitelist of the entry's own is the namespace whitelist, as PodTolerationRestriction's
+     * message calls it; null when the entry leaves the top-level one in force.
+     */
+    static @Nullable PlacementPolicy namespacePlacement(NamespacePolicy entry, Policy applied) {
+        if (entry.placement() == null || entry.placement().tolerations() == null || entry.placement().tolerations().allowed() == null
+                || applied.placement() == null) {
+            return null;
+        }
+        return applied.placement().compile(applied.mode(), true);
     }
 
     /** The rules in CEL, each in its mode (the policy's when it names none); compiled once per rule. */

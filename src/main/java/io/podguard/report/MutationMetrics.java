@@ -24,7 +24,7 @@ public final class MutationMetrics implements ReviewObserver {
 
     @Override
     public void mutated(Review review, EffectivePolicy policy, Judgement judgement) {
-        for (AppliedDefault applied : judgement.defaultsAssumed()) {
+        for (AppliedDefault applied : judgement.defaults()) {
             counters.computeIfAbsent(applied.defaulter(), id -> Counter.builder(MetricNames.MUTATIONS)
                     .description("Defaults set by /mutate, one per container and default")
                     .tag(MetricNames.DEFAULTER, id)

@@ -3,6 +3,7 @@ package io.podguard.engine.defaults;
 import io.podguard.engine.ContainerRef;
 import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.placement.PlacementPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,7 @@ public final class DefaultingContext {
     private final ObjectNode podJson;
     private final EffectivePolicy policy;
     private final List<AppliedDefault> applied = new ArrayList<>();
+    private @Nullable PlacementPolicy placement;
 
     public DefaultingContext(PodObject pod, ObjectNode podJson, EffectivePolicy policy) {
         this.pod = pod;
@@ -43,6 +45,14 @@ public final class DefaultingContext {
     /** The whole policy in force, for defaulters configured by other sections. */
     public EffectivePolicy policy() {
         return policy;
+    }
+
+    /** The placement the defaulters set for this pod ({@link PlacementPolicy#defaulting}). */
+    public PlacementPolicy placement() {
+        if (placement == null) {
+            placement = PlacementPolicy.defaulting(policy);
+        }
+        return placement;
     }
 
     /** Every container of the pod, typed, in PSA's order (init, regular, ephemeral). */
