@@ -34,7 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One verdict everywhere: seeded generated pods under seeded generated policies (levels,
  * versions, modes, namespace overrides, exemptions of every kind, resource rules, defaults on,
- * off and in audit mode, PodSecurityPolicy documents) get the same answer from the server
+ * off and in audit mode, placement with its defaults and rules, PodSecurityPolicy documents) get
+ * the same answer from the server
  * ({@code /mutate}, its patch applied, then {@code /validate}, through {@link AdmissionHandler}),
  * from {@code check} and from the audit of a cluster (fabric8's mock apiserver) — allowed or
  * denied, and when denied, the same message.
@@ -55,6 +56,9 @@ class OneVerdictPropertiesTest {
         int denied = 0;
         int exempted = 0;
         int withPsp = 0;
+        int placementFindings = 0;
+        int placementDenials = 0;
+        int placementDefaults = 0;
         for (int i = 0; i < TRIES; i++) {
             String policyYaml = policy(random);
             ObjectNode pod = pod(random, i);
@@ -79,6 +83,9 @@ class OneVerdictPropertiesTest {
             CheckCommand.Result check = results.getFirst();
             assertThat(check.allowed()).as("check allows; server denies=%s (%s)\n%s", serverDenies, serverMessage, label).isEqualTo(!serverDenies);
             assertThat(check.patch().toString()).as(label).isEqualTo(patch == null ? "[]" : patch.toString());
+            placementDenials += check.violations().stream().anyMatch(r -> r.outcome().equals("deny") && r.violation().rule().startsWith("placement.")) ? 1 : 0;
+            placementDefaults += check.defaults().stream().anyMatch(d -> d.defaulter().startsWith("placement.")) ? 1 : 0;
+            placementFindings += check.violations().stream().anyMatch(r -> r.violation().rule().startsWith("placement.")) ? 1 : 0;
             for (CheckCommand.Reported r : check.violations()) {
                 if (r.outcome().equals("deny")) {
                     assertThat(serverMessage).as(label).contains(r.violation().path().isEmpty() ? r.violation().reason() : r.violation().reason());
@@ -109,6 +116,9 @@ class OneVerdictPropertiesTest {
         assertThat(denied).as("denied pods").isBetween(TRIES / 10, TRIES - TRIES / 10);
         assertThat(exempted).as("pods an exemption made a difference to").isGreaterThan(TRIES / 20);
         assertThat(withPsp).as("policies with PodSecurityPolicies").isGreaterThan(TRIES / 10);
+        assertThat(placementFindings).as("pods a placement rule found something in").isGreaterThan(TRIES / 10);
+        assertThat(placementDenials).as("pods a placement rule denies").isGreaterThan(TRIES / 20);
+        assertThat(placementDefaults).as("pods placement defaults were set on").isGreaterThan(TRIES / 10);
     }
 
     private static boolean enforces(PolicyResolver resolver, ObjectNode pod) {
@@ -139,11 +149,44 @@ class OneVerdictPropertiesTest {
                         if (r.nextBoolean()) {
                             resources.putObject("limits").put("memory", r.nextBoolean() ? "128Mi" : "2Gi");
                         }
+                        if (r.nextInt(3) == 0) {
+                            // an extended resource: the apiserver copies the limit to the request
+                            resources.withObjectProperty("limits").put("nvidia.com/gpu", 1);
+                        }
                     }
                 }
             }
         }
+        placement(r, spec);
         return pod;
+    }
+
+    /** Where the pod asks to run: a node selector, tolerations, a node, required node affinity. */
+    private static void placement(Random r, ObjectNode spec) {
+        if (r.nextInt(4) == 0) {
+            String[][] selectors = {{"pool", "gpu"}, {"team", "ml"}, {"dedicated", "ml"}, {"pool", "general"}};
+            String[] s = selectors[r.nextInt(selectors.length)];
+            spec.putObject("nodeSelector").put(s[0], s[1]);
+        }
+        if (r.nextInt(4) == 0) {
+            ArrayNode tolerations = spec.putArray("tolerations");
+            switch (r.nextInt(3)) {
+                case 0 -> tolerations.addObject().put("key", "dedicated").put("operator", "Equal").put("value", "ml").put("effect", "NoSchedule");
+                case 1 -> tolerations.addObject().put("key", "spot").put("operator", "Exists");
+                default -> tolerations.addObject().put("key", "nvidia.com/gpu").put("operator", "Exists").put("effect", "NoSchedule");
+            }
+        }
+        if (r.nextInt(6) == 0) {
+            spec.put("nodeName", "worker-1");
+        }
+        if (r.nextInt(6) == 0) {
+            ObjectNode expression = spec.putObject("affinity").putObject("nodeAffinity").putObject("requiredDuringSchedulingIgnoredDuringExecution")
+                    .putArray("nodeSelectorTerms").addObject().putArray("matchExpressions").addObject();
+            expression.put("key", "dedicated").put("operator", r.nextBoolean() ? "In" : "Exists");
+            if ("In".equals(expression.get("operator").asString())) {
+                expression.putArray("values").add(r.nextBoolean() ? "ml" : "web");
+            }
+        }
     }
 
     private static String policy(Random r) {
@@ -173,9 +216,18 @@ class OneVerdictPropertiesTest {
                 y.append("  required: {requests: [memory], limits: [memory]}\n");
             }
         }
+        if (r.nextInt(5) < 2) {
+            placement(r, y, modes);
+        }
         if (r.nextInt(3) == 0) {
             y.append("namespaces:\n  - names: [team-b]\n    mode: ").append(pick(r, modes)).append("\n    podSecurity: {level: ")
                     .append(pick(r, levels)).append("}\n");
+            if (r.nextBoolean()) {
+                // team-b's own selector, default toleration and whitelist, as the plugins' namespace annotations give them
+                y.append("    placement:\n      nodeSelector: {default: {team: b}}\n")
+                        .append("      tolerations: {default: [{key: dedicated, operator: Equal, value: b, effect: NoSchedule}], allowed: [")
+                        .append(r.nextBoolean() ? "{operator: Exists}" : "{key: dedicated, operator: Exists}").append("]}\n");
+            }
         }
         List<String> exemptions = new ArrayList<>();
         if (r.nextInt(3) == 0) {
@@ -193,6 +245,9 @@ class OneVerdictPropertiesTest {
         if (r.nextInt(5) == 0) {
             exemptions.add("  - {reason: sandboxed, runtimeClassNames: [gvisor], checks: [seccompProfile_restricted, seccompProfile_baseline]}\n");
         }
+        if (r.nextInt(4) == 0) {
+            exemptions.add("  - {reason: scheduler, serviceAccounts: [\"*:builder\"], checks: [placement.nodeName, placement.tolerations, placement.nodeSelector]}\n");
+        }
         if (!exemptions.isEmpty()) {
             y.append("exemptions:\n");
             exemptions.forEach(y::append);
@@ -204,6 +259,47 @@ class OneVerdictPropertiesTest {
             }
         }
         return y.toString();
+    }
+
+    /** The placement section: each key on or off, in the policy's mode or its own. */
+    private static void placement(Random r, StringBuilder y, String[] modes) {
+        y.append("placement:\n");
+        if (r.nextInt(4) == 0) {
+            y.append("  mode: ").append(pick(r, modes)).append('\n');
+        }
+        if (r.nextBoolean()) {
+            y.append("  nodeSelector: {default: {pool: general}").append(r.nextBoolean() ? ", allowed: {pool: general, team: ml}" : "")
+                    .append(r.nextInt(4) == 0 ? ", mode: " + pick(r, modes) : "").append("}\n");
+        }
+        if (r.nextBoolean()) {
+            List<String> keys = new ArrayList<>();
+            if (r.nextBoolean()) {
+                keys.add("default: [{key: spot, operator: Equal, value: \"yes\", effect: NoSchedule}]");
+            }
+            if (r.nextBoolean()) {
+                keys.add("allowed: [{key: spot, operator: Exists}, {key: nvidia.com/gpu, operator: Exists}"
+                        + (r.nextBoolean() ? ", {key: node.kubernetes.io/memory-pressure, operator: Exists}" : "") + "]");
+            }
+            if (r.nextInt(4) == 0) {
+                keys.add("mode: " + pick(r, modes));
+            }
+            y.append("  tolerations: {").append(String.join(", ", keys)).append("}\n");
+        }
+        if (r.nextInt(3) == 0) {
+            y.append("  extendedResourceTolerations: {").append(r.nextBoolean() ? "resources: [\"nvidia.com/*\"]" : "").append("}\n");
+        }
+        if (r.nextBoolean()) {
+            y.append("  nodeName: {").append(r.nextInt(3) == 0 ? "mode: " + pick(r, modes) : "").append("}\n");
+        }
+        if (r.nextInt(3) == 0) {
+            y.append("  nodeLabels: {restricted: {dedicated: ").append(r.nextBoolean() ? "[]" : "[ml]").append("}}\n");
+        }
+        if (r.nextInt(3) == 0) {
+            y.append("  dedicatedNodes: {taints: [{key: dedicated}]").append(r.nextBoolean() ? ", mode: " + pick(r, modes) : "").append("}\n");
+        }
+        if (y.toString().endsWith("placement:\n")) {
+            y.append("  nodeName: {}\n");
+        }
     }
 
     private static String pick(Random r, String[] values) {
