@@ -10,10 +10,13 @@ import io.podguard.engine.KindVerdict;
 import io.podguard.engine.Level;
 import io.podguard.engine.Mode;
 import io.podguard.engine.Violation;
+import io.podguard.engine.placement.PlacementKind;
 import io.podguard.engine.psp.PspKind;
 import io.podguard.engine.pss.Check;
 import io.podguard.engine.pss.PodSecurityChecks;
 import io.podguard.engine.resources.ResourceRulesKind;
+import io.podguard.engine.rules.AdmissionPoliciesKind;
+import io.podguard.engine.rules.CelRulesKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -199,14 +202,19 @@ public final class PolicyReports {
         return r;
     }
 
+    /** The rule kind's name; the Pod Security Standards' with the check's level (a pass names no kind). */
     private static String category(@org.jspecify.annotations.Nullable String kind, @org.jspecify.annotations.Nullable Level level) {
-        if (ResourceRulesKind.ID.equals(kind)) {
-            return "Resource rules";
+        if (kind == null) {
+            return "Pod Security Standards";
         }
-        if (PspKind.ID.equals(kind)) {
-            return "PodSecurityPolicy";
-        }
-        return "Pod Security Standards" + (level == null ? "" : " (" + capitalized(level) + ")");
+        return switch (kind) {
+            case ResourceRulesKind.ID -> "Resource rules";
+            case PlacementKind.ID -> "Placement";
+            case CelRulesKind.ID -> "Rules";
+            case AdmissionPoliciesKind.ID -> "ValidatingAdmissionPolicy";
+            case PspKind.ID -> "PodSecurityPolicy";
+            default -> "Pod Security Standards" + (level == null ? "" : " (" + capitalized(level) + ")");
+        };
     }
 
     private static String capitalized(Level level) {

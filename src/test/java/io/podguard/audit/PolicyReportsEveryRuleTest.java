@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * PolicyReports carry every rule kind the webhook judges by, and exemptions as the webhook
- * records them: a resource rule fails as "Resource rules", a PodSecurityPolicy refusal as
- * "PodSecurityPolicy", a pod a whole-request exemption covers is a {@code skip}, and a per-check
+ * records them: a resource rule fails as "Resource rules", a placement rule as "Placement", a
+ * PodSecurityPolicy refusal as "PodSecurityPolicy", a pod a whole-request exemption covers is a {@code skip}, and a per-check
  * exemption that made a difference is named on the pod's result.
  */
 @EnableKubernetesMockClient(crud = true)
@@ -31,6 +31,7 @@ class PolicyReportsEveryRuleTest {
             podSecurity: {level: baseline}
             defaults: {enabled: false}
             resources: {max: {memory: 1Gi}}
+            placement: {nodeName: {}}
             exemptions:
               - {reason: debugging pods, namespaces: [team-a], runtimeClassNames: [debug]}
               - {reason: node agent, checks: [hostNamespaces]}
@@ -46,6 +47,9 @@ class PolicyReportsEveryRuleTest {
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"debug","namespace":"team-a"},
              "spec":{"runtimeClassName":"debug","containers":[{"name":"sh","image":"busybox","securityContext":{"privileged":true}}]}}""",
             """
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"pinned","namespace":"team-a"},
+             "spec":{"nodeName":"worker-1","containers":[{"name":"app","image":"nginx","resources":{"limits":{"memory":"512Mi"}}}]}}""",
+            """
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"agent","namespace":"team-a"},
              "spec":{"hostNetwork":true,"containers":[{"name":"agent","image":"agent","resources":{"limits":{"memory":"512Mi"}}}]}}"""}) {
             client.resource(Json.serialization().unmarshal(json, io.fabric8.kubernetes.api.model.Pod.class)).create();
@@ -56,7 +60,7 @@ class PolicyReportsEveryRuleTest {
         GenericKubernetesResource built = new PolicyReports(client, 100).build(report, report.namespaces().get("team-a"));
 
         assertThat(Json.mapper().writeValueAsString(built.getAdditionalProperties().get("summary")))
-                .isEqualTo("{\"pass\":1,\"fail\":1,\"warn\":0,\"error\":0,\"skip\":1}");
+                .isEqualTo("{\"pass\":1,\"fail\":2,\"warn\":0,\"error\":0,\"skip\":1}");
         // uids are the mock apiserver's own
         String results = Json.mapper().writeValueAsString(built.getAdditionalProperties().get("results")).replaceAll(",\"uid\":\"[^\"]*\"", "");
         assertThat(results).isEqualTo("["
@@ -65,6 +69,12 @@ class PolicyReportsEveryRuleTest {
                 + "\"timestamp\":{\"seconds\":1795705200,\"nanos\":0},"
                 + "\"resources\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"big\",\"namespace\":\"team-a\"}],"
                 + "\"properties\":{\"path\":\"spec.containers[0].resources.limits.memory\"}},"
+                + "{\"policy\":\"podguard-pod-security\",\"rule\":\"placement.nodeName\",\"category\":\"Placement\",\"severity\":\"medium\","
+                + "\"result\":\"fail\",\"scored\":true,\"source\":\"podguard\",\"message\":\"nodeName (pod must not set spec.nodeName=\\\"worker-1\\\": "
+                + "it bypasses the scheduler and every node taint)\","
+                + "\"timestamp\":{\"seconds\":1795705200,\"nanos\":0},"
+                + "\"resources\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"pinned\",\"namespace\":\"team-a\"}],"
+                + "\"properties\":{\"path\":\"spec.nodeName\"}},"
                 + "{\"policy\":\"podguard-pod-security\",\"rule\":\"pod-security-standards\",\"category\":\"Pod Security Standards\","
                 + "\"result\":\"pass\",\"scored\":true,\"source\":\"podguard\",\"message\":\"allowed by PodSecurity \\\"baseline:latest\\\"\","
                 + "\"timestamp\":{\"seconds\":1795705200,\"nanos\":0},"
