@@ -57,6 +57,40 @@ class CheckCommandTest {
     }
 
     @Test
+    void checkWhenWorkloadUnderPlacementThenItsTemplateJudgedAfterThePlacementDefaults(@TempDir Path dir) throws Exception {
+        Path manifest = dir.resolve("deploy.yaml");
+        Files.writeString(manifest, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: trainer, namespace: ml}
+                spec:
+                  template:
+                    spec:
+                      nodeSelector: {dedicated: web}
+                      containers: [{name: app, image: app, resources: {limits: {nvidia.com/gpu: 1, memory: 1Gi}}}]
+                """);
+
+        Run run = check("--policy", "docs/examples/placement/policy.yaml", manifest.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        String object = manifest + ": Deployment ml/trainer: ";
+        String judged = object + "denied: placement.nodeSelector: spec.template.spec.nodeSelector: "
+                + "pod node label selector conflicts with its namespace node label selector\n"
+                + object + "denied: placement.nodeLabels: spec.template.spec.nodeSelector.dedicated: "
+                + "node labels (spec.nodeSelector selects dedicated=web, pods here may select dedicated only as ml)\n"
+                + object + "warning: placement.dedicatedNodes: spec.template.spec.tolerations[0]: "
+                + "dedicated nodes (pod tolerates taint dedicated=ml:NoSchedule but does not select node label dedicated=ml)\n"
+                + "1 object checked, 1 denied\n";
+        // The pods it makes get the namespace's toleration and the GPU's (not its selector, which conflicts).
+        assertThat(run.out()).isEqualTo(object + "after defaults: resources (container app), preStop (container app), "
+                + "securityContext (container app), securityContext (pod), "
+                + "placement.tolerations (dedicated=ml:NoSchedule, node.kubernetes.io/memory-pressure:NoSchedule), "
+                + "placement.extendedResourceTolerations (nvidia.com/gpu)\n" + judged);
+        // As written: the rules merge what the plugins would merge, so they find the same.
+        assertThat(check("--no-defaults", "--policy", "docs/examples/placement/policy.yaml", manifest.toString()).out()).isEqualTo(judged);
+    }
+
+    @Test
     void checkWhenHelmReleaseViolatesThenExitOneAndOneLinePerViolation() {
         Run run = check(MANIFESTS + "noncompliant/worker.yaml");
 
