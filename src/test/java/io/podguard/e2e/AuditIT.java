@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code podguard audit} against the real apiserver reports exactly the pods the webhook would
  * deny, with the same message, under a policy with exemptions (a namespace, an image, a check),
- * resource rules and a PodSecurityPolicy. The pods are created before podguard is registered,
+ * resource rules, placement (a default node selector, nodeName forbidden) and a PodSecurityPolicy. The pods are created before podguard is registered,
  * as in a cluster podguard is about to be installed in; then each is created again (a copy)
  * through the registered webhooks, and the answers compared pod by pod.
  */
@@ -36,6 +36,9 @@ class AuditIT extends ClusterTest {
             defaults: {enabled: true}
             resources:
               max: {memory: 1Gi}
+            placement:
+              nodeSelector: {default: {pool: general}}
+              nodeName: {}
             exemptions:
               - reason: the break-glass namespace of the audit test
                 namespaces: ["audit-exempt-*"]
@@ -96,6 +99,9 @@ class AuditIT extends ClusterTest {
         pods.put("nfs", pod("nfs", "{\"volumes\":[{\"name\":\"data\",\"nfs\":{\"server\":\"nfs.example\",\"path\":\"/\"}}],"
                 + "\"containers\":[{\"name\":\"app\",\"image\":\"nginx\"}]}"));
         pods.put("hostnet", pod("hostnet", "{\"hostNetwork\":true,\"containers\":[{\"name\":\"app\",\"image\":\"nginx\"}]}"));
+        // No kubelet runs here: the pod stays as created, its node named by its creator.
+        pods.put("pinned", pod("pinned", "{\"nodeName\":\"worker-1\",\"containers\":[{\"name\":\"app\",\"image\":\"nginx\"}]}"));
+        pods.put("gpu", pod("gpu", "{\"nodeSelector\":{\"pool\":\"gpu\"},\"containers\":[{\"name\":\"app\",\"image\":\"nginx\"}]}"));
         for (Pod p : pods.values()) {
             client.pods().inNamespace(ns).resource(p).create();
         }
@@ -132,14 +138,17 @@ class AuditIT extends ClusterTest {
         }
 
         assertThat(audited).isEqualTo(webhook);
-        assertThat(audited.keySet()).containsExactly("big", "hostnet", "nfs", "privileged");
+        assertThat(audited.keySet()).containsExactly("big", "gpu", "hostnet", "nfs", "pinned", "privileged");
         assertThat(audited.get("privileged")).isEqualTo("violates PodSecurity \"baseline:latest\": "
                 + "privileged (container \"app\" must not set securityContext.privileged=true)");
         // The apiserver copied the limit into the request before anyone judged the pod.
         assertThat(audited.get("big")).isEqualTo("violates resource rules: resources above maximum "
                 + "(container \"app\" limits memory=2Gi, above 1Gi; container \"app\" requests memory=2Gi, above 1Gi)");
         assertThat(audited.get("nfs")).startsWith("PodSecurityPolicy: unable to validate pod: [spec.volumes[");
-        assertThat(report.at("/totals/wouldBeDenied").asInt()).isEqualTo(4);
+        assertThat(audited.get("pinned")).isEqualTo("violates placement rules: nodeName "
+                + "(pod must not set spec.nodeName=\"worker-1\": it bypasses the scheduler and every node taint)");
+        assertThat(audited.get("gpu")).isEqualTo("pod node label selector conflicts with its namespace node label selector");
+        assertThat(report.at("/totals/wouldBeDenied").asInt()).isEqualTo(6);
         assertThat(exemptReport.at("/totals/wouldBeDenied").asInt()).isZero();
         // The exemptions that made a difference are reported with the pods they cover.
         assertThat(report.at("/namespaces/" + ns + "/pods").asInt()).isEqualTo(pods.size());
