@@ -97,7 +97,7 @@ class AuditCommandTest {
         JsonNode json = Json.mapper().readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(json.get("policySource").asString()).isEqualTo("embedded default");
         assertThat(json.get("totals").toString()).isEqualTo("{\"namespaces\":1,\"pods\":1,\"wouldBeDenied\":0}");
-        assertThat(json.at("/namespaces/team-b/levels").toString()).isEqualTo("[\"restricted:latest\"]");
+        assertThat(json.at("/namespaces/team-b/levels").toString()).isEqualTo("[\"baseline:latest\"]");
     }
 
     @Test

@@ -51,7 +51,7 @@ class CheckCommandTest {
 
     @Test
     void checkWhenHelmReleaseViolatesThenExitOneAndOneLinePerViolation() {
-        Run run = check(MANIFESTS + "noncompliant/worker.yaml");
+        Run run = check("--policy", MANIFESTS + "restricted-policy.yaml", MANIFESTS + "noncompliant/worker.yaml");
 
         assertThat(run.exit()).isEqualTo(1);
         String file = "src/test/resources/manifests/noncompliant/worker.yaml: ";
@@ -91,7 +91,7 @@ class CheckCommandTest {
 
     @Test
     void checkWhenListKindsThenItemsJudged() {
-        Run run = check("-o", "json", MANIFESTS + "lists/pods.json");
+        Run run = check("-o", "json", "--policy", MANIFESTS + "restricted-policy.yaml", MANIFESTS + "lists/pods.json");
 
         assertThat(run.exit()).isEqualTo(1);
         JsonNode results = Json.mapper().readTree(run.out());

@@ -17,12 +17,9 @@ import tools.jackson.databind.JsonNode;
 
 class WebhookServerTest extends WebhookServerTestSupport {
 
-    private static final String DENIAL = "violates PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true), "
-            + "privileged (container \"app\" must not set securityContext.privileged=true), "
-            + "allowPrivilegeEscalation != false (container \"app\" must set securityContext.allowPrivilegeEscalation=false), "
-            + "unrestricted capabilities (container \"app\" must set securityContext.capabilities.drop=[\"ALL\"]), "
-            + "runAsNonRoot != true (pod or container \"app\" must set securityContext.runAsNonRoot=true), "
-            + "seccompProfile (pod or container \"app\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")";
+    /** The embedded default enforces baseline: the two baseline checks deny, in PSA's order. */
+    private static final String DENIAL = "violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), "
+            + "privileged (container \"app\" must not set securityContext.privileged=true)";
 
     @Test
     void validateWhenPrivilegedPodThenDeniedWithPsaMessage() throws Exception {
