@@ -1,5 +1,6 @@
 package io.podguard.cli;
 
+import io.podguard.kube.KubernetesClients;
 import io.podguard.policy.PolicyException;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.server.PodguardApplication;
@@ -29,8 +30,13 @@ public final class ServeCommand implements Runnable {
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy file, followed as it changes (default: the embedded default policy).")
     Path policy;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig for the namespace cache (default: in-cluster, or KUBECONFIG).")
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubeconfig for namespace labels, Events, the background audit and managed certificates "
+                    + "(default: $KUBECONFIG, ~/.kube/config, then a pod's service account).")
     Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: the current one).")
+    String context;
 
     @Option(names = "--port", description = "HTTPS port of the webhook (default: 8443).")
     Integer port;
@@ -67,8 +73,15 @@ public final class ServeCommand implements Runnable {
             checkPolicy(policy);
             properties.put("podguard.policy-file", policy.toAbsolutePath().toString());
         }
+        if (kubeconfig != null || context != null) {
+            // Named on purpose: refuse to start on a kubeconfig or context that cannot be used.
+            KubernetesClients.resolve(kubeconfig, context, KubernetesClients.Environment.current());
+        }
         if (kubeconfig != null) {
             properties.put("podguard.kubeconfig", kubeconfig.toAbsolutePath().toString());
+        }
+        if (context != null) {
+            properties.put("podguard.kube-context", context);
         }
         if (port != null) {
             properties.put("server.port", port);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podguard.testing.Pods;
 import io.podguard.testing.Reviews;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,9 @@ class ReportingServerTest extends WebhookServerTestSupport {
         HttpResponse<String> response = getManagement("/audit");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"enabled\":false,\"reason\":\"no cluster access (not in a pod and "
-                + "podguard.kubeconfig is not set)\"}");
+        assertThat(response.body()).isEqualTo("{\"enabled\":false,\"reason\":\"no cluster access (no kubeconfig found: "
+                + "pass --kubeconfig FILE, set $KUBECONFIG, or create " + Path.of(System.getProperty("user.home"), ".kube", "config")
+                + " (and podguard does not run in a pod, so it has no service account either))\"}");
         assertThat(getManagement("/audit/team-a").statusCode()).isEqualTo(404);
     }
 }
