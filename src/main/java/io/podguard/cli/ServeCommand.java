@@ -6,12 +6,16 @@ import io.podguard.policy.PolicyLoader;
 import io.podguard.server.PodguardApplication;
 import io.podguard.tls.ServingCertificates;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -68,6 +72,8 @@ public final class ServeCommand implements Runnable {
 
     @Override
     public void run() {
+        checkPort("--port", effectivePort(port, "server.port", 8443));
+        checkPort("--management-port", effectivePort(managementPort, "management.server.port", 8081));
         Map<String, Object> properties = new LinkedHashMap<>();
         if (policy != null) {
             checkPolicy(policy);
@@ -95,6 +101,40 @@ public final class ServeCommand implements Runnable {
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
         serving = true;
         app.run(args.toArray(String[]::new));
+    }
+
+    /** The option, else its default unless a Spring property or environment variable sets the port (then null). */
+    private @Nullable Integer effectivePort(@Nullable Integer option, String property, int defaultPort) {
+        if (option != null) {
+            return option;
+        }
+        String env = property.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+        boolean elsewhere = System.getenv(env) != null || System.getProperty(property) != null
+                || springArgs.stream().anyMatch(a -> a.startsWith("--" + property + "="));
+        return elsewhere ? null : defaultPort;
+    }
+
+    /**
+     * A port that is no port, or one another process listens on, stops podguard here with one line
+     * (Spring would report it after starting half the server, in a page of log).
+     */
+    private static void checkPort(String option, @Nullable Integer port) {
+        if (port == null || port == 0) {
+            return; // set as a Spring property: Spring checks it; 0 picks a free port
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(option + " " + port + " is not a port (1-65535)");
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+        } catch (BindException e) {
+            throw new IllegalArgumentException("cannot listen on port " + port + " (" + option + "): "
+                    + (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("in use")
+                            ? "another process listens on it" : e.getMessage()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot listen on port " + port + " (" + option + "): " + e.getMessage());
+        }
     }
 
     /**
