@@ -73,13 +73,16 @@ public final class Main implements Runnable {
         return 2;
     }
 
-    /** The message of an error, on one line; its class when it has none. */
+    /**
+     * The message of an error; its class when it has none. A message is one line, except a
+     * policy's list of errors, which gives each error a line of its own (docs/policy.md).
+     */
     public static String oneLine(Throwable e) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();
         }
-        return message.strip().replaceAll("\\s*\\n\\s*", "; ");
+        return message.strip();
     }
 
     private static boolean isTopLevelOption(String arg) {
