@@ -180,6 +180,20 @@ class WebhookServerTest extends WebhookServerTestSupport {
         }
     }
 
+    /** What docs/operations.md lists for the management port, exactly: the index links every read-only path it serves. */
+    @Test
+    void managementPortServesTheDocumentedPathsAndAnIndexOfThem() throws Exception {
+        HttpResponse<String> index = getManagement("/");
+
+        assertThat(index.statusCode()).isEqualTo(200);
+        JsonNode links = io.podguard.engine.Json.mapper().readTree(index.body()).path("_links");
+        assertThat(links.propertyNames()).containsExactlyInAnyOrder("self", "livez", "readyz", "prometheus", "audit", "audit-namespace");
+        assertThat(links.path("prometheus").path("href").asString()).endsWith("/metrics");
+        for (String path : new String[] {"/livez", "/readyz", "/metrics", "/audit"}) {
+            assertThat(getManagement(path).statusCode()).as("GET %s", path).isEqualTo(200);
+        }
+    }
+
     @Test
     void webhookNotServedOnManagementPort() throws Exception {
         HttpResponse<String> resp = http.send(HttpRequest.newBuilder(management("/validate"))
