@@ -144,6 +144,8 @@ public final class ServeCommand implements Runnable {
     private static void checkPolicy(Path file) {
         try {
             PolicyLoader.load(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot read policy " + file + ": no such file");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read policy " + file + ": " + e.getMessage());
         } catch (PolicyException e) {

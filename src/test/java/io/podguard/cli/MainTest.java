@@ -93,4 +93,15 @@ class MainTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("podguard: kubeconfig " + dir.resolve("nope") + ": no such file\n");
     }
+
+    @Test
+    void aMissingFileWhenGivenToAnyCommandThenNoSuchFile(@TempDir Path dir) {
+        String missing = dir.resolve("missing.yaml").toString();
+
+        assertThat(run("check", "--policy", missing, "x.yaml").err()).isEqualTo("podguard: cannot read policy " + missing + ": no such file\n");
+        assertThat(run("serve", "--policy", missing, "--port", "0", "--management-port", "0").err())
+                .isEqualTo("podguard: cannot read policy " + missing + ": no such file\n");
+        assertThat(run("psp", "convert", missing).err()).isEqualTo("podguard: cannot read " + missing + ": no such file\n");
+        assertThat(run("check", missing).err()).isEqualTo("podguard: error: " + missing + ": no such file or folder\n");
+    }
 }
