@@ -103,6 +103,12 @@ public final class ConfigCommand implements Runnable {
                 parts.add("resource rules in " + e.resourcesMode().id() + " mode" + (rules.isEmpty() ? "" : " (" + String.join("; ", rules) + ")"));
             }
             parts.add(policy.defaults().isEnabled() ? "defaults " + policy.defaults().mode().id() : "defaults off");
+            if (!policy.rules().isEmpty()) {
+                parts.add(count(policy.rules().size(), "CEL rule"));
+            }
+            if (!e.admissionPolicies().isEmpty()) {
+                parts.add(count(e.admissionPolicies().size(), "ValidatingAdmissionPolicy binding"));
+            }
             parts.add(count(policy.namespaces().size(), "namespace override"));
             parts.add(count(policy.exemptions().size(), "exemption"));
             return String.join("; ", parts);
