@@ -53,7 +53,7 @@ RUN java --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard.
 # cache of a training run of the offline commands, trained with the flags the launcher uses for them.
 COPY bin/podguard /usr/local/bin/podguard
 ENV PODGUARD_HOME=/app
-RUN java -XX:AOTCacheOutput=/app/podguard-cli.aot -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+RUN java --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard-cli.aot -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
         -cp /app/podguard.jar io.podguard.cli.AotTraining \
     && rm -rf /tmp/hsperfdata_* \
     && chmod 0444 /app/podguard-cli.aot \

@@ -79,6 +79,10 @@ public final class AotTraining {
             namespaces:
               - names: [legacy-*]
                 mode: audit
+            rules:
+              - id: pinned-images
+                expression: "object.spec.containers.all(c, !c.image.endsWith(':latest'))"
+                message: "images must be pinned to a tag or digest"
             """;
 
     private static final String PSP = """
