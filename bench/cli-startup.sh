@@ -15,7 +15,7 @@ RUNS=${1:-15}
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 WORK="$ROOT/bench/results/tmp/cli-startup-$STAMP"
 mkdir -p "$WORK"
-[[ -f target/podguard/podguard.aot && "${SKIP_BUILD:-false}" == true ]] || ./mvnw -q -DskipTests package
+[[ -f target/podguard/podguard-cli.aot && "${SKIP_BUILD:-false}" == true ]] || ./mvnw -q -DskipTests package
 
 cat > "$WORK/web.yaml" <<'YAML'
 apiVersion: apps/v1
