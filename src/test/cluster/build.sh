@@ -8,6 +8,9 @@
 #   kubectl               k8s.io/kubernetes/cmd/kubectl (the README's transcript)
 #   pod-security-webhook  k8s.io/pod-security-admission/cmd/webhook
 #   e2e-cluster           ./harness: starts etcd + kube-apiserver (start-cluster.sh)
+#   placement-plugins     ./cmd/placement-plugins: kube-apiserver's placement admission
+#                         plugins over a JSON corpus (podguard's placement semantics are
+#                         compared with them)
 #   celeval               ./cmd/celeval: CEL evaluated as kube-apiserver's admission policies do
 #
 # Usage: src/test/cluster/build.sh [OUT_DIR]     (default: <repo>/target/e2e-bin)
@@ -119,6 +122,7 @@ build helm                 helm.sh/helm/v3/cmd/helm                  "$(helm_ldf
 build kubectl              k8s.io/kubernetes/cmd/kubectl             "$(kube_ldflags "$k8s_version")"
 build pod-security-webhook k8s.io/pod-security-admission/cmd/webhook "$(kube_ldflags "$k8s_version")"
 build e2e-cluster          ./harness                                 "-s -w"               "$here"/harness/*.go
+build placement-plugins    ./cmd/placement-plugins                   "-s -w"               "$here/cmd/placement-plugins/main.go"
 build celeval              ./cmd/celeval                             "-s -w"               "$here/cmd/celeval/main.go"
 
 # Smoke check: every binary starts and reports its version.
