@@ -1,17 +1,18 @@
 package io.podguard.cli;
 
-import io.podguard.engine.Text;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.podguard.audit.AuditJson;
 import io.podguard.audit.AuditReport;
 import io.podguard.audit.AuditText;
 import io.podguard.audit.ClusterAudit;
-import io.podguard.audit.KubernetesAccess;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
 import io.podguard.engine.Stage;
+import io.podguard.kube.KubeconfigException;
+import io.podguard.kube.KubernetesClients;
+import io.podguard.kube.KubernetesClients.Target;
+import io.podguard.kube.KubernetesClients.Timeouts;
 import io.podguard.policy.PolicyResolver;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -37,10 +38,11 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     PolicyOption policy;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then a pod's service account).")
     Path kubeconfig;
 
-    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: the current one).")
+    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: the current one); one the kubeconfig does not define is refused.")
     String context;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "Only this namespace (default: all).")
@@ -62,6 +64,8 @@ public final class AuditCommand implements Callable<Integer> {
 
     PrintStream out = System.out;
     PrintStream err = System.err;
+    /** Where kubectl's rules look ($KUBECONFIG, the home folder, a pod's service account). */
+    KubernetesClients.Environment environment = KubernetesClients.Environment.current();
 
     @Override
     public Integer call() {
@@ -81,16 +85,20 @@ public final class AuditCommand implements Callable<Integer> {
             err.println("podguard: " + e.getMessage());
             return 2;
         }
+        Target target;
+        try {
+            target = KubernetesClients.resolve(kubeconfig, context, environment);
+        } catch (KubeconfigException e) {
+            err.println("podguard: " + e.getMessage());
+            return 2;
+        }
         AuditReport report;
-        try (KubernetesClient client = KubernetesAccess.client(kubeconfig, context)) {
+        try (KubernetesClient client = KubernetesClients.connect(target, Timeouts.COMMAND)) {
             ClusterAudit.Scope scope = new ClusterAudit.Scope(namespace, namespace != null ? java.util.Set.of() : new HashSet<>(excluded));
             report = new ClusterAudit(client, Engine.standard(), pageSize, Clock.systemUTC()).run(resolver, source, scope,
                     noDefaults ? Stage.AS_WRITTEN : Stage.CREATE);
-        } catch (IllegalArgumentException e) {
-            err.println("podguard: " + e.getMessage());
-            return 2;
         } catch (KubernetesClientException e) {
-            err.println("podguard: cannot list pods: " + oneLine(e));
+            err.println("podguard: cannot list pods: " + KubernetesClients.describe(e, target.server(), Timeouts.COMMAND));
             return 2;
         }
         if (output.equals("json")) {
@@ -100,15 +108,5 @@ public final class AuditCommand implements Callable<Integer> {
         }
         out.flush();
         return report.wouldBeDenied() == 0 ? 0 : 1;
-    }
-
-    private static String oneLine(KubernetesClientException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = e.getCode() > 0 && e.getStatus() != null ? e.getCode() + " " + e.getStatus().getMessage()
-                : root.getClass().getSimpleName() + ": " + root.getMessage();
-        return io.podguard.engine.Text.oneLine(message, "unknown error");
     }
 }

@@ -1,13 +1,17 @@
 package io.podguard.cli;
 
 import io.podguard.engine.EffectivePolicy;
+import io.podguard.engine.Level;
+import io.podguard.engine.LevelVersion;
+import io.podguard.engine.placement.PlacementPolicy;
+import io.podguard.engine.psp.PspPolicy;
 import io.podguard.engine.pss.PodSecurityLevels;
 import io.podguard.engine.resources.ResourceRules;
-import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.rules.AdmissionPolicies;
 import io.podguard.policy.Exemption;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyCompiler;
+import io.podguard.policy.ResourceRulesConfig;
 import io.podguard.policy.PolicyException;
 import io.podguard.policy.PolicyLoader;
 import java.io.IOException;
@@ -73,26 +77,40 @@ public final class ConfigCommand implements Runnable {
             return 0;
         }
 
+        /**
+         * {@code enforce baseline:latest, audit restricted:latest, warn restricted:latest; 3
+         * PodSecurityPolicies (restricted, logging, privileged) in audit mode; resource rules in
+         * warn mode (min cpu, memory; max memory); defaults apply; 1 namespace override; 2 exemptions}.
+         */
         static String summary(Policy policy) {
             EffectivePolicy e = PolicyCompiler.compile(policy);
             PodSecurityLevels levels = e.rule(PodSecurityLevels.class);
             ResourceRules resources = e.rule(ResourceRules.class);
+            PspPolicy psp = e.rule(PspPolicy.class);
             List<String> parts = new ArrayList<>();
             List<String> modes = new ArrayList<>();
-            if (levels != null && levels.enforce() != null) {
-                modes.add("enforce " + levels.enforce());
+            if (levels != null) {
+                level(modes, "enforce", levels.enforce());
+                level(modes, "audit", levels.audit());
+                level(modes, "warn", levels.warn());
             }
-            if (levels != null && levels.audit() != null) {
-                modes.add("audit " + levels.audit());
+            parts.add(modes.isEmpty() ? "Pod Security Standards off" : String.join(", ", modes));
+            if (psp != null && policy.podSecurityPolicies() != null) {
+                List<String> names = policy.podSecurityPolicies().providers().stream().map(p -> p.name()).toList();
+                parts.add(count(names.size(), "PodSecurityPolicy").replace("Policys", "Policies") + " (" + String.join(", ", names) + ") in "
+                        + psp.mode().id() + " mode");
             }
-            if (levels != null && levels.warn() != null) {
-                modes.add("warn " + levels.warn());
+            if (resources != null && policy.resources() != null) {
+                ResourceRulesConfig r = policy.resources();
+                List<String> rules = new ArrayList<>();
+                rule(rules, "min", r.min().keySet());
+                rule(rules, "max", r.max().keySet());
+                rule(rules, "maxLimitRequestRatio", r.maxLimitRequestRatio().keySet());
+                rule(rules, "required requests", r.required().requests());
+                rule(rules, "required limits", r.required().limits());
+                parts.add("resource rules in " + resources.mode().id() + " mode" + (rules.isEmpty() ? "" : " (" + String.join("; ", rules) + ")"));
             }
-            parts.add(modes.isEmpty() ? "no Pod Security Standards mode" : String.join(", ", modes));
             parts.add(policy.defaults().isEnabled() ? "defaults " + policy.defaults().mode().id() : "defaults off");
-            if (resources != null) {
-                parts.add("resource rules " + resources.mode().id());
-            }
             if (!policy.rules().isEmpty()) {
                 parts.add(count(policy.rules().size(), "CEL rule"));
             }
@@ -108,6 +126,19 @@ public final class ConfigCommand implements Runnable {
             parts.add(count(policy.namespaces().size(), "namespace override"));
             parts.add(count(policy.exemptions().size(), "exemption"));
             return String.join("; ", parts);
+        }
+
+        /** A mode at the privileged level judges nothing: not worth naming. */
+        private static void level(List<String> modes, String mode, @org.jspecify.annotations.Nullable LevelVersion lv) {
+            if (lv != null && lv.level() != Level.PRIVILEGED) {
+                modes.add(mode + " " + lv);
+            }
+        }
+
+        private static void rule(List<String> rules, String name, java.util.Collection<String> resources) {
+            if (resources != null && !resources.isEmpty()) {
+                rules.add(name + " " + String.join(", ", new java.util.TreeSet<>(resources)));
+            }
         }
 
         /** {@code nodeSelector enforce, dedicatedNodes warn}: the parts of placement that are on, with their modes. */

@@ -38,6 +38,14 @@ public final class Text {
         return line.substring(0, cut) + "…";
     }
 
+    /**
+     * {@code message} with its lines joined (a parser's message that shows a snippet over several
+     * lines), every run of white space one space, cut as {@link #oneLine(String, String)} cuts.
+     */
+    public static String joined(@Nullable String message, String ifNone) {
+        return oneLine(message == null ? null : message.replaceAll("\\s+", " "), ifNone);
+    }
+
     /** {@link #oneLine(String, String)} with nothing for no text. */
     public static String oneLine(@Nullable String message) {
         return oneLine(message, "");

@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code check} on a microservices demo's manifests (twelve hardened Deployments without a
- * seccomp profile) under the embedded default policy says what the cluster decides for each:
+ * seccomp profile) under the strict posture (enforce restricted) says what the cluster decides for each:
  * every Deployment's pods pass once podguard's own defaults set the seccomp profile, exactly as
  * {@code /mutate} then {@code /validate} decide for the pod each template creates, and it says
  * which defaults it assumed. Judged as written, every one fails {@code seccompProfile} alone.
@@ -28,12 +28,13 @@ import tools.jackson.databind.node.ObjectNode;
 class CheckMicroservicesTest {
 
     private static final String SHOP = "src/test/resources/manifests/microservices/shop.yaml";
+    private static final String RESTRICTED = "src/test/resources/manifests/restricted-policy.yaml";
 
     @Test
     void checkWhenDemoManifestsThenWhatMutateThenValidateDecidesForEachPod() throws Exception {
-        PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.embeddedDefault());
-        List<CheckManifests.Manifest> manifests = CheckManifests.read(List.of(SHOP), System.in);
-        List<CheckCommand.Result> results = CheckCommand.judge(manifests, resolver, Stage.CREATE);
+        PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.load(java.nio.file.Path.of(RESTRICTED)));
+        List<CheckManifests.Manifest> manifests = CheckManifests.read(List.of(SHOP), System.in).manifests();
+        List<CheckCommand.Result> results = CheckCommand.judge(manifests, resolver, null, Stage.CREATE).results();
 
         assertThat(results).hasSize(12).allSatisfy(r -> assertThat(r.kind()).isEqualTo("Deployment"));
         AdmissionHandler server = new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
@@ -54,14 +55,14 @@ class CheckMicroservicesTest {
             assertThat(r.defaults()).as(r.name()).extracting(d -> d.entry()).contains("securityContext (pod)");
         }
 
-        ReviewCommandTest.Run text = ReviewCommandTest.run("", "check", SHOP);
+        ReviewCommandTest.Run text = ReviewCommandTest.run("", "check", "--policy", RESTRICTED, SHOP);
         assertThat(text.code()).isZero();
         assertThat(text.out()).contains(SHOP + ": Deployment frontend: after defaults: readinessProbe (container server), "
                 + "preStop (container server), preStop (terminationGracePeriodSeconds 5 to 10), securityContext (pod)\n"
                 + SHOP + ": Deployment frontend: allowed\n");
-        assertThat(text.out()).endsWith("12 objects checked, 0 denied\n");
+        assertThat(text.out()).endsWith("12 objects judged: 0 denied; 12 objects of other kinds (Service)\n");
 
-        ReviewCommandTest.Run asWritten = ReviewCommandTest.run("", "check", "--no-defaults", "-o", "json", SHOP);
+        ReviewCommandTest.Run asWritten = ReviewCommandTest.run("", "check", "--policy", RESTRICTED, "--no-defaults", "-o", "json", SHOP);
         assertThat(asWritten.code()).isEqualTo(1);
         JsonNode json = Json.mapper().readTree(asWritten.out());
         assertThat(json.size()).isEqualTo(12);

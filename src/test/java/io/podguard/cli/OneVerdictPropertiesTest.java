@@ -78,7 +78,7 @@ class OneVerdictPropertiesTest {
             String serverMessage = validate.path("status").path("message").asString("");
 
             // check, as a user runs it on the manifest.
-            List<CheckCommand.Result> results = CheckCommand.judge(List.of(new CheckManifests.Manifest("pod.json", pod)), resolver, Stage.CREATE);
+            List<CheckCommand.Result> results = CheckCommand.judge(List.of(new CheckManifests.Manifest("pod.json", pod)), resolver, null, Stage.CREATE).results();
             assertThat(results).as(label).hasSize(1);
             CheckCommand.Result check = results.getFirst();
             assertThat(check.allowed()).as("check allows; server denies=%s (%s)\n%s", serverDenies, serverMessage, label).isEqualTo(!serverDenies);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.podguard.engine.Level;
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.PssVersion;
+import io.podguard.engine.defaults.DefaultsConfig;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -165,9 +166,13 @@ class PolicyLoaderTest {
     }
 
     @Test
-    void embeddedDefaultIsEnforceRestrictedWithDefaults() {
+    void embeddedDefaultIsEnforceBaselineAuditAndWarnRestrictedWithDefaults() {
         Policy p = PolicyLoader.embeddedDefault();
-        assertThat(io.podguard.testing.Judging.levels(PolicyCompiler.compile(p)).enforce()).hasToString("restricted:latest");
+        var levels = io.podguard.testing.Judging.levels(PolicyCompiler.compile(p));
+        assertThat(levels.enforce()).hasToString("baseline:latest");
+        assertThat(levels.audit()).hasToString("restricted:latest");
+        assertThat(levels.warn()).hasToString("restricted:latest");
+        assertThat(p.defaults().mode()).isEqualTo(DefaultsConfig.DefaultsMode.APPLY);
         assertThat(p.defaults().isEnabled()).isTrue();
     }
 }

@@ -88,7 +88,8 @@ public final class PspKind implements RuleKind<PspPolicy> {
     /**
      * The admission plugin's refusal, the same sentence in every mode:
      * {@code PodSecurityPolicy: unable to admit pod: [e1 e2]} when mutation was allowed,
-     * {@code … unable to validate pod: […]} when it was not.
+     * {@code … unable to validate pod: […]} when it was not; upstream's words, except that an
+     * empty list on /validate gets {@link PspDecision#MISSING_DEFAULTS_HINT}.
      */
     record PspWording(boolean mutationAllowed) implements Wording {
 
@@ -110,7 +111,11 @@ public final class PspKind implements RuleKind<PspPolicy> {
                 sb.append(v.path()).append(": ").append(v.reason());
                 first = false;
             }
-            return sb.append(']').toString();
+            sb.append(']');
+            if (!mutationAllowed && first) {
+                sb.append(PspDecision.MISSING_DEFAULTS_HINT);
+            }
+            return sb.toString();
         }
 
         @Override
