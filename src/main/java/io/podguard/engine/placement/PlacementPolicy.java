@@ -93,11 +93,6 @@ public record PlacementPolicy(
         return modes;
     }
 
-    /** Whether a rule judges in {@code mode}. */
-    public boolean judgesIn(Mode mode) {
-        return modes().contains(mode);
-    }
-
     /** {@link #relaxedTo}: a namespace's {@code podguard.io/mode} label relaxes what enforces, and never raises a warning. */
     @Override
     public PlacementPolicy withMode(Mode mode) {
@@ -110,7 +105,7 @@ public record PlacementPolicy(
      */
     @Override
     public PlacementPolicy enforcing() {
-        if (modes().contains(Mode.ENFORCE) || isEmpty()) {
+        if (!judged || modes().contains(Mode.ENFORCE) || isEmpty()) {
             return this;
         }
         return new PlacementPolicy(
