@@ -10,6 +10,7 @@ import io.podguard.engine.RequestInfo;
 import io.podguard.engine.placement.NamespaceAnnotations;
 import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.placement.PlacementRules;
+import io.podguard.engine.pss.PodSecurityLevels;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,8 +24,11 @@ import org.jspecify.annotations.Nullable;
  * The resolver of a loaded policy, compiled once per load (globs, selectors, the effective policy
  * of each override) so a request costs a few matches:
  * <ol>
+ *   <li>with {@code podSecurity.namespaceLabels: true}, Pod Security Admission's namespace
+ *       labels set the Pod Security Standards levels over the policy's ({@link PodSecurityLabels});</li>
  *   <li>the first {@code namespaces} entry whose names and selector both match replaces the
- *       top-level sections it names;</li>
+ *       top-level sections it names (one that names {@code podSecurity} or {@code mode} sets the
+ *       levels itself: PSA's labels are not read there);</li>
  *   <li>with {@code namespaceLabelOverrides: true}, a namespace label {@code podguard.io/mode}
  *       then sets the mode;</li>
  *   <li>with {@code placement.namespaceAnnotations: true}, the namespace's PodNodeSelector and
@@ -50,9 +54,11 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     private final List<Override> overrides;
     private final List<CompiledExemption> exemptions;
     private final boolean needsLabels;
+    private final boolean podSecurityLabels;
     private final Set<Integer> reportedExpired = ConcurrentHashMap.newKeySet();
 
-    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, boolean namespaceAnnotations) {
+    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, boolean namespaceAnnotations,
+                            boolean ownLevels) {
     }
 
     /** The group of every kubelet: they create the mirror pods of their static pods, bound to themselves. */
@@ -79,7 +85,8 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
                 effective = effective.with(own);
             }
             compiled.add(new Override(globs(n.names()), n.selector(), effective,
-                    applied.placement() != null && applied.placement().honoursNamespaceAnnotations()));
+                    applied.placement() != null && applied.placement().honoursNamespaceAnnotations(),
+                    n.podSecurity() != null || n.mode() != null));
         }
         this.overrides = List.copyOf(compiled);
         List<CompiledExemption> ex = new ArrayList<>();
@@ -92,6 +99,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
                             images.isEmpty() ? null : image -> Glob.any(images, image))));
         }
         this.exemptions = List.copyOf(ex);
+        this.podSecurityLabels = policy.podSecurity().readsNamespaceLabels();
         // rules read the namespace's labels (namespaceObject) when the namespace cache knows them
         this.needsLabels = policy.usesNamespaceLabels() || !policy.rules().isEmpty() || !policy.validatingAdmissionPolicies().isEmpty()
                 || policy.namespaces().stream().anyMatch(n -> n.rules() != null && !n.rules().isEmpty());
@@ -114,11 +122,20 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         Map<String, String> labels = needsLabels && !namespace.isEmpty() ? namespaces.labels(namespace) : null;
         EffectivePolicy effective = topLevel;
         boolean annotations = topLevelAnnotations;
+        boolean ownLevels = false;
         for (Override o : overrides) {
             if (matches(o, namespace, labels)) {
                 effective = o.effective();
                 annotations = o.namespaceAnnotations();
+                ownLevels = o.ownLevels();
                 break;
+            }
+        }
+        if (podSecurityLabels && labels != null && !ownLevels) {
+            PodSecurityLevels levels = effective.rule(PodSecurityLevels.class);
+            PodSecurityLevels labelled = levels == null ? null : PodSecurityLabels.apply(labels, levels);
+            if (labelled != null && labelled != levels) {
+                effective = effective.with(labelled);
             }
         }
         PlacementPolicy placement = effective.rule(PlacementPolicy.class);

@@ -56,10 +56,18 @@ public final class PolicyLoader {
      * @throws PolicyException with every error when it is not a valid policy
      */
     public static Policy load(Path file) throws IOException {
+        return load(file, null);
+    }
+
+    /**
+     * As {@link #load(Path)}, saying in {@code notes} (when given) what podguard made of documents
+     * that are not its own (a PodSecurityConfiguration's defaults and exemptions).
+     */
+    public static Policy load(Path file, @Nullable List<String> notes) throws IOException {
         if (Files.size(file) > MAX_POLICY_BYTES) {
             throw new PolicyException("policy file is larger than " + MAX_POLICY_BYTES + " bytes");
         }
-        return parse(Files.readString(file), file.toAbsolutePath().getParent());
+        return parse(Files.readString(file), file.toAbsolutePath().getParent(), file.toString(), notes);
     }
 
     /** @throws PolicyException with every error, each naming its field path */
@@ -72,6 +80,14 @@ public final class PolicyLoader {
      * @throws PolicyException with every error, each naming its field path
      */
     public static Policy parse(String yaml, @Nullable Path baseDir) {
+        return parse(yaml, baseDir, null, null);
+    }
+
+    /**
+     * @param source the file's name, for what podguard generates from it (exemption reasons); null: unknown
+     * @param notes receives what podguard made of documents that are not its own; null: not wanted
+     */
+    static Policy parse(String yaml, @Nullable Path baseDir, @Nullable String source, @Nullable List<String> notes) {
         List<JsonNode> documents = documents(yaml);
         if (documents.isEmpty()) {
             throw new PolicyException("policy is empty");
@@ -84,10 +100,14 @@ public final class PolicyLoader {
             // ValidatingAdmissionPolicies as documents of their own (docs/rules.md): the rest is read as usual
             List<JsonNode> rest = documents.stream().filter(d -> !AdmissionPolicyDocuments.isAdmissionPolicy(d)).toList();
             Policy base = rest.isEmpty() ? new Policy(null, null, null, null, null)
-                    : parse(String.join("\n---\n", rest.stream().map(PolicyLoader::yaml).toList()), baseDir);
+                    : parse(String.join("\n---\n", rest.stream().map(PolicyLoader::yaml).toList()), baseDir, source, notes);
             Policy policy = base.withAdmissionPolicies(admissionPolicies, rest.isEmpty());
             AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies());
             return policy;
+        }
+        if (documents.stream().anyMatch(PodSecurityConfigurationDocuments::isConfiguration)) {
+            // Pod Security Admission's own configuration (docs/psa.md), alone or beside a PodGuardPolicy
+            return PodSecurityConfigurationDocuments.read(documents, source, notes);
         }
         Policy withPsps;
         try {

@@ -597,6 +597,11 @@ final class PolicyValidator {
         if (!hasNames && !hasSelector) {
             errors.add(path + ": matches every namespace: give names, a selector, or both");
         }
+        JsonNode labels = node.path("podSecurity").get("namespaceLabels");
+        if (labels != null && !labels.isNull()) {
+            errors.add(path + ".podSecurity.namespaceLabels: top level only: whether Pod Security Admission's labels are read "
+                    + "is the policy's choice; an entry that names podSecurity sets its namespaces' levels itself");
+        }
     }
 
     private void resourceBounds(JsonNode node, String path) {

@@ -24,6 +24,8 @@ public final class PodSecurityKind implements RuleKind<PodSecurityLevels> {
     public static final String ID = "podSecurity";
     /** The audit annotation PSA records on every pod judged by a policy that checks something: the enforce level. */
     public static final String ENFORCE_POLICY = "enforce-policy";
+    /** The audit annotation PSA records on a pod judged in a namespace whose Pod Security labels could not be read. */
+    public static final String POLICY_ERROR = "error";
 
     public static final PodSecurityKind INSTANCE = new PodSecurityKind(new PodSecurityEvaluator(PodSecurityChecks.registry()));
 
@@ -65,10 +67,20 @@ public final class PodSecurityKind implements RuleKind<PodSecurityLevels> {
             List<Violation> violations = memo.computeIfAbsent(lv, key -> evaluator.evaluate(key, pod));
             out.add(mode, lv, evaluator.registry().ids(lv), violations, wording(lv));
         }
-        // As PSA: a pod judged by a policy that checks something is recorded with its enforce level.
-        if (config.enforce() != null && pod.isPod() && checksSomething) {
+        // As PSA: a pod judged by a policy that checks something (or whose namespace labels are
+        // wrong) is recorded with its enforce level, and wrong labels with PSA's words for them.
+        boolean labelErrors = !config.labelErrors().isEmpty();
+        if (labelErrors) {
+            out.annotate(POLICY_ERROR, "Failed to parse policy: " + aggregate(config.labelErrors()));
+        }
+        if (config.enforce() != null && pod.isPod() && (checksSomething || labelErrors)) {
             out.annotate(ENFORCE_POLICY, config.enforce().toString());
         }
+    }
+
+    /** Several errors as Kubernetes' error aggregate prints them: one alone, more in brackets. */
+    private static String aggregate(List<String> errors) {
+        return errors.size() == 1 ? errors.getFirst() : "[" + String.join(", ", errors) + "]";
     }
 
     /** PSA's sentences at {@code lv}. */
