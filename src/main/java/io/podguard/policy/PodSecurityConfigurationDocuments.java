@@ -328,15 +328,16 @@ final class PodSecurityConfigurationDocuments {
                 continue;
             }
             String name = n.asString();
+            String quoted = "\"" + name + "\"";
             String problem = switch (list) {
                 case "namespaces" -> name.length() > 63 || !DNS1123_LABEL.matcher(name).matches()
-                        ? "is not a namespace name (a DNS label: lower case letters, digits and '-', at most 63)" : null;
+                        ? quoted + " is not a namespace name (a DNS label: lower case letters, digits and '-', at most 63)" : null;
                 case "runtimeClasses" -> name.length() > 253 || !DNS1123_SUBDOMAIN.matcher(name).matches()
-                        ? "is not a RuntimeClass name (a DNS subdomain: lower case letters, digits, '-' and '.', at most 253)" : null;
-                default -> name.isEmpty() ? "is empty: a username must not be" : null;
+                        ? quoted + " is not a RuntimeClass name (a DNS subdomain: lower case letters, digits, '-' and '.', at most 253)" : null;
+                default -> name.isEmpty() ? "empty: a username is required" : null;
             };
             if (problem != null) {
-                errors.add(p + ": \"" + name + "\" " + problem);
+                errors.add(p + ": " + problem);
             } else if (!seen.add(name)) {
                 errors.add(p + ": \"" + name + "\" is given twice");
             } else {

@@ -36,6 +36,8 @@ public final class PodSecurityLabels {
     public static final String WARN = PREFIX + "warn";
     public static final String WARN_VERSION = PREFIX + "warn-version";
 
+    private static final int MAX_VALUE_SHOWN = 63;
+
     private static final List<String> ALL = List.of(ENFORCE, ENFORCE_VERSION, AUDIT, AUDIT_VERSION, WARN, WARN_VERSION);
 
     private PodSecurityLabels() {
@@ -145,8 +147,13 @@ public final class PodSecurityLabels {
         }
     }
 
-    /** A Kubernetes field error, as {@code field.Invalid(...).Error()} prints it. */
+    /**
+     * A Kubernetes field error, as {@code field.Invalid(...).Error()} prints it. The apiserver keeps
+     * label values to 63 characters; a longer one (never from a real cluster) is cut, so that no
+     * input makes an audit annotation of unbounded size.
+     */
     private static String invalid(String label, String value, String detail) {
-        return "metadata.labels[" + label + "]: Invalid value: " + Messages.goQuote(value) + ": " + detail;
+        String shown = value.length() > MAX_VALUE_SHOWN ? value.substring(0, MAX_VALUE_SHOWN) + "…" : value;
+        return "metadata.labels[" + label + "]: Invalid value: " + Messages.goQuote(shown) + ": " + detail;
     }
 }
