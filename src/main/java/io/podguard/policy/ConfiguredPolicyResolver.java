@@ -120,6 +120,42 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     public EffectivePolicy resolve(RequestInfo request, PodObject pod) {
         String namespace = request.namespace() != null ? request.namespace() : "";
         Map<String, String> labels = needsLabels && !namespace.isEmpty() ? namespaces.labels(namespace) : null;
+        EffectivePolicy effective = inNamespace(namespace, labels, request.groups().contains(NODES_GROUP));
+        return exempt(effective, request, namespace, pod.podSpec()).withNamespaceLabels(labels);
+    }
+
+    /** The policy in {@code namespace} were its labels {@code labels}: steps 1 to 4, no exemption. */
+    @java.lang.Override
+    public EffectivePolicy forNamespace(String namespace, Map<String, String> labels) {
+        return inNamespace(namespace, labels, false).withNamespaceLabels(labels);
+    }
+
+    @java.lang.Override
+    public EffectivePolicy exempt(EffectivePolicy policy, RequestInfo request, PodObject pod) {
+        return exempt(policy, request, request.namespace() != null ? request.namespace() : "", pod.podSpec());
+    }
+
+    /**
+     * Whether an exemption that names only namespaces (no user, group, service account, runtime
+     * class or image) leaves every request in {@code namespace} out of Pod Security, as PSA's
+     * namespace exemptions do.
+     */
+    @java.lang.Override
+    public boolean exemptsNamespace(String namespace) {
+        LocalDate today = LocalDate.now(clock);
+        Set<String> podSecurity = io.podguard.engine.pss.PodSecurityKind.INSTANCE.ruleIds();
+        for (CompiledExemption e : exemptions) {
+            if (!e.namespaces().isEmpty() && e.usernames().isEmpty() && e.groups().isEmpty() && e.serviceAccounts().isEmpty()
+                    && e.runtimeClassNames().isEmpty() && e.matched().images() == null
+                    && (e.matched().wholeRequest() || e.matched().rules().containsAll(podSecurity))
+                    && !e.source().isExpired(today) && Glob.any(e.namespaces(), namespace)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private EffectivePolicy inNamespace(String namespace, @Nullable Map<String, String> labels, boolean kubelet) {
         EffectivePolicy effective = topLevel;
         boolean annotations = topLevelAnnotations;
         boolean ownLevels = false;
@@ -146,7 +182,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
                 effective = effective.with(placement);
             }
         }
-        if (placement != null && placement.nodeName() != null && request.groups().contains(NODES_GROUP)) {
+        if (placement != null && placement.nodeName() != null && kubelet) {
             effective = effective.with(placement.without(Set.of(PlacementRules.NODE_NAME)));
         }
         if (policy.allowsNamespaceLabelOverrides() && labels != null) {
@@ -155,7 +191,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
                 effective = effective.withMode(mode);
             }
         }
-        return exempt(effective, request, namespace, pod.podSpec()).withNamespaceLabels(labels);
+        return effective;
     }
 
     private EffectivePolicy exempt(EffectivePolicy effective, RequestInfo request, String namespace, PodSpec spec) {
