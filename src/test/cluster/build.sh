@@ -8,6 +8,7 @@
 #   pod-security-webhook  k8s.io/pod-security-admission/cmd/webhook
 #   e2e-cluster           ./harness: starts etcd + kube-apiserver (start-cluster.sh)
 #   celeval               ./cmd/celeval: CEL evaluated as kube-apiserver's admission policies do
+#   limitranger           ./cmd/limitranger: kube-apiserver's LimitRanger plugin run over a corpus of cases
 #
 # Usage: src/test/cluster/build.sh [OUT_DIR]     (default: <repo>/target/e2e-bin)
 #
@@ -118,6 +119,7 @@ build helm                 helm.sh/helm/v3/cmd/helm                  "$(helm_ldf
 build pod-security-webhook k8s.io/pod-security-admission/cmd/webhook "$(kube_ldflags "$k8s_version")"
 build e2e-cluster          ./harness                                 "-s -w"               "$here"/harness/*.go
 build celeval              ./cmd/celeval                             "-s -w"               "$here/cmd/celeval/main.go"
+build limitranger          ./cmd/limitranger                         "-s -w"               "$here/cmd/limitranger/main.go"
 
 # Smoke check: every binary starts and reports its version.
 "$out/etcd" --version | sed -n 1p  # sed, not head: no SIGPIPE under pipefail
