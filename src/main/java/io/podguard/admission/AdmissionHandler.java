@@ -36,6 +36,8 @@ import java.util.function.Supplier;
 public final class AdmissionHandler {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdmissionHandler.class);
+    /** The subresource of in-place pod resize ({@code kubectl patch --subresource resize}). */
+    static final String RESIZE = "resize";
 
     private final Engine engine;
     private final Supplier<PolicyResolver> resolver;
@@ -94,12 +96,17 @@ public final class AdmissionHandler {
             return AdmissionResponse.allow(request.uid());
         }
         PodObject pod = found.get();
-        if (endpoint == Endpoint.VALIDATE && request.isUpdate() && pod.isPod() && !significantUpdate(request, pod)) {
+        // an in-place resize changes resources only: resource rules judge it, as LimitRanger does
+        boolean resize = request.isUpdate() && pod.isPod() && RESIZE.equals(request.subResource());
+        if (endpoint == Endpoint.VALIDATE && request.isUpdate() && pod.isPod() && !resize && !significantUpdate(request, pod)) {
             return AdmissionResponse.allow(request.uid());
         }
         RequestInfo info = new RequestInfo(
                 request.namespace() != null ? request.namespace() : pod.namespace(), request.username(), request.groups());
         EffectivePolicy policy = resolver.get().resolve(info, pod);
+        if (request.isUpdate()) {
+            policy = policy.forUpdate(resize);
+        }
         return endpoint == Endpoint.MUTATE ? mutate(request, pod, policy, info) : validate(request, pod, policy, info);
     }
 

@@ -76,7 +76,7 @@ public final class Engine {
     }
 
     public MutationResult mutate(PodObject pod, EffectivePolicy policy) {
-        return defaults.mutate(pod, policy.defaults());
+        return defaults.mutate(pod, policy.defaults(), policy.resources(), policy.namespaceResources());
     }
 
     private List<Violation> violations(PodObject pod, EffectivePolicy policy, LevelVersion lv, Mode mode,

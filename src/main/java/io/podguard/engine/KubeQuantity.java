@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param value the exact value
  * @param text the canonical text, as {@code Quantity.String()} gives it
+ * @param format how it was written, which is how its sums are written
  */
-public record KubeQuantity(BigDecimal value, String text) implements Comparable<KubeQuantity> {
+public record KubeQuantity(BigDecimal value, String text, Format format) implements Comparable<KubeQuantity> {
 
     /** {@code resource.MaxMilliValue}: above it, LimitRanger compares whole units instead of thousandths. */
     public static final BigInteger MAX_MILLI_VALUE = BigInteger.valueOf(Long.MAX_VALUE / 1000);
@@ -28,9 +29,10 @@ public record KubeQuantity(BigDecimal value, String text) implements Comparable<
     /** Exponents beyond this are refused: 1e1000 already dwarfs any resource, and larger ones cost memory. */
     private static final int MAX_EXPONENT = 1000;
 
-    private enum Format { DECIMAL_SI, BINARY_SI, DECIMAL_EXPONENT }
+    /** {@code resource.Format}: decimal suffixes (or none), binary suffixes, or an exponent. */
+    public enum Format { DECIMAL_SI, BINARY_SI, DECIMAL_EXPONENT }
 
-    public static final KubeQuantity ZERO = new KubeQuantity(BigDecimal.ZERO, "0");
+    public static final KubeQuantity ZERO = new KubeQuantity(BigDecimal.ZERO, "0", Format.DECIMAL_SI);
 
     /**
      * Parses {@code text} as the apiserver does.
@@ -139,7 +141,7 @@ public record KubeQuantity(BigDecimal value, String text) implements Comparable<
             format = Format.DECIMAL_SI;
         }
         BigDecimal value = positive ? magnitude : magnitude.negate();
-        return new KubeQuantity(value, kept != null ? kept : canonical(value, format));
+        return new KubeQuantity(value, kept != null ? kept : canonical(value, format), format);
     }
 
     /** The quantity, or null when {@code text} is not one. */
@@ -154,14 +156,9 @@ public record KubeQuantity(BigDecimal value, String text) implements Comparable<
         }
     }
 
-    /** A quantity of {@code value}, written as the apiserver writes a value it computed (decimal). */
-    public static KubeQuantity of(BigDecimal value) {
-        return new KubeQuantity(value, canonical(value, Format.DECIMAL_SI));
-    }
-
-    /** A quantity of {@code value}, written in binary units when it is a whole number of bytes (1Gi, 1536Mi). */
-    public static KubeQuantity ofBytes(BigDecimal value) {
-        return new KubeQuantity(value, canonical(value, Format.BINARY_SI));
+    /** A quantity of {@code value} in {@code format}, written as the apiserver writes it. */
+    public static KubeQuantity of(BigDecimal value, Format format) {
+        return new KubeQuantity(value, canonical(value, format), format);
     }
 
     /** {@code Quantity.Value()}: the value rounded up to a whole number. */
@@ -183,15 +180,14 @@ public record KubeQuantity(BigDecimal value, String text) implements Comparable<
         return value.compareTo(o.value);
     }
 
-    /** The sum, written as the apiserver writes a sum of these (binary units when both are). */
+    /** {@code Quantity.Add}: the sum, in this quantity's format (the other's when this one is zero). */
     public KubeQuantity plus(KubeQuantity other) {
-        BigDecimal sum = value.add(other.value);
-        return binary() && other.binary() ? ofBytes(sum) : of(sum);
+        return of(value.add(other.value), value.signum() == 0 ? other.format : format);
     }
 
-    /** Whether the text is in binary units ({@code Ki} … {@code Ei}). */
-    public boolean binary() {
-        return text.endsWith("i");
+    /** This quantity in another format ({@code 1073741824} as {@code 1Gi}). */
+    public KubeQuantity as(Format other) {
+        return of(value, other);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.podguard.policy;
 
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.psp.PspPolicy;
+import io.podguard.engine.resources.NamespaceResources;
 import io.podguard.engine.resources.ResourceRules;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param rules the CEL rules in force, each with its mode
  * @param admissionPolicies ValidatingAdmissionPolicies with their bindings, compiled
  * @param namespaceLabels the labels of the request's namespace when known (for rules' {@code namespaceObject}); null: unknown
+ * @param namespaceResources the LimitRanges and ResourceQuotas of the request's namespace, as far as known (for the resource defaults)
  */
 public record EffectivePolicy(
         @Nullable LevelVersion enforce,
@@ -32,7 +34,8 @@ public record EffectivePolicy(
         List<CheckExemption> checkExemptions,
         List<ModeRule> rules,
         List<io.podguard.engine.rules.AdmissionPolicyBinding> admissionPolicies,
-        @Nullable Map<String, String> namespaceLabels) {
+        @Nullable Map<String, String> namespaceLabels,
+        NamespaceResources namespaceResources) {
 
     public EffectivePolicy {
         exemptions = List.copyOf(exemptions);
@@ -48,13 +51,33 @@ public record EffectivePolicy(
     public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
                            DefaultsConfig defaults, @Nullable PspPolicy psp, ResourceRules resources, @Nullable Mode resourcesMode,
                            List<Exemption> exemptions, List<CheckExemption> checkExemptions) {
-        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, List.of(), List.of(), null);
+        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, List.of(), List.of(), null, NamespaceResources.NONE);
     }
 
     /** The same policy, knowing the labels of the request's namespace. */
     public EffectivePolicy withNamespaceLabels(@Nullable Map<String, String> labels) {
         return rules.isEmpty() && admissionPolicies.isEmpty() ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources,
-                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, labels);
+                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, labels, namespaceResources);
+    }
+
+    /** The same policy, knowing the LimitRanges and ResourceQuotas of the request's namespace. */
+    public EffectivePolicy withNamespaceResources(NamespaceResources known) {
+        return known.isEmpty() && namespaceResources.isEmpty() ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources,
+                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, namespaceLabels, known);
+    }
+
+    /**
+     * The part of this policy that judges an update: resource rules judge pod creation and in-place
+     * resize ({@code pods/resize}) only, as LimitRanger does; the other rule kinds judge updates
+     * as before, but never a resize (it changes nothing else they look at).
+     */
+    public EffectivePolicy forUpdate(boolean resize) {
+        if (resize) {
+            return new EffectivePolicy(null, null, null, defaults, null, resources, resourcesMode, exemptions, checkExemptions,
+                    List.of(), List.of(), namespaceLabels, namespaceResources);
+        }
+        return resourcesMode == null ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, null, exemptions,
+                checkExemptions, rules, admissionPolicies, namespaceLabels, namespaceResources);
     }
 
     /** The rules that judge in {@code mode}. */
@@ -106,14 +129,16 @@ public record EffectivePolicy(
             warn = ps.warn().resolve(ps);
         }
         ResourceRulesConfig rc = policy.resources();
-        ResourceRules resources = rc == null ? ResourceRules.NONE : ResourceRules.of(
-                rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(), rc.required().limits());
+        ResourceRules resources = rc == null ? ResourceRules.NONE : new ResourceRules(
+                ResourceRules.Bounds.of(rc.min(), rc.max(), rc.maxLimitRequestRatio()),
+                ResourceRules.Bounds.of(rc.pod().min(), rc.pod().max(), rc.pod().maxLimitRequestRatio()),
+                rc.required().requests(), rc.required().limits(), true);
         Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
         PspPolicy psp = policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
         return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of(),
                 CompiledRules.of(policy.rules(), policy.mode()),
                 policy.validatingAdmissionPolicies().isEmpty() ? List.of() : AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies()),
-                null);
+                null, NamespaceResources.NONE);
     }
 
     /**
@@ -159,16 +184,16 @@ public record EffectivePolicy(
         PspPolicy p = psp == null ? null : new PspPolicy(psp.policies(), mode);
         List<ModeRule> moved = rules.stream().map(r -> new ModeRule(r.rule(), mode)).toList();
         return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions,
-                moved, admissionPolicies, namespaceLabels);
+                moved, admissionPolicies, namespaceLabels, namespaceResources);
     }
 
     /** The same policy with exemptions applied: a whole-request exemption turns every check off. */
     public EffectivePolicy withExemptions(List<Exemption> applied, List<CheckExemption> perCheck, boolean wholeRequest) {
         if (wholeRequest) {
             // not judged at all, by PodSecurityPolicies neither
-            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), List.of(), List.of(), namespaceLabels);
+            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), List.of(), List.of(), namespaceLabels, namespaceResources);
         }
-        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, rules, admissionPolicies, namespaceLabels);
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, rules, admissionPolicies, namespaceLabels, namespaceResources);
     }
 
     /** The mode that decides, for metrics: enforce, warn, audit or none. */

@@ -52,8 +52,10 @@ class KubeQuantityTest {
     }
 
     @Test
-    void sumsAreWrittenInBinaryUnitsWhenBothAre() {
+    void sumsAreWrittenInTheFirstAddendsFormatAsQuantityAddDoes() {
         assertThat(KubeQuantity.parse("1Gi").plus(KubeQuantity.parse("512Mi")).text()).isEqualTo("1536Mi");
         assertThat(KubeQuantity.parse("500m").plus(KubeQuantity.parse("1")).text()).isEqualTo("1500m");
+        assertThat(KubeQuantity.parse("1G").plus(KubeQuantity.parse("1Gi")).text()).isEqualTo("2073741824");
+        assertThat(KubeQuantity.ZERO.plus(KubeQuantity.parse("1Gi")).text()).isEqualTo("1Gi");
     }
 }

@@ -2,6 +2,8 @@ package io.podguard.engine.defaults;
 
 import io.podguard.engine.ContainerRef;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.resources.NamespaceResources;
+import io.podguard.engine.resources.ResourceRules;
 import io.podguard.policy.DefaultsConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +17,25 @@ public final class DefaultingContext {
     private final PodObject pod;
     private final ObjectNode podJson;
     private final DefaultsConfig config;
+    private final ResourceRules resourceRules;
+    private final NamespaceResources namespaceResources;
     private final List<AppliedDefault> applied = new ArrayList<>();
 
     public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config) {
+        this(pod, podJson, config, ResourceRules.NONE, NamespaceResources.NONE);
+    }
+
+    /**
+     * @param resourceRules the policy's resource rules, which imply defaults as a LimitRange's do
+     * @param namespaceResources what is known of the namespace's LimitRanges and ResourceQuotas
+     */
+    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config, ResourceRules resourceRules,
+                             NamespaceResources namespaceResources) {
         this.pod = pod;
         this.podJson = podJson;
         this.config = config;
+        this.resourceRules = resourceRules;
+        this.namespaceResources = namespaceResources;
     }
 
     public PodObject pod() {
@@ -34,6 +49,16 @@ public final class DefaultingContext {
 
     public DefaultsConfig config() {
         return config;
+    }
+
+    /** The policy's {@code resources} rules ({@link ResourceRules#NONE} when it has none). */
+    public ResourceRules resourceRules() {
+        return resourceRules;
+    }
+
+    /** The LimitRanges and ResourceQuotas of the pod's namespace, as far as they are known. */
+    public NamespaceResources namespaceResources() {
+        return namespaceResources;
     }
 
     /** Every container of the pod, typed, in PSA's order (init, regular, ephemeral). */

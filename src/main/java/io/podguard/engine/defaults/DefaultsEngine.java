@@ -3,6 +3,8 @@ package io.podguard.engine.defaults;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.resources.NamespaceResources;
+import io.podguard.engine.resources.ResourceRules;
 import io.podguard.policy.DefaultsConfig;
 import java.util.EnumSet;
 import java.util.List;
@@ -38,6 +40,14 @@ public final class DefaultsEngine {
     }
 
     public MutationResult mutate(PodObject pod, DefaultsConfig config) {
+        return mutate(pod, config, ResourceRules.NONE, NamespaceResources.NONE);
+    }
+
+    /**
+     * @param resourceRules the policy's resource rules (they imply resource defaults)
+     * @param namespaceResources what is known of the namespace's LimitRanges and ResourceQuotas
+     */
+    public MutationResult mutate(PodObject pod, DefaultsConfig config, ResourceRules resourceRules, NamespaceResources namespaceResources) {
         if (!config.isEnabled() || defaulters.isEmpty()) {
             return MutationResult.none();
         }
@@ -48,7 +58,7 @@ public final class DefaultsEngine {
         ObjectNode original = pod.object();
         ObjectNode copy = original.deepCopy();
         ObjectNode podJson = pod.podPointer().isEmpty() ? copy : (ObjectNode) copy.at(pod.podPointer());
-        DefaultingContext context = new DefaultingContext(pod, podJson, config);
+        DefaultingContext context = new DefaultingContext(pod, podJson, config, resourceRules, namespaceResources);
         for (Defaulter defaulter : defaulters) {
             if (defaulter.isEnabled(config) && !DefaultsAnnotations.skips(skipped, defaulter)) {
                 defaulter.apply(context);
