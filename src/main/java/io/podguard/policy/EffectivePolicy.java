@@ -1,6 +1,7 @@
 package io.podguard.policy;
 
 import io.podguard.engine.LevelVersion;
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.psp.PspPolicy;
 import io.podguard.engine.resources.NamespaceResources;
 import io.podguard.engine.resources.ResourceRules;
@@ -20,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param rules the CEL rules in force, each with its mode
  * @param admissionPolicies ValidatingAdmissionPolicies with their bindings, compiled
  * @param namespaceLabels the labels of the request's namespace when known (for rules' {@code namespaceObject}); null: unknown
+ * @param placement node selectors, tolerations and placement rules, the namespace's annotations read
  * @param namespaceResources the LimitRanges and ResourceQuotas of the request's namespace, as far as known (for the resource defaults)
  */
 public record EffectivePolicy(
@@ -35,7 +37,27 @@ public record EffectivePolicy(
         List<ModeRule> rules,
         List<io.podguard.engine.rules.AdmissionPolicyBinding> admissionPolicies,
         @Nullable Map<String, String> namespaceLabels,
+        PlacementPolicy placement,
         NamespaceResources namespaceResources) {
+
+    /** Without what is known of the namespace's LimitRanges and ResourceQuotas. */
+    public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                           DefaultsConfig defaults, @Nullable PspPolicy psp, ResourceRules resources, @Nullable Mode resourcesMode,
+                           List<Exemption> exemptions, List<CheckExemption> checkExemptions, List<ModeRule> rules,
+                           List<io.podguard.engine.rules.AdmissionPolicyBinding> admissionPolicies, @Nullable Map<String, String> namespaceLabels,
+                           PlacementPolicy placement) {
+        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, rules, admissionPolicies,
+                namespaceLabels, placement, NamespaceResources.NONE);
+    }
+
+    /** Without placement. */
+    public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                           DefaultsConfig defaults, @Nullable PspPolicy psp, ResourceRules resources, @Nullable Mode resourcesMode,
+                           List<Exemption> exemptions, List<CheckExemption> checkExemptions, List<ModeRule> rules,
+                           List<io.podguard.engine.rules.AdmissionPolicyBinding> admissionPolicies, @Nullable Map<String, String> namespaceLabels) {
+        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, rules, admissionPolicies,
+                namespaceLabels, PlacementPolicy.NONE, NamespaceResources.NONE);
+    }
 
     public EffectivePolicy {
         exemptions = List.copyOf(exemptions);
@@ -51,33 +73,33 @@ public record EffectivePolicy(
     public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
                            DefaultsConfig defaults, @Nullable PspPolicy psp, ResourceRules resources, @Nullable Mode resourcesMode,
                            List<Exemption> exemptions, List<CheckExemption> checkExemptions) {
-        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, List.of(), List.of(), null, NamespaceResources.NONE);
+        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, List.of(), List.of(), null);
     }
 
     /** The same policy, knowing the labels of the request's namespace. */
     public EffectivePolicy withNamespaceLabels(@Nullable Map<String, String> labels) {
         return rules.isEmpty() && admissionPolicies.isEmpty() ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources,
-                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, labels, namespaceResources);
+                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, labels, placement, namespaceResources);
     }
 
     /** The same policy, knowing the LimitRanges and ResourceQuotas of the request's namespace. */
     public EffectivePolicy withNamespaceResources(NamespaceResources known) {
         return known.isEmpty() && namespaceResources.isEmpty() ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources,
-                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, namespaceLabels, known);
+                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, namespaceLabels, placement, known);
     }
 
     /**
-     * The part of this policy that judges an update: resource rules judge pod creation and in-place
-     * resize ({@code pods/resize}) only, as LimitRanger does; the other rule kinds judge updates
-     * as before, but never a resize (it changes nothing else they look at).
+     * What judges an update: resource rules judge pod creation and in-place resize
+     * ({@code pods/resize}) only, as LimitRanger does, and a resize nothing else (it changes
+     * nothing the other kinds look at); other updates are judged as before, without resource rules.
      */
     public EffectivePolicy forUpdate(boolean resize) {
         if (resize) {
             return new EffectivePolicy(null, null, null, defaults, null, resources, resourcesMode, exemptions, checkExemptions,
-                    List.of(), List.of(), namespaceLabels, namespaceResources);
+                    List.of(), List.of(), namespaceLabels, PlacementPolicy.NONE, namespaceResources);
         }
         return resourcesMode == null ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, null, exemptions,
-                checkExemptions, rules, admissionPolicies, namespaceLabels, namespaceResources);
+                checkExemptions, rules, admissionPolicies, namespaceLabels, placement, namespaceResources);
     }
 
     /** The rules that judge in {@code mode}. */
@@ -129,16 +151,42 @@ public record EffectivePolicy(
             warn = ps.warn().resolve(ps);
         }
         ResourceRulesConfig rc = policy.resources();
-        ResourceRules resources = rc == null ? ResourceRules.NONE : new ResourceRules(
-                ResourceRules.Bounds.of(rc.min(), rc.max(), rc.maxLimitRequestRatio()),
-                ResourceRules.Bounds.of(rc.pod().min(), rc.pod().max(), rc.pod().maxLimitRequestRatio()),
-                rc.required().requests(), rc.required().limits(), true);
+        ResourceRules resources = rc == null ? ResourceRules.NONE : ResourceRules.of(
+                rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(), rc.required().limits());
         Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
         PspPolicy psp = policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
         return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of(),
                 CompiledRules.of(policy.rules(), policy.mode()),
                 policy.validatingAdmissionPolicies().isEmpty() ? List.of() : AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies()),
-                null, NamespaceResources.NONE);
+                null, policy.placement() == null ? PlacementPolicy.NONE : policy.placement().compile(policy.mode(), false),
+                NamespaceResources.NONE);
+    }
+
+    /** The same policy with {@code value} as its placement. */
+    public EffectivePolicy withPlacement(PlacementPolicy value) {
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, rules,
+                admissionPolicies, namespaceLabels, value, namespaceResources);
+    }
+
+    /** Only {@code value} judges: an update Pod Security and the other rules let through, whose placement changed. */
+    public EffectivePolicy placementOnly(PlacementPolicy value) {
+        return new EffectivePolicy(null, null, null, defaults, null, ResourceRules.NONE, null, exemptions, checkExemptions, List.of(),
+                List.of(), namespaceLabels, value, namespaceResources);
+    }
+
+    /** Whether an exemption of the whole request applies: nothing is judged (placement defaults still apply). */
+    public boolean exemptsWholeRequest() {
+        for (Exemption e : exemptions) {
+            if (e.checks().isEmpty() && e.images().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether placement rules judge this request. */
+    public boolean judgesPlacement() {
+        return !placement.isEmpty() && !exemptsWholeRequest();
     }
 
     /**
@@ -160,9 +208,10 @@ public record EffectivePolicy(
         return List.copyOf(out);
     }
 
-    /** Nothing is judged: every mode is off and there are no resource rules. */
+    /** Nothing is judged: every mode is off, and there are no resource rules, CEL rules or placement rules. */
     public boolean judgesNothing() {
-        return enforce == null && audit == null && warn == null && resourcesMode == null && rules.isEmpty() && admissionPolicies.isEmpty();
+        return enforce == null && audit == null && warn == null && resourcesMode == null && rules.isEmpty() && admissionPolicies.isEmpty()
+                && !judgesPlacement();
     }
 
     /** The same policy with {@code mode} in force instead, as a namespace's {@code podguard.io/mode} label asks. */
@@ -184,27 +233,31 @@ public record EffectivePolicy(
         PspPolicy p = psp == null ? null : new PspPolicy(psp.policies(), mode);
         List<ModeRule> moved = rules.stream().map(r -> new ModeRule(r.rule(), mode)).toList();
         return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions,
-                moved, admissionPolicies, namespaceLabels, namespaceResources);
+                moved, admissionPolicies, namespaceLabels, placement.relaxedTo(mode), namespaceResources);
     }
 
     /** The same policy with exemptions applied: a whole-request exemption turns every check off. */
     public EffectivePolicy withExemptions(List<Exemption> applied, List<CheckExemption> perCheck, boolean wholeRequest) {
         if (wholeRequest) {
-            // not judged at all, by PodSecurityPolicies neither
-            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), List.of(), List.of(), namespaceLabels, namespaceResources);
+            // not judged at all, by PodSecurityPolicies neither; placement defaults still apply, its rules do not judge
+            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), List.of(), List.of(), namespaceLabels,
+                    placement, namespaceResources);
         }
-        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, rules, admissionPolicies, namespaceLabels, namespaceResources);
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, rules, admissionPolicies,
+                namespaceLabels, placement, namespaceResources);
     }
 
     /** The mode that decides, for metrics: enforce, warn, audit or none. */
     public String decidingMode() {
-        if (enforce != null || resourcesMode == Mode.ENFORCE || hasRules(Mode.ENFORCE) || !admissionPolicies.isEmpty()) {
+        boolean placed = judgesPlacement();
+        if (enforce != null || resourcesMode == Mode.ENFORCE || hasRules(Mode.ENFORCE) || !admissionPolicies.isEmpty()
+                || placed && placement.judgesIn(Mode.ENFORCE)) {
             return "enforce";
         }
-        if (warn != null || resourcesMode == Mode.WARN || hasRules(Mode.WARN)) {
+        if (warn != null || resourcesMode == Mode.WARN || hasRules(Mode.WARN) || placed && placement.judgesIn(Mode.WARN)) {
             return "warn";
         }
-        return audit != null || resourcesMode == Mode.AUDIT || hasRules(Mode.AUDIT) ? "audit" : "none";
+        return audit != null || resourcesMode == Mode.AUDIT || hasRules(Mode.AUDIT) || placed && placement.judgesIn(Mode.AUDIT) ? "audit" : "none";
     }
 
     private static @Nullable LevelVersion stricter(@Nullable LevelVersion a, @Nullable LevelVersion b) {

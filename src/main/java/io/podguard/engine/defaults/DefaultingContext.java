@@ -2,6 +2,7 @@ package io.podguard.engine.defaults;
 
 import io.podguard.engine.ContainerRef;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.resources.NamespaceResources;
 import io.podguard.engine.resources.ResourceRules;
 import io.podguard.policy.DefaultsConfig;
@@ -17,23 +18,29 @@ public final class DefaultingContext {
     private final PodObject pod;
     private final ObjectNode podJson;
     private final DefaultsConfig config;
+    private final PlacementPolicy placement;
     private final ResourceRules resourceRules;
     private final NamespaceResources namespaceResources;
     private final List<AppliedDefault> applied = new ArrayList<>();
 
     public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config) {
-        this(pod, podJson, config, ResourceRules.NONE, NamespaceResources.NONE);
+        this(pod, podJson, config, PlacementPolicy.NONE);
+    }
+
+    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config, PlacementPolicy placement) {
+        this(pod, podJson, config, placement, ResourceRules.NONE, NamespaceResources.NONE);
     }
 
     /**
      * @param resourceRules the policy's resource rules, which imply defaults as a LimitRange's do
      * @param namespaceResources what is known of the namespace's LimitRanges and ResourceQuotas
      */
-    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config, ResourceRules resourceRules,
-                             NamespaceResources namespaceResources) {
+    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config, PlacementPolicy placement,
+                             ResourceRules resourceRules, NamespaceResources namespaceResources) {
         this.pod = pod;
         this.podJson = podJson;
         this.config = config;
+        this.placement = placement;
         this.resourceRules = resourceRules;
         this.namespaceResources = namespaceResources;
     }
@@ -59,6 +66,11 @@ public final class DefaultingContext {
     /** The LimitRanges and ResourceQuotas of the pod's namespace, as far as they are known. */
     public NamespaceResources namespaceResources() {
         return namespaceResources;
+    }
+
+    /** The placement in force for this pod's namespace. */
+    public PlacementPolicy placement() {
+        return placement;
     }
 
     /** Every container of the pod, typed, in PSA's order (init, regular, ephemeral). */

@@ -38,7 +38,7 @@ class ResourcesDefaulterTest {
         EffectivePolicy policy = EffectivePolicy.of(PolicyLoader.parse(policyYaml));
         JsonNode pod = PatchTesting.yaml("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n" + podYaml);
         MutationResult result = new DefaultsEngine(List.of(new ResourcesDefaulter()))
-                .mutate(DefaultsPropertiesTest.extract(pod), policy.defaults(), policy.resources(), namespace);
+                .mutate(DefaultsPropertiesTest.extract(pod), policy.defaults(), io.podguard.engine.placement.PlacementPolicy.NONE, policy.resources(), namespace);
         JsonNode after = result.patch().isEmpty() ? pod
                 : PatchTesting.toJackson(PatchTesting.applyIndependently(pod, result.patch().toString()));
         return new Result(after, after.at("/metadata/annotations/podguard.io~1defaults").asString(""));
@@ -239,7 +239,7 @@ class ResourcesDefaulterTest {
                 """);
         Result once = mutate("resources: {max: {memory: 1Gi}}\n", BARE, ns);
         String again = new DefaultsEngine(List.of(new ResourcesDefaulter())).mutate(DefaultsPropertiesTest.extract(once.pod()),
-                EffectivePolicy.of(PolicyLoader.parse("resources: {max: {memory: 1Gi}}\n")).defaults(),
+                EffectivePolicy.of(PolicyLoader.parse("resources: {max: {memory: 1Gi}}\n")).defaults(), io.podguard.engine.placement.PlacementPolicy.NONE,
                 EffectivePolicy.of(PolicyLoader.parse("resources: {max: {memory: 1Gi}}\n")).resources(), ns).patch().toString();
         assertThat(again).isEqualTo("[]");
     }
