@@ -151,8 +151,10 @@ public record EffectivePolicy(
             warn = ps.warn().resolve(ps);
         }
         ResourceRulesConfig rc = policy.resources();
-        ResourceRules resources = rc == null ? ResourceRules.NONE : ResourceRules.of(
-                rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(), rc.required().limits());
+        ResourceRules resources = rc == null ? ResourceRules.NONE : new ResourceRules(
+                ResourceRules.Bounds.of(rc.min(), rc.max(), rc.maxLimitRequestRatio()),
+                ResourceRules.Bounds.of(rc.pod().min(), rc.pod().max(), rc.pod().maxLimitRequestRatio()),
+                rc.required().requests(), rc.required().limits(), true);
         Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
         PspPolicy psp = policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
         return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of(),

@@ -35,6 +35,9 @@ import org.springframework.context.annotation.Configuration;
  *       besides the directory watch;</li>
  *   <li>{@code podguard.namespaces.watch}: {@code auto} (default: when the policy matches on
  *       namespace labels or honours namespace annotations), {@code always} or {@code never};</li>
+ *   <li>{@code podguard.namespace-resources.watch}: the LimitRange and ResourceQuota caches for the
+ *       resource defaults: {@code auto} (default: when podguard runs in a cluster), {@code always}
+ *       or {@code never};</li>
  *   <li>{@code podguard.kubeconfig}: a kubeconfig file for the namespace cache (default: in-cluster
  *       or {@code KUBECONFIG}, fabric8's auto-configuration).</li>
  * </ul>
@@ -58,8 +61,26 @@ class PolicyConfiguration {
         return cache;
     }
 
+    @Bean(destroyMethod = "close")
+    NamespaceResourcesCache namespaceResourcesCache(ObjectProvider<KubernetesClient> provided, Readiness readiness,
+                                                    @Value("${podguard.kubeconfig:}") String kubeconfig, MeterRegistry registry,
+                                                    @Value("${podguard.namespace-resources.watch:auto}") String watch) {
+        NamespaceResourcesCache cache = new NamespaceResourcesCache(() -> {
+            KubernetesClient client = provided.getIfAvailable();
+            return client != null ? client : client(kubeconfig);
+        }, readiness);
+        Gauge.builder(MetricNames.NAMESPACE_RESOURCES_SYNCED, cache, c -> c.isSynced() ? 1 : 0)
+                .description("1 once the LimitRange and ResourceQuota informers have listed every namespace's").register(registry);
+        NamespaceWatch mode = namespaceWatch("podguard.namespace-resources.watch", watch);
+        // in a cluster (the chart) podguard can read them; a laptop run without one must not wait for a sync that never comes
+        if (mode == NamespaceWatch.ALWAYS || mode == NamespaceWatch.AUTO && System.getenv("KUBERNETES_SERVICE_HOST") != null) {
+            cache.start();
+        }
+        return cache;
+    }
+
     @Bean
-    PolicyStore policyStore(PodguardProperties properties, NamespaceCache namespaces,
+    PolicyStore policyStore(PodguardProperties properties, NamespaceCache namespaces, NamespaceResourcesCache limits,
                             @Value("${podguard.namespaces.watch:auto}") String watch) {
         NamespaceWatch mode = namespaceWatch(watch);
         Policy initial;
@@ -87,7 +108,7 @@ class PolicyConfiguration {
         } else if (mode == NamespaceWatch.NEVER && initial.usesNamespaceAnnotations()) {
             LOG.warn("the policy honours namespace annotations but podguard.namespaces.watch=never: none will be read");
         }
-        return new PolicyStore(initial, source, policy -> new ConfiguredPolicyResolver(policy, namespaces, Clock.systemUTC(),
+        return new PolicyStore(initial, source, policy -> new ConfiguredPolicyResolver(policy, namespaces, limits, Clock.systemUTC(),
                 (index, exemption) -> LOG.warn("exemption {} (\"{}\") expired on {} and no longer applies",
                         index, exemption.reason(), exemption.expires())));
     }
@@ -122,10 +143,14 @@ class PolicyConfiguration {
     }
 
     private static NamespaceWatch namespaceWatch(String value) {
+        return namespaceWatch("podguard.namespaces.watch", value);
+    }
+
+    private static NamespaceWatch namespaceWatch(String property, String value) {
         try {
             return NamespaceWatch.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("podguard.namespaces.watch: \"" + value + "\" is not one of auto, always, never");
+            throw new IllegalStateException(property + ": \"" + value + "\" is not one of auto, always, never");
         }
     }
 
