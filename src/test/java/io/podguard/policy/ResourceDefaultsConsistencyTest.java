@@ -38,8 +38,8 @@ class ResourceDefaultsConsistencyTest {
                   min: {cpu: 100m}
                   max: {memory: 2Gi}
                 """)).containsExactly(
-                "defaults.resources.limits.memory: 4Gi is above resources.max.memory 2Gi: every pod it defaults would be denied",
-                "defaults.resources.requests.cpu: 50m is below resources.min.cpu 100m: every pod it defaults would be denied");
+                "defaults.resources.requests.cpu: 50m is below resources.min.cpu 100m: every pod it defaults would be denied",
+                "defaults.resources.limits.memory: 4Gi is above resources.max.memory 2Gi: every pod it defaults would be denied");
     }
 
     @Test
