@@ -14,6 +14,7 @@ import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.engine.resources.ResourceRules;
+import io.podguard.engine.resources.ExtendedResourcesCheck;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
 import io.podguard.engine.rules.RuleInput;
 import io.podguard.engine.rules.RuleMessages;
@@ -146,6 +147,13 @@ public final class AdmissionHandler {
                 patchOps = PspAdmission.concat(patchOps, psp.patch());
                 audit.put(PspAdmission.ADMIT_POLICY, psp.policy());
             }
+        }
+        // A resource that cannot be overcommitted, requested otherwise than limited even after the defaults:
+        // the apiserver's validation, which runs before the validating webhooks, would refuse the pod; say why first.
+        Violation unstorable = ExtendedResourcesCheck.unstorable(patchOps.isEmpty() ? pod : PspAdmission.applied(pod, patchOps));
+        if (unstorable != null) {
+            return new AdmissionResponse(request.uid(), false, 422, ResourceRulesEvaluator.denialMessage(List.of(unstorable)), null,
+                    List.of(), audit, policy.defaults().mode().id());
         }
         if (patchOps.isEmpty() && audit.isEmpty() && warnings.isEmpty()) {
             return AdmissionResponse.allow(request.uid());

@@ -22,7 +22,7 @@ class AdmissionHandlerResourcesTest {
     private static final String POLICY = """
             mode: enforce
             podSecurity: {level: baseline}
-            defaults: {enabled: false}
+            defaults: {readinessProbe: {enabled: false}}
             resources: {max: {cpu: "2"}, pod: {max: {memory: 1Gi}}}
             """;
 
@@ -81,7 +81,26 @@ class AdmissionHandlerResourcesTest {
         assertThat(r.has("warnings")).isFalse();
     }
 
+    @Test
+    void mutateWhenADeviceIsRequestedOtherThanLimitedThenRefusedBeforeTheApiserverRefusesIt() {
+        String gpu = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"namespace\":\"team\"},\"spec\":{\"containers\":[{"
+                + "\"name\":\"cuda\",\"image\":\"cuda\",\"resources\":{\"requests\":{\"nvidia.com/gpu\":\"1\"},\"limits\":{\"nvidia.com/gpu\":\"2\"}}}]}}";
+        JsonNode r = review(Endpoint.MUTATE, "CREATE", "", gpu, null);
+        assertThat(r.get("allowed").asBoolean()).isFalse();
+        assertThat(r.at("/status/code").asInt()).isEqualTo(422);
+        assertThat(r.at("/status/message").asString()).isEqualTo("violates resource rules: resources not overcommittable "
+                + "(container \"cuda\" requests nvidia.com/gpu=1 but limits it to 2: nvidia.com/gpu cannot be overcommitted, "
+                + "request and limit must be equal)");
+        // a request alone is made valid instead: the limit is set at the request
+        JsonNode fixed = review(Endpoint.MUTATE, "CREATE", "", gpu.replace(",\"limits\":{\"nvidia.com/gpu\":\"2\"}", ""), null);
+        assertThat(fixed.get("allowed").asBoolean()).isTrue();
+    }
+
     private static JsonNode review(String operation, String subResource, String object, @Nullable String oldObject) {
+        return review(Endpoint.VALIDATE, operation, subResource, object, oldObject);
+    }
+
+    private static JsonNode review(Endpoint endpoint, String operation, String subResource, String object, @Nullable String oldObject) {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("apiVersion", "admission.k8s.io/v1");
         root.put("kind", "AdmissionReview");
@@ -102,7 +121,7 @@ class AdmissionHandlerResourcesTest {
         AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> PolicyResolver.fixed(PolicyLoader.parse(POLICY)),
                 AdmissionObserver.NONE);
         try {
-            return Json.mapper().readTree(handler.handle(Endpoint.VALIDATE, Json.mapper().writeValueAsBytes(root))).get("response");
+            return Json.mapper().readTree(handler.handle(endpoint, Json.mapper().writeValueAsBytes(root))).get("response");
         } catch (BadReviewException e) {
             throw new AssertionError(e.getMessage(), e);
         }

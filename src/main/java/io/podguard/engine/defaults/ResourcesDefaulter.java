@@ -202,6 +202,15 @@ final class ResourcesDefaulter implements Defaulter {
         if (request == null && limit == null) {
             newRequest = defaultRequest;
             newLimit = defaultLimit;
+            if (ephemeral && !config.ephemeralStorage().isEnabled()) {
+                // off by default, set because a quota counts it: say which
+                if (newRequest != null && ephemeralRequest) {
+                    plan.notes.add("requests." + r + " for ResourceQuota " + trackingQuota(namespace, r, true));
+                }
+                if (newLimit != null && ephemeralLimit) {
+                    plan.notes.add("limits." + r + " for ResourceQuota " + trackingQuota(namespace, r, false));
+                }
+            }
             if (!overcommit && (newRequest == null) != (newLimit == null)) {
                 newRequest = newRequest != null ? newRequest : newLimit;
                 newLimit = newRequest;
@@ -338,6 +347,16 @@ final class ResourcesDefaulter implements Defaulter {
     /** Decimal places a computed value keeps: thousandths for cpu, whole units (bytes) for the others. */
     private static int precision(String r) {
         return r.equals("cpu") ? 3 : 0;
+    }
+
+    /** The first quota that tracks the request (or limit) of {@code r}. */
+    private static String trackingQuota(NamespaceResources namespace, String r, boolean request) {
+        for (NamespaceResources.Quota q : namespace.quotas()) {
+            if (request ? q.tracksRequest(r) : q.tracksLimit(r)) {
+                return q.name();
+            }
+        }
+        return "";
     }
 
     private static boolean tracksRequest(NamespaceResources namespace, String r) {

@@ -24,6 +24,14 @@ public final class ExtendedResourcesCheck implements ResourceCheck {
         return ID;
     }
 
+    /**
+     * This rule's violation of {@code pod} whatever the policy: a pod the apiserver's own validation
+     * refuses, which the mutating webhook refuses first, in these words.
+     */
+    public static @Nullable Violation unstorable(PodObject pod) {
+        return new ExtendedResourcesCheck().check(pod, ResourceRules.NONE);
+    }
+
     @Override
     public @Nullable Violation check(PodObject pod, ResourceRules rules) {
         List<String> details = new ArrayList<>();

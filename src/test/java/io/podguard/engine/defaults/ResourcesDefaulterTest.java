@@ -142,7 +142,8 @@ class ResourcesDefaulterTest {
         // limits.cpu: no default limit configured, so the request; ephemeral-storage: counted by the quota, so requested
         assertThat(r.resourcesJson(0)).isEqualTo("{\"requests\":{\"cpu\":\"100m\",\"ephemeral-storage\":\"256Mi\",\"memory\":\"128Mi\"},"
                 + "\"limits\":{\"cpu\":\"100m\",\"memory\":\"256Mi\"}}");
-        assertThat(r.recorded()).isEqualTo("resources (container app: limits.cpu for ResourceQuota compute)");
+        assertThat(r.recorded()).isEqualTo("resources (container app: limits.cpu for ResourceQuota compute; "
+                + "requests.ephemeral-storage for ResourceQuota compute)");
         // a pod with pod-level resources is not held to per-container quota constraints
         Result podLevel = mutate("mode: enforce\n", "spec: {resources: {limits: {cpu: \"1\"}}, containers: [{name: app, image: app}]}", ns);
         assertThat(podLevel.resources(0).at("/limits/cpu").isMissingNode()).isTrue();
