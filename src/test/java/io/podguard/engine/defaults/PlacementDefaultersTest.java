@@ -136,7 +136,7 @@ class PlacementDefaultersTest {
                 metadata: {name: p}
                 spec:
                   tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule, tolerationSeconds: 5, x-unknown: kept}]
-                  containers: [{name: app, image: app, resources: {requests: {nvidia.com/gpu: 1}}}]
+                  containers: [{name: app, image: app, resources: {requests: {nvidia.com/gpu: 1}, limits: {nvidia.com/gpu: 1}}}]
                 """));
 
         assertThat(PatchTesting.patchOf(response)).contains("{\"op\":\"remove\",\"path\":\"/spec/tolerations/0/tolerationSeconds\"}");
