@@ -1,11 +1,9 @@
 package io.podguard.server;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Gauge;
+import io.podguard.kube.KubernetesClients;
 import io.podguard.policy.ConfiguredPolicyResolver;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyException;
@@ -14,12 +12,12 @@ import io.podguard.policy.PolicyStore;
 import io.podguard.report.MetricNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,10 +34,10 @@ import org.springframework.context.annotation.Configuration;
  *   <li>{@code podguard.namespaces.watch}: {@code auto} (default: when the policy matches on
  *       namespace labels or honours namespace annotations), {@code always} or {@code never};</li>
  *   <li>{@code podguard.namespace-resources.watch}: the LimitRange and ResourceQuota caches for the
- *       resource defaults: {@code auto} (default: when podguard runs in a cluster), {@code always}
- *       or {@code never};</li>
- *   <li>{@code podguard.kubeconfig}: a kubeconfig file for the namespace cache (default: in-cluster
- *       or {@code KUBECONFIG}, fabric8's auto-configuration).</li>
+ *       resource defaults: {@code auto} (default: in a pod, or with {@code serve --kubeconfig}),
+ *       {@code always} or {@code never};</li>
+ *   <li>{@code podguard.kubeconfig}, {@code podguard.kube-context}: the kubeconfig and context for
+ *       the namespace cache (default: kubectl's rules, {@link KubernetesClients}).</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -51,10 +49,13 @@ class PolicyConfiguration {
 
     @Bean(destroyMethod = "close")
     NamespaceCache namespaceCache(ObjectProvider<KubernetesClient> provided, Readiness readiness,
-                                  @Value("${podguard.kubeconfig:}") String kubeconfig, MeterRegistry registry) {
+                                  @Value("${podguard.kubeconfig:}") String kubeconfig,
+                                  @Value("${podguard.kube-context:}") String context, MeterRegistry registry) {
         NamespaceCache cache = new NamespaceCache(() -> {
             KubernetesClient client = provided.getIfAvailable();
-            return client != null ? client : client(kubeconfig);
+            // Bounded: a cache miss reads one namespace on the request's path.
+            return client != null ? client : KubernetesClients.connect(kubeconfig.isBlank() ? null : Path.of(kubeconfig),
+                    context.isBlank() ? null : context, KubernetesClients.Timeouts.ADMISSION_PATH);
         }, readiness);
         Gauge.builder(MetricNames.NAMESPACE_CACHE_SYNCED, cache, c -> c.isSynced() ? 1 : 0)
                 .description("1 once the Namespace informer has listed every namespace").register(registry);
@@ -63,20 +64,33 @@ class PolicyConfiguration {
 
     @Bean(destroyMethod = "close")
     NamespaceResourcesCache namespaceResourcesCache(ObjectProvider<KubernetesClient> provided, Readiness readiness,
-                                                    @Value("${podguard.kubeconfig:}") String kubeconfig, MeterRegistry registry,
+                                                    @Value("${podguard.kubeconfig:}") String kubeconfig,
+                                                    @Value("${podguard.kube-context:}") String context, MeterRegistry registry,
                                                     @Value("${podguard.namespace-resources.watch:auto}") String watch) {
+        Path file = kubeconfig.isBlank() ? null : Path.of(kubeconfig);
+        String name = context.isBlank() ? null : context;
         NamespaceResourcesCache cache = new NamespaceResourcesCache(() -> {
             KubernetesClient client = provided.getIfAvailable();
-            return client != null ? client : client(kubeconfig);
+            return client != null ? client : KubernetesClients.connect(file, name, KubernetesClients.Timeouts.SERVER);
         }, readiness);
         Gauge.builder(MetricNames.NAMESPACE_RESOURCES_SYNCED, cache, c -> c.isSynced() ? 1 : 0)
                 .description("1 once the LimitRange and ResourceQuota informers have listed every namespace's").register(registry);
         NamespaceWatch mode = namespaceWatch("podguard.namespace-resources.watch", watch);
-        // in a cluster (the chart) podguard can read them; a laptop run without one must not wait for a sync that never comes
-        if (mode == NamespaceWatch.ALWAYS || mode == NamespaceWatch.AUTO && System.getenv("KUBERNETES_SERVICE_HOST") != null) {
+        // Readiness waits for them: they start by themselves only where podguard was pointed at a cluster on
+        // purpose (in a pod, or serve --kubeconfig), never for a workstation's kubeconfig that may lack the rights.
+        if (mode == NamespaceWatch.ALWAYS || mode == NamespaceWatch.AUTO && chosenForTheServer(file, name)) {
             cache.start();
         }
         return cache;
+    }
+
+    private static boolean chosenForTheServer(@Nullable Path kubeconfig, @Nullable String context) {
+        try {
+            KubernetesClients.Origin origin = KubernetesClients.resolve(kubeconfig, context, KubernetesClients.Environment.current()).origin();
+            return origin == KubernetesClients.Origin.IN_CLUSTER || origin == KubernetesClients.Origin.FLAG;
+        } catch (io.podguard.kube.KubeconfigException e) {
+            return false;
+        }
     }
 
     @Bean
@@ -152,21 +166,5 @@ class PolicyConfiguration {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(property + ": \"" + value + "\" is not one of auto, always, never");
         }
-    }
-
-    private static KubernetesClient client(String kubeconfig) {
-        Config config;
-        if (kubeconfig.isBlank()) {
-            config = Config.autoConfigure(null);
-        } else {
-            try {
-                config = Config.fromKubeconfig(Files.readString(Path.of(kubeconfig), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
-            }
-        }
-        // Bounded: a cache miss reads one namespace on the request's path.
-        config = new ConfigBuilder(config).withRequestTimeout(2_000).withConnectionTimeout(2_000).build();
-        return new KubernetesClientBuilder().withConfig(config).build();
     }
 }
