@@ -17,7 +17,7 @@ class KubeQuantityTest {
             "0|0", "1|1", "1.5|1500m", "1.5Gi|1536Mi", "0.5Gi|512Mi", "1.1Mi|1153433600m", "1024Mi|1Gi", "01Mi|01Mi",
             "2048Ki|2Mi", "100m|100m", "1000m|1", "1e3|1e3", "1e2|100", "0.1|100m", "+1|+1", "2500m|2500m", "m|0", ".|0",
             "1.G|1.G", "1e-3|1e-3", "0.0000000001|1n", "12e2|1200", "1234567|1234567", "5Gi|5Gi", "1000Ki|1000Ki",
-            "1536Mi|1536Mi", "0.5|500m", "-1|-1", "1E3|1E3", "1.5e3|1500"})
+            "1536Mi|1536Mi", "0.5|500m", "-1|-1", "1E3|1E3", "1.5e3|1500", "1e1000|10e999", "1e-9|1e-9", "1e999|1e999"})
     void textIsTheApiserversWhenParsed(String written, String canonical) {
         assertThat(KubeQuantity.parse(written).text()).isEqualTo(canonical);
     }

@@ -50,6 +50,8 @@ final class ResourcesDefaulter implements Defaulter {
 
     static final String ID = "resources";
     private static final String EPHEMERAL_STORAGE = "ephemeral-storage";
+    /** What pod-level {@code spec.resources} may set. */
+    private static final java.util.Set<String> POD_LEVEL = java.util.Set.of("cpu", "memory");
     /** Values for what a quota needs when the policy configures none (its own defaults). */
     private static final Map<String, String> FALLBACK_REQUESTS = DefaultsConfig.Resources.DEFAULT.requests();
     private static final Map<String, String> FALLBACK_LIMITS = DefaultsConfig.Resources.DEFAULT.limits();
@@ -324,6 +326,9 @@ final class ResourcesDefaulter implements Defaulter {
      */
     private static void withinPodRequests(List<Plan> plans, Map<String, KubeQuantity> podRequests) {
         podRequests.forEach((r, podRequest) -> {
+            if (!POD_LEVEL.contains(r)) {
+                return; // the apiserver takes pod-level cpu and memory only
+            }
             BigDecimal sum = BigDecimal.ZERO;
             for (Plan p : plans) {
                 KubeQuantity set = quantity(value(p.container.get("resources"), "requests", r));

@@ -214,6 +214,23 @@ class ResourcesDefaulterTest {
     }
 
     @Test
+    void inAuditModeWhatWouldBeSetAndWhyIsSaid() {
+        NamespaceResources ns = namespace(null, """
+                apiVersion: v1
+                kind: ResourceQuota
+                metadata: {name: compute}
+                spec: {hard: {limits.cpu: "4"}}
+                """);
+        EffectivePolicy policy = EffectivePolicy.of(PolicyLoader.parse("defaults: {mode: audit}\n"));
+        JsonNode pod = PatchTesting.yaml("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n" + BARE);
+        MutationResult result = new DefaultsEngine(List.of(new ResourcesDefaulter())).mutate(DefaultsPropertiesTest.extract(pod),
+                policy.defaults(), io.podguard.engine.placement.PlacementPolicy.NONE, policy.resources(), ns);
+        assertThat(result.patch()).isEmpty();
+        assertThat(DefaultsReport.warnings(result.wouldApply()))
+                .containsExactly("podguard would set: resources (container app: limits.cpu for ResourceQuota compute)");
+    }
+
+    @Test
     void namespaceKnowledgeCanBeTurnedOff() {
         NamespaceResources ns = namespace(null, """
                 apiVersion: v1
