@@ -94,6 +94,7 @@ class AdmissionHandlerResourcesTest {
         // a request alone is made valid instead: the limit is set at the request
         JsonNode fixed = review(Endpoint.MUTATE, "CREATE", "", gpu.replace(",\"limits\":{\"nvidia.com/gpu\":\"2\"}", ""), null);
         assertThat(fixed.get("allowed").asBoolean()).isTrue();
+        assertThat(fixed.has("patch")).isTrue();
     }
 
     private static JsonNode review(String operation, String subResource, String object, @Nullable String oldObject) {

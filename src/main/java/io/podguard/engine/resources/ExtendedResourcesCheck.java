@@ -25,15 +25,21 @@ public final class ExtendedResourcesCheck implements ResourceCheck {
     }
 
     /**
-     * This rule's violation of {@code pod} whatever the policy: a pod the apiserver's own validation
-     * refuses, which the mutating webhook refuses first, in these words.
+     * The requests of {@code pod} that differ from their limits, whatever the policy: a pod the
+     * apiserver's own validation refuses and nothing can make valid, which the mutating webhook
+     * refuses first, in these words. (A request without a limit the resources default completes;
+     * with the defaults off, the apiserver says so itself.)
      */
     public static @Nullable Violation unstorable(PodObject pod) {
-        return new ExtendedResourcesCheck().check(pod, ResourceRules.NONE);
+        return findings(pod, false);
     }
 
     @Override
     public @Nullable Violation check(PodObject pod, ResourceRules rules) {
+        return findings(pod, true);
+    }
+
+    private static @Nullable Violation findings(PodObject pod, boolean withoutLimit) {
         List<String> details = new ArrayList<>();
         List<String> paths = new ArrayList<>();
         for (boolean init : new boolean[] {false, true}) {
@@ -49,11 +55,11 @@ public final class ExtendedResourcesCheck implements ResourceCheck {
                     }
                     KubeQuantity limit = c.limit(r);
                     KubeQuantity request = c.setRequests().get(r);
-                    if (limit == null) {
+                    if (limit == null && withoutLimit) {
                         details.add(c.describe() + " requests " + r + "=" + request + " without a limit: " + r
                                 + " cannot be overcommitted, its limit must be set and equal the request");
                         paths.add(c.path() + ".limits." + r);
-                    } else if (request != null && request.compareTo(limit) != 0) {
+                    } else if (limit != null && request != null && request.compareTo(limit) != 0) {
                         details.add(c.describe() + " requests " + r + "=" + request + " but limits it to " + limit + ": " + r
                                 + " cannot be overcommitted, request and limit must be equal");
                         paths.add(c.path() + ".requests." + r);
