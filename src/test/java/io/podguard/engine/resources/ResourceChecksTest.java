@@ -166,6 +166,16 @@ class ResourceChecksTest {
     }
 
     @Test
+    void unstorableIsARequestOtherThanTheLimitOnlyNotARequestAlone() {
+        assertThat(ExtendedResourcesCheck.unstorable(pod("""
+                "containers":[{"name":"a","image":"x","resources":{"requests":{"nvidia.com/gpu":"1"}}}]"""))).isNull();
+        assertThat(ExtendedResourcesCheck.unstorable(pod("""
+                "containers":[{"name":"a","image":"x","resources":{"requests":{"nvidia.com/gpu":"1"},"limits":{"nvidia.com/gpu":"2"}}}]""")).detail())
+                .isEqualTo("container \"a\" requests nvidia.com/gpu=1 but limits it to 2: nvidia.com/gpu cannot be overcommitted, "
+                        + "request and limit must be equal");
+    }
+
+    @Test
     void evaluatorWhenSeveralRulesBreakThenFixedOrderAndOwnSentence() {
         ResourceRules r = rules(Map.of(), Map.of("cpu", "1"), Map.of(), List.of("memory"), List.of());
         List<Violation> all = ResourceRulesEvaluator.evaluate(pod("\"containers\":[{\"name\":\"a\",\"image\":\"x\",\"resources\":{\"limits\":{\"cpu\":\"2\"}}}]"), r);
