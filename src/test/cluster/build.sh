@@ -8,6 +8,7 @@
 #   kubectl               k8s.io/kubernetes/cmd/kubectl (the README's transcript)
 #   pod-security-webhook  k8s.io/pod-security-admission/cmd/webhook
 #   e2e-cluster           ./harness: starts etcd + kube-apiserver (start-cluster.sh)
+#   psa-eval              ./cmd/psa-eval: upstream PSA's evaluator on pods from stdin (message comparison)
 #   placement-plugins     ./cmd/placement-plugins: kube-apiserver's placement admission
 #                         plugins over a JSON corpus (podguard's placement semantics are
 #                         compared with them)
@@ -15,6 +16,7 @@
 #   limitranger           ./cmd/limitranger: kube-apiserver's LimitRanger plugin run over a corpus of cases
 #
 # Usage: src/test/cluster/build.sh [OUT_DIR]     (default: <repo>/target/e2e-bin)
+#        BUILD_ONLY="psa-eval" src/test/cluster/build.sh [OUT_DIR]   (only the named binaries, no smoke check)
 #
 # Idempotent: a binary that is newer than go.mod, go.sum and this script (and,
 # for etcd and e2e-cluster, their own sources) and was built by the same Go version is kept.
@@ -94,10 +96,14 @@ is_fresh() {
 fmt_secs() { printf '%dm%02ds' $(( $1 / 60 )) $(( $1 % 60 )); }
 
 built=() skipped=()
+only=" ${BUILD_ONLY:-} "
 # build NAME PACKAGE LDFLAGS [EXTRA_INPUT...]
 build() {
   local name="$1" pkg="$2" ldflags="$3"; shift 3
   local bin="$out/$name"
+  if [[ -n "${BUILD_ONLY:-}" && "$only" != *" $name "* ]]; then
+    return
+  fi
   if [[ "${FORCE:-0}" != 1 ]] && is_fresh "$bin" go.mod go.sum "$here/build.sh" "$@"; then
     echo "==> $name: up to date ($bin)"
     skipped+=("$name")
@@ -125,7 +131,13 @@ build pod-security-webhook k8s.io/pod-security-admission/cmd/webhook "$(kube_ldf
 build e2e-cluster          ./harness                                 "-s -w"               "$here"/harness/*.go
 build placement-plugins    ./cmd/placement-plugins                   "-s -w"               "$here/cmd/placement-plugins/main.go"
 build celeval              ./cmd/celeval                             "-s -w"               "$here/cmd/celeval/main.go"
+build psa-eval             ./cmd/psa-eval                            "-s -w"               "$here/cmd/psa-eval/main.go"
 build limitranger          ./cmd/limitranger                         "-s -w"               "$here/cmd/limitranger/main.go"
+
+if [[ -n "${BUILD_ONLY:-}" ]]; then
+  echo "==> done in $(fmt_secs $(( SECONDS - total_start ))) (built: ${built[*]:-none}; up to date: ${skipped[*]:-none})"
+  exit 0
+fi
 
 # Smoke check: every binary starts and reports its version.
 "$out/etcd" --version | sed -n 1p  # sed, not head: no SIGPIPE under pipefail

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -30,7 +29,7 @@ final class PodSecurityPolicyDocuments {
      *
      * @throws IllegalArgumentException with a one-line-per-problem reason
      */
-    static @Nullable Policy read(String yaml, @Nullable Path baseDir, ObjectMapper mapper) {
+    static @Nullable Policy read(String yaml, @Nullable Path baseDir) {
         List<JsonNode> docs = PspDocuments.documents(yaml);
         List<JsonNode> policyDocs = new ArrayList<>();
         List<PodSecurityPolicy> psps = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.podguard.policy;
 
 import io.podguard.engine.Json;
+import io.podguard.engine.defaults.DefaultsConfig;
 import io.podguard.engine.KubeQuantity;
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -9,7 +9,12 @@ public final class MetricNames {
     public static final String ADMISSION_REVIEW_DURATION = "podguard.admission.review.duration";
     /** {@code podguard_admission_bad_requests_total{webhook,status}} */
     public static final String ADMISSION_BAD_REQUESTS = "podguard.admission.bad.requests";
-    /** {@code podguard_policy_evaluations_total{check,level,decision,mode}} */
+    /** {@code podguard_admission_errors_total{webhook}}: reviews podguard failed through a fault of its own (answered 500) */
+    public static final String ADMISSION_ERRORS = "podguard.admission.errors";
+    /**
+     * {@code podguard_policy_evaluations_total{check,level,decision,mode}}: every rule of every
+     * kind, {@code level} {@code none} for rules without a Pod Security Standards level
+     */
     public static final String POLICY_EVALUATIONS = "podguard.policy.evaluations";
     /** {@code podguard_mutations_total{defaulter}} */
     public static final String MUTATIONS = "podguard.mutations";

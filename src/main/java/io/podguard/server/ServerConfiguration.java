@@ -2,11 +2,11 @@ package io.podguard.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.AdmissionMetrics;
+import io.podguard.report.ReviewObserver;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import org.apache.coyote.http11.AbstractHttp11Protocol;
@@ -43,9 +43,9 @@ class ServerConfiguration {
     }
 
     @Bean
-    AdmissionHandler admissionHandler(Engine engine, PolicyStore policies, ObjectProvider<AdmissionObserver> observers) {
-        List<AdmissionObserver> all = observers.orderedStream().toList();
-        return new AdmissionHandler(engine, policies::resolver, AdmissionObserver.composite(all));
+    AdmissionHandler admissionHandler(Engine engine, PolicyStore policies, ObjectProvider<ReviewObserver> observers) {
+        List<ReviewObserver> all = observers.orderedStream().toList();
+        return new AdmissionHandler(engine, policies::resolver, ReviewObserver.composite(all));
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package io.podguard.server;
 
+import io.podguard.engine.Text;
+
 import io.podguard.admission.AdmissionHandler;
 import io.podguard.admission.BadReviewException;
 import io.podguard.admission.Endpoint;
@@ -45,7 +47,7 @@ final class WebhookServlet extends HttpServlet {
         long deadline = System.nanoTime() + timeoutNanos(req.getParameter("timeout")) - DEADLINE_MARGIN_NANOS;
         String contentType = req.getContentType();
         if (contentType != null && !isJson(contentType)) {
-            error(resp, 415, "content type must be application/json, not " + oneLine(contentType));
+            error(resp, 415, "content type must be application/json, not " + Text.oneLine(contentType));
             return;
         }
         long declared = req.getContentLengthLong();
@@ -61,7 +63,7 @@ final class WebhookServlet extends HttpServlet {
             return;
         } catch (IOException e) {
             // The client went away or sent a truncated body; there is nobody to answer well.
-            error(resp, 400, "request body could not be read: " + oneLine(e.getMessage()));
+            error(resp, 400, "request body could not be read: " + Text.oneLine(e.getMessage()));
             return;
         }
         boolean acquired = false;
@@ -173,16 +175,9 @@ final class WebhookServlet extends HttpServlet {
         resp.resetBuffer();
         resp.setStatus(status);
         resp.setContentType("text/plain;charset=utf-8");
-        byte[] bytes = (oneLine(message) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (Text.oneLine(message) + "\n").getBytes(StandardCharsets.UTF_8);
         resp.setContentLength(bytes.length);
         resp.getOutputStream().write(bytes);
     }
 
-    private static String oneLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        String line = s.replace('\r', ' ').replace('\n', ' ');
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-    }
 }

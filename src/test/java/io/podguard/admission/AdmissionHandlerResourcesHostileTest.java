@@ -84,7 +84,7 @@ class AdmissionHandlerResourcesHostileTest {
         request.putObject("userInfo").put("username", "alice");
         request.set("object", Json.mapper().readTree(pod));
         AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> PolicyResolver.fixed(PolicyLoader.parse(POLICY)),
-                AdmissionObserver.NONE);
+                io.podguard.report.ReviewObserver.NONE);
         try {
             return Json.mapper().readTree(handler.handle(endpoint, Json.mapper().writeValueAsBytes(root))).get("response");
         } catch (BadReviewException e) {

@@ -120,7 +120,7 @@ class AdmissionHandlerResourcesTest {
             request.set("oldObject", Json.mapper().readTree(oldObject));
         }
         AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> PolicyResolver.fixed(PolicyLoader.parse(POLICY)),
-                AdmissionObserver.NONE);
+                io.podguard.report.ReviewObserver.NONE);
         try {
             return Json.mapper().readTree(handler.handle(endpoint, Json.mapper().writeValueAsBytes(root))).get("response");
         } catch (BadReviewException e) {

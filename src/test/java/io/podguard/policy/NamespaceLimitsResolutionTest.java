@@ -2,7 +2,9 @@ package io.podguard.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.KubeQuantity;
+import io.podguard.engine.RequestInfo;
 import io.podguard.engine.resources.NamespaceResources;
 import java.time.Clock;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.podguard.testing;
 
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
 import io.podguard.admission.BadReviewException;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
@@ -523,7 +522,7 @@ public final class LimitRangerCases {
         } catch (PolicyException e) {
             return new Outcome(e.errors(), input, true, "", List.of());
         }
-        AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+        AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver, io.podguard.report.ReviewObserver.NONE);
         ObjectNode pod = input;
         if (c.operation().equals("CREATE")) {
             JsonNode mutated = handle(handler, Endpoint.MUTATE, review(c, input));

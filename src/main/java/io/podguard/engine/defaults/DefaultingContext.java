@@ -1,48 +1,33 @@
 package io.podguard.engine.defaults;
 
 import io.podguard.engine.ContainerRef;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.PodObject;
-import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.resources.NamespaceResources;
 import io.podguard.engine.resources.ResourceRules;
-import io.podguard.policy.DefaultsConfig;
+import io.podguard.engine.placement.PlacementPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** What a defaulter works on: the pod as sent (typed, read-only), its JSON copy to change, the config. */
+/**
+ * What a defaulter works on: the pod as sent (typed, read-only), its JSON copy to change, the
+ * policy in force (its {@code defaults} section, and any other section a defaulter reads).
+ */
 public final class DefaultingContext {
 
     private final PodObject pod;
     private final ObjectNode podJson;
-    private final DefaultsConfig config;
-    private final PlacementPolicy placement;
-    private final ResourceRules resourceRules;
-    private final NamespaceResources namespaceResources;
+    private final EffectivePolicy policy;
     private final List<AppliedDefault> applied = new ArrayList<>();
+    private @Nullable PlacementPolicy placement;
 
-    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config) {
-        this(pod, podJson, config, PlacementPolicy.NONE);
-    }
-
-    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config, PlacementPolicy placement) {
-        this(pod, podJson, config, placement, ResourceRules.NONE, NamespaceResources.NONE);
-    }
-
-    /**
-     * @param resourceRules the policy's resource rules, which imply defaults as a LimitRange's do
-     * @param namespaceResources what is known of the namespace's LimitRanges and ResourceQuotas
-     */
-    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config, PlacementPolicy placement,
-                             ResourceRules resourceRules, NamespaceResources namespaceResources) {
+    public DefaultingContext(PodObject pod, ObjectNode podJson, EffectivePolicy policy) {
         this.pod = pod;
         this.podJson = podJson;
-        this.config = config;
-        this.placement = placement;
-        this.resourceRules = resourceRules;
-        this.namespaceResources = namespaceResources;
+        this.policy = policy;
     }
 
     public PodObject pod() {
@@ -54,22 +39,32 @@ public final class DefaultingContext {
         return podJson;
     }
 
+    /** The policy's {@code defaults} section. */
     public DefaultsConfig config() {
-        return config;
+        return policy.defaults();
     }
 
-    /** The policy's {@code resources} rules ({@link ResourceRules#NONE} when it has none). */
+    /** The policy's {@code resources} rules ({@link ResourceRules#NONE} when it has none in force). */
     public ResourceRules resourceRules() {
-        return resourceRules;
+        ResourceRules rules = policy.rule(ResourceRules.class);
+        return rules == null ? ResourceRules.NONE : rules;
     }
 
     /** The LimitRanges and ResourceQuotas of the pod's namespace, as far as they are known. */
     public NamespaceResources namespaceResources() {
-        return namespaceResources;
+        return policy.namespaceResources();
     }
 
-    /** The placement in force for this pod's namespace. */
+    /** The whole policy in force, for defaulters configured by other sections. */
+    public EffectivePolicy policy() {
+        return policy;
+    }
+
+    /** The placement the defaulters set for this pod ({@link PlacementPolicy#defaulting}). */
     public PlacementPolicy placement() {
+        if (placement == null) {
+            placement = PlacementPolicy.defaulting(policy);
+        }
         return placement;
     }
 

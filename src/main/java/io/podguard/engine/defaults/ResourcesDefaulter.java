@@ -5,7 +5,6 @@ import io.podguard.engine.KubeQuantity;
 import io.podguard.engine.resources.NamespaceResources;
 import io.podguard.engine.resources.ResourceNames;
 import io.podguard.engine.resources.ResourceRules;
-import io.podguard.policy.DefaultsConfig;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;

@@ -1,11 +1,19 @@
 package io.podguard.engine.resources;
 
 import io.podguard.engine.KubeQuantity;
+import io.podguard.engine.Mode;
+import io.podguard.engine.PodObject;
+import io.podguard.engine.RequestInfo;
+import io.podguard.engine.RuleKind;
+import io.podguard.engine.RuleSet;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * LimitRanger-style rules, compiled: quantities parsed once. Resource names are sorted so
@@ -17,13 +25,16 @@ import java.util.TreeMap;
  * @param requiredLimits resources every container must limit
  * @param present whether the policy has a {@code resources} section at all: the extended-resource
  *     rule ({@code request = limit}) judges wherever it does
+ * @param mode what a violation does
  */
-public record ResourceRules(Bounds container, Bounds pod, List<String> requiredRequests, List<String> requiredLimits, boolean present) {
+public record ResourceRules(Bounds container, Bounds pod, List<String> requiredRequests, List<String> requiredLimits, boolean present,
+                            Mode mode) implements RuleSet {
 
-    public static final ResourceRules NONE = new ResourceRules(Bounds.NONE, Bounds.NONE, List.of(), List.of(), false);
+    /** No rule: what the resource defaults read where the policy has no {@code resources} section. */
+    public static final ResourceRules NONE = new ResourceRules(Bounds.NONE, Bounds.NONE, List.of(), List.of(), false, Mode.ENFORCE);
 
-    /** Rule ids start with this, so messages can tell them from Pod Security Standards checks. */
-    public static final String ID_PREFIX = "resources.";
+    /** The subresource of in-place pod resize, which LimitRanger judges and so do resource rules. */
+    public static final String RESIZE = "resize";
 
     public ResourceRules {
         requiredRequests = requiredRequests.stream().sorted().toList();
@@ -54,8 +65,33 @@ public record ResourceRules(Bounds container, Bounds pod, List<String> requiredR
 
     /** Container bounds and required resources only (no pod-wide bounds). */
     public static ResourceRules of(Map<String, String> min, Map<String, String> max, Map<String, String> ratio,
-                                   List<String> requests, List<String> limits) {
-        return new ResourceRules(Bounds.of(min, max, ratio), Bounds.NONE, requests, limits, true);
+                                   List<String> requests, List<String> limits, Mode mode) {
+        return new ResourceRules(Bounds.of(min, max, ratio), Bounds.NONE, requests, limits, true, mode);
+    }
+
+    @Override
+    public RuleKind<?> kind() {
+        return ResourceRulesKind.INSTANCE;
+    }
+
+    @Override
+    public Set<Mode> modes() {
+        return isEmpty() ? Set.of() : Set.of(mode);
+    }
+
+    @Override
+    public ResourceRules withMode(Mode other) {
+        return new ResourceRules(container, pod, requiredRequests, requiredLimits, present, other);
+    }
+
+    /**
+     * As LimitRanger: an in-place resize ({@code pods/resize}) is judged, every other update of a
+     * running pod is not (a pod admitted before a rule was tightened may still change its image
+     * or get a debug container).
+     */
+    @Override
+    public @Nullable RuleSet forPodUpdate(PodObject pod, RequestInfo request, boolean significant) {
+        return RESIZE.equals(request.subResource()) ? this : null;
     }
 
     public SortedMap<String, KubeQuantity> min() {
@@ -70,12 +106,30 @@ public record ResourceRules(Bounds container, Bounds pod, List<String> requiredR
         return container.maxLimitRequestRatio();
     }
 
-    public boolean isEmpty() {
-        return !present && container.isEmpty() && pod.isEmpty() && requiredRequests.isEmpty() && requiredLimits.isEmpty();
+    /** The ids of the rules these settings turn on, in the order they are judged. */
+    List<String> ruleIds() {
+        List<String> ids = new ArrayList<>(8);
+        if (!requiredRequests.isEmpty() || !requiredLimits.isEmpty()) {
+            ids.add(ResourcesRequiredCheck.ID);
+        }
+        addIf(ids, !container.min().isEmpty(), ResourceMinCheck.ID);
+        addIf(ids, !container.max().isEmpty(), ResourceMaxCheck.ID);
+        addIf(ids, !container.maxLimitRequestRatio().isEmpty(), ResourceRatioCheck.ID);
+        addIf(ids, !pod.min().isEmpty(), PodResourceMinCheck.ID);
+        addIf(ids, !pod.max().isEmpty(), PodResourceMaxCheck.ID);
+        addIf(ids, !pod.maxLimitRequestRatio().isEmpty(), PodResourceRatioCheck.ID);
+        addIf(ids, present, ExtendedResourcesCheck.ID);
+        return ids;
     }
 
-    public static boolean isResourceRule(String ruleId) {
-        return ruleId.startsWith(ID_PREFIX);
+    private static void addIf(List<String> ids, boolean on, String id) {
+        if (on) {
+            ids.add(id);
+        }
+    }
+
+    public boolean isEmpty() {
+        return !present && container.isEmpty() && pod.isEmpty() && requiredRequests.isEmpty() && requiredLimits.isEmpty();
     }
 
     /** A Kubernetes quantity's value. @throws IllegalArgumentException when {@code text} is not one */

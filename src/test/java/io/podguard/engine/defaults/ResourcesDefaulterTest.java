@@ -6,7 +6,8 @@ import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.podguard.engine.Json;
 import io.podguard.engine.resources.NamespaceResources;
-import io.podguard.policy.EffectivePolicy;
+import io.podguard.engine.EffectivePolicy;
+import io.podguard.policy.PolicyCompiler;
 import io.podguard.policy.PolicyLoader;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -35,10 +36,9 @@ class ResourcesDefaulterTest {
     }
 
     private static Result mutate(String policyYaml, String podYaml, NamespaceResources namespace) {
-        EffectivePolicy policy = EffectivePolicy.of(PolicyLoader.parse(policyYaml));
+        EffectivePolicy policy = PolicyCompiler.compile(PolicyLoader.parse(policyYaml)).withNamespaceResources(namespace);
         JsonNode pod = PatchTesting.yaml("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n" + podYaml);
-        MutationResult result = new DefaultsEngine(List.of(new ResourcesDefaulter()))
-                .mutate(DefaultsPropertiesTest.extract(pod), policy.defaults(), io.podguard.engine.placement.PlacementPolicy.NONE, policy.resources(), namespace);
+        MutationResult result = new DefaultsEngine(List.of(new ResourcesDefaulter())).mutate(DefaultsPropertiesTest.extract(pod), policy);
         JsonNode after = result.patch().isEmpty() ? pod
                 : PatchTesting.toJackson(PatchTesting.applyIndependently(pod, result.patch().toString()));
         return new Result(after, after.at("/metadata/annotations/podguard.io~1defaults").asString(""));
@@ -221,10 +221,9 @@ class ResourcesDefaulterTest {
                 metadata: {name: compute}
                 spec: {hard: {limits.cpu: "4"}}
                 """);
-        EffectivePolicy policy = EffectivePolicy.of(PolicyLoader.parse("defaults: {mode: audit}\n"));
+        EffectivePolicy policy = PolicyCompiler.compile(PolicyLoader.parse("defaults: {mode: audit}\n")).withNamespaceResources(ns);
         JsonNode pod = PatchTesting.yaml("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n" + BARE);
-        MutationResult result = new DefaultsEngine(List.of(new ResourcesDefaulter())).mutate(DefaultsPropertiesTest.extract(pod),
-                policy.defaults(), io.podguard.engine.placement.PlacementPolicy.NONE, policy.resources(), ns);
+        MutationResult result = new DefaultsEngine(List.of(new ResourcesDefaulter())).mutate(DefaultsPropertiesTest.extract(pod), policy);
         assertThat(result.patch()).isEmpty();
         assertThat(DefaultsReport.warnings(result.wouldApply()))
                 .containsExactly("podguard would set: resources (container app: limits.cpu for ResourceQuota compute)");
@@ -257,8 +256,7 @@ class ResourcesDefaulterTest {
                 """);
         Result once = mutate("resources: {max: {memory: 1Gi}}\n", BARE, ns);
         String again = new DefaultsEngine(List.of(new ResourcesDefaulter())).mutate(DefaultsPropertiesTest.extract(once.pod()),
-                EffectivePolicy.of(PolicyLoader.parse("resources: {max: {memory: 1Gi}}\n")).defaults(), io.podguard.engine.placement.PlacementPolicy.NONE,
-                EffectivePolicy.of(PolicyLoader.parse("resources: {max: {memory: 1Gi}}\n")).resources(), ns).patch().toString();
+                PolicyCompiler.compile(PolicyLoader.parse("resources: {max: {memory: 1Gi}}\n")).withNamespaceResources(ns)).patch().toString();
         assertThat(again).isEqualTo("[]");
     }
 }

@@ -26,7 +26,7 @@ class ResourceChecksTest {
 
     private static ResourceRules rules(Map<String, String> min, Map<String, String> max, Map<String, String> ratio,
                                        List<String> requests, List<String> limits) {
-        return ResourceRules.of(min, max, ratio, requests, limits);
+        return ResourceRules.of(min, max, ratio, requests, limits, io.podguard.engine.Mode.ENFORCE);
     }
 
     @Test
@@ -131,7 +131,7 @@ class ResourceChecksTest {
     @Test
     void podBoundsJudgeTheEffectiveTotalWithSidecarsInitContainersAndPodLevelResources() {
         ResourceRules r = new ResourceRules(ResourceRules.Bounds.NONE,
-                ResourceRules.Bounds.of(Map.of("cpu", "100m"), Map.of("cpu", "2", "memory", "1Gi"), Map.of()), List.of(), List.of(), true);
+                ResourceRules.Bounds.of(Map.of("cpu", "100m"), Map.of("cpu", "2", "memory", "1Gi"), Map.of()), List.of(), List.of(), true, io.podguard.engine.Mode.ENFORCE);
         // app 1 + sidecar 500m = 1500m; the plain init container needs 1 beside the sidecar started before it: 1500m; max 1500m
         PodObject sidecars = pod("""
                 "initContainers":[{"name":"side","image":"x","restartPolicy":"Always","resources":{"limits":{"cpu":"500m","memory":"256Mi"}}},
@@ -153,7 +153,7 @@ class ResourceChecksTest {
 
     @Test
     void extendedResourcesNeedALimitEqualToTheRequest() {
-        ResourceRules r = new ResourceRules(ResourceRules.Bounds.NONE, ResourceRules.Bounds.NONE, List.of(), List.of(), true);
+        ResourceRules r = new ResourceRules(ResourceRules.Bounds.NONE, ResourceRules.Bounds.NONE, List.of(), List.of(), true, io.podguard.engine.Mode.ENFORCE);
         Violation v = new ExtendedResourcesCheck().check(pod("""
                 "containers":[{"name":"a","image":"x","resources":{"requests":{"nvidia.com/gpu":"1"},"limits":{"nvidia.com/gpu":"2"}}},
                               {"name":"b","image":"x","resources":{"requests":{"example.com/fpga":"1","hugepages-2Mi":"2Mi"},
@@ -180,7 +180,7 @@ class ResourceChecksTest {
         ResourceRules r = rules(Map.of(), Map.of("cpu", "1"), Map.of(), List.of("memory"), List.of());
         List<Violation> all = ResourceRulesEvaluator.evaluate(pod("\"containers\":[{\"name\":\"a\",\"image\":\"x\",\"resources\":{\"limits\":{\"cpu\":\"2\"}}}]"), r);
         assertThat(all).extracting(Violation::rule).containsExactly("resources.required", "resources.max");
-        assertThat(ResourceRulesEvaluator.denialMessage(all)).isEqualTo("violates resource rules: resources required "
+        assertThat(ResourceRulesEvaluator.message(all, true)).isEqualTo("violates resource rules: resources required "
                 + "(container \"a\" must set requests.memory), resources above maximum (container \"a\": maximum cpu usage per Container is 1, but limit is 2)");
     }
 
