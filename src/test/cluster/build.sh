@@ -16,6 +16,7 @@
 #   psa-admission         ./cmd/psa-admission: upstream PSA's admission logic (namespace labels,
 #                         PodSecurityConfiguration, exemptions, the label-change dry run) over
 #                         requests from stdin
+#   limitranger           ./cmd/limitranger: kube-apiserver's LimitRanger plugin run over a corpus of cases
 #
 # Usage: src/test/cluster/build.sh [OUT_DIR]     (default: <repo>/target/e2e-bin)
 #        BUILD_ONLY="psa-eval" src/test/cluster/build.sh [OUT_DIR]   (only the named binaries, no smoke check)
@@ -135,6 +136,7 @@ build placement-plugins    ./cmd/placement-plugins                   "-s -w"    
 build celeval              ./cmd/celeval                             "-s -w"               "$here/cmd/celeval/main.go"
 build psa-eval             ./cmd/psa-eval                            "-s -w"               "$here/cmd/psa-eval/main.go"
 build psa-admission        ./cmd/psa-admission                       "-s -w"               "$here/cmd/psa-admission/main.go"
+build limitranger          ./cmd/limitranger                         "-s -w"               "$here/cmd/limitranger/main.go"
 
 if [[ -n "${BUILD_ONLY:-}" ]]; then
   echo "==> done in $(fmt_secs $(( SECONDS - total_start ))) (built: ${built[*]:-none}; up to date: ${skipped[*]:-none})"
