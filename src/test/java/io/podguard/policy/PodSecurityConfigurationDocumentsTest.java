@@ -135,7 +135,7 @@ class PodSecurityConfigurationDocumentsTest {
                 List.of()), pod));
 
         assertThat(exempt.message(Mode.ENFORCE, true)).isEqualTo(
-                "violates resource rules: resources above maximum (container \"c\" limits memory=2Gi, above 1Gi)");
+                "violates resource rules: resources above maximum (container \"c\": maximum memory usage per Container is 1Gi, but limit is 2Gi)");
         assertThat(exempt.exemptionsApplied()).extracting(e -> e.reason()).containsExactly("PodSecurityConfiguration exemptions.namespaces");
         assertThat(exempt.annotations()).doesNotContainKey(PodSecurityKind.ENFORCE_POLICY);
         assertThat(literal.message(Mode.ENFORCE, true)).startsWith("violates PodSecurity \"baseline:v1.30\": host namespaces (hostNetwork=true)");
