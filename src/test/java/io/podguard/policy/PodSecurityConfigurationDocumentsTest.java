@@ -230,6 +230,37 @@ class PodSecurityConfigurationDocumentsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void loadWhenAConfigurationAsLargeAsAPolicyMayBeThenReadAndEachRequestStillCheap() throws Exception {
+        StringBuilder yaml = new StringBuilder("""
+                apiVersion: pod-security.admission.config.k8s.io/v1
+                kind: PodSecurityConfiguration
+                defaults: {enforce: restricted}
+                exemptions:
+                  namespaces:
+                """);
+        int n = 0;
+        while (yaml.length() < 1000 * 1024) {
+            yaml.append("  - ns-").append(n++).append('\n');
+        }
+        Path file = dir.resolve("big.yaml");
+        Files.writeString(file, yaml);
+
+        Policy policy = PolicyLoader.load(file);
+        ConfiguredPolicyResolver resolver = new ConfiguredPolicyResolver(policy, NamespaceLabels.NONE, Clock.systemUTC(),
+                PolicyResolver.ExpiryListener.NONE);
+        PodObject pod = pod("ns-x", "{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}");
+        for (int i = 0; i < 200; i++) {
+            resolver.resolve(new RequestInfo("not-exempt-" + i, "alice", List.of()), pod);
+        }
+
+        assertThat(n).isGreaterThan(60_000);
+        assertThat(policy.exemptions().getFirst().namespaces()).hasSize(n);
+        assertThat(resolver.resolve(new RequestInfo("ns-" + (n - 1), "alice", List.of()), pod).exemptions()).hasSize(1);
+        assertThat(resolver.resolve(new RequestInfo("ns-" + n, "alice", List.of()), pod).exemptions()).isEmpty();
+    }
+
+    @Test
     void literalWhenNameHasPatternCharactersThenItMatchesThatNameAlone() {
         for (String name : List.of("a*b", "?", "[x]", "]", "[", "u[!a-z]*", "system:serviceaccount:ns:sa")) {
             Glob glob = Glob.compile(PodSecurityConfigurationDocuments.literal(name));
