@@ -225,6 +225,28 @@ class PodSecurityLabelDryRunTest {
     }
 
 
+    @Test
+    @Timeout(30)
+    void reviewWhenANamespaceCarriesHugeAndHostileLabelsThenBoundedWarnings() {
+        Map<String, String> labels = new HashMap<>();
+        for (int i = 0; i < 50_000; i++) {
+            labels.put("team.example.com/l" + i, "v" + i);
+        }
+        labels.put("pod-security.kubernetes.io/enforce", "x".repeat(1_000_000));
+        labels.put("pod-security.kubernetes.io/warn-version", "\u0000\"\u202e");
+        podsByNamespace.put("big", List.of(pod("p", null, true)));
+
+        AdmissionResponse response = dryRun(3000, Duration.ofSeconds(1), System::nanoTime).review(request("big", Map.of(), labels));
+
+        assertThat(response.allowed()).isTrue();
+        assertThat(response.warnings()).hasSize(3).allSatisfy(w -> assertThat(w.length()).isLessThan(400));
+        assertThat(response.warnings().getFirst()).startsWith("Namespace \"big\" is invalid: [metadata.labels[pod-security.kubernetes.io/enforce]: "
+                + "Invalid value: \"xxxx").contains("…\": must be one of privileged, baseline, restricted");
+        // an enforce level that cannot be read is restricted: the pod is tried against it
+        assertThat(response.warnings().get(1)).isEqualTo(
+                "existing pods in namespace \"big\" violate the new PodSecurity enforce level \"restricted:latest\"");
+    }
+
     private static ObjectNode pod(String name, @Nullable String controller, boolean privileged) {
         ObjectNode pod = (ObjectNode) Json.mapper().readTree("""
                 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s"},"spec":{"hostNetwork":true,
