@@ -1,7 +1,6 @@
 package io.podguard.engine;
 
 import io.podguard.policy.CheckExemption;
-import io.podguard.policy.Glob;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -25,7 +24,7 @@ final class Exemptions {
     private static boolean leftOutBy(PodObject pod, CheckExemption e) {
         for (ContainerRef ref : ContainerRef.all(pod.podSpec())) {
             String image = ref.container().getImage();
-            if (image != null && Glob.any(e.images(), image)) {
+            if (image != null && Glob.any(e.images(), ImageReferences.normalize(image))) {
                 return true;
             }
         }
@@ -63,7 +62,7 @@ final class Exemptions {
                 continue;
             }
             ContainerFilter filter = filters.computeIfAbsent(images, globs -> ContainerFilter.without(pod,
-                    c -> c.getImage() != null && Glob.any(List.copyOf(globs), c.getImage())));
+                    c -> c.getImage() != null && Glob.any(List.copyOf(globs), ImageReferences.normalize(c.getImage()))));
             List<Violation> again = rejudged.computeIfAbsent(images, k -> judge.apply(filter.pod()));
             Violation kept = null;
             for (Violation w : again) {

@@ -1,5 +1,6 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Glob;
 import java.util.List;
 import java.util.Set;
 

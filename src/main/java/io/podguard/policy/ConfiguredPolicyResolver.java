@@ -1,5 +1,6 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Glob;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.podguard.engine.LevelVersion;
