@@ -77,11 +77,15 @@ class PolicyEventsQueueTest {
     @Test
     void eventWhenAWorkloadIsJudgedThenItRegardsTheWorkloadAndALongNoteIsCut() throws Exception {
         List<Event> seen = new CopyOnWriteArrayList<>();
-        String longName = "c".repeat(1200);
+        StringBuilder containers = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            containers.append(i == 0 ? "" : ",").append("{\"name\":\"").append(("c" + i + "-").repeat(30), 0, 63)
+                    .append("\",\"image\":\"x\",\"securityContext\":{\"privileged\":true}}");
+        }
         String deployment = """
                 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","uid":"d-uid"},
-                 "spec":{"template":{"spec":{"containers":[{"name":"%s","image":"x","securityContext":{"privileged":true}}]}}}}"""
-                .formatted(longName);
+                 "spec":{"template":{"spec":{"containers":[%s]}}}}"""
+                .formatted(containers);
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse("mode: enforce\npodSecurity: {level: baseline}\n"));
         try (PolicyEvents events = new PolicyEvents(seen::add, new EventRateLimiter(Duration.ofMinutes(1), 100, System::nanoTime),
                 10, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), "p", registry)) {

@@ -15,11 +15,12 @@ final class GoFormat {
     private GoFormat() {
     }
 
-    /** Go's {@code %q}: a double-quoted string with Go escapes. */
-    static String quote(@Nullable String s) {
-        if (s == null) {
+    /** Go's {@code %q}: a double-quoted string with Go escapes; a long value is cut as {@link io.podguard.engine.pss.Messages#echoed} cuts it. */
+    static String quote(@Nullable String value) {
+        if (value == null) {
             return "\"\"";
         }
+        String s = io.podguard.engine.pss.Messages.echoed(value);
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         s.codePoints().forEach(cp -> {
             switch (cp) {
