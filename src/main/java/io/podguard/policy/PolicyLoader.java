@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +22,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class PolicyLoader {
 
     public static final String EMBEDDED_DEFAULT = "/io/podguard/policy/default-policy.yaml";
-
-    /** Big enough for any sane policy; bounds what a broken ConfigMap can make us read. */
-    static final int MAX_POLICY_BYTES = 1024 * 1024;
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -46,14 +42,18 @@ public final class PolicyLoader {
     }
 
     /**
+     * The one way a policy file is read: at start-up, on every reload and by {@code config validate}.
+     *
      * @throws IOException when the file cannot be read
      * @throws PolicyException with every error when it is not a valid policy
      */
     public static Policy load(Path file) throws IOException {
-        if (Files.size(file) > MAX_POLICY_BYTES) {
-            throw new PolicyException("policy file is larger than " + MAX_POLICY_BYTES + " bytes");
-        }
-        return parse(Files.readString(file), file.toAbsolutePath().getParent());
+        return load(new PolicyFiles(file));
+    }
+
+    /** As {@link #load(Path)}; {@code files} keeps the digest of what was read, for the file watcher. */
+    public static Policy load(PolicyFiles files) throws IOException {
+        return parse(new String(files.readPolicy(), StandardCharsets.UTF_8), files);
     }
 
     /** @throws PolicyException with every error, each naming its field path */
@@ -62,10 +62,10 @@ public final class PolicyLoader {
     }
 
     /**
-     * @param baseDir where file names in {@code podSecurityPolicies} are resolved; null: they are refused
+     * @param files where file names in {@code podSecurityPolicies} are read; null: they are refused
      * @throws PolicyException with every error, each naming its field path
      */
-    public static Policy parse(String yaml, @Nullable Path baseDir) {
+    static Policy parse(String yaml, @Nullable PolicyFiles files) {
         List<JsonNode> documents = documents(yaml);
         if (documents.isEmpty()) {
             throw new PolicyException("policy is empty");
@@ -77,7 +77,7 @@ public final class PolicyLoader {
         try {
             // PodSecurityPolicy documents, alone or beside a PodGuardPolicy (docs/psp.md); its
             // PodGuardPolicy document, if any, is validated and bound by bind() below.
-            withPsps = PodSecurityPolicyDocuments.read(yaml, baseDir, YAML);
+            withPsps = PodSecurityPolicyDocuments.read(yaml, files, YAML);
         } catch (PolicyException e) {
             throw e;
         } catch (IllegalArgumentException e) {
