@@ -1,96 +1,143 @@
 package io.podguard.server;
 
-import io.podguard.admission.AdmissionHandler;
 import io.podguard.admission.BadReviewException;
-import io.podguard.admission.Endpoint;
+import io.podguard.server.Refusals.Reason;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /mutate} and {@code POST /validate}. A plain servlet: the body is read once as
- * bytes and handed to the {@link AdmissionHandler}; nothing of Spring MVC sits on the path.
- * Bad input gets a one-line 4xx, never a stack trace.
+ * One webhook path ({@code /mutate}, {@code /validate}, {@code /namespaces/…}): a plain servlet,
+ * nothing of Spring MVC on the path. In order: the client (mutual TLS names), the content type
+ * and length, the body read into memory charged to the {@link MemoryBudget} as it arrives, the
+ * evaluation in a slot of {@link Evaluations} until the request's deadline, the answer. Whatever
+ * goes wrong, the client gets one line and a status, never a stack trace, and the refusal is
+ * counted and logged ({@link Refusals}).
  */
 final class WebhookServlet extends HttpServlet {
+
+    /** The review behind a path: bytes in, bytes out. */
+    @FunctionalInterface
+    interface Reviewer {
+        /** @throws BadReviewException for input that is not a review podguard can answer */
+        byte[] review(byte[] body) throws BadReviewException;
+    }
+
+    /** What every webhook path shares. */
+    record Server(MemoryBudget budget, Evaluations evaluations, Refusals refusals, ClientNames clients,
+                  int maxBodyBytes, Duration defaultTimeout) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServlet.class);
     /** Answer this long before the apiserver's own deadline, so it hears us rather than timing out. */
     private static final long DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** The apiserver's longest webhook timeout. */
+    private static final long MAX_TIMEOUT_SECONDS = 30;
 
-    private final Endpoint endpoint;
-    private final AdmissionHandler handler;
-    private final Semaphore slots;
-    private final Duration defaultTimeout;
+    private final String path;
+    private final Reviewer reviewer;
+    private final Server server;
 
-    WebhookServlet(Endpoint endpoint, AdmissionHandler handler, Semaphore slots, Duration defaultTimeout) {
-        this.endpoint = endpoint;
-        this.handler = handler;
-        this.slots = slots;
-        this.defaultTimeout = defaultTimeout;
+    WebhookServlet(String path, Reviewer reviewer, Server server) {
+        this.path = path;
+        this.reviewer = reviewer;
+        this.server = server;
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos(req.getParameter("timeout")) - DEADLINE_MARGIN_NANOS;
+        try {
+            serve(req, resp, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            refuse(resp, Reason.OVERLOADED, 503, "podguard is shutting down");
+        } catch (Throwable e) { // the last line of defence: an Error must not become Tomcat's HTML page
+            LOG.error("request on {} failed", path, e);
+            refuse(resp, Reason.INTERNAL_ERROR, 500, "podguard could not review the request: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private void serve(HttpServletRequest req, HttpServletResponse resp, long deadline) throws IOException, InterruptedException {
+        if (!server.clients().allows((X509Certificate[]) req.getAttribute("jakarta.servlet.request.X509Certificate"))) {
+            refuse(resp, Reason.CLIENT_NOT_ALLOWED, 403, "the client certificate names no client allowed to call podguard");
+            return;
+        }
         String contentType = req.getContentType();
         if (contentType != null && !isJson(contentType)) {
-            error(resp, 415, "content type must be application/json, not " + oneLine(contentType));
+            refuse(resp, Reason.UNSUPPORTED_MEDIA_TYPE, 415, "content type must be application/json, not " + oneLine(contentType));
             return;
         }
         long declared = req.getContentLengthLong();
-        if (declared > io.podguard.admission.AdmissionReviewCodec.MAX_BODY_BYTES) {
-            error(resp, 413, "request body exceeds " + io.podguard.admission.AdmissionReviewCodec.MAX_BODY_BYTES + " bytes");
+        if (declared < 0) {
+            refuse(resp, Reason.LENGTH_REQUIRED, 411, "Content-Length required");
             return;
         }
-        byte[] body;
-        try {
-            body = readBody(req.getInputStream(), declared);
-        } catch (BadReviewException e) {
-            error(resp, e.status(), e.getMessage());
-            return;
-        } catch (IOException e) {
-            // The client went away or sent a truncated body; there is nobody to answer well.
-            error(resp, 400, "request body could not be read: " + oneLine(e.getMessage()));
+        if (declared > server.maxBodyBytes()) {
+            resp.setHeader("Connection", "close"); // the body is not read: do not wait for it
+            refuse(resp, Reason.TOO_LARGE, 413, "request body of " + declared + " bytes exceeds " + server.maxBodyBytes()
+                    + " bytes, more than any review the apiserver sends");
             return;
         }
-        boolean acquired = false;
-        try {
-            long wait = deadline - System.nanoTime();
-            acquired = wait > 0 && slots.tryAcquire(wait, TimeUnit.NANOSECONDS);
-            if (!acquired) {
-                error(resp, 503, "podguard is overloaded: no evaluation slot before the request's deadline");
+        try (MemoryBudget.Charge charge = server.budget().open()) {
+            byte[] body;
+            try {
+                body = ReviewBody.read(req.getInputStream(), (int) declared, charge, deadline);
+            } catch (ReviewBody.NoRoom e) {
+                resp.setHeader("Connection", "close");
+                refuse(resp, Reason.MEMORY_BUDGET, 503, e.getMessage());
+                return;
+            } catch (BadReviewException e) {
+                refuse(resp, Reason.MALFORMED, e.status(), e.getMessage());
+                return;
+            } catch (IOException e) {
+                // The client went away, or its connection was closed at the body deadline: nobody to answer well.
+                refuse(resp, Reason.MALFORMED, 400, "request body could not be read: " + oneLine(e.getMessage()));
                 return;
             }
-            byte[] out = handler.handle(endpoint, body);
+            long footprint = ReviewBody.footprint(body);
+            if (charge.bytes() + footprint > server.budget().capacity()) {
+                refuse(resp, Reason.TOO_LARGE_FOR_MEMORY, 413, "a review of " + body.length + " bytes would need about "
+                        + (charge.bytes() + footprint) / (1024 * 1024) + " MiB to judge, more than podguard's memory budget of "
+                        + server.budget().capacity() / (1024 * 1024) + " MiB (podguard.memory-budget)");
+                return;
+            }
+            if (!charge.add(footprint, deadline)) {
+                refuse(resp, Reason.MEMORY_BUDGET, 503, "podguard is at its memory budget for reviews in flight:"
+                        + " no room to judge this review before the request's deadline");
+                return;
+            }
+            charge.share();
+            byte[] out = server.evaluations().run(() -> reviewer.review(body), deadline, charge::close);
             resp.setStatus(200);
             resp.setContentType("application/json");
             resp.setContentLength(out.length);
             try (OutputStream os = resp.getOutputStream()) {
                 os.write(out);
             }
-        } catch (BadReviewException e) {
-            error(resp, e.status(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error(resp, 503, "podguard is shutting down");
-        } catch (RuntimeException e) {
-            // A bug, not bad input: logged with its trace here, a one-line answer to the client.
-            LOG.error("review failed on /{}", endpoint.id(), e);
-            error(resp, 500, "podguard could not review the request: " + e.getClass().getSimpleName());
-        } finally {
-            if (acquired) {
-                slots.release();
+        } catch (Evaluations.NotInTime e) {
+            if (e.outcome() == Evaluations.Outcome.NO_SLOT) {
+                refuse(resp, Reason.OVERLOADED, 503, "podguard is overloaded: no evaluation slot before the request's deadline");
+            } else {
+                refuse(resp, Reason.DEADLINE, 503, "podguard could not judge the review before the request's deadline");
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BadReviewException bad) {
+                refuse(resp, Reason.MALFORMED, bad.status(), bad.getMessage());
+            } else {
+                // A bug, not bad input: logged with its trace here, a one-line answer to the client.
+                LOG.error("review failed on {}", path, cause);
+                refuse(resp, Reason.INTERNAL_ERROR, 500, "podguard could not review the request: " + cause.getClass().getSimpleName());
             }
         }
     }
@@ -111,54 +158,34 @@ final class WebhookServlet extends HttpServlet {
     }
 
     @Override
-    protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    protected void doHead(HttpServletRequest req, HttpServletResponse resp) {
+        server.refusals().refused(Reason.METHOD_NOT_ALLOWED, 405, path, "HEAD");
         resp.setHeader("Allow", "POST");
         resp.setStatus(405);
     }
 
-    private static void methodNotAllowed(HttpServletResponse resp) throws IOException {
+    private void methodNotAllowed(HttpServletResponse resp) throws IOException {
         resp.setHeader("Allow", "POST");
-        error(resp, 405, "method not allowed: the webhook takes POST with an AdmissionReview");
+        refuse(resp, Reason.METHOD_NOT_ALLOWED, 405, "method not allowed: the webhook takes POST with an AdmissionReview");
     }
 
-    private static byte[] readBody(InputStream in, long declared) throws IOException, BadReviewException {
-        int max = io.podguard.admission.AdmissionReviewCodec.MAX_BODY_BYTES;
-        byte[] buffer = new byte[declared > 0 ? (int) declared : 8192];
-        int length = 0;
-        while (true) {
-            if (length == buffer.length) {
-                if (length > max) {
-                    throw new BadReviewException(413, "request body exceeds " + max + " bytes");
-                }
-                buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, max + 1));
-            }
-            int n = in.read(buffer, length, buffer.length - length);
-            if (n < 0) {
-                break;
-            }
-            length += n;
-        }
-        if (length > max) {
-            throw new BadReviewException(413, "request body exceeds " + max + " bytes");
-        }
-        if (length == 0) {
-            throw new BadReviewException(400, "request body is empty: expected an AdmissionReview");
-        }
-        return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+    private void refuse(HttpServletResponse resp, Reason reason, int status, String message) throws IOException {
+        server.refusals().refused(reason, status, path, oneLine(message));
+        error(resp, status, message);
     }
 
     private long timeoutNanos(String param) {
         if (param != null && param.length() < 12 && param.endsWith("s")) {
             try {
                 long seconds = Long.parseLong(param.substring(0, param.length() - 1));
-                if (seconds > 0 && seconds <= 30) {
+                if (seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS) {
                     return TimeUnit.SECONDS.toNanos(seconds);
                 }
             } catch (NumberFormatException ignored) {
                 // fall back to the default deadline
             }
         }
-        return defaultTimeout.toNanos();
+        return server.defaultTimeout().toNanos();
     }
 
     private static boolean isJson(String contentType) {

@@ -127,13 +127,30 @@ class WebhookServerTest extends WebhookServerTestSupport {
     }
 
     @Test
-    void bodyOverThreeMebibytesThenPayloadTooLarge() throws Exception {
-        String huge = "{\"pad\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}";
+    void bodyAnnouncedOverTheLargestReviewThenPayloadTooLargeBeforeAByteIsRead() throws Exception {
+        long announced = io.podguard.admission.AdmissionReviewCodec.MAX_BODY_BYTES + 1L;
+        try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) CERTS.clientContext().getSocketFactory().createSocket("localhost", port)) {
+            tls.setSoTimeout(10_000);
+            tls.getOutputStream().write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                    + announced + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(tls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
-        HttpResponse<String> resp = post("/validate", huge);
+            assertThat(answer).startsWith("HTTP/1.1 413 ").contains("Connection: close")
+                    .endsWith("\r\n\r\nrequest body of " + announced + " bytes exceeds " + (announced - 1)
+                            + " bytes, more than any review the apiserver sends\n");
+        }
+    }
 
-        assertThat(resp.statusCode()).isEqualTo(413);
-        assertThat(resp.body()).isEqualTo("request body exceeds 3145728 bytes\n");
+    @Test
+    void bodyWithoutContentLengthThenLengthRequired() throws Exception {
+        try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) CERTS.clientContext().getSocketFactory().createSocket("localhost", port)) {
+            tls.setSoTimeout(10_000);
+            tls.getOutputStream().write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(tls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 411 ").endsWith("\r\n\r\nContent-Length required\n");
+        }
     }
 
     @Test
