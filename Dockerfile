@@ -53,5 +53,7 @@ RUN java -XX:AOTCacheOutput=/app/podguard.aot -Dspring.context.exit=onRefresh \
 USER 65532:65532
 EXPOSE 8443 8081
 # -XX:AOTCache without -XX:AOTMode=on: should the cache not fit (other JVM flags), the JVM starts without it.
-ENTRYPOINT ["java", "-XX:AOTCache=/app/podguard.aot", "-jar", "/app/podguard.jar"]
+# -XX:+ExitOnOutOfMemoryError: a JVM whose threads died of OutOfMemoryError answers nothing and
+# never recovers; exiting lets the kubelet restart it.
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:AOTCache=/app/podguard.aot", "-jar", "/app/podguard.jar"]
 CMD ["serve"]

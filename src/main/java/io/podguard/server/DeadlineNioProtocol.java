@@ -17,25 +17,14 @@ public class DeadlineNioProtocol extends Http11NioProtocol {
     /** How often the connections are swept: a deadline holds to within this. */
     static final Duration SWEEP = Duration.ofMillis(250);
 
-    private Duration headTimeout = Duration.ofSeconds(10);
-    private Duration bodyTimeout = Duration.ofSeconds(10);
-    private Runnable onHeadTimeout = () -> { };
-    private Runnable onBodyTimeout = () -> { };
+    private RequestDeadlines deadlines;
+    private RequestDeadlines.Expired expired = body -> { };
     private volatile Thread sweeper;
 
-    void deadlines(Duration head, Duration body, Runnable onHead, Runnable onBody) {
-        this.headTimeout = head;
-        this.bodyTimeout = body;
-        this.onHeadTimeout = onHead;
-        this.onBodyTimeout = onBody;
-    }
-
-    Duration headTimeout() {
-        return headTimeout;
-    }
-
-    Duration bodyTimeout() {
-        return bodyTimeout;
+    /** Sweeps {@code deadlines} over this connector's connections while it runs. */
+    void deadlines(RequestDeadlines deadlines, RequestDeadlines.Expired expired) {
+        this.deadlines = deadlines;
+        this.expired = expired;
     }
 
     @SuppressWarnings("unchecked")
@@ -46,13 +35,15 @@ public class DeadlineNioProtocol extends Http11NioProtocol {
     @Override
     public void start() throws Exception {
         super.start();
-        RequestDeadlines deadlines = new RequestDeadlines(this::connections, headTimeout, bodyTimeout, System::nanoTime,
-                what -> ("body".equals(what) ? onBodyTimeout : onHeadTimeout).run());
+        RequestDeadlines swept = deadlines;
+        if (swept == null) {
+            return;
+        }
         Thread t = Thread.ofPlatform().daemon().name("podguard-deadlines-" + getPort()).unstarted(() -> {
             while (sweeper == Thread.currentThread()) {
                 try {
                     TimeUnit.NANOSECONDS.sleep(SWEEP.toNanos());
-                    deadlines.sweep();
+                    swept.sweep(connections(), expired);
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {

@@ -16,7 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param defaultTimeout the deadline of a review whose request names none ({@code ?timeout=})
  * @param shutdownDrainDelay how long to keep serving after readiness drops on shutdown
  * @param maxReviewBytes the largest request body accepted (default: the largest review the apiserver sends)
- * @param memoryBudget the heap reviews in flight may hold at once (default: a quarter of the maximum heap)
+ * @param memoryBudget the heap reviews in flight may hold at once (default: a third of the maximum heap)
  * @param headTimeout the longest a connection may take for its TLS handshake and request head, in all
  * @param bodyTimeout the longest a request may take to send its body, in all
  * @param webhooks which namespaces the webhook configurations send to podguard
@@ -39,7 +39,7 @@ public record PodguardProperties(
         defaultTimeout = defaultTimeout == null ? Duration.ofSeconds(10) : defaultTimeout;
         shutdownDrainDelay = shutdownDrainDelay == null ? Duration.ofSeconds(2) : shutdownDrainDelay;
         maxReviewBytes = maxReviewBytes == null ? DataSize.ofBytes(AdmissionReviewCodec.MAX_BODY_BYTES) : maxReviewBytes;
-        memoryBudget = memoryBudget == null ? DataSize.ofBytes(Runtime.getRuntime().maxMemory() / 4) : memoryBudget;
+        memoryBudget = memoryBudget == null ? DataSize.ofBytes(Runtime.getRuntime().maxMemory() / 3) : memoryBudget;
         headTimeout = headTimeout == null ? Duration.ofSeconds(10) : headTimeout;
         bodyTimeout = bodyTimeout == null ? Duration.ofSeconds(10) : bodyTimeout;
         tls = tls == null ? new Tls(null, null, null, null, null, null) : tls;

@@ -105,12 +105,18 @@ class ServerConfiguration {
     }
 
     @Bean
-    WebhookServlet.Server webhookServer(MemoryBudget budget, Evaluations evaluations, Refusals refusals, PodguardProperties properties) {
+    RequestDeadlines requestDeadlines(PodguardProperties properties) {
+        return new RequestDeadlines(properties.headTimeout(), properties.bodyTimeout(), System::nanoTime);
+    }
+
+    @Bean
+    WebhookServlet.Server webhookServer(MemoryBudget budget, Evaluations evaluations, Refusals refusals, RequestDeadlines deadlines,
+                                        PodguardProperties properties) {
         ClientNames clients = new ClientNames(properties.tls().clientNames());
         if (clients.restricts() && properties.tls().clientCaFile() == null) {
             throw new IllegalStateException("podguard.tls.client-names needs a client CA (--client-ca): without mutual TLS no client has a certificate");
         }
-        return new WebhookServlet.Server(budget, evaluations, refusals, clients,
+        return new WebhookServlet.Server(budget, evaluations, refusals, clients, deadlines,
                 (int) Math.min(Integer.MAX_VALUE - 8, properties.maxReviewBytes().toBytes()), properties.defaultTimeout());
     }
 
@@ -150,7 +156,7 @@ class ServerConfiguration {
      * a refused body is not swallowed.
      */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectorCustomizer(PodguardProperties properties, Refusals refusals) {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectorCustomizer(RequestDeadlines deadlines, Refusals refusals) {
         return factory -> {
             factory.setProtocol(DeadlineNioProtocol.class.getName());
             factory.addConnectorCustomizers(connector -> {
@@ -160,11 +166,15 @@ class ServerConfiguration {
                     http.setMaxSwallowSize(64 * 1024);
                 }
                 if (connector.getProtocolHandler() instanceof DeadlineNioProtocol protocol) {
-                    protocol.deadlines(properties.headTimeout(), properties.bodyTimeout(),
-                            () -> refusals.refused(Refusals.Reason.HEAD_TIMEOUT, 0, "connection", "TLS handshake and request head took over "
-                                    + properties.headTimeout().toMillis() + " ms: closed"),
-                            () -> refusals.refused(Refusals.Reason.BODY_TIMEOUT, 0, "connection", "request body took over "
-                                    + properties.bodyTimeout().toMillis() + " ms: closed"));
+                    protocol.deadlines(deadlines, body -> {
+                        if (body) {
+                            refusals.refused(Refusals.Reason.BODY_TIMEOUT, 0, "connection", "request body took over "
+                                    + deadlines.bodyTimeout().toMillis() + " ms: closed");
+                        } else {
+                            refusals.refused(Refusals.Reason.HEAD_TIMEOUT, 0, "connection", "TLS handshake and request head took over "
+                                    + deadlines.headTimeout().toMillis() + " ms: closed");
+                        }
+                    });
                 }
             });
         };

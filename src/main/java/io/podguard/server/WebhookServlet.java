@@ -34,7 +34,7 @@ final class WebhookServlet extends HttpServlet {
 
     /** What every webhook path shares. */
     record Server(MemoryBudget budget, Evaluations evaluations, Refusals refusals, ClientNames clients,
-                  int maxBodyBytes, Duration defaultTimeout) {
+                  RequestDeadlines deadlines, int maxBodyBytes, Duration defaultTimeout) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServlet.class);
@@ -90,8 +90,9 @@ final class WebhookServlet extends HttpServlet {
         }
         try (MemoryBudget.Charge charge = server.budget().open()) {
             byte[] body;
+            long bodyDeadline = Math.min(deadline, server.deadlines().bodyStarted(req.getServletConnection()));
             try {
-                body = ReviewBody.read(req.getInputStream(), (int) declared, charge, deadline);
+                body = ReviewBody.read(req.getInputStream(), (int) declared, charge, bodyDeadline);
             } catch (ReviewBody.NoRoom e) {
                 resp.setHeader("Connection", "close");
                 refuse(resp, Reason.MEMORY_BUDGET, 503, e.getMessage());
@@ -100,15 +101,19 @@ final class WebhookServlet extends HttpServlet {
                 refuse(resp, Reason.MALFORMED, e.status(), e.getMessage());
                 return;
             } catch (IOException e) {
-                // The client went away, or its connection was closed at the body deadline: nobody to answer well.
-                refuse(resp, Reason.MALFORMED, 400, "request body could not be read: " + oneLine(e.getMessage()));
+                if (server.deadlines().bodyEnded(req.getServletConnection())) { // else closed at the body deadline, and counted there
+                    // The client went away: nobody to answer well.
+                    refuse(resp, Reason.MALFORMED, 400, "request body could not be read: " + oneLine(e.getMessage()));
+                }
                 return;
+            } finally {
+                server.deadlines().bodyEnded(req.getServletConnection());
             }
             long footprint = ReviewBody.footprint(body);
-            if (charge.bytes() + footprint > server.budget().capacity()) {
+            if (charge.bytes() + footprint > server.budget().largestCharge()) {
                 refuse(resp, Reason.TOO_LARGE_FOR_MEMORY, 413, "a review of " + body.length + " bytes would need about "
-                        + (charge.bytes() + footprint) / (1024 * 1024) + " MiB to judge, more than podguard's memory budget of "
-                        + server.budget().capacity() / (1024 * 1024) + " MiB (podguard.memory-budget)");
+                        + (charge.bytes() + footprint) / (1024 * 1024) + " MiB to judge, more than podguard's memory budget allows one review ("
+                        + server.budget().largestCharge() / (1024 * 1024) + " MiB of podguard.memory-budget)");
                 return;
             }
             if (!charge.add(footprint, deadline)) {
