@@ -42,7 +42,7 @@ COPY --from=build /layers/application/ ./
 # the Spring context refresh and exit. No port is bound, no cluster is needed; the self-managed
 # certificate beans are switched on so their classes are in the cache too. It must run here, on
 # the runtime JRE with the same jar paths, or the JVM would refuse the cache at start-up.
-RUN java -XX:AOTCacheOutput=/app/podguard.aot -Dspring.context.exit=onRefresh \
+RUN java --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard.aot -Dspring.context.exit=onRefresh \
         -jar /app/podguard.jar serve --cert-dir /tmp/podguard-training \
         --podguard.certs.managed.enabled=true --podguard.certs.managed.namespace=podguard \
         --podguard.certs.managed.secret-name=podguard-tls --podguard.certs.managed.dns-names=podguard.podguard.svc \
@@ -55,5 +55,6 @@ EXPOSE 8443 8081
 # -XX:AOTCache without -XX:AOTMode=on: should the cache not fit (other JVM flags), the JVM starts without it.
 # -XX:+ExitOnOutOfMemoryError: a JVM whose threads died of OutOfMemoryError answers nothing and
 # never recovers; exiting lets the kubelet restart it.
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:AOTCache=/app/podguard.aot", "-jar", "/app/podguard.jar"]
+# --sun-misc-unsafe-memory-access=allow: protobuf (under CEL) uses sun.misc.Unsafe, which JDK 25 warns about on stderr.
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "--sun-misc-unsafe-memory-access=allow", "-XX:AOTCache=/app/podguard.aot", "-jar", "/app/podguard.jar"]
 CMD ["serve"]

@@ -13,6 +13,8 @@ import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.engine.resources.ResourceRules;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
+import io.podguard.engine.rules.RuleInput;
+import io.podguard.engine.rules.RuleMessages;
 import io.podguard.policy.DefaultsConfig;
 import io.podguard.policy.Exemption;
 import io.podguard.policy.EffectivePolicy;
@@ -132,7 +134,7 @@ public final class AdmissionHandler {
     }
 
     private AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, RequestInfo info) {
-        Evaluation evaluation = engine.evaluate(pod, policy);
+        Evaluation evaluation = engine.evaluate(pod, policy, ruleInput(request, pod, info));
         PspAdmission.Validation psp = policy.psp() == null ? null : PspAdmission.validate(request, pod, policy.psp(), info);
         observer.evaluated(request, pod, policy, psp == null ? evaluation : PspAdmission.merge(evaluation, policy.psp(), psp));
         Map<String, String> audit = new LinkedHashMap<>(2);
@@ -192,12 +194,31 @@ public final class AdmissionHandler {
         return new AdmissionResponse(request.uid(), true, 200, null, null, warnings, audit, mode);
     }
 
-    /** Pod Security Standards violations become PSA-style warnings, one per check; resource rules one each of their own. */
+    /** What CEL rules see of this request: its operation, user, namespace and the old object of an update. */
+    private static RuleInput ruleInput(AdmissionRequest request, PodObject pod, RequestInfo info) {
+        PodObject old = null;
+        if (request.isUpdate() && request.oldObject() != null) {
+            try {
+                old = PodExtractor.extract(request.kind(), request.oldObject()).orElse(null);
+            } catch (IllegalArgumentException e) {
+                old = null;
+            }
+        }
+        return new RuleInput(pod, old, request.kind(), request.operation(), info.namespace(), info.username(), info.groups(), null,
+                request.dryRun());
+    }
+
+    /**
+     * Pod Security Standards violations become PSA-style warnings, one per check; resource rules
+     * and CEL rules one each of their own.
+     */
     private static void warn(List<WarningFormatter.Group> groups, List<String> resourceWarnings, LevelVersion lv, List<Violation> violations) {
         List<Violation> pss = new ArrayList<>(violations.size());
         for (Violation v : violations) {
             if (ResourceRules.isResourceRule(v.rule())) {
                 resourceWarnings.add(ResourceRulesEvaluator.warningMessage(List.of(v)));
+            } else if (RuleMessages.isRule(v)) {
+                resourceWarnings.add(RuleMessages.warning(v));
             } else {
                 pss.add(v);
             }
@@ -214,8 +235,9 @@ public final class AdmissionHandler {
     private static String render(LevelVersion lv, List<Violation> violations, boolean would) {
         List<Violation> pss = new ArrayList<>(violations.size());
         List<Violation> resources = new ArrayList<>(0);
+        List<Violation> rules = new ArrayList<>(0);
         for (Violation v : violations) {
-            (ResourceRules.isResourceRule(v.rule()) ? resources : pss).add(v);
+            (ResourceRules.isResourceRule(v.rule()) ? resources : RuleMessages.isRule(v) ? rules : pss).add(v);
         }
         List<String> out = new ArrayList<>(2);
         if (!pss.isEmpty()) {
@@ -223,6 +245,17 @@ public final class AdmissionHandler {
         }
         if (!resources.isEmpty()) {
             out.add(would ? ResourceRulesEvaluator.warningMessage(resources) : ResourceRulesEvaluator.denialMessage(resources));
+        }
+        boolean policyDenied = false;
+        for (Violation v : rules) {
+            if (!would && RuleMessages.isAdmissionPolicy(v)) {
+                // as the apiserver: the first ValidatingAdmissionPolicy denial is the message
+                if (policyDenied) {
+                    continue;
+                }
+                policyDenied = true;
+            }
+            out.add(would ? RuleMessages.warning(v) : RuleMessages.denial(v));
         }
         return String.join("; ", out);
     }

@@ -86,6 +86,12 @@ public final class ConfigCommand implements Runnable {
             if (e.resourcesMode() != null) {
                 parts.add("resource rules " + e.resourcesMode().id());
             }
+            if (!policy.rules().isEmpty()) {
+                parts.add(count(policy.rules().size(), "CEL rule"));
+            }
+            if (!e.admissionPolicies().isEmpty()) {
+                parts.add(count(e.admissionPolicies().size(), "ValidatingAdmissionPolicy binding"));
+            }
             parts.add(count(policy.namespaces().size(), "namespace override"));
             parts.add(count(policy.exemptions().size(), "exemption"));
             return String.join("; ", parts);

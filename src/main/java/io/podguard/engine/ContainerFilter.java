@@ -50,8 +50,32 @@ final class ContainerFilter {
                 .withInitContainers(init)
                 .withEphemeralContainers(ephemeral)
                 .build();
-        PodObject filtered = new PodObject(pod.kind(), pod.namespace(), pod.name(), pod.podMeta(), copy, pod.object(), pod.podPointer());
+        PodObject filtered = new PodObject(pod.kind(), pod.namespace(), pod.name(), pod.podMeta(), copy,
+                filteredJson(pod, kept), pod.podPointer());
         return new ContainerFilter(filtered, kept);
+    }
+
+    /** The object's JSON without the left-out containers, for the rules that read the JSON (CEL). */
+    private static tools.jackson.databind.node.ObjectNode filteredJson(PodObject pod, Map<ContainerRef.Kind, List<Integer>> kept) {
+        tools.jackson.databind.node.ObjectNode object = pod.object().deepCopy();
+        tools.jackson.databind.JsonNode podNode = pod.podPointer().isEmpty() ? object : object.at(pod.podPointer());
+        if (!(podNode.get("spec") instanceof tools.jackson.databind.node.ObjectNode spec)) {
+            return object;
+        }
+        Map<ContainerRef.Kind, String> fields = Map.of(ContainerRef.Kind.CONTAINER, "containers",
+                ContainerRef.Kind.INIT_CONTAINER, "initContainers", ContainerRef.Kind.EPHEMERAL_CONTAINER, "ephemeralContainers");
+        for (Map.Entry<ContainerRef.Kind, String> f : fields.entrySet()) {
+            if (spec.get(f.getValue()) instanceof tools.jackson.databind.node.ArrayNode array && kept.get(f.getKey()) != null) {
+                tools.jackson.databind.node.ArrayNode keptArray = array.arrayNode();
+                for (int i : kept.get(f.getKey())) {
+                    if (i < array.size()) {
+                        keptArray.add(array.get(i));
+                    }
+                }
+                spec.set(f.getValue(), keptArray);
+            }
+        }
+        return object;
     }
 
     PodObject pod() {

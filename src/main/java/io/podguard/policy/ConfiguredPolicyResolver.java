@@ -73,7 +73,9 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
                     new CheckExemption(new HashSet<>(e.checks()), globs(e.images()), e)));
         }
         this.exemptions = List.copyOf(ex);
-        this.needsLabels = policy.usesNamespaceLabels();
+        // rules read the namespace's labels (namespaceObject) when the namespace cache knows them
+        this.needsLabels = policy.usesNamespaceLabels() || !policy.rules().isEmpty() || !policy.validatingAdmissionPolicies().isEmpty()
+                || policy.namespaces().stream().anyMatch(n -> n.rules() != null && !n.rules().isEmpty());
         reportExpired();
     }
 
@@ -106,7 +108,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
                 effective = effective.withMode(mode, shortForm);
             }
         }
-        return exempt(effective, request, namespace, pod.podSpec());
+        return exempt(effective, request, namespace, pod.podSpec()).withNamespaceLabels(labels);
     }
 
     private EffectivePolicy exempt(EffectivePolicy effective, RequestInfo request, String namespace, PodSpec spec) {

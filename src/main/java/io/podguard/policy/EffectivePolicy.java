@@ -4,6 +4,7 @@ import io.podguard.engine.LevelVersion;
 import io.podguard.engine.psp.PspPolicy;
 import io.podguard.engine.resources.ResourceRules;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * @param resourcesMode the mode resource rules judge in; null: no resource rules
  * @param exemptions every exemption that matched this request
  * @param checkExemptions the per-check and per-image ones among them, which the engine honours
+ * @param rules the CEL rules in force, each with its mode
+ * @param admissionPolicies ValidatingAdmissionPolicies with their bindings, compiled
+ * @param namespaceLabels the labels of the request's namespace when known (for rules' {@code namespaceObject}); null: unknown
  */
 public record EffectivePolicy(
         @Nullable LevelVersion enforce,
@@ -25,14 +29,52 @@ public record EffectivePolicy(
         ResourceRules resources,
         @Nullable Mode resourcesMode,
         List<Exemption> exemptions,
-        List<CheckExemption> checkExemptions) {
+        List<CheckExemption> checkExemptions,
+        List<ModeRule> rules,
+        List<io.podguard.engine.rules.AdmissionPolicyBinding> admissionPolicies,
+        @Nullable Map<String, String> namespaceLabels) {
 
     public EffectivePolicy {
         exemptions = List.copyOf(exemptions);
         checkExemptions = List.copyOf(checkExemptions);
+        rules = List.copyOf(rules);
+        admissionPolicies = List.copyOf(admissionPolicies);
         if (resources.isEmpty()) {
             resourcesMode = null;
         }
+    }
+
+    /** Without CEL rules. */
+    public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                           DefaultsConfig defaults, @Nullable PspPolicy psp, ResourceRules resources, @Nullable Mode resourcesMode,
+                           List<Exemption> exemptions, List<CheckExemption> checkExemptions) {
+        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, List.of(), List.of(), null);
+    }
+
+    /** The same policy, knowing the labels of the request's namespace. */
+    public EffectivePolicy withNamespaceLabels(@Nullable Map<String, String> labels) {
+        return rules.isEmpty() && admissionPolicies.isEmpty() ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources,
+                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, labels);
+    }
+
+    /** The rules that judge in {@code mode}. */
+    public List<io.podguard.engine.rules.CelRule> rules(Mode mode) {
+        List<io.podguard.engine.rules.CelRule> out = new java.util.ArrayList<>(rules.size());
+        for (ModeRule r : rules) {
+            if (r.mode() == mode) {
+                out.add(r.rule());
+            }
+        }
+        return out;
+    }
+
+    private boolean hasRules(Mode mode) {
+        for (ModeRule r : rules) {
+            if (r.mode() == mode) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Pod Security Standards levels and defaults only. */
@@ -68,7 +110,10 @@ public record EffectivePolicy(
                 rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(), rc.required().limits());
         Mode resourcesMode = rc == null ? null : rc.mode() != null ? rc.mode() : policy.mode();
         PspPolicy psp = policy.podSecurityPolicies() == null ? null : new PspPolicy(policy.podSecurityPolicies(), policy.mode());
-        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of());
+        return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of(),
+                CompiledRules.of(policy.rules(), policy.mode()),
+                policy.validatingAdmissionPolicies().isEmpty() ? List.of() : AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies()),
+                null);
     }
 
     /**
@@ -92,7 +137,7 @@ public record EffectivePolicy(
 
     /** Nothing is judged: every mode is off and there are no resource rules. */
     public boolean judgesNothing() {
-        return enforce == null && audit == null && warn == null && resourcesMode == null;
+        return enforce == null && audit == null && warn == null && resourcesMode == null && rules.isEmpty() && admissionPolicies.isEmpty();
     }
 
     /** The same policy with {@code mode} in force instead, as a namespace's {@code podguard.io/mode} label asks. */
@@ -112,27 +157,29 @@ public record EffectivePolicy(
             }
         }
         PspPolicy p = psp == null ? null : new PspPolicy(psp.policies(), mode);
-        return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions);
+        List<ModeRule> moved = rules.stream().map(r -> new ModeRule(r.rule(), mode)).toList();
+        return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions,
+                moved, admissionPolicies, namespaceLabels);
     }
 
     /** The same policy with exemptions applied: a whole-request exemption turns every check off. */
     public EffectivePolicy withExemptions(List<Exemption> applied, List<CheckExemption> perCheck, boolean wholeRequest) {
         if (wholeRequest) {
             // not judged at all, by PodSecurityPolicies neither
-            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of());
+            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), List.of(), List.of(), namespaceLabels);
         }
-        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck);
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, rules, admissionPolicies, namespaceLabels);
     }
 
     /** The mode that decides, for metrics: enforce, warn, audit or none. */
     public String decidingMode() {
-        if (enforce != null || resourcesMode == Mode.ENFORCE) {
+        if (enforce != null || resourcesMode == Mode.ENFORCE || hasRules(Mode.ENFORCE) || !admissionPolicies.isEmpty()) {
             return "enforce";
         }
-        if (warn != null || resourcesMode == Mode.WARN) {
+        if (warn != null || resourcesMode == Mode.WARN || hasRules(Mode.WARN)) {
             return "warn";
         }
-        return audit != null || resourcesMode == Mode.AUDIT ? "audit" : "none";
+        return audit != null || resourcesMode == Mode.AUDIT || hasRules(Mode.AUDIT) ? "audit" : "none";
     }
 
     private static @Nullable LevelVersion stricter(@Nullable LevelVersion a, @Nullable LevelVersion b) {

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param names namespace name globs; null: any name
  * @param selector namespace label selector ({@code matchLabels}/{@code matchExpressions}); null: any labels
+ * @param rules CEL rules in place of the top-level ones; null: inherited
  */
 public record NamespacePolicy(
         @Nullable List<String> names,
@@ -18,10 +19,18 @@ public record NamespacePolicy(
         @Nullable Mode mode,
         @Nullable PodSecurityConfig podSecurity,
         @Nullable DefaultsConfig defaults,
-        @Nullable ResourceRulesConfig resources) {
+        @Nullable ResourceRulesConfig resources,
+        @Nullable List<RuleConfig> rules) {
 
     public NamespacePolicy {
         names = names == null ? List.of() : List.copyOf(names);
+    }
+
+    /** All sections but {@code rules}. */
+    public NamespacePolicy(@Nullable List<String> names, @Nullable LabelSelector selector, @Nullable Mode mode,
+                           @Nullable PodSecurityConfig podSecurity, @Nullable DefaultsConfig defaults,
+                           @Nullable ResourceRulesConfig resources) {
+        this(names, selector, mode, podSecurity, defaults, resources, null);
     }
 
     /** The policy in force in a matching namespace (exemptions and other overrides are the caller's). */
@@ -31,6 +40,7 @@ public record NamespacePolicy(
                 podSecurity != null ? podSecurity : base.podSecurity(),
                 defaults != null ? defaults : base.defaults(),
                 resources != null ? resources : base.resources(),
-                base.namespaceLabelOverrides(), base.exemptions(), List.of(), base.podSecurityPolicies());
+                base.namespaceLabelOverrides(), base.exemptions(), List.of(), base.podSecurityPolicies(),
+                rules != null ? rules : base.rules(), base.validatingAdmissionPolicies());
     }
 }

@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param podSecurityPolicies PodSecurityPolicy objects judged with PSP's own semantics (see
  *     docs/psp.md). A policy that carries them leaves {@code podSecurity} and {@code defaults}
  *     off unless it names them: the PSPs are the policy.
+ * @param rules the policy's own rules in CEL (docs/rules.md)
+ * @param validatingAdmissionPolicies ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding
+ *     objects, used unchanged (docs/rules.md); also read from documents of their own in the file
  */
 public record Policy(
         @Nullable String apiVersion,
@@ -29,7 +32,9 @@ public record Policy(
         @Nullable Boolean namespaceLabelOverrides,
         @Nullable List<Exemption> exemptions,
         @Nullable List<NamespacePolicy> namespaces,
-        @Nullable PspSet podSecurityPolicies) {
+        @Nullable PspSet podSecurityPolicies,
+        @Nullable List<RuleConfig> rules,
+        @Nullable List<tools.jackson.databind.JsonNode> validatingAdmissionPolicies) {
 
     public static final String API_VERSION = "podguard.io/v1alpha1";
     public static final String KIND = "PodGuardPolicy";
@@ -45,6 +50,34 @@ public record Policy(
         namespaceLabelOverrides = namespaceLabelOverrides != null && namespaceLabelOverrides;
         exemptions = exemptions == null ? List.of() : List.copyOf(exemptions);
         namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+        rules = rules == null ? List.of() : List.copyOf(rules);
+        validatingAdmissionPolicies = validatingAdmissionPolicies == null ? List.of() : List.copyOf(validatingAdmissionPolicies);
+    }
+
+    /** All sections but the ValidatingAdmissionPolicies. */
+    public Policy(@Nullable String apiVersion, @Nullable String kind, @Nullable Mode mode, @Nullable PodSecurityConfig podSecurity,
+                  @Nullable DefaultsConfig defaults, @Nullable ResourceRulesConfig resources, @Nullable Boolean namespaceLabelOverrides,
+                  @Nullable List<Exemption> exemptions, @Nullable List<NamespacePolicy> namespaces, @Nullable PspSet podSecurityPolicies,
+                  @Nullable List<RuleConfig> rules) {
+        this(apiVersion, kind, mode, podSecurity, defaults, resources, namespaceLabelOverrides, exemptions, namespaces,
+                podSecurityPolicies, rules, null);
+    }
+
+    /** This policy with more ValidatingAdmissionPolicy objects (documents of their own in the file). */
+    public Policy withAdmissionPolicies(List<tools.jackson.databind.JsonNode> more, boolean alone) {
+        List<tools.jackson.databind.JsonNode> all = new java.util.ArrayList<>(validatingAdmissionPolicies);
+        all.addAll(more);
+        // a file of ValidatingAdmissionPolicies alone: they are the policy, as PodSecurityPolicies are
+        return new Policy(apiVersion, kind, mode, alone ? PSS_OFF : podSecurity, alone ? DEFAULTS_OFF : defaults, resources,
+                namespaceLabelOverrides, exemptions, namespaces, podSecurityPolicies, rules, all);
+    }
+
+    /** All sections but {@code rules}. */
+    public Policy(@Nullable String apiVersion, @Nullable String kind, @Nullable Mode mode, @Nullable PodSecurityConfig podSecurity,
+                  @Nullable DefaultsConfig defaults, @Nullable ResourceRulesConfig resources, @Nullable Boolean namespaceLabelOverrides,
+                  @Nullable List<Exemption> exemptions, @Nullable List<NamespacePolicy> namespaces, @Nullable PspSet podSecurityPolicies) {
+        this(apiVersion, kind, mode, podSecurity, defaults, resources, namespaceLabelOverrides, exemptions, namespaces,
+                podSecurityPolicies, null);
     }
 
     /** The short form of DESIGN.md: mode, Pod Security Standards and defaults only. */
@@ -62,7 +95,8 @@ public record Policy(
     /** This policy with {@code podSecurityPolicies} (the others keys as they are). */
     public Policy withPodSecurityPolicies(@Nullable Mode mode, @Nullable PodSecurityConfig podSecurity,
                                           @Nullable DefaultsConfig defaults, @Nullable PspSet psps) {
-        return new Policy(apiVersion, kind, mode, podSecurity, defaults, resources, namespaceLabelOverrides, exemptions, namespaces, psps);
+        return new Policy(apiVersion, kind, mode, podSecurity, defaults, resources, namespaceLabelOverrides, exemptions, namespaces, psps, rules,
+                validatingAdmissionPolicies);
     }
 
     /** The level the short form gives to {@link #mode()}. */

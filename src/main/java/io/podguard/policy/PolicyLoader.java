@@ -73,6 +73,16 @@ public final class PolicyLoader {
         if (documents.size() == 1 && !documents.getFirst().isObject()) {
             return bind(documents.getFirst()); // not a map: the validator says so with its path
         }
+        List<JsonNode> admissionPolicies = documents.stream().filter(AdmissionPolicyDocuments::isAdmissionPolicy).toList();
+        if (!admissionPolicies.isEmpty()) {
+            // ValidatingAdmissionPolicies as documents of their own (docs/rules.md): the rest is read as usual
+            List<JsonNode> rest = documents.stream().filter(d -> !AdmissionPolicyDocuments.isAdmissionPolicy(d)).toList();
+            Policy base = rest.isEmpty() ? new Policy(null, null, null, null, null)
+                    : parse(String.join("\n---\n", rest.stream().map(PolicyLoader::yaml).toList()), baseDir);
+            Policy policy = base.withAdmissionPolicies(admissionPolicies, rest.isEmpty());
+            AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies());
+            return policy;
+        }
         Policy withPsps;
         try {
             // PodSecurityPolicy documents, alone or beside a PodGuardPolicy (docs/psp.md); its
@@ -108,6 +118,10 @@ public final class PolicyLoader {
             // The validator should have caught it; still a one-line error, never a trace.
             throw new PolicyException(firstLine(e.getMessage()));
         }
+    }
+
+    private static String yaml(JsonNode node) {
+        return YAML.writeValueAsString(node);
     }
 
     private static List<JsonNode> documents(String yaml) {

@@ -81,9 +81,16 @@ final class PolicyValidator {
         SECTION_RULES.put(Exemption.class, PolicyValidator::exemption);
         SECTION_RULES.put(NamespacePolicy.class, PolicyValidator::namespacePolicy);
         SECTION_RULES.put(ResourceRulesConfig.class, PolicyValidator::resourceBounds);
+        SECTION_RULES.put(RuleConfig.class, PolicyValidator::rule);
     }
 
+    private static final Pattern RULE_ID = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+
     private final List<String> errors = new ArrayList<>();
+    /** The ids of the document's CEL rules, which exemptions may name as checks. */
+    private final Set<String> ruleIds = new TreeSet<>();
+    /** Rule ids seen per rules list, to refuse duplicates. */
+    private final Map<String, Set<String>> seenRuleIds = new LinkedHashMap<>();
 
     private PolicyValidator() {
     }
@@ -95,8 +102,80 @@ final class PolicyValidator {
             v.errors.add("policy: expected a map of keys (mode, podSecurity, …), got " + describe(root));
             return v.errors;
         }
+        v.collectRuleIds(root.get("rules"));
+        JsonNode namespaces = root.get("namespaces");
+        if (namespaces != null && namespaces.isArray()) {
+            namespaces.forEach(n -> v.collectRuleIds(n.get("rules")));
+        }
         v.walk(root, Policy.class, "");
         return v.errors;
+    }
+
+    private void collectRuleIds(JsonNode rules) {
+        if (rules != null && rules.isArray()) {
+            for (JsonNode r : rules) {
+                if (r.isObject() && r.get("id") != null && r.get("id").isString()) {
+                    ruleIds.add(r.get("id").asString());
+                }
+            }
+        }
+    }
+
+    /** A CEL rule: an id of its own, and expressions that compile (each error with its path and CEL's message). */
+    private void rule(JsonNode node, String path) {
+        JsonNode id = node.get("id");
+        JsonNode expression = node.get("expression");
+        int before = errors.size();
+        if (id == null || id.isNull() || id.asString().isBlank()) {
+            errors.add(path + ".id: required: the rule's name in messages, reports and exemptions");
+        } else if (!RULE_ID.matcher(id.asString()).matches()) {
+            errors.add(path + ".id: \"" + id.asString() + "\" is not a valid rule id: lower case letters, digits, '-' and '.', "
+                    + "starting and ending with a letter or digit");
+        } else if (knownCheckIds().contains(id.asString())) {
+            errors.add(path + ".id: \"" + id.asString() + "\" is the id of a built-in check: choose another");
+        } else {
+            String list = path.substring(0, Math.max(0, path.lastIndexOf('[')));
+            if (!seenRuleIds.computeIfAbsent(list, k -> new java.util.HashSet<>()).add(id.asString())) {
+                errors.add(path + ".id: \"" + id.asString() + "\" is the id of another rule");
+            }
+        }
+        if (expression == null || expression.isNull() || expression.asString().isBlank()) {
+            errors.add(path + ".expression: required: a CEL expression that is true for an allowed pod");
+        }
+        for (String list : List.of("variables", "matchConditions")) {
+            JsonNode items = node.get(list);
+            if (items == null || !items.isArray()) {
+                continue;
+            }
+            Set<String> names = new java.util.HashSet<>();
+            for (int i = 0; i < items.size(); i++) {
+                JsonNode item = items.get(i);
+                String p = path + "." + list + "[" + i + "]";
+                JsonNode name = item.get("name");
+                if (name == null || name.isNull() || name.asString().isBlank()) {
+                    errors.add(p + ".name: required");
+                } else if (!names.add(name.asString())) {
+                    errors.add(p + ".name: \"" + name.asString() + "\" is already declared");
+                } else if (list.equals("variables") && !name.asString().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    errors.add(p + ".name: \"" + name.asString() + "\" is not a valid CEL identifier");
+                }
+                if (item.get("expression") == null || item.get("expression").isNull() || item.get("expression").asString().isBlank()) {
+                    errors.add(p + ".expression: required");
+                }
+            }
+        }
+        if (errors.size() != before) {
+            return;
+        }
+        try {
+            CompiledRules.compile(io.podguard.engine.Json.mapper().treeToValue(node, RuleConfig.class));
+        } catch (io.podguard.engine.rules.RuleCompileException e) {
+            for (String error : e.errors()) {
+                errors.add(path + "." + error);
+            }
+        } catch (tools.jackson.core.JacksonException e) {
+            errors.add(path + ": " + e.getOriginalMessage());
+        }
     }
 
     /** The ids an exemption's {@code checks} may name. */
@@ -318,7 +397,8 @@ final class PolicyValidator {
         if (!expect(node.isArray(), node, path, "a list of check ids")) {
             return;
         }
-        Set<String> known = knownCheckIds();
+        Set<String> known = new TreeSet<>(knownCheckIds());
+        known.addAll(ruleIds);
         for (int i = 0; i < node.size(); i++) {
             JsonNode n = node.get(i);
             String p = path + "[" + i + "]";

@@ -32,7 +32,7 @@ public final class EvaluationMetrics implements AdmissionObserver {
     private final CheckRegistry checks;
     private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
 
-    private record Key(String check, Level level, boolean denied, Mode mode) {
+    private record Key(String check, String level, boolean denied, Mode mode) {
     }
 
     public EvaluationMetrics(MeterRegistry registry, CheckRegistry checks) {
@@ -45,6 +45,22 @@ public final class EvaluationMetrics implements AdmissionObserver {
         count(Mode.ENFORCE, policy.enforce(), evaluation.enforce());
         count(Mode.AUDIT, policy.audit(), evaluation.audit());
         count(Mode.WARN, policy.warn(), evaluation.warn());
+        if (!policy.rules().isEmpty()) {
+            countRules(Mode.ENFORCE, policy, evaluation.enforce());
+            countRules(Mode.AUDIT, policy, evaluation.audit());
+            countRules(Mode.WARN, policy, evaluation.warn());
+        }
+    }
+
+    /** CEL rules count like checks, with {@code level="rule"}. */
+    private void countRules(Mode mode, EffectivePolicy policy, List<Violation> violations) {
+        for (io.podguard.engine.rules.CelRule rule : policy.rules(mode)) {
+            boolean denied = false;
+            for (Violation v : violations) {
+                denied |= v.rule().equals(rule.id());
+            }
+            counter(new Key(rule.id(), "rule", denied, mode)).increment();
+        }
     }
 
     private void count(Mode mode, @Nullable LevelVersion lv, List<Violation> violations) {
@@ -57,7 +73,7 @@ public final class EvaluationMetrics implements AdmissionObserver {
         }
         for (CheckRegistry.Entry entry : checks.plan(lv)) {
             String id = entry.check().id();
-            counter(new Key(id, lv.level(), violated.contains(id), mode)).increment();
+            counter(new Key(id, lv.level().id(), violated.contains(id), mode)).increment();
         }
     }
 
@@ -65,7 +81,7 @@ public final class EvaluationMetrics implements AdmissionObserver {
         return counters.computeIfAbsent(key, k -> Counter.builder(MetricNames.POLICY_EVALUATIONS)
                 .description("Checks evaluated at admission, by result and mode")
                 .tag(MetricNames.CHECK, k.check())
-                .tag(MetricNames.LEVEL, k.level().id())
+                .tag(MetricNames.LEVEL, k.level())
                 .tag(MetricNames.DECISION, k.denied() ? "deny" : "allow")
                 .tag(MetricNames.MODE, k.mode().id())
                 .register(registry));

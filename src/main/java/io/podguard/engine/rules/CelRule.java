@@ -1,0 +1,186 @@
+package io.podguard.engine.rules;
+
+import dev.cel.runtime.CelVariableResolver;
+import io.podguard.engine.Violation;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A policy rule in CEL: an expression that must be true of a pod, compiled once when the policy
+ * loads, with the composition of a ValidatingAdmissionPolicy (variables, match conditions, a
+ * message or message expression). Its evaluation follows the apiserver's: match conditions first
+ * (all true, or the rule does not apply), then the expression; an error fails the rule (as
+ * {@code failurePolicy: Fail}) with the apiserver's words.
+ *
+ * @param id the rule's id, as exemptions ({@code checks: [id]}), messages and metrics name it
+ */
+public final class CelRule {
+
+    /** The start of a rule's violation reason ({@code rule "no-latest"}), which tells them from Pod Security Standards ones. */
+    public static final String REASON = "rule \"";
+
+    /** A named expression of the policy (a variable or a match condition). */
+    public record Named(String name, String expression) {
+    }
+
+    private final String id;
+    private final CompiledExpression expression;
+    private final List<LazyVariables.Variable> variables;
+    private final List<Named> matchConditionSources;
+    private final List<CompiledExpression> matchConditions;
+    private final @Nullable String message;
+    private final @Nullable CompiledExpression messageExpression;
+
+    private CelRule(String id, CompiledExpression expression, List<LazyVariables.Variable> variables, List<Named> matchConditionSources,
+                    List<CompiledExpression> matchConditions, @Nullable String message, @Nullable CompiledExpression messageExpression) {
+        this.id = id;
+        this.expression = expression;
+        this.variables = variables;
+        this.matchConditionSources = matchConditionSources;
+        this.matchConditions = matchConditions;
+        this.message = message;
+        this.messageExpression = messageExpression;
+    }
+
+    /**
+     * Compiles a rule; every error is reported, each with its field ({@code expression},
+     * {@code variables[1].expression}, …) and CEL's message.
+     *
+     * @throws RuleCompileException listing every error
+     */
+    public static CelRule compile(String id, String expression, List<Named> variables, List<Named> matchConditions,
+                                  @Nullable String message, @Nullable String messageExpression) {
+        List<String> errors = new ArrayList<>();
+        KubernetesCel cel = KubernetesCel.get();
+        Set<String> declared = new LinkedHashSet<>();
+        List<LazyVariables.Variable> vars = new ArrayList<>();
+        for (int i = 0; i < variables.size(); i++) {
+            Named v = variables.get(i);
+            try {
+                // a variable may read the variables declared before it
+                vars.add(new LazyVariables.Variable(v.name(), cel.compile(v.expression(), Set.copyOf(declared), KubernetesCel.Result.ANY)));
+            } catch (CelRuleException e) {
+                errors.add("variables[" + i + "].expression: " + oneLine(e.getMessage()));
+            }
+            declared.add(v.name());
+        }
+        List<CompiledExpression> conditions = new ArrayList<>();
+        for (int i = 0; i < matchConditions.size(); i++) {
+            try {
+                conditions.add(cel.compile(matchConditions.get(i).expression(), declared, KubernetesCel.Result.BOOL));
+            } catch (CelRuleException e) {
+                errors.add("matchConditions[" + i + "].expression: " + oneLine(e.getMessage()));
+            }
+        }
+        CompiledExpression compiled = null;
+        try {
+            compiled = cel.compile(expression, declared, KubernetesCel.Result.BOOL);
+        } catch (CelRuleException e) {
+            errors.add("expression: " + oneLine(e.getMessage()));
+        }
+        CompiledExpression messageCompiled = null;
+        if (messageExpression != null) {
+            try {
+                messageCompiled = cel.compile(messageExpression, declared, KubernetesCel.Result.STRING);
+            } catch (CelRuleException e) {
+                errors.add("messageExpression: " + oneLine(e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new RuleCompileException(errors);
+        }
+        return new CelRule(id, compiled, List.copyOf(vars), List.copyOf(matchConditions), List.copyOf(conditions), message, messageCompiled);
+    }
+
+    /**
+     * CEL's report as one line per error, for a policy's field paths: {@code compilation failed:
+     * ERROR: <input>:1:1: undeclared reference to 'objct' (in container '') | objct | ^} becomes
+     * {@code undeclared reference to 'objct' (at 1:1)}.
+     */
+    static String oneLine(String message) {
+        String m = message.startsWith("compilation failed: ") ? message.substring("compilation failed: ".length()) : message;
+        List<String> out = new ArrayList<>();
+        for (String line : m.split("\n")) {
+            java.util.regex.Matcher e = ERROR_LINE.matcher(line);
+            if (e.matches()) {
+                out.add(e.group(3).replace(" (in container '')", "") + " (at " + e.group(1) + ":" + e.group(2) + ")");
+            } else if (!line.startsWith(" |")) {
+                out.add(line);
+            }
+        }
+        return String.join("; ", out);
+    }
+
+    private static final java.util.regex.Pattern ERROR_LINE = java.util.regex.Pattern.compile("^ERROR: <input>:(\\d+):(\\d+): (.*)$");
+
+    public String id() {
+        return id;
+    }
+
+    public String expression() {
+        return expression.source();
+    }
+
+    /** The rule's judgement of one request: null when it passes or does not apply, else its violation. */
+    public @Nullable Violation evaluate(RuleInput input) {
+        return evaluate(input.variables());
+    }
+
+    /** The rule's judgement with the variables of {@link RuleInput#variables()}, built once for all rules. */
+    public @Nullable Violation evaluate(CelVariableResolver base) {
+        LazyVariables vars = new LazyVariables(variables, base);
+        CelVariableResolver resolver = vars.resolver();
+        KubernetesCel cel = KubernetesCel.get();
+        long budget = KubernetesCel.MATCH_CONDITIONS_BUDGET;
+        for (int i = 0; i < matchConditions.size(); i++) {
+            KubernetesCel.Outcome o = cel.evaluate(matchConditions.get(i), resolver, KubernetesCel.PER_CALL_LIMIT);
+            budget -= o.cost() + vars.takeCost();
+            if (o.failed() || budget < 0) {
+                String why = budget < 0 || o.outOfBudget() ? "validation failed due to running out of cost budget, no further validation rules will be run"
+                        : "expression '" + matchConditionSources.get(i).expression() + "' resulted in error: " + o.error();
+                return violation("failed to evaluate match condition '" + matchConditionSources.get(i).name() + "': " + why);
+            }
+            if (!Boolean.TRUE.equals(o.value())) {
+                return null;
+            }
+        }
+        budget = KubernetesCel.RUNTIME_BUDGET;
+        KubernetesCel.Outcome o = cel.evaluate(expression, resolver, KubernetesCel.PER_CALL_LIMIT);
+        budget -= o.cost() + vars.takeCost();
+        if (budget < 0 || o.outOfBudget()) {
+            return violation("validation failed due to running out of cost budget, no further validation rules will be run");
+        }
+        if (o.failed()) {
+            return violation("expression '" + expression.source() + "' resulted in error: " + o.error());
+        }
+        if (Boolean.TRUE.equals(o.value())) {
+            return null;
+        }
+        return violation(message(resolver, vars, budget));
+    }
+
+    /** The apiserver's choice: the message expression's text if usable, else the message, else the failed expression. */
+    private String message(CelVariableResolver resolver, LazyVariables vars, long budget) {
+        if (messageExpression != null) {
+            KubernetesCel.Outcome m = KubernetesCel.get().evaluate(messageExpression, resolver, Math.min(budget, KubernetesCel.PER_CALL_LIMIT));
+            vars.takeCost();
+            if (!m.failed() && m.value() instanceof String s) {
+                String text = s.strip();
+                if (!text.isEmpty() && text.length() <= KubernetesCel.MAX_MESSAGE_BYTES && text.indexOf('\n') < 0) {
+                    return text;
+                }
+            }
+        }
+        if (message != null && !message.isBlank()) {
+            return message.strip();
+        }
+        return "failed expression: " + expression.source().strip();
+    }
+
+    private Violation violation(String text) {
+        return new Violation(id, "spec", REASON + id + "\"", text);
+    }
+}

@@ -1,0 +1,194 @@
+package io.podguard.engine.rules;
+
+import dev.cel.common.ast.CelExpr;
+import dev.cel.runtime.CelEvaluationListener;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The runtime cost of one CEL evaluation, counted as the apiserver counts it (cel-go's
+ * {@code interpreter.CostTracker} with Kubernetes' {@code library.CostEstimator}): one per
+ * identifier and field selection (a presence test is free), a list literal 10, a map literal 30,
+ * one per function call except those whose cost grows with their arguments' size (string
+ * comparison, concatenation, {@code contains}, {@code matches}, {@code in} over a list, the
+ * Kubernetes libraries …). Past the limit the evaluation is cancelled with the apiserver's words,
+ * {@code operation cancelled: actual cost limit exceeded}, so no rule can hang a review.
+ *
+ * <p>cel-java counts no cost, so this listener does, from the value of every node as it is
+ * evaluated (post-order: a call's arguments are seen before the call). The figures match
+ * cel-go's for the operations above; cel-go plans some expressions differently (it folds
+ * constants, for one), so a cost within a few percent of the limit may be judged differently.
+ */
+final class CostTracker implements CelEvaluationListener {
+
+    /** cel-go's {@code common.StringTraversalCostFactor}. */
+    private static final double STRING_TRAVERSAL = 0.1;
+    /** cel-go's {@code common.RegexStringLengthCostFactor}. */
+    private static final double REGEX_LENGTH = 0.25;
+
+    /** The apiserver's words when the cost limit cancels an evaluation. */
+    static final String LIMIT_EXCEEDED = "operation cancelled: actual cost limit exceeded";
+
+    /** Thrown from the listener to stop the evaluation at once. */
+    static final class LimitExceeded extends RuntimeException {
+        LimitExceeded() {
+            super(LIMIT_EXCEEDED, null, false, false);
+        }
+    }
+
+    private final long limit;
+    private long cost;
+    private final Map<Long, Object> values = new HashMap<>();
+
+    CostTracker(long limit) {
+        this.limit = limit;
+    }
+
+    long cost() {
+        return cost;
+    }
+
+    @Override
+    public void callback(CelExpr expr, Object value) {
+        switch (expr.exprKind().getKind()) {
+            case IDENT -> cost += 1;
+            case SELECT -> cost += expr.select().testOnly() ? 0 : 1;
+            case CALL -> cost += callCost(expr, value);
+            case LIST -> cost += 10;
+            case MAP -> cost += 30;
+            case STRUCT -> cost += 40;
+            default -> {
+            }
+        }
+        values.put(expr.id(), value);
+        if (cost > limit) {
+            throw new LimitExceeded();
+        }
+    }
+
+    private long callCost(CelExpr expr, Object result) {
+        CelExpr.CelCall call = expr.call();
+        String fn = call.function();
+        switch (fn) {
+            case "_&&_", "_||_", "_?_:_", "@not_strictly_false", "!_" -> {
+                // the logical operators are free in cel-go; the comprehension's loop condition costs one
+                return fn.equals("@not_strictly_false") || fn.equals("!_") ? 1 : 0;
+            }
+            default -> {
+            }
+        }
+        Object a0 = arg(call, 0);
+        Object a1 = arg(call, 1);
+        switch (fn) {
+            case "startsWith", "endsWith" -> {
+                return ceil(size(a1) * STRING_TRAVERSAL);
+            }
+            case "@in" -> {
+                return a1 instanceof Collection<?> || a1 instanceof Map<?, ?> ? (a1 instanceof Map<?, ?> ? 1 : size(a1)) : 1;
+            }
+            case "_<_", "_>_", "_<=_", "_>=_", "_==_", "_!=_" -> {
+                if (isKubernetesValue(a0)) {
+                    return 1;
+                }
+                if (fn.startsWith("_=") || fn.startsWith("_!") || a0 instanceof String || a0 instanceof com.google.protobuf.ByteString) {
+                    return ceil(Math.min(size(a0), size(a1)) * STRING_TRAVERSAL);
+                }
+                return 1;
+            }
+            case "_+_" -> {
+                if (a0 instanceof String || a0 instanceof com.google.protobuf.ByteString) {
+                    return ceil((size(a0) + size(a1)) * STRING_TRAVERSAL);
+                }
+                return 1;
+            }
+            case "matches" -> {
+                return ceil((1.0 + size(a0)) * STRING_TRAVERSAL) * ceil(size(a1) * REGEX_LENGTH);
+            }
+            case "find", "findAll" -> {
+                return ceil((1.0 + size(a0)) * STRING_TRAVERSAL) * ceil(size(a1) * REGEX_LENGTH);
+            }
+            case "contains" -> {
+                return a0 instanceof String ? ceil(size(a0) * STRING_TRAVERSAL) * ceil(size(a1) * STRING_TRAVERSAL) : 1;
+            }
+            case "string", "bytes" -> {
+                return a0 instanceof String || a0 instanceof com.google.protobuf.ByteString ? ceil(size(a0) * STRING_TRAVERSAL) : 1;
+            }
+            case "isSorted", "sum", "max", "min", "indexOf", "lastIndexOf", "includes" -> {
+                return a0 instanceof Collection<?> ? size(a0) : fn.equals("indexOf") || fn.equals("lastIndexOf") ? 1 : 1;
+            }
+            case "url", "lowerAscii", "upperAscii", "substring", "trim", "cidr", "isIP", "isCIDR", "quantity", "isQuantity",
+                 "semver", "isSemver", "isURL" -> {
+                return fn.equals("isURL") ? 1 : ceil(size(a0) * STRING_TRAVERSAL);
+            }
+            case "ip" -> {
+                return a0 instanceof String ? ceil(size(a0) * STRING_TRAVERSAL) : 1;
+            }
+            case "ip.isCanonical" -> {
+                return ceil(size(a0) * 2 * STRING_TRAVERSAL);
+            }
+            case "replace", "split" -> {
+                return ceil(size(a0) * 2 * STRING_TRAVERSAL);
+            }
+            case "join" -> {
+                return ceil(size(result) * 2 * STRING_TRAVERSAL);
+            }
+            case "containsIP", "containsCIDR" -> {
+                long c = ceil(2.0 * size(a0) * STRING_TRAVERSAL);
+                if (fn.equals("containsCIDR")) {
+                    c += ceil(size(a0) * STRING_TRAVERSAL) + 1;
+                }
+                return a1 instanceof String ? c + ceil(size(a1) * STRING_TRAVERSAL) : c;
+            }
+            case "validate" -> {
+                return a0 instanceof KubernetesFormats.Format f
+                        ? ceil((1.0 + size(a1)) * STRING_TRAVERSAL) * ceil(f.maxRegexSize() * REGEX_LENGTH) : 1;
+            }
+            default -> {
+                return 1;
+            }
+        }
+    }
+
+    private Object arg(CelExpr.CelCall call, int index) {
+        List<CelExpr> args = call.args();
+        CelExpr e;
+        if (call.target().isPresent()) {
+            e = index == 0 ? call.target().get() : index - 1 < args.size() ? args.get(index - 1) : null;
+        } else {
+            e = index < args.size() ? args.get(index) : null;
+        }
+        return e == null ? null : values.get(e.id());
+    }
+
+    private static boolean isKubernetesValue(Object v) {
+        return v instanceof KubernetesQuantity.Quantity || v instanceof KubernetesIps.Ip || v instanceof KubernetesIps.Cidr
+                || v instanceof KubernetesUrls.Url || v instanceof KubernetesSemver.Semver || v instanceof KubernetesFormats.Format;
+    }
+
+    /** cel-go's {@code actualSize}: code points of a string, bytes of bytes, entries of a list or map, else 1. */
+    static long size(Object v) {
+        if (v instanceof String s) {
+            return s.codePointCount(0, s.length());
+        }
+        if (v instanceof com.google.protobuf.ByteString b) {
+            return b.size();
+        }
+        if (v instanceof Collection<?> c) {
+            return c.size();
+        }
+        if (v instanceof Map<?, ?> m) {
+            return m.size();
+        }
+        if (v instanceof Optional<?> o && o.isPresent()) {
+            return size(o.get());
+        }
+        return 1;
+    }
+
+    private static long ceil(double d) {
+        return (long) Math.ceil(d);
+    }
+}

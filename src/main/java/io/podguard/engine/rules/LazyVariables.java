@@ -1,0 +1,97 @@
+package io.podguard.engine.rules;
+
+import dev.cel.runtime.CelVariableResolver;
+import java.util.AbstractMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code variables} of one evaluation, as the apiserver's composition evaluates them: each
+ * on first use and once only, in the order of declaration available to later ones, its cost
+ * added to the evaluation's budget. A variable that fails fails the expression that reads it,
+ * with {@code composited variable "NAME" fails to evaluate: …}.
+ */
+final class LazyVariables extends AbstractMap<String, Object> {
+
+    /** A variable's failure, carried out of cel-java's evaluation. */
+    static final class VariableFailed extends RuntimeException {
+        private final boolean outOfBudget;
+
+        VariableFailed(String message, boolean outOfBudget) {
+            super(message, null, false, false);
+            this.outOfBudget = outOfBudget;
+        }
+
+        boolean outOfBudget() {
+            return outOfBudget;
+        }
+    }
+
+    /** A declared variable. */
+    record Variable(String name, CompiledExpression expression) {
+    }
+
+    private final List<Variable> declared;
+    private final Map<String, Variable> byName = new HashMap<>();
+    private final CelVariableResolver base;
+    private final Map<String, Object> values = new HashMap<>();
+    private long cost;
+
+    LazyVariables(List<Variable> declared, CelVariableResolver base) {
+        this.declared = declared;
+        for (Variable v : declared) {
+            byName.put(v.name(), v);
+        }
+        this.base = base;
+    }
+
+    /** The cost of the variables evaluated since the last call. */
+    long takeCost() {
+        long c = cost;
+        cost = 0;
+        return c;
+    }
+
+    /** The resolver of an expression: the base variables and {@code variables}. */
+    CelVariableResolver resolver() {
+        return name -> name.equals("variables") ? java.util.Optional.of(this) : base.find(name);
+    }
+
+    @Override
+    public Object get(Object key) {
+        if (!(key instanceof String name)) {
+            return null;
+        }
+        Object cached = values.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        Variable v = byName.get(name);
+        if (v == null) {
+            return null;
+        }
+        KubernetesCel.Outcome outcome = KubernetesCel.get().evaluate(v.expression(), resolver(), KubernetesCel.PER_CALL_LIMIT);
+        cost += outcome.cost();
+        if (outcome.failed()) {
+            throw new VariableFailed("composited variable \"" + name + "\" fails to evaluate: " + outcome.error(), outcome.outOfBudget());
+        }
+        values.put(name, outcome.value());
+        return outcome.value();
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return key instanceof String s && byName.containsKey(s);
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+        Map<String, Object> all = new java.util.LinkedHashMap<>();
+        for (Variable v : declared) {
+            all.put(v.name(), get(v.name()));
+        }
+        return all.entrySet();
+    }
+}

@@ -1,0 +1,126 @@
+package io.podguard.engine.rules;
+
+import dev.cel.common.values.NullValue;
+import dev.cel.runtime.CelVariableResolver;
+import io.podguard.engine.PodObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a rule's expressions see, built once per request. {@code object} is the pod: a Pod as
+ * sent, or, for a workload, its pod template as a Pod ({@code apiVersion: v1}, {@code kind: Pod},
+ * the template's {@code metadata} and {@code spec}, the workload's namespace), so one rule judges
+ * pods and the pods a Deployment will create alike, as the Pod Security checks do.
+ * {@code request} carries the real kind, resource and operation, and who asks.
+ *
+ * @param kind the kind of the object as sent ({@code Pod}, {@code Deployment} …)
+ * @param operation {@code CREATE} or {@code UPDATE}
+ * @param namespaceLabels the namespace's labels when known; null: unknown
+ */
+public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, String operation, @Nullable String namespace,
+                        @Nullable String username, List<String> groups, @Nullable Map<String, String> namespaceLabels,
+                        boolean dryRun) {
+
+    private static final Map<String, String[]> GROUP_VERSION_RESOURCE = Map.of(
+            "Pod", new String[] {"", "v1", "pods"},
+            "Deployment", new String[] {"apps", "v1", "deployments"},
+            "StatefulSet", new String[] {"apps", "v1", "statefulsets"},
+            "DaemonSet", new String[] {"apps", "v1", "daemonsets"},
+            "ReplicaSet", new String[] {"apps", "v1", "replicasets"},
+            "ReplicationController", new String[] {"", "v1", "replicationcontrollers"},
+            "Job", new String[] {"batch", "v1", "jobs"},
+            "CronJob", new String[] {"batch", "v1", "cronjobs"},
+            "PodTemplate", new String[] {"", "v1", "podtemplates"});
+
+    /** A request judged offline ({@code check}, {@code audit}): a create by nobody in particular. */
+    public static RuleInput offline(PodObject pod) {
+        return new RuleInput(pod, null, pod.kind(), "CREATE", pod.namespace(), null, List.of(), null, false);
+    }
+
+    /** The group, version and plural resource of a kind podguard judges. */
+    public static String[] groupVersionResource(String kind) {
+        return GROUP_VERSION_RESOURCE.getOrDefault(kind, new String[] {"", "v1", kind.toLowerCase(java.util.Locale.ROOT) + "s"});
+    }
+
+    /** The same request about another version of the pod (one without exempted containers). */
+    public RuleInput withPod(PodObject other) {
+        return new RuleInput(other, oldPod, kind, operation, namespace, username, groups, namespaceLabels, dryRun);
+    }
+
+    /** The same request, knowing the labels of its namespace. */
+    public RuleInput withNamespaceLabels(@Nullable Map<String, String> labels) {
+        return labels == null ? this : new RuleInput(pod, oldPod, kind, operation, namespace, username, groups, labels, dryRun);
+    }
+
+    /** The variables of a rule's expressions: object (the pod), oldObject, request, namespaceObject, params. */
+    public CelVariableResolver variables() {
+        return variables(asPod(pod), oldPod == null ? null : asPod(oldPod));
+    }
+
+    /** The variables of a ValidatingAdmissionPolicy's expressions: {@code object} is the object as sent. */
+    public CelVariableResolver variablesAsSent() {
+        return variables(pod.object(), oldPod == null ? null : oldPod.object());
+    }
+
+    private CelVariableResolver variables(ObjectNode object, @Nullable ObjectNode old) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("object", CelValues.of(object));
+        vars.put("oldObject", old == null ? NullValue.NULL_VALUE : CelValues.of(old));
+        vars.put("request", request());
+        vars.put("namespaceObject", namespace == null || namespace.isEmpty() ? NullValue.NULL_VALUE : namespaceObject());
+        vars.put("params", NullValue.NULL_VALUE);
+        return name -> Optional.ofNullable(vars.get(name));
+    }
+
+    /** The object a rule sees: the Pod itself, or a workload's template dressed as a Pod. */
+    static ObjectNode asPod(PodObject pod) {
+        if (pod.isPod()) {
+            return pod.object();
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("apiVersion", "v1");
+        out.put("kind", "Pod");
+        ObjectNode template = pod.podNode();
+        ObjectNode meta = template.get("metadata") instanceof ObjectNode m ? m.deepCopy() : JsonNodeFactory.instance.objectNode();
+        if (pod.namespace() != null && !meta.has("namespace")) {
+            meta.put("namespace", pod.namespace());
+        }
+        out.set("metadata", meta);
+        out.set("spec", template.get("spec") instanceof ObjectNode s ? s : JsonNodeFactory.instance.objectNode());
+        return out;
+    }
+
+    private Map<String, Object> request() {
+        String[] gvr = groupVersionResource(kind);
+        Map<String, Object> gvk = Map.of("group", gvr[0], "version", gvr[1], "kind", kind);
+        Map<String, Object> resource = Map.of("group", gvr[0], "version", gvr[1], "resource", gvr[2]);
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("username", username == null ? "" : username);
+        user.put("groups", groups);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("kind", gvk);
+        r.put("resource", resource);
+        r.put("requestKind", gvk);
+        r.put("requestResource", resource);
+        r.put("subResource", "");
+        r.put("requestSubResource", "");
+        r.put("name", pod.name() == null ? "" : pod.name());
+        r.put("namespace", namespace == null ? "" : namespace);
+        r.put("operation", operation);
+        r.put("userInfo", user);
+        r.put("dryRun", dryRun);
+        return r;
+    }
+
+    private Map<String, Object> namespaceObject() {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("name", namespace);
+        meta.put("labels", namespaceLabels == null ? Map.of() : namespaceLabels);
+        return Map.of("metadata", meta);
+    }
+}

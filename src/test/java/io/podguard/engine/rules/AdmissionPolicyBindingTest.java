@@ -1,0 +1,120 @@
+package io.podguard.engine.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.podguard.engine.Json;
+import io.podguard.engine.PodExtractor;
+import io.podguard.engine.PodObject;
+import io.podguard.engine.Violation;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** A ValidatingAdmissionPolicy with a binding: matching, actions, failurePolicy and the apiserver's words. */
+class AdmissionPolicyBindingTest {
+
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    private static final String POLICY = """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: no-latest}
+            spec:
+              failurePolicy: %s
+              matchConstraints:
+                resourceRules:
+                  - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [pods]}
+                  - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}
+              matchConditions:
+                - name: not-system
+                  expression: "!object.metadata.name.startsWith('system-')"
+              variables:
+                - name: containers
+                  expression: "object.kind == 'Pod' ? object.spec.containers : object.spec.template.spec.containers"
+              validations:
+                - expression: "variables.containers.all(c, !c.image.endsWith(':latest'))"
+                  messageExpression: "'latest: ' + variables.containers.map(c, c.name).join(', ')"
+                - expression: "object.metadata.labels.team != ''"
+            """;
+
+    private static final String BINDING = """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: prod}
+            spec:
+              policyName: no-latest
+              validationActions: [Deny, Warn]
+              matchResources:
+                namespaceSelector: {matchLabels: {env: prod}}
+            """;
+
+    private static AdmissionPolicyBinding compile(String failurePolicy, String binding) {
+        return AdmissionPolicyBinding.compile(YAML.readValue(POLICY.formatted(failurePolicy), ValidatingAdmissionPolicy.class),
+                YAML.readValue(binding, ValidatingAdmissionPolicyBinding.class));
+    }
+
+    private static RuleInput input(String kind, String json, Map<String, String> nsLabels) {
+        PodObject pod = PodExtractor.extract(kind, Json.mapper().readTree(json)).orElseThrow();
+        return new RuleInput(pod, null, kind, "CREATE", "shop", "alice", List.of(), nsLabels, false);
+    }
+
+    private static final String LATEST = """
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"shop","labels":{"team":"a"}},
+             "spec":{"containers":[{"name":"app","image":"nginx:latest"}]}}""";
+
+    @Test
+    void evaluateWhenValidationFailsThenEachActionInTheApiserverWords() {
+        AdmissionPolicyBinding b = compile("Fail", BINDING);
+        RuleInput in = input("Pod", LATEST, Map.of("env", "prod"));
+        assertThat(b.evaluate(in, AdmissionPolicyBinding.Action.DENY)).extracting(Violation::detail)
+                .containsExactly("ValidatingAdmissionPolicy 'no-latest' with binding 'prod' denied request: latest: app");
+        assertThat(b.evaluate(in, AdmissionPolicyBinding.Action.WARN)).extracting(Violation::detail)
+                .containsExactly("Validation failed for ValidatingAdmissionPolicy 'no-latest' with binding 'prod': latest: app");
+        assertThat(b.evaluate(in, AdmissionPolicyBinding.Action.AUDIT)).isEmpty();
+    }
+
+    @Test
+    void evaluateWhenOutOfScopeThenNothing() {
+        AdmissionPolicyBinding b = compile("Fail", BINDING);
+        assertThat(b.evaluate(input("Pod", LATEST, Map.of("env", "dev")), AdmissionPolicyBinding.Action.DENY)).isEmpty();
+        assertThat(b.evaluate(input("Pod", LATEST.replace("\"web\"", "\"system-web\""), Map.of("env", "prod")),
+                AdmissionPolicyBinding.Action.DENY)).isEmpty();
+        assertThat(b.evaluate(input("StatefulSet", """
+                {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"s","namespace":"shop"},
+                 "spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:latest"}]}}}}""", Map.of("env", "prod")),
+                AdmissionPolicyBinding.Action.DENY)).isEmpty();
+    }
+
+    @Test
+    void evaluateWhenWorkloadMatchedThenObjectIsTheWorkloadAsSent() {
+        AdmissionPolicyBinding b = compile("Fail", BINDING);
+        assertThat(b.evaluate(input("Deployment", """
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"shop","labels":{"team":"a"}},
+                 "spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:latest"}]}}}}""", Map.of("env", "prod")),
+                AdmissionPolicyBinding.Action.DENY)).extracting(Violation::detail)
+                .containsExactly("ValidatingAdmissionPolicy 'no-latest' with binding 'prod' denied request: latest: web");
+    }
+
+    @Test
+    void evaluateWhenExpressionErrorsThenFailurePolicyDecides() {
+        String noTeam = LATEST.replace("\"labels\":{\"team\":\"a\"}", "\"labels\":{}").replace("nginx:latest", "nginx:1");
+        assertThat(compile("Fail", BINDING).evaluate(input("Pod", noTeam, Map.of("env", "prod")), AdmissionPolicyBinding.Action.DENY))
+                .extracting(Violation::detail).containsExactly("ValidatingAdmissionPolicy 'no-latest' with binding 'prod' denied request: "
+                        + "expression 'object.metadata.labels.team != ''' resulted in error: no such key: team");
+        assertThat(compile("Ignore", BINDING).evaluate(input("Pod", noTeam, Map.of("env", "prod")), AdmissionPolicyBinding.Action.DENY))
+                .isEmpty();
+    }
+
+    @Test
+    void compileWhenParamsOrBadActionsThenRefusedClearly() {
+        assertThatThrownBy(() -> compile("Fail", BINDING.replace("[Deny, Warn]", "[Deny, Block]")
+                + "  paramRef: {name: p, parameterNotFoundAction: Deny}\n"))
+                .isInstanceOfSatisfying(RuleCompileException.class, e -> assertThat(e.errors()).containsExactly(
+                        "binding prod: spec.paramRef: parameters are not supported: podguard reads no objects from the cluster to judge; put the values in variables instead",
+                        "binding prod: spec.validationActions: Unsupported value: \"Block\": supported values: \"Audit\", \"Deny\", \"Warn\""));
+    }
+}
