@@ -78,7 +78,7 @@ public final class PolicyLoader {
             // ValidatingAdmissionPolicies as documents of their own (docs/rules.md): the rest is read as usual
             List<JsonNode> rest = documents.stream().filter(d -> !AdmissionPolicyDocuments.isAdmissionPolicy(d)).toList();
             Policy base = rest.isEmpty() ? new Policy(null, null, null, null, null)
-                    : parse(String.join("\n---\n", rest.stream().map(PolicyLoader::yaml).toList()), baseDir);
+                    : parse(String.join("\n---\n", rest.stream().map(PolicyLoader::yaml).toList()), files);
             Policy policy = base.withAdmissionPolicies(admissionPolicies, rest.isEmpty());
             AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies());
             return policy;

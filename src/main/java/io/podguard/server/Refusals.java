@@ -34,6 +34,8 @@ final class Refusals {
         UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
         /** 405 */
         METHOD_NOT_ALLOWED("method_not_allowed"),
+        /** 404: a path under {@code /namespaces/} with no handler. */
+        NOT_FOUND("not_found"),
         /** 403: mutual TLS on, and the client certificate names no allowed client. */
         CLIENT_NOT_ALLOWED("client_not_allowed"),
         /** 400: not a review podguard can answer, or a body that ended early. */

@@ -5,11 +5,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.podguard.admission.AdmissionHandler;
 import io.podguard.admission.AdmissionObserver;
 import io.podguard.admission.Endpoint;
+import io.podguard.admission.NamespaceHandler;
+import io.podguard.admission.OptOutLabelGuard;
 import io.podguard.engine.Engine;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.AdmissionMetrics;
 import io.podguard.report.MetricNames;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.Semaphore;
 import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.slf4j.Logger;
@@ -130,11 +138,43 @@ class ServerConfiguration {
         return registration(Endpoint.VALIDATE, handler, server);
     }
 
+    /**
+     * {@code /namespaces/ID}: one webhook per {@link NamespaceHandler} bean, each with its own
+     * webhook configuration (so its own failurePolicy), all through the same server limits.
+     */
+    @Bean
+    ServletRegistrationBean<WebhookServlet> namespaceServlet(ObjectProvider<NamespaceHandler> handlers, WebhookServlet.Server server) {
+        Map<String, NamespaceHandler> byPath = new LinkedHashMap<>();
+        handlers.orderedStream().filter(Objects::nonNull).forEach(h -> byPath.put("/" + h.id(), h));
+        if (!byPath.isEmpty()) {
+            LOG.info("Namespace webhooks: {}", byPath.keySet().stream().map(p -> "/namespaces" + p).toList());
+        }
+        Function<@Nullable String, WebhookServlet.@Nullable Reviewer> reviewers = pathInfo -> {
+            NamespaceHandler handler = pathInfo == null ? null : byPath.get(pathInfo);
+            return handler == null ? null : body -> NamespaceHandler.handle(handler, body);
+        };
+        ServletRegistrationBean<WebhookServlet> bean = new ServletRegistrationBean<>(
+                new WebhookServlet("/namespaces", reviewers, server), "/namespaces/*");
+        bean.setName("namespaceWebhooks");
+        return bean;
+    }
+
+    /** The opt-out label's guard, when an opt-out label is configured. */
+    @Bean
+    NamespaceHandler optOutLabelGuard(PodguardProperties properties) {
+        PodguardProperties.Webhooks webhooks = properties.webhooks();
+        if (webhooks.optOutLabel().isEmpty()) {
+            return null;
+        }
+        LOG.info("opt-out label {}=true: allowed on namespaces {} only", webhooks.optOutLabel(), webhooks.optOutNamespaces());
+        return new OptOutLabelGuard(webhooks.optOutLabel(), Set.copyOf(webhooks.optOutNamespaces()));
+    }
+
     private static ServletRegistrationBean<WebhookServlet> registration(Endpoint endpoint, AdmissionHandler handler,
                                                                        WebhookServlet.Server server) {
         String path = "/" + endpoint.id();
         ServletRegistrationBean<WebhookServlet> bean = new ServletRegistrationBean<>(
-                new WebhookServlet(path, body -> handler.handle(endpoint, body), server), path);
+                WebhookServlet.of(path, body -> handler.handle(endpoint, body), server), path);
         bean.setName(endpoint.id() + "Webhook");
         return bean;
     }

@@ -12,6 +12,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +46,19 @@ final class WebhookServlet extends HttpServlet {
     private static final long MAX_TIMEOUT_SECONDS = 30;
 
     private final String path;
-    private final Reviewer reviewer;
+    private final Function<@Nullable String, @Nullable Reviewer> reviewers;
     private final Server server;
 
-    WebhookServlet(String path, Reviewer reviewer, Server server) {
+    /** One reviewer for the path. */
+    static WebhookServlet of(String path, Reviewer reviewer, Server server) {
+        Function<@Nullable String, @Nullable Reviewer> only = pathInfo -> pathInfo == null || pathInfo.isEmpty() ? reviewer : null;
+        return new WebhookServlet(path, only, server);
+    }
+
+    /** @param reviewers the reviewer for a request's path info ({@code /opt-out} under {@code /namespaces/*}); null: none there */
+    WebhookServlet(String path, Function<@Nullable String, @Nullable Reviewer> reviewers, Server server) {
         this.path = path;
-        this.reviewer = reviewer;
+        this.reviewers = reviewers;
         this.server = server;
     }
 
@@ -70,6 +79,11 @@ final class WebhookServlet extends HttpServlet {
     private void serve(HttpServletRequest req, HttpServletResponse resp, long deadline) throws IOException, InterruptedException {
         if (!server.clients().allows((X509Certificate[]) req.getAttribute("jakarta.servlet.request.X509Certificate"))) {
             refuse(resp, Reason.CLIENT_NOT_ALLOWED, 403, "the client certificate names no client allowed to call podguard");
+            return;
+        }
+        Reviewer reviewer = reviewers.apply(req.getPathInfo());
+        if (reviewer == null) {
+            refuse(resp, Reason.NOT_FOUND, 404, "no webhook at " + oneLine(req.getRequestURI()));
             return;
         }
         String contentType = req.getContentType();

@@ -58,7 +58,7 @@ class PolicyEventsQueueTest {
     void evaluatedWhenTheApiserverHangsThenReviewsAreAnsweredAndEventsBeyondTheQueueDropped() throws Exception {
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"));
         try (PolicyEvents events = new PolicyEvents(hangingApiserver, new EventRateLimiter(Duration.ofMinutes(1), 100, System::nanoTime),
-                1, Clock.systemUTC(), "p", registry)) {
+                1, Clock.systemUTC(), "p", registry, namespace -> true)) {
             AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver, events);
 
             handler.handle(Endpoint.VALIDATE, review("ns-1", "Pod", "", BAD_POD));
@@ -88,7 +88,7 @@ class PolicyEventsQueueTest {
                 .formatted(containers);
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse("mode: enforce\npodSecurity: {level: baseline}\n"));
         try (PolicyEvents events = new PolicyEvents(seen::add, new EventRateLimiter(Duration.ofMinutes(1), 100, System::nanoTime),
-                10, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), "p", registry)) {
+                10, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), "p", registry, namespace -> true)) {
             new AdmissionHandler(Engine.standard(), () -> resolver, events)
                     .handle(Endpoint.VALIDATE, review("team-a", "Deployment", "apps", deployment));
             assertThat(events.awaitIdle(Duration.ofSeconds(10))).isTrue();
