@@ -5,7 +5,6 @@ import io.podguard.policy.PolicyLoader;
 import io.podguard.server.PodguardApplication;
 import io.podguard.tls.ServingCertificates;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,12 +107,15 @@ public final class ServeCommand implements Runnable {
         if (cert == null) {
             Path dir = certDir != null ? certDir : Path.of(System.getProperty("java.io.tmpdir"), "podguard-certs");
             try {
+                if (certDir == null) {
+                    ServingCertificates.privateDirectory(dir); // shared with every user of the machine: must be podguard's own
+                }
                 ServingCertificates.ServingFiles files = ServingCertificates.generate(dir, dnsNames);
                 cert = files.certFile();
                 key = files.keyFile();
                 LOG.info("no certificate given: generated a serving certificate; its CA is {}", files.caFile().toAbsolutePath());
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write generated certificates to " + dir, e);
+                throw new IllegalArgumentException("cannot write generated certificates to " + dir + ": " + e.getMessage());
             }
         }
         String bundle = "spring.ssl.bundle.pem.podguard.";
