@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The HTTPS server as {@code java -jar} runs it (embedded default policy: enforce restricted,
- * no cluster access): per-check metrics after a review, and {@code /audit} off with its reason.
+ * no cluster access): per-check metrics after a review, and {@code /audit} off unless enabled.
  */
 class ReportingServerTest extends WebhookServerTestSupport {
 
@@ -34,13 +34,12 @@ class ReportingServerTest extends WebhookServerTestSupport {
         assertThat(after).doesNotContainPattern("podguard_policy_evaluations_total\\{[^}]*(name|namespace|pod)=");
     }
 
+    /** /audit lists the cluster's riskiest pods to whoever reaches the management port: off unless asked for. */
     @Test
-    void auditWhenNoClusterAccessThenDisabledWithTheReason() throws Exception {
-        HttpResponse<String> response = getManagement("/audit");
-
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"enabled\":false,\"reason\":\"no cluster access (not in a pod and "
-                + "podguard.kubeconfig is not set)\"}");
+    void auditWhenNotEnabledThenNotServed() throws Exception {
+        assertThat(getManagement("/audit").statusCode()).isEqualTo(404);
         assertThat(getManagement("/audit/team-a").statusCode()).isEqualTo(404);
+        assertThat(getManagement("/").body()).doesNotContain("audit");
+        assertThat(getManagement("/livez").statusCode()).isEqualTo(200);
     }
 }
