@@ -53,7 +53,7 @@ final class Podguard implements AutoCloseable {
      * Starts podguard with {@code policyYaml} and waits until /readyz answers 200. A free port can
      * be taken by another process before podguard binds it: then it starts again on new ports.
      */
-    static Podguard start(String name, String policyYaml) {
+    static Podguard start(String name, String policyYaml, String... extraArgs) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: the e2e suite runs after `package` (./mvnw verify -Pe2e)");
         }
@@ -63,7 +63,7 @@ final class Podguard implements AutoCloseable {
             TestCertificates certificates = new TestCertificates(Files.createDirectories(dir.resolve("certs")));
             certificates.issue();
             for (int attempt = 1; ; attempt++) {
-                Podguard podguard = launch(name, dir, policyFile, certificates);
+                Podguard podguard = launch(name, dir, policyFile, certificates, extraArgs);
                 try {
                     podguard.awaitReady();
                     return podguard;
@@ -79,7 +79,8 @@ final class Podguard implements AutoCloseable {
         }
     }
 
-    private static Podguard launch(String name, Path dir, Path policyFile, TestCertificates certificates) throws IOException {
+    private static Podguard launch(String name, Path dir, Path policyFile, TestCertificates certificates, String... extraArgs)
+            throws IOException {
         int port = freePort();
         int managementPort = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -88,6 +89,7 @@ final class Podguard implements AutoCloseable {
                 "--port", Integer.toString(port), "--management-port", Integer.toString(managementPort),
                 "--tls-cert", certificates.certFile().toString(), "--tls-key", certificates.keyFile().toString(),
                 "--policy", policyFile.toString(), "--podguard.shutdown-drain-delay=0s"));
+        command.addAll(List.of(extraArgs));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("podguard.log").toFile());

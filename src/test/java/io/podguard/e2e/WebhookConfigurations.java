@@ -71,7 +71,7 @@ final class WebhookConfigurations {
     }
 
     /** No Service network here: the same path on podguard's loopback URL. */
-    private static WebhookClientConfig onLoopback(WebhookClientConfig rendered, String baseUrl, String caBundle) {
+    static WebhookClientConfig onLoopback(WebhookClientConfig rendered, String baseUrl, String caBundle) {
         String path = rendered.getService() != null ? rendered.getService().getPath() : URI.create(rendered.getUrl()).getPath();
         return new WebhookClientConfigBuilder().withUrl(baseUrl + path).withCaBundle(caBundle).build();
     }
