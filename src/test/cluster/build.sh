@@ -7,6 +7,9 @@
 #   helm                  helm.sh/helm/v3/cmd/helm
 #   pod-security-webhook  k8s.io/pod-security-admission/cmd/webhook
 #   e2e-cluster           ./harness: starts etcd + kube-apiserver (start-cluster.sh)
+#   placement-plugins     ./cmd/placement-plugins: kube-apiserver's placement admission
+#                         plugins over a JSON corpus (podguard's placement semantics are
+#                         compared with them)
 #   celeval               ./cmd/celeval: CEL evaluated as kube-apiserver's admission policies do
 #
 # Usage: src/test/cluster/build.sh [OUT_DIR]     (default: <repo>/target/e2e-bin)
@@ -117,6 +120,7 @@ build kube-apiserver       k8s.io/kubernetes/cmd/kube-apiserver      "$(kube_ldf
 build helm                 helm.sh/helm/v3/cmd/helm                  "$(helm_ldflags)"
 build pod-security-webhook k8s.io/pod-security-admission/cmd/webhook "$(kube_ldflags "$k8s_version")"
 build e2e-cluster          ./harness                                 "-s -w"               "$here"/harness/*.go
+build placement-plugins    ./cmd/placement-plugins                   "-s -w"               "$here/cmd/placement-plugins/main.go"
 build celeval              ./cmd/celeval                             "-s -w"               "$here/cmd/celeval/main.go"
 
 # Smoke check: every binary starts and reports its version.

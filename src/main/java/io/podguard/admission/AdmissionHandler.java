@@ -9,13 +9,14 @@ import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
 import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.defaults.MutationResult;
+import io.podguard.engine.placement.PlacementPolicy;
+import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.engine.resources.ResourceRules;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
 import io.podguard.engine.rules.RuleInput;
 import io.podguard.engine.rules.RuleMessages;
-import io.podguard.policy.DefaultsConfig;
 import io.podguard.policy.Exemption;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyResolver;
@@ -94,12 +95,25 @@ public final class AdmissionHandler {
             return AdmissionResponse.allow(request.uid());
         }
         PodObject pod = found.get();
-        if (endpoint == Endpoint.VALIDATE && request.isUpdate() && pod.isPod() && !significantUpdate(request, pod)) {
+        boolean podUpdate = request.isUpdate() && pod.isPod();
+        // An update PSA lets through may still change what placement judges (tolerations added to a pod).
+        boolean placementOnly = endpoint == Endpoint.VALIDATE && podUpdate && !significantUpdate(request, pod);
+        if (placementOnly && !PodUpdates.placementChanged(request, pod)) {
             return AdmissionResponse.allow(request.uid());
         }
         RequestInfo info = new RequestInfo(
                 request.namespace() != null ? request.namespace() : pod.namespace(), request.username(), request.groups());
         EffectivePolicy policy = resolver.get().resolve(info, pod);
+        if (podUpdate && !policy.placement().isEmpty()) {
+            // As the plugins: a pod's node selector, default tolerations and node are decided at create;
+            // an update that changes its tolerations, selector or affinity is judged by what still applies.
+            PlacementPolicy onUpdate = request.subResource().isEmpty() && PodUpdates.placementChanged(request, pod)
+                    ? policy.placement().onUpdate() : PlacementPolicy.NONE;
+            policy = placementOnly ? policy.placementOnly(onUpdate) : policy.withPlacement(onUpdate);
+        }
+        if (placementOnly && policy.judgesNothing()) {
+            return AdmissionResponse.allow(request.uid());
+        }
         return endpoint == Endpoint.MUTATE ? mutate(request, pod, policy, info) : validate(request, pod, policy, info);
     }
 
@@ -110,13 +124,13 @@ public final class AdmissionHandler {
         }
         MutationResult result = engine.mutate(pod, policy);
         observer.mutated(request, pod, policy, result);
-        // A dry run of the defaults (defaults.mode: audit): the pod is left as sent, the client and the audit log hear what would change.
-        boolean dryRun = policy.defaults().mode() == DefaultsConfig.DefaultsMode.AUDIT && !result.isEmpty();
-        tools.jackson.databind.node.ArrayNode patchOps = dryRun ? io.podguard.engine.Json.mapper().createArrayNode() : result.patch();
-        List<String> warnings = dryRun ? DefaultsReport.warnings(result.applied()) : List.of();
+        // Defaults in a dry run (defaults.mode: audit, placement in audit or warn mode) are not in the
+        // patch: the client and the audit log hear what would change.
+        tools.jackson.databind.node.ArrayNode patchOps = result.patch();
+        List<String> warnings = DefaultsReport.warnings(result.wouldApply());
         Map<String, String> audit = new LinkedHashMap<>(0);
-        if (dryRun) {
-            audit.put(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.applied()));
+        if (!result.wouldApply().isEmpty()) {
+            audit.put(DefaultsReport.AUDIT_ANNOTATION, DefaultsReport.summary(result.wouldApply()));
         }
         if (policy.psp() != null) {
             // PSP defaults the pod as the other defaulters left it, so the policy judges what will be created.
@@ -209,8 +223,8 @@ public final class AdmissionHandler {
     }
 
     /**
-     * Pod Security Standards violations become PSA-style warnings, one per check; resource rules
-     * and CEL rules one each of their own.
+     * Pod Security Standards violations become PSA-style warnings, one per check; resource rules,
+     * placement rules and CEL rules one each of their own.
      */
     private static void warn(List<WarningFormatter.Group> groups, List<String> resourceWarnings, LevelVersion lv, List<Violation> violations) {
         List<Violation> pss = new ArrayList<>(violations.size());
@@ -219,6 +233,8 @@ public final class AdmissionHandler {
                 resourceWarnings.add(ResourceRulesEvaluator.warningMessage(List.of(v)));
             } else if (RuleMessages.isRule(v)) {
                 resourceWarnings.add(RuleMessages.warning(v));
+            } else if (PlacementRules.isPlacementRule(v.rule())) {
+                resourceWarnings.add(PlacementRules.warningMessage(List.of(v)));
             } else {
                 pss.add(v);
             }
@@ -230,14 +246,17 @@ public final class AdmissionHandler {
 
     /**
      * PSA's sentence for Pod Security Standards violations, then a sentence of its own for
-     * resource rules: {@code violates PodSecurity "restricted:latest": …; violates resource rules: …}.
+     * resource rules, then placement's: {@code violates PodSecurity "restricted:latest": …;
+     * violates resource rules: …; pod node label selector conflicts with …}.
      */
     private static String render(LevelVersion lv, List<Violation> violations, boolean would) {
         List<Violation> pss = new ArrayList<>(violations.size());
         List<Violation> resources = new ArrayList<>(0);
+        List<Violation> placement = new ArrayList<>(0);
         List<Violation> rules = new ArrayList<>(0);
         for (Violation v : violations) {
-            (ResourceRules.isResourceRule(v.rule()) ? resources : RuleMessages.isRule(v) ? rules : pss).add(v);
+            (ResourceRules.isResourceRule(v.rule()) ? resources : RuleMessages.isRule(v) ? rules
+                    : PlacementRules.isPlacementRule(v.rule()) ? placement : pss).add(v);
         }
         List<String> out = new ArrayList<>(2);
         if (!pss.isEmpty()) {
@@ -245,6 +264,9 @@ public final class AdmissionHandler {
         }
         if (!resources.isEmpty()) {
             out.add(would ? ResourceRulesEvaluator.warningMessage(resources) : ResourceRulesEvaluator.denialMessage(resources));
+        }
+        if (!placement.isEmpty()) {
+            out.add(would ? PlacementRules.warningMessage(placement) : PlacementRules.denialMessage(placement));
         }
         boolean policyDenied = false;
         for (Violation v : rules) {

@@ -73,6 +73,25 @@ final class PodUpdates {
         return false;
     }
 
+    /**
+     * Whether an update changes what placement judges on an existing pod: its tolerations (which an
+     * update may add to), node selector or node affinity (which may be set while scheduling gates
+     * hold the pod). Without a readable old object: yes (fail safe).
+     */
+    static boolean placementChanged(AdmissionRequest request, PodObject pod) {
+        if (!request.isUpdate() || request.oldObject() == null) {
+            return request.isUpdate();
+        }
+        tools.jackson.databind.JsonNode spec = pod.podNode().path("spec");
+        tools.jackson.databind.JsonNode old = request.oldObject().path("spec");
+        for (String field : new String[] {"tolerations", "nodeSelector", "affinity"}) {
+            if (!spec.path(field).equals(old.path(field))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean changed(Container c, Container old, Map<String, String> annotations, Map<String, String> oldAnnotations) {
         if (c == null || old == null) {
             return c != old;

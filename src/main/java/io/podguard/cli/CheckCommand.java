@@ -13,7 +13,6 @@ import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.psp.PspEngine;
 import io.podguard.cli.CheckManifests.BadInputException;
 import io.podguard.cli.CheckManifests.Manifest;
-import io.podguard.policy.DefaultsConfig;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyResolver;
@@ -138,9 +137,9 @@ public final class CheckCommand implements Callable<Integer> {
         return results;
     }
 
-    /** What /mutate would answer: a patch for new Pods when defaults apply, none otherwise. */
+    /** What /mutate would answer: a patch for new Pods of the defaults that apply (not those in a dry run), none otherwise. */
     private static ArrayNode patch(Engine engine, PodObject pod, EffectivePolicy effective) {
-        if (!pod.isPod() || !effective.defaults().isEnabled() || effective.defaults().mode() != DefaultsConfig.DefaultsMode.APPLY) {
+        if (!pod.isPod()) {
             return Json.mapper().createArrayNode();
         }
         return engine.mutate(pod, effective).patch();

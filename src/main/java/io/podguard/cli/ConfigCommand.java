@@ -92,9 +92,37 @@ public final class ConfigCommand implements Runnable {
             if (!e.admissionPolicies().isEmpty()) {
                 parts.add(count(e.admissionPolicies().size(), "ValidatingAdmissionPolicy binding"));
             }
+            String placement = placement(e.placement());
+            if (!placement.isEmpty()) {
+                parts.add("placement " + placement + (policy.usesNamespaceAnnotations() ? " (namespace annotations honoured)" : ""));
+            }
             parts.add(count(policy.namespaces().size(), "namespace override"));
             parts.add(count(policy.exemptions().size(), "exemption"));
             return String.join("; ", parts);
+        }
+
+        /** {@code nodeSelector enforce, dedicatedNodes warn}: the parts of placement that are on, with their modes. */
+        private static String placement(io.podguard.engine.placement.PlacementPolicy p) {
+            List<String> on = new ArrayList<>();
+            if (p.nodeSelector() != null) {
+                on.add("nodeSelector " + p.nodeSelector().mode().id());
+            }
+            if (p.tolerations() != null) {
+                on.add("tolerations " + p.tolerations().mode().id());
+            }
+            if (p.extendedResourceTolerations() != null) {
+                on.add("extendedResourceTolerations " + p.extendedResourceTolerations().mode().id());
+            }
+            if (p.nodeName() != null) {
+                on.add("nodeName " + p.nodeName().id());
+            }
+            if (p.nodeLabels() != null) {
+                on.add("nodeLabels " + p.nodeLabels().mode().id());
+            }
+            if (p.dedicatedNodes() != null) {
+                on.add("dedicatedNodes " + p.dedicatedNodes().mode().id());
+            }
+            return String.join(", ", on);
         }
 
         private static String count(int n, String what) {

@@ -3,6 +3,8 @@ package io.podguard.engine;
 import io.podguard.engine.defaults.DefaultsEngine;
 import io.podguard.engine.defaults.Defaulters;
 import io.podguard.engine.defaults.MutationResult;
+import io.podguard.engine.placement.PlacementPolicy;
+import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.pss.PodSecurityChecks;
 import io.podguard.engine.pss.PodSecurityEvaluator;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
@@ -49,8 +51,9 @@ public final class Engine {
     }
 
     /**
-     * Judges {@code pod} at each mode's level, and by the resource rules in their mode, honouring
-     * the policy's per-check and per-image exemptions. A level shared by two modes is evaluated once.
+     * Judges {@code pod} at each mode's level, by the resource rules, placement rules and CEL rules
+     * in their modes, honouring the policy's per-check and per-image exemptions. A level shared by
+     * two modes is evaluated once.
      */
     public Evaluation evaluate(PodObject pod, EffectivePolicy policy) {
         return evaluate(pod, policy, RuleInput.offline(pod));
@@ -75,20 +78,35 @@ public final class Engine {
                 List.copyOf(applied));
     }
 
+    /**
+     * The defaults, placement's included. A placement part that an exemption names in its
+     * {@code checks} (for the whole pod, not some images) is not set either.
+     */
     public MutationResult mutate(PodObject pod, EffectivePolicy policy) {
-        return defaults.mutate(pod, policy.defaults());
+        PlacementPolicy placement = policy.placement();
+        if (!placement.isEmpty() && !policy.checkExemptions().isEmpty()) {
+            Set<String> exempted = new java.util.HashSet<>();
+            for (CheckExemption e : policy.checkExemptions()) {
+                if (e.images().isEmpty()) {
+                    exempted.addAll(e.checks());
+                }
+            }
+            placement = placement.without(exempted);
+        }
+        return defaults.mutate(pod, policy.defaults(), placement);
     }
 
     private List<Violation> violations(PodObject pod, EffectivePolicy policy, LevelVersion lv, Mode mode,
                                        Map<LevelVersion, List<Violation>> memo, Set<CheckExemption> applied, RuleInput input) {
         boolean resources = policy.resourcesMode() == mode;
+        Mode placement = policy.judgesPlacement() && policy.placement().judgesIn(mode) ? mode : null;
         List<CelRule> rules = policy.rules().isEmpty() ? List.of() : policy.rules(mode);
-        if (lv == null && !resources && rules.isEmpty() && policy.admissionPolicies().isEmpty()) {
+        if (lv == null && !resources && placement == null && rules.isEmpty() && policy.admissionPolicies().isEmpty()) {
             return List.of();
         }
-        List<Violation> all = judge(pod, policy, lv, resources, rules, input, memo);
+        List<Violation> all = judge(pod, policy, lv, resources, placement, rules, input, memo);
         List<Violation> out = Exemptions.apply(pod, all, policy.checkExemptions(),
-                copy -> judge(copy, policy, lv, resources, rules, input.withPod(copy), null), applied);
+                copy -> judge(copy, policy, lv, resources, placement, rules, input.withPod(copy), null), applied);
         if (policy.admissionPolicies().isEmpty()) {
             return out;
         }
@@ -105,19 +123,24 @@ public final class Engine {
         return withPolicies;
     }
 
-    /** Pod Security Standards violations first, then resource rules, then CEL rules; PSS memoised per level for the pod as sent. */
-    private List<Violation> judge(PodObject pod, EffectivePolicy policy, LevelVersion lv, boolean resources, List<CelRule> rules,
-                                  RuleInput input, Map<LevelVersion, List<Violation>> memo) {
+    /**
+     * Pod Security Standards violations first, then resource rules, placement rules (in
+     * {@code placement} mode; null: none), then CEL rules; PSS memoised per level for the pod as sent.
+     */
+    private List<Violation> judge(PodObject pod, EffectivePolicy policy, LevelVersion lv, boolean resources, Mode placement,
+                                  List<CelRule> rules, RuleInput input, Map<LevelVersion, List<Violation>> memo) {
         List<Violation> pss = lv == null ? List.of()
                 : memo != null ? memo.computeIfAbsent(lv, key -> podSecurity.evaluate(key, pod)) : podSecurity.evaluate(lv, pod);
         List<Violation> res = resources ? ResourceRulesEvaluator.evaluate(pod, policy.resources()) : List.of();
+        List<Violation> placed = placement == null ? List.of() : PlacementRules.evaluate(pod, policy.placement(), placement);
         List<Violation> cel = rules.isEmpty() ? List.of() : celRules(rules, input);
-        if (res.isEmpty() && cel.isEmpty()) {
+        if (res.isEmpty() && placed.isEmpty() && cel.isEmpty()) {
             return pss;
         }
-        List<Violation> all = new ArrayList<>(pss.size() + res.size() + cel.size());
+        List<Violation> all = new ArrayList<>(pss.size() + res.size() + placed.size() + cel.size());
         all.addAll(pss);
         all.addAll(res);
+        all.addAll(placed);
         all.addAll(cel);
         return all;
     }

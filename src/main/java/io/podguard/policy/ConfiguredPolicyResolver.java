@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.placement.NamespaceAnnotations;
+import io.podguard.engine.placement.PlacementRules;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,9 +25,14 @@ import org.jspecify.annotations.Nullable;
  *       top-level sections it names;</li>
  *   <li>with {@code namespaceLabelOverrides: true}, a namespace label {@code podguard.io/mode}
  *       then sets the mode;</li>
+ *   <li>with {@code placement.namespaceAnnotations: true}, the namespace's PodNodeSelector and
+ *       PodTolerationRestriction annotations replace the policy's selector, default tolerations
+ *       and whitelist;</li>
  *   <li>exemptions that match the request and have not expired apply.</li>
  * </ol>
- * A namespace whose labels are unknown (not yet in the cache, or offline) matches no selector.
+ * A namespace whose labels are unknown (not yet in the cache, or offline) matches no selector;
+ * when its annotations are unknown, the policy's own placement applies. Kubelets (group
+ * {@code system:nodes}) creating mirror pods are never judged by {@code placement.nodeName}.
  */
 public final class ConfiguredPolicyResolver implements PolicyResolver {
 
@@ -37,13 +44,18 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     private final Clock clock;
     private final ExpiryListener expiryListener;
     private final EffectivePolicy topLevel;
+    private final boolean topLevelAnnotations;
     private final List<Override> overrides;
     private final List<CompiledExemption> exemptions;
     private final boolean needsLabels;
     private final Set<Integer> reportedExpired = ConcurrentHashMap.newKeySet();
 
-    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, LevelVersion shortForm) {
+    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, LevelVersion shortForm,
+                            boolean namespaceAnnotations) {
     }
+
+    /** The group of every kubelet: they create the mirror pods of their static pods, bound to themselves. */
+    static final String NODES_GROUP = "system:nodes";
 
     private record CompiledExemption(int index, Exemption source, List<Glob> namespaces, List<Glob> usernames,
                                      List<Glob> groups, List<Glob> serviceAccounts, List<Glob> runtimeClassNames,
@@ -59,10 +71,17 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         this.clock = clock;
         this.expiryListener = expiryListener;
         this.topLevel = EffectivePolicy.of(policy);
+        this.topLevelAnnotations = policy.placement() != null && policy.placement().honoursNamespaceAnnotations();
         List<Override> compiled = new ArrayList<>();
         for (NamespacePolicy n : policy.namespaces()) {
             Policy applied = n.applyTo(policy);
-            compiled.add(new Override(globs(n.names()), n.selector(), EffectivePolicy.of(applied), applied.levelVersion()));
+            EffectivePolicy effective = EffectivePolicy.of(applied);
+            if (n.placement() != null && n.placement().tolerations() != null && n.placement().tolerations().allowed() != null) {
+                // A whitelist of the namespace's own: the plugin's message calls it the namespace whitelist.
+                effective = effective.withPlacement(applied.placement().compile(applied.mode(), true));
+            }
+            compiled.add(new Override(globs(n.names()), n.selector(), effective, applied.levelVersion(),
+                    applied.placement() != null && applied.placement().honoursNamespaceAnnotations()));
         }
         this.overrides = List.copyOf(compiled);
         List<CompiledExemption> ex = new ArrayList<>();
@@ -95,12 +114,23 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         Map<String, String> labels = needsLabels && !namespace.isEmpty() ? namespaces.labels(namespace) : null;
         EffectivePolicy effective = topLevel;
         LevelVersion shortForm = policy.levelVersion();
+        boolean annotations = topLevelAnnotations;
         for (Override o : overrides) {
             if (matches(o, namespace, labels)) {
                 effective = o.effective();
                 shortForm = o.shortForm();
+                annotations = o.namespaceAnnotations();
                 break;
             }
+        }
+        if (annotations && !namespace.isEmpty()) {
+            Map<String, String> values = namespaces.annotations(namespace);
+            if (values != null) {
+                effective = effective.withPlacement(NamespaceAnnotations.apply(effective.placement(), values));
+            }
+        }
+        if (effective.placement().nodeName() != null && request.groups().contains(NODES_GROUP)) {
+            effective = effective.withPlacement(effective.placement().without(java.util.Set.of(PlacementRules.NODE_NAME)));
         }
         if (policy.allowsNamespaceLabelOverrides() && labels != null) {
             Mode mode = labelMode(labels.get(MODE_LABEL));

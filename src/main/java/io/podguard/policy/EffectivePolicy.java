@@ -1,6 +1,7 @@
 package io.podguard.policy;
 
 import io.podguard.engine.LevelVersion;
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.psp.PspPolicy;
 import io.podguard.engine.resources.ResourceRules;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param rules the CEL rules in force, each with its mode
  * @param admissionPolicies ValidatingAdmissionPolicies with their bindings, compiled
  * @param namespaceLabels the labels of the request's namespace when known (for rules' {@code namespaceObject}); null: unknown
+ * @param placement node selectors, tolerations and placement rules, the namespace's annotations read
  */
 public record EffectivePolicy(
         @Nullable LevelVersion enforce,
@@ -32,7 +34,17 @@ public record EffectivePolicy(
         List<CheckExemption> checkExemptions,
         List<ModeRule> rules,
         List<io.podguard.engine.rules.AdmissionPolicyBinding> admissionPolicies,
-        @Nullable Map<String, String> namespaceLabels) {
+        @Nullable Map<String, String> namespaceLabels,
+        PlacementPolicy placement) {
+
+    /** Without placement. */
+    public EffectivePolicy(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                           DefaultsConfig defaults, @Nullable PspPolicy psp, ResourceRules resources, @Nullable Mode resourcesMode,
+                           List<Exemption> exemptions, List<CheckExemption> checkExemptions, List<ModeRule> rules,
+                           List<io.podguard.engine.rules.AdmissionPolicyBinding> admissionPolicies, @Nullable Map<String, String> namespaceLabels) {
+        this(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, rules, admissionPolicies,
+                namespaceLabels, PlacementPolicy.NONE);
+    }
 
     public EffectivePolicy {
         exemptions = List.copyOf(exemptions);
@@ -54,7 +66,7 @@ public record EffectivePolicy(
     /** The same policy, knowing the labels of the request's namespace. */
     public EffectivePolicy withNamespaceLabels(@Nullable Map<String, String> labels) {
         return rules.isEmpty() && admissionPolicies.isEmpty() ? this : new EffectivePolicy(enforce, audit, warn, defaults, psp, resources,
-                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, labels);
+                resourcesMode, exemptions, checkExemptions, rules, admissionPolicies, labels, placement);
     }
 
     /** The rules that judge in {@code mode}. */
@@ -113,7 +125,34 @@ public record EffectivePolicy(
         return new EffectivePolicy(enforce, audit, warn, policy.defaults(), psp, resources, resourcesMode, List.of(), List.of(),
                 CompiledRules.of(policy.rules(), policy.mode()),
                 policy.validatingAdmissionPolicies().isEmpty() ? List.of() : AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies()),
-                null);
+                null, policy.placement() == null ? PlacementPolicy.NONE : policy.placement().compile(policy.mode(), false));
+    }
+
+    /** The same policy with {@code value} as its placement. */
+    public EffectivePolicy withPlacement(PlacementPolicy value) {
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, exemptions, checkExemptions, rules,
+                admissionPolicies, namespaceLabels, value);
+    }
+
+    /** Only {@code value} judges: an update Pod Security and the other rules let through, whose placement changed. */
+    public EffectivePolicy placementOnly(PlacementPolicy value) {
+        return new EffectivePolicy(null, null, null, defaults, null, ResourceRules.NONE, null, exemptions, checkExemptions, List.of(),
+                List.of(), namespaceLabels, value);
+    }
+
+    /** Whether an exemption of the whole request applies: nothing is judged (placement defaults still apply). */
+    public boolean exemptsWholeRequest() {
+        for (Exemption e : exemptions) {
+            if (e.checks().isEmpty() && e.images().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether placement rules judge this request. */
+    public boolean judgesPlacement() {
+        return !placement.isEmpty() && !exemptsWholeRequest();
     }
 
     /**
@@ -135,9 +174,10 @@ public record EffectivePolicy(
         return List.copyOf(out);
     }
 
-    /** Nothing is judged: every mode is off and there are no resource rules. */
+    /** Nothing is judged: every mode is off, and there are no resource rules, CEL rules or placement rules. */
     public boolean judgesNothing() {
-        return enforce == null && audit == null && warn == null && resourcesMode == null && rules.isEmpty() && admissionPolicies.isEmpty();
+        return enforce == null && audit == null && warn == null && resourcesMode == null && rules.isEmpty() && admissionPolicies.isEmpty()
+                && !judgesPlacement();
     }
 
     /** The same policy with {@code mode} in force instead, as a namespace's {@code podguard.io/mode} label asks. */
@@ -159,27 +199,31 @@ public record EffectivePolicy(
         PspPolicy p = psp == null ? null : new PspPolicy(psp.policies(), mode);
         List<ModeRule> moved = rules.stream().map(r -> new ModeRule(r.rule(), mode)).toList();
         return new EffectivePolicy(e, a, w, defaults, p, resources, resourcesMode == null ? null : mode, exemptions, checkExemptions,
-                moved, admissionPolicies, namespaceLabels);
+                moved, admissionPolicies, namespaceLabels, placement.relaxedTo(mode));
     }
 
     /** The same policy with exemptions applied: a whole-request exemption turns every check off. */
     public EffectivePolicy withExemptions(List<Exemption> applied, List<CheckExemption> perCheck, boolean wholeRequest) {
         if (wholeRequest) {
-            // not judged at all, by PodSecurityPolicies neither
-            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), List.of(), List.of(), namespaceLabels);
+            // not judged at all, by PodSecurityPolicies neither; placement defaults still apply, its rules do not judge
+            return new EffectivePolicy(null, null, null, defaults, null, resources, null, applied, List.of(), List.of(), List.of(), namespaceLabels,
+                    placement);
         }
-        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, rules, admissionPolicies, namespaceLabels);
+        return new EffectivePolicy(enforce, audit, warn, defaults, psp, resources, resourcesMode, applied, perCheck, rules, admissionPolicies,
+                namespaceLabels, placement);
     }
 
     /** The mode that decides, for metrics: enforce, warn, audit or none. */
     public String decidingMode() {
-        if (enforce != null || resourcesMode == Mode.ENFORCE || hasRules(Mode.ENFORCE) || !admissionPolicies.isEmpty()) {
+        boolean placed = judgesPlacement();
+        if (enforce != null || resourcesMode == Mode.ENFORCE || hasRules(Mode.ENFORCE) || !admissionPolicies.isEmpty()
+                || placed && placement.judgesIn(Mode.ENFORCE)) {
             return "enforce";
         }
-        if (warn != null || resourcesMode == Mode.WARN || hasRules(Mode.WARN)) {
+        if (warn != null || resourcesMode == Mode.WARN || hasRules(Mode.WARN) || placed && placement.judgesIn(Mode.WARN)) {
             return "warn";
         }
-        return audit != null || resourcesMode == Mode.AUDIT || hasRules(Mode.AUDIT) ? "audit" : "none";
+        return audit != null || resourcesMode == Mode.AUDIT || hasRules(Mode.AUDIT) || placed && placement.judgesIn(Mode.AUDIT) ? "audit" : "none";
     }
 
     private static @Nullable LevelVersion stricter(@Nullable LevelVersion a, @Nullable LevelVersion b) {

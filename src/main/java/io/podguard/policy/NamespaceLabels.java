@@ -4,8 +4,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where namespace labels come from: they are not in the AdmissionReview. The server keeps an
- * informer cache of Namespaces; offline commands know none.
+ * Where namespace labels (and annotations) come from: they are not in the AdmissionReview. The
+ * server keeps an informer cache of Namespaces; offline commands know none.
  */
 @FunctionalInterface
 public interface NamespaceLabels {
@@ -15,4 +15,9 @@ public interface NamespaceLabels {
 
     /** The labels of {@code namespace}, or null when it is not known. */
     @Nullable Map<String, String> labels(String namespace);
+
+    /** The annotations of {@code namespace}, or null when it is not known (or annotations are not kept). */
+    default @Nullable Map<String, String> annotations(String namespace) {
+        return null;
+    }
 }

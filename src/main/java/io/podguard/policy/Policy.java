@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param rules the policy's own rules in CEL (docs/rules.md)
  * @param validatingAdmissionPolicies ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding
  *     objects, used unchanged (docs/rules.md); also read from documents of their own in the file
+ * @param placement node selectors, tolerations and placement guardrails (see docs/placement.md); null: none
  */
 public record Policy(
         @Nullable String apiVersion,
@@ -34,7 +35,8 @@ public record Policy(
         @Nullable List<NamespacePolicy> namespaces,
         @Nullable PspSet podSecurityPolicies,
         @Nullable List<RuleConfig> rules,
-        @Nullable List<tools.jackson.databind.JsonNode> validatingAdmissionPolicies) {
+        @Nullable List<tools.jackson.databind.JsonNode> validatingAdmissionPolicies,
+        @Nullable PlacementConfig placement) {
 
     public static final String API_VERSION = "podguard.io/v1alpha1";
     public static final String KIND = "PodGuardPolicy";
@@ -54,6 +56,15 @@ public record Policy(
         validatingAdmissionPolicies = validatingAdmissionPolicies == null ? List.of() : List.copyOf(validatingAdmissionPolicies);
     }
 
+    /** All sections but placement. */
+    public Policy(@Nullable String apiVersion, @Nullable String kind, @Nullable Mode mode, @Nullable PodSecurityConfig podSecurity,
+                  @Nullable DefaultsConfig defaults, @Nullable ResourceRulesConfig resources, @Nullable Boolean namespaceLabelOverrides,
+                  @Nullable List<Exemption> exemptions, @Nullable List<NamespacePolicy> namespaces, @Nullable PspSet podSecurityPolicies,
+                  @Nullable List<RuleConfig> rules, @Nullable List<tools.jackson.databind.JsonNode> validatingAdmissionPolicies) {
+        this(apiVersion, kind, mode, podSecurity, defaults, resources, namespaceLabelOverrides, exemptions, namespaces,
+                podSecurityPolicies, rules, validatingAdmissionPolicies, null);
+    }
+
     /** All sections but the ValidatingAdmissionPolicies. */
     public Policy(@Nullable String apiVersion, @Nullable String kind, @Nullable Mode mode, @Nullable PodSecurityConfig podSecurity,
                   @Nullable DefaultsConfig defaults, @Nullable ResourceRulesConfig resources, @Nullable Boolean namespaceLabelOverrides,
@@ -69,7 +80,7 @@ public record Policy(
         all.addAll(more);
         // a file of ValidatingAdmissionPolicies alone: they are the policy, as PodSecurityPolicies are
         return new Policy(apiVersion, kind, mode, alone ? PSS_OFF : podSecurity, alone ? DEFAULTS_OFF : defaults, resources,
-                namespaceLabelOverrides, exemptions, namespaces, podSecurityPolicies, rules, all);
+                namespaceLabelOverrides, exemptions, namespaces, podSecurityPolicies, rules, all, placement);
     }
 
     /** All sections but {@code rules}. */
@@ -96,7 +107,7 @@ public record Policy(
     public Policy withPodSecurityPolicies(@Nullable Mode mode, @Nullable PodSecurityConfig podSecurity,
                                           @Nullable DefaultsConfig defaults, @Nullable PspSet psps) {
         return new Policy(apiVersion, kind, mode, podSecurity, defaults, resources, namespaceLabelOverrides, exemptions, namespaces, psps, rules,
-                validatingAdmissionPolicies);
+                validatingAdmissionPolicies, placement);
     }
 
     /** The level the short form gives to {@link #mode()}. */
@@ -111,5 +122,16 @@ public record Policy(
     /** Whether resolving a request needs its namespace's labels. */
     public boolean usesNamespaceLabels() {
         return allowsNamespaceLabelOverrides() || namespaces.stream().anyMatch(n -> n.selector() != null);
+    }
+
+    /** Whether resolving a request reads its namespace's annotations ({@code placement.namespaceAnnotations}, here or in an override). */
+    public boolean usesNamespaceAnnotations() {
+        return placement != null && placement.honoursNamespaceAnnotations()
+                || namespaces.stream().anyMatch(n -> n.placement() != null && n.placement().honoursNamespaceAnnotations());
+    }
+
+    /** Whether resolving a request needs its namespace (labels or annotations): the server then watches Namespaces. */
+    public boolean usesNamespaces() {
+        return usesNamespaceLabels() || usesNamespaceAnnotations();
     }
 }

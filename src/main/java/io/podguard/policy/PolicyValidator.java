@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Level;
 import io.podguard.engine.PssVersion;
+import io.podguard.engine.placement.LabelSyntax;
+import io.podguard.engine.placement.PlacementRules;
+import io.podguard.engine.placement.Toleration;
 import io.podguard.engine.pss.Check;
 import io.podguard.engine.resources.ResourceRules;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
@@ -78,6 +81,12 @@ final class PolicyValidator {
         FIELD_RULES.put("Exemption.checks", PolicyValidator::checkIds);
         FIELD_RULES.put("NamespacePolicy.names", PolicyValidator::globs);
         FIELD_RULES.put("NamespacePolicy.selector", PolicyValidator::selector);
+        FIELD_RULES.put("NodeSelector.default", PolicyValidator::labels);
+        FIELD_RULES.put("NodeSelector.allowed", PolicyValidator::labels);
+        FIELD_RULES.put("ExtendedResourceTolerationsConfig.resources", PolicyValidator::globs);
+        FIELD_RULES.put("NodeLabels.restricted", PolicyValidator::restrictedLabels);
+        SECTION_RULES.put(PlacementConfig.TolerationConfig.class, PolicyValidator::toleration);
+        SECTION_RULES.put(PlacementConfig.DedicatedTaint.class, PolicyValidator::dedicatedTaint);
         SECTION_RULES.put(Exemption.class, PolicyValidator::exemption);
         SECTION_RULES.put(NamespacePolicy.class, PolicyValidator::namespacePolicy);
         SECTION_RULES.put(ResourceRulesConfig.class, PolicyValidator::resourceBounds);
@@ -181,6 +190,7 @@ final class PolicyValidator {
     /** The ids an exemption's {@code checks} may name. */
     static Set<String> knownCheckIds() {
         Set<String> ids = new TreeSet<>(ResourceRulesEvaluator.IDS);
+        ids.addAll(PlacementRules.IDS);
         for (Check check : Engine.standard().podSecurity().registry().checks()) {
             ids.add(check.id());
         }
@@ -481,6 +491,93 @@ final class PolicyValidator {
         }
     }
 
+    /** A map of node labels: label keys to label values. */
+    private void labels(JsonNode node, String path) {
+        if (!expect(node.isObject(), node, path, "a map of node labels (key: value)")) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String p = join(path, e.getKey());
+            String keyError = LabelSyntax.keyError(e.getKey());
+            if (keyError != null) {
+                errors.add(p + ": \"" + e.getKey() + "\" is not a label key: " + keyError);
+            }
+            JsonNode value = e.getValue();
+            if (expect(value.isString() || value.isNumber() || value.isBoolean(), value, p, "a label value")) {
+                String valueError = LabelSyntax.valueError(value.asString());
+                if (valueError != null) {
+                    errors.add(p + ": \"" + value.asString() + "\" is not a label value: " + valueError);
+                }
+            }
+        }
+    }
+
+    /** Label key patterns to lists of value patterns. */
+    private void restrictedLabels(JsonNode node, String path) {
+        if (!expect(node.isObject(), node, path, "a map of label keys to the values pods may select")) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String p = join(path, e.getKey());
+            try {
+                Glob.compile(e.getKey());
+            } catch (IllegalArgumentException ex) {
+                errors.add(p + ": bad pattern \"" + e.getKey() + "\": " + ex.getMessage());
+            }
+            if (!e.getValue().isNull()) {
+                globs(e.getValue(), p);
+            }
+        }
+    }
+
+    // ---- section rules ----
+
+    /** A toleration as the apiserver validates one ({@code ValidateTolerations}), as PodTolerationRestriction's configuration is. */
+    private void toleration(JsonNode node, String path) {
+        Toleration t = Toleration.of(node);
+        if (!t.key().isEmpty()) {
+            String keyError = LabelSyntax.keyError(t.key());
+            if (keyError != null) {
+                errors.add(path + ".key: \"" + t.key() + "\" is not a label key: " + keyError);
+            }
+        } else if (!Toleration.EXISTS.equals(t.operator())) {
+            errors.add(path + ".operator: must be Exists when key is empty (which tolerates every taint)");
+        }
+        if (t.tolerationSeconds() != null && !Toleration.NO_EXECUTE.equals(t.effect())) {
+            errors.add(path + ".tolerationSeconds: only for effect NoExecute");
+        }
+        switch (t.operator()) {
+            case "", Toleration.EQUAL -> {
+                String valueError = LabelSyntax.valueError(t.value());
+                if (valueError != null) {
+                    errors.add(path + ".value: \"" + t.value() + "\" is not a label value: " + valueError);
+                }
+            }
+            case Toleration.EXISTS -> {
+                if (!t.value().isEmpty()) {
+                    errors.add(path + ".value: must be empty when operator is Exists");
+                }
+            }
+            default -> errors.add(path + ".operator: \"" + t.operator() + "\" is not one of Equal, Exists");
+        }
+        if (!t.effect().isEmpty() && !List.of(Toleration.NO_SCHEDULE, "PreferNoSchedule", Toleration.NO_EXECUTE).contains(t.effect())) {
+            errors.add(path + ".effect: \"" + t.effect() + "\" is not one of NoSchedule, PreferNoSchedule, NoExecute");
+        }
+    }
+
+    private void dedicatedTaint(JsonNode node, String path) {
+        JsonNode key = node.get("key");
+        if (key == null || key.isNull() || key.asString().isEmpty()) {
+            errors.add(path + ".key: required: the taint's key");
+        } else if (LabelSyntax.keyError(key.asString()) != null) {
+            errors.add(path + ".key: \"" + key.asString() + "\" is not a taint key: " + LabelSyntax.keyError(key.asString()));
+        }
+        JsonNode label = node.get("label");
+        if (label != null && !label.isNull() && LabelSyntax.keyError(label.asString()) != null) {
+            errors.add(path + ".label: \"" + label.asString() + "\" is not a label key: " + LabelSyntax.keyError(label.asString()));
+        }
+    }
+
     private void date(JsonNode node, String path) {
         if (expect(node.isString(), node, path, "a date (YYYY-MM-DD)")) {
             try {
@@ -502,8 +599,6 @@ final class PolicyValidator {
             errors.add(path + ": \"" + text + "\" is not a duration (like 500ms, 30s, 5m, 1h)");
         }
     }
-
-    // ---- section rules ----
 
     private void exemption(JsonNode node, String path) {
         JsonNode reason = node.get("reason");

@@ -50,6 +50,22 @@ public final class EvaluationMetrics implements AdmissionObserver {
             countRules(Mode.AUDIT, policy, evaluation.audit());
             countRules(Mode.WARN, policy, evaluation.warn());
         }
+        if (policy.judgesPlacement()) {
+            countPlacement(Mode.ENFORCE, policy, evaluation.enforce());
+            countPlacement(Mode.AUDIT, policy, evaluation.audit());
+            countPlacement(Mode.WARN, policy, evaluation.warn());
+        }
+    }
+
+    /** Placement rules count like checks, with {@code level="placement"}. */
+    private void countPlacement(Mode mode, EffectivePolicy policy, List<Violation> violations) {
+        for (String id : io.podguard.engine.placement.PlacementRules.judging(policy.placement(), mode)) {
+            boolean denied = false;
+            for (Violation v : violations) {
+                denied |= v.rule().equals(id);
+            }
+            counter(new Key(id, "placement", denied, mode)).increment();
+        }
     }
 
     /** CEL rules count like checks, with {@code level="rule"}. */

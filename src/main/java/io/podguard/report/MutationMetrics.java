@@ -7,7 +7,6 @@ import io.podguard.admission.AdmissionRequest;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.defaults.AppliedDefault;
 import io.podguard.engine.defaults.MutationResult;
-import io.podguard.policy.DefaultsConfig;
 import io.podguard.policy.EffectivePolicy;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code podguard_mutations_total{defaulter}}: one count per default set (per container, like the
- * {@code podguard.io/defaults} entries), in patches actually returned. {@code defaults.mode: audit}
- * sets nothing and counts nothing; its would-be defaults are in the audit log.
+ * {@code podguard.io/defaults} entries), in patches actually returned. Defaults in a dry run
+ * ({@code defaults.mode: audit}, placement in audit or warn mode) set nothing and count nothing;
+ * what they would set is in the audit log.
  */
 public final class MutationMetrics implements AdmissionObserver {
 
@@ -29,7 +29,7 @@ public final class MutationMetrics implements AdmissionObserver {
 
     @Override
     public void mutated(AdmissionRequest request, PodObject pod, EffectivePolicy policy, @Nullable MutationResult result) {
-        if (result == null || result.isEmpty() || policy.defaults().mode() != DefaultsConfig.DefaultsMode.APPLY) {
+        if (result == null || result.isEmpty()) {
             return;
         }
         for (AppliedDefault applied : result.applied()) {

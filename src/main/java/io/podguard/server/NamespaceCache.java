@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Namespace labels for the resolver, from a fabric8 informer (list + watch of Namespaces; RBAC:
- * get, list, watch on namespaces, nothing else). Started only when needed, so podguard runs
- * without a cluster when its policy does not match on labels.
+ * Namespace labels and annotations for the resolver, from a fabric8 informer (list + watch of
+ * Namespaces; RBAC: get, list, watch on namespaces, nothing else). Started only when needed, so
+ * podguard runs without a cluster when its policy neither matches on labels nor honours the
+ * placement plugins' namespace annotations.
  *
  * <p>Before the first list completes, readiness is blocked ({@code namespaces}); a namespace
  * missing from the cache (created a moment ago, the watch not there yet) is read once from the
@@ -115,6 +116,26 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
 
     @Override
     public @Nullable Map<String, String> labels(String namespace) {
+        Namespace ns = namespace(namespace);
+        if (ns == null) {
+            return null;
+        }
+        Map<String, String> labels = ns.getMetadata().getLabels();
+        return labels == null ? Map.of() : labels;
+    }
+
+    /** The annotations: the placement plugins' namespace annotations are read from here. */
+    @Override
+    public @Nullable Map<String, String> annotations(String namespace) {
+        Namespace ns = namespace(namespace);
+        if (ns == null) {
+            return null;
+        }
+        Map<String, String> annotations = ns.getMetadata().getAnnotations();
+        return annotations == null ? Map.of() : annotations;
+    }
+
+    private @Nullable Namespace namespace(String namespace) {
         SharedIndexInformer<Namespace> inf = informer;
         if (inf == null) {
             return null;
@@ -123,11 +144,7 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
         if (ns == null) {
             ns = fetch(namespace);
         }
-        if (ns == null || ns.getMetadata() == null) {
-            return null;
-        }
-        Map<String, String> labels = ns.getMetadata().getLabels();
-        return labels == null ? Map.of() : labels;
+        return ns == null || ns.getMetadata() == null ? null : ns;
     }
 
     /** The labels of {@code namespace} if the cache holds it; never asks the apiserver. */

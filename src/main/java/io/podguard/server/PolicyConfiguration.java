@@ -35,7 +35,7 @@ import org.springframework.context.annotation.Configuration;
  *   <li>{@code podguard.policy-poll-interval} (default 10s): how often the file is read again
  *       besides the directory watch;</li>
  *   <li>{@code podguard.namespaces.watch}: {@code auto} (default: when the policy matches on
- *       namespace labels), {@code always} or {@code never};</li>
+ *       namespace labels or honours namespace annotations), {@code always} or {@code never};</li>
  *   <li>{@code podguard.kubeconfig}: a kubeconfig file for the namespace cache (default: in-cluster
  *       or {@code KUBECONFIG}, fabric8's auto-configuration).</li>
  * </ul>
@@ -87,10 +87,12 @@ class PolicyConfiguration {
         Policy initial = initialPolicy.policy();
         String source = initialPolicy.source();
         LOG.info("policy: {}", source);
-        if (mode == NamespaceWatch.ALWAYS || mode == NamespaceWatch.AUTO && initial.usesNamespaceLabels()) {
+        if (mode == NamespaceWatch.ALWAYS || mode == NamespaceWatch.AUTO && initial.usesNamespaces()) {
             namespaces.start(true);
         } else if (mode == NamespaceWatch.NEVER && initial.usesNamespaceLabels()) {
             LOG.warn("the policy matches on namespace labels but podguard.namespaces.watch=never: no label selector will match");
+        } else if (mode == NamespaceWatch.NEVER && initial.usesNamespaceAnnotations()) {
+            LOG.warn("the policy honours namespace annotations but podguard.namespaces.watch=never: none will be read");
         }
         return new PolicyStore(initial, source, policy -> new ConfiguredPolicyResolver(policy, namespaces, Clock.systemUTC(),
                 (index, exemption) -> LOG.warn("exemption {} (\"{}\") expired on {} and no longer applies",
@@ -114,7 +116,7 @@ class PolicyConfiguration {
         }
         NamespaceWatch mode = namespaceWatch(watch);
         PolicyFileWatcher watcher = new PolicyFileWatcher(properties.policyFile(), store, metrics, interval, policy -> {
-            if (mode == NamespaceWatch.AUTO && policy.usesNamespaceLabels()) {
+            if (mode == NamespaceWatch.AUTO && policy.usesNamespaces()) {
                 namespaces.start(false);
             }
         });

@@ -117,20 +117,24 @@ class PolicySchemaTest {
             mismatches.add((path.isEmpty() ? "policy" : path) + ": schema " + schemaKeys + ", model " + modelKeys);
         }
         assertThat(section.path("additionalProperties").asBoolean(true)).as(path + " additionalProperties").isFalse();
-        for (RecordComponent c : record.getRecordComponents()) {
-            JsonNode property = section.path("properties").path(c.getName());
+        List<String> jsonNames = PolicyValidator.keys(record);
+        RecordComponent[] components = record.getRecordComponents();
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent c = components[i];
+            String name = jsonNames.get(i);
+            JsonNode property = section.path("properties").path(name);
             Class<?> type = c.getType();
             Type generic = c.getGenericType();
             if (List.class.isAssignableFrom(type) && generic instanceof ParameterizedType p
                     && p.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
-                compare(element, resolve(property).path("items"), path + c.getName() + "[].", mismatches);
+                compare(element, resolve(property).path("items"), path + name + "[].", mismatches);
             } else if (type.isRecord()) {
-                compare(type, property, path + c.getName() + ".", mismatches);
+                compare(type, property, path + name + ".", mismatches);
             } else if (type == LabelSelector.class) {
                 Set<String> keys = new TreeSet<>();
                 resolve(property).path("properties").propertyNames().forEach(keys::add);
                 if (!keys.equals(Set.of("matchExpressions", "matchLabels"))) {
-                    mismatches.add(path + c.getName() + ": schema " + keys);
+                    mismatches.add(path + name + ": schema " + keys);
                 }
             }
         }

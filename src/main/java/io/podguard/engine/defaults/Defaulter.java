@@ -1,5 +1,6 @@
 package io.podguard.engine.defaults;
 
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.policy.DefaultsConfig;
 
 /**
@@ -23,4 +24,33 @@ public interface Defaulter {
     boolean isEnabled(DefaultsConfig config);
 
     void apply(DefaultingContext context);
+
+    /** How a defaulter takes part in one review. */
+    enum Run {
+        /** It does not run. */
+        OFF,
+        /** What it sets is in the patch. */
+        APPLY,
+        /** It only says what it would set ({@code defaults.mode: audit}, or placement in audit or warn mode). */
+        DRY_RUN
+    }
+
+    /**
+     * How it takes part: the {@code defaults} section's defaulters follow {@code defaults.enabled}
+     * and {@code defaults.mode}; placement's follow the {@code placement} section instead.
+     */
+    default Run run(DefaultsConfig config, PlacementPolicy placement) {
+        if (!config.isEnabled() || !isEnabled(config)) {
+            return Run.OFF;
+        }
+        return config.mode() == DefaultsConfig.DefaultsMode.AUDIT ? Run.DRY_RUN : Run.APPLY;
+    }
+
+    /**
+     * Whether a pod may opt out of it with {@code podguard.io/skip-defaults}. Placement is policy,
+     * not a convenience: a pod cannot opt out of its namespace's node selector (an exemption can).
+     */
+    default boolean optional() {
+        return true;
+    }
 }

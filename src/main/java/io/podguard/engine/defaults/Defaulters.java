@@ -2,7 +2,12 @@ package io.podguard.engine.defaults;
 
 import java.util.List;
 
-/** The registry of every defaulter, in the order they run. One line per defaulter. */
+/**
+ * The registry of every defaulter, in the order they run. One line per defaulter. Placement comes
+ * last and in kube-apiserver's order (PodNodeSelector, PodTolerationRestriction,
+ * ExtendedResourceToleration, all after LimitRanger): the memory-pressure toleration and the
+ * extended-resource tolerations follow the resources the pod ends up with.
+ */
 public final class Defaulters {
 
     private static final List<Defaulter> ALL = List.of(
@@ -10,7 +15,10 @@ public final class Defaulters {
             new ReadinessProbeDefaulter(),
             new LivenessProbeDefaulter(),
             new PreStopDefaulter(),
-            new SecurityContextDefaulter());
+            new SecurityContextDefaulter(),
+            new NodeSelectorDefaulter(),
+            new TolerationsDefaulter(),
+            new ExtendedResourceTolerationsDefaulter());
 
     private Defaulters() {
     }

@@ -2,6 +2,7 @@ package io.podguard.engine.defaults;
 
 import io.podguard.engine.ContainerRef;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.policy.DefaultsConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +16,18 @@ public final class DefaultingContext {
     private final PodObject pod;
     private final ObjectNode podJson;
     private final DefaultsConfig config;
+    private final PlacementPolicy placement;
     private final List<AppliedDefault> applied = new ArrayList<>();
 
     public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config) {
+        this(pod, podJson, config, PlacementPolicy.NONE);
+    }
+
+    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config, PlacementPolicy placement) {
         this.pod = pod;
         this.podJson = podJson;
         this.config = config;
+        this.placement = placement;
     }
 
     public PodObject pod() {
@@ -34,6 +41,11 @@ public final class DefaultingContext {
 
     public DefaultsConfig config() {
         return config;
+    }
+
+    /** The placement in force for this pod's namespace. */
+    public PlacementPolicy placement() {
+        return placement;
     }
 
     /** Every container of the pod, typed, in PSA's order (init, regular, ephemeral). */

@@ -2,8 +2,11 @@ package io.podguard.engine.defaults;
 
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
+import io.podguard.engine.Json;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.policy.DefaultsConfig;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -38,27 +41,73 @@ public final class DefaultsEngine {
     }
 
     public MutationResult mutate(PodObject pod, DefaultsConfig config) {
-        if (!config.isEnabled() || defaulters.isEmpty()) {
+        return mutate(pod, config, PlacementPolicy.NONE);
+    }
+
+    /**
+     * Runs every defaulter that is on, in registry order, into one patch. Defaulters in a dry run
+     * ({@code defaults.mode: audit}, placement in audit or warn mode) are not in the patch: they run
+     * on a second copy, after the same defaulters as in the real pass, to say what they would set.
+     */
+    public MutationResult mutate(PodObject pod, DefaultsConfig config, PlacementPolicy placement) {
+        if (defaulters.isEmpty()) {
             return MutationResult.none();
         }
         Set<String> skipped = DefaultsAnnotations.skipped(pod.podMeta());
-        if (skipped.contains(DefaultsAnnotations.ALL)) {
+        List<Defaulter> applying = new ArrayList<>(defaulters.size());
+        List<Defaulter> running = new ArrayList<>(defaulters.size());
+        boolean dryRuns = false;
+        for (Defaulter defaulter : defaulters) {
+            if (defaulter.optional() && DefaultsAnnotations.skips(skipped, defaulter)) {
+                continue;
+            }
+            switch (defaulter.run(config, placement)) {
+                case APPLY -> {
+                    applying.add(defaulter);
+                    running.add(defaulter);
+                }
+                case DRY_RUN -> {
+                    running.add(defaulter);
+                    dryRuns = true;
+                }
+                case OFF -> {
+                }
+            }
+        }
+        if (running.isEmpty()) {
             return MutationResult.none();
         }
         ObjectNode original = pod.object();
         ObjectNode copy = original.deepCopy();
-        ObjectNode podJson = pod.podPointer().isEmpty() ? copy : (ObjectNode) copy.at(pod.podPointer());
-        DefaultingContext context = new DefaultingContext(pod, podJson, config);
+        List<AppliedDefault> applied = applying.isEmpty() ? List.of() : run(pod, config, placement, applying, copy);
+        if (!applied.isEmpty() && copy.equals(original)) {
+            // What one defaulter changed, a later one changed back (a toleration left out as covered,
+            // then added again for an extended resource): nothing was set.
+            applied = List.of();
+        }
+        if (!applied.isEmpty()) {
+            DefaultsAnnotations.record(podJson(pod, copy), applied);
+        }
+        List<AppliedDefault> wouldApply = List.of();
+        if (dryRuns) {
+            List<AppliedDefault> all = run(pod, config, placement, running, original.deepCopy());
+            wouldApply = all.stream().filter(a -> applying.stream().noneMatch(d -> d.id().equals(a.defaulter()))).toList();
+        }
+        ArrayNode patch = applied.isEmpty() ? Json.mapper().createArrayNode() : (ArrayNode) JsonDiff.asJson(original, copy, DIFF_FLAGS);
+        return applied.isEmpty() && wouldApply.isEmpty() ? MutationResult.none() : new MutationResult(patch, applied, wouldApply);
+    }
+
+    /** Runs {@code defaulters} in order on {@code copy}, the whole object; returns what they set. */
+    private static List<AppliedDefault> run(PodObject pod, DefaultsConfig config, PlacementPolicy placement,
+                                            List<Defaulter> defaulters, ObjectNode copy) {
+        DefaultingContext context = new DefaultingContext(pod, podJson(pod, copy), config, placement);
         for (Defaulter defaulter : defaulters) {
-            if (defaulter.isEnabled(config) && !DefaultsAnnotations.skips(skipped, defaulter)) {
-                defaulter.apply(context);
-            }
+            defaulter.apply(context);
         }
-        if (context.applied().isEmpty()) {
-            return MutationResult.none();
-        }
-        DefaultsAnnotations.record(podJson, context.applied());
-        JsonNode diff = JsonDiff.asJson(original, copy, DIFF_FLAGS);
-        return new MutationResult((ArrayNode) diff, List.copyOf(context.applied()));
+        return List.copyOf(context.applied());
+    }
+
+    private static ObjectNode podJson(PodObject pod, ObjectNode copy) {
+        return pod.podPointer().isEmpty() ? copy : (ObjectNode) copy.at(pod.podPointer());
     }
 }

@@ -9,8 +9,18 @@ import tools.jackson.databind.node.ArrayNode;
  *
  * @param patch RFC 6902 operations against the object as sent; empty when nothing was set
  * @param applied what was set, in order
+ * @param wouldApply what the defaulters in a dry run would have set, in order (not in the patch)
  */
-public record MutationResult(ArrayNode patch, List<AppliedDefault> applied) {
+public record MutationResult(ArrayNode patch, List<AppliedDefault> applied, List<AppliedDefault> wouldApply) {
+
+    public MutationResult {
+        applied = List.copyOf(applied);
+        wouldApply = List.copyOf(wouldApply);
+    }
+
+    public MutationResult(ArrayNode patch, List<AppliedDefault> applied) {
+        this(patch, applied, List.of());
+    }
 
     /** Nothing set. */
     public static MutationResult none() {

@@ -14,10 +14,17 @@ class DefaultersTest {
     @Test
     void allWhenListedThenIdsOrderAndOptOutNames() {
         assertThat(Defaulters.all()).extracting(Defaulter::id)
-                .containsExactly("resources", "readinessProbe", "livenessProbe", "preStop", "securityContext");
+                .containsExactly("resources", "readinessProbe", "livenessProbe", "preStop", "securityContext",
+                        "placement.nodeSelector", "placement.tolerations", "placement.extendedResourceTolerations");
         assertThat(Defaulters.all()).extracting(Defaulter::optOutName)
-                .containsExactly("resources", "probes", "probes", "preStop", "securityContext");
-        assertThat(Defaulters.all()).extracting(d -> d.isEnabled(CONFIG)).containsExactly(true, true, false, true, true);
+                .containsExactly("resources", "probes", "probes", "preStop", "securityContext",
+                        "placement.nodeSelector", "placement.tolerations", "placement.extendedResourceTolerations");
+        assertThat(Defaulters.all()).extracting(d -> d.isEnabled(CONFIG)).containsExactly(true, true, false, true, true, true, true, true);
+        // Placement is policy: a pod cannot opt out of it, and it is off until the placement section turns it on.
+        assertThat(Defaulters.all()).extracting(Defaulter::optional).containsExactly(true, true, true, true, true, false, false, false);
+        assertThat(Defaulters.all()).extracting(d -> d.run(CONFIG, io.podguard.engine.placement.PlacementPolicy.NONE))
+                .containsExactly(Defaulter.Run.APPLY, Defaulter.Run.APPLY, Defaulter.Run.OFF, Defaulter.Run.APPLY, Defaulter.Run.APPLY,
+                        Defaulter.Run.OFF, Defaulter.Run.OFF, Defaulter.Run.OFF);
     }
 
     @Test

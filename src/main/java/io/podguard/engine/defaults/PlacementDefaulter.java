@@ -1,0 +1,36 @@
+package io.podguard.engine.defaults;
+
+import io.podguard.engine.placement.PlacementPolicy;
+import io.podguard.policy.DefaultsConfig;
+import io.podguard.policy.Mode;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A placement default: on when the policy's {@code placement} section turns its part on, whatever
+ * {@code defaults.enabled} says; applied in enforce mode, only said in audit and warn mode; never
+ * skipped by a pod's {@code podguard.io/skip-defaults}.
+ */
+abstract class PlacementDefaulter implements Defaulter {
+
+    /** The mode of this defaulter's part of {@code placement}; null when off. */
+    abstract @Nullable Mode mode(PlacementPolicy placement);
+
+    @Override
+    public final boolean isEnabled(DefaultsConfig config) {
+        return true; // not the defaults section's to say
+    }
+
+    @Override
+    public final Run run(DefaultsConfig config, PlacementPolicy placement) {
+        Mode mode = mode(placement);
+        if (mode == null) {
+            return Run.OFF;
+        }
+        return mode == Mode.ENFORCE ? Run.APPLY : Run.DRY_RUN;
+    }
+
+    @Override
+    public final boolean optional() {
+        return false;
+    }
+}

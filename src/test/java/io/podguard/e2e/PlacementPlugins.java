@@ -1,0 +1,83 @@
+package io.podguard.e2e;
+
+import io.podguard.engine.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * kube-apiserver's own PodNodeSelector, PodTolerationRestriction and ExtendedResourceToleration
+ * plugins: {@code src/test/cluster/cmd/placement-plugins}, built by {@code build.sh} from the
+ * Kubernetes version the e2e tier pins, run over a corpus of cases (see its doc comment for the
+ * format). When it cannot be built or run the test fails with the reason: this tier never skips.
+ */
+final class PlacementPlugins {
+
+    private static final Path BINARY = Cluster.REPO.resolve("target/e2e-bin/placement-plugins");
+    private static boolean built;
+
+    private PlacementPlugins() {
+    }
+
+    /** The plugins' answer for each case of {@code cases}, in order. */
+    static ArrayNode run(ArrayNode cases) {
+        build();
+        try {
+            Path in = Files.createTempFile("placement-cases", ".json");
+            Path out = Files.createTempFile("placement-results", ".json");
+            Path err = Files.createTempFile("placement-plugins", ".err");
+            try {
+                Files.write(in, Json.mapper().writeValueAsBytes(cases));
+                Process p = new ProcessBuilder(BINARY.toString())
+                        .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("placement-plugins did not finish in 5 minutes");
+                }
+                if (p.exitValue() != 0) {
+                    throw new IllegalStateException("placement-plugins exited " + p.exitValue() + ": " + Files.readString(err));
+                }
+                JsonNode results = Json.mapper().readTree(out.toFile());
+                if (!(results instanceof ArrayNode array) || array.size() != cases.size()) {
+                    throw new IllegalStateException("placement-plugins answered " + results.size() + " results for " + cases.size() + " cases");
+                }
+                return array;
+            } finally {
+                Files.deleteIfExists(in);
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + BINARY + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code build.sh}, once per JVM: a no-op when the binaries are up to date. */
+    private static synchronized void build() {
+        if (built) {
+            return;
+        }
+        try {
+            Path log = Files.createTempFile("placement-build", ".log");
+            Process build = new ProcessBuilder(Cluster.REPO.resolve("src/test/cluster/build.sh").toString())
+                    .directory(Cluster.REPO.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!build.waitFor(20, TimeUnit.MINUTES) || build.exitValue() != 0) {
+                build.destroyForcibly();
+                throw new IllegalStateException("src/test/cluster/build.sh failed: the e2e tier needs Go 1.26 on PATH\n" + Cluster.tail(log));
+            }
+            Files.deleteIfExists(log);
+            built = true;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run build.sh: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
