@@ -222,6 +222,8 @@ final class WebhookServlet extends HttpServlet {
         byte[] bytes = (oneLine(message) + "\n").getBytes(StandardCharsets.UTF_8);
         resp.setContentLength(bytes.length);
         resp.getOutputStream().write(bytes);
+        // Sent now: a body left unread is swallowed (up to server.tomcat.max-swallow-size) only after.
+        resp.flushBuffer();
     }
 
     private static String oneLine(String s) {
