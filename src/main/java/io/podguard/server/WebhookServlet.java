@@ -100,6 +100,7 @@ final class WebhookServlet extends HttpServlet {
             resp.setHeader("Connection", "close"); // the body is not read: do not wait for it
             refuse(resp, Reason.TOO_LARGE, 413, "request body of " + declared + " bytes exceeds " + server.maxBodyBytes()
                     + " bytes, more than any review the apiserver sends");
+            resp.flushBuffer(); // sent now: what is left of the body is swallowed (up to max-swallow-size) only after
             return;
         }
         try (MemoryBudget.Charge charge = server.budget().open()) {
@@ -222,8 +223,6 @@ final class WebhookServlet extends HttpServlet {
         byte[] bytes = (oneLine(message) + "\n").getBytes(StandardCharsets.UTF_8);
         resp.setContentLength(bytes.length);
         resp.getOutputStream().write(bytes);
-        // Sent now: a body left unread is swallowed (up to server.tomcat.max-swallow-size) only after.
-        resp.flushBuffer();
     }
 
     private static String oneLine(String s) {
