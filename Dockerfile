@@ -19,8 +19,9 @@ WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY src/main/ src/main/
-# Tests run in CI, not here: maven.test.skip skips compiling them too.
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q -Dmaven.test.skip=true package
+# Tests run in CI, not here: maven.test.skip skips compiling them too. The launcher's layout and
+# cache are made below, on the runtime JRE (podguard.launcher.skip).
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q -Dmaven.test.skip=true -Dpodguard.launcher.skip=true package
 # dependencies/, spring-boot-loader/, snapshot-dependencies/, application/: one image layer each,
 # least to most often changed. Without --launcher the application stays a plain jar with lib/
 # beside it, which is what the AOT cache needs (it caches classes loaded from jar files on the
@@ -48,6 +49,15 @@ RUN java --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard.
         --podguard.certs.managed.secret-name=podguard-tls --podguard.certs.managed.dns-names=podguard.podguard.svc \
     && rm -rf /tmp/podguard-training /tmp/hsperfdata_* \
     && chmod 0444 /app/podguard.aot
+# The command line in the image (`kubectl exec … -- podguard check -`): bin/podguard with the AOT
+# cache of a training run of the offline commands, trained with the flags the launcher uses for them.
+COPY bin/podguard /usr/local/bin/podguard
+ENV PODGUARD_HOME=/app
+RUN java --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard-cli.aot -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+        -cp /app/podguard.jar io.podguard.cli.AotTraining \
+    && rm -rf /tmp/hsperfdata_* \
+    && chmod 0444 /app/podguard-cli.aot \
+    && podguard version
 
 # A numeric UID/GID (65532, "nonroot") so runAsNonRoot can be verified without /etc/passwd.
 USER 65532:65532

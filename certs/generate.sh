@@ -16,4 +16,4 @@ names=("$@")
 if [[ ${#names[@]} -eq 0 ]]; then
   names=(localhost 127.0.0.1)
 fi
-"$JAVA_HOME/bin/java" -jar "$jar" certs --out "$root/certs/generated" "${names[@]}"
+"$root/bin/podguard" certs --out "$root/certs/generated" "${names[@]}"

@@ -210,3 +210,13 @@ with lookup and keeps them. Memoised on .Values so every template sees the same 
 {{- end }}
 {{- toYaml (get .Values "_helmCertificates") }}
 {{- end }}
+
+{{/*
+Kubernetes 1.30 or newer. Offline (helm template, no cluster) Helm assumes its built-in version,
+v1.20 for many builds: the message says to pass the cluster's version.
+*/}}
+{{- define "podguard.checkKubeVersion" -}}
+{{- if semverCompare "<1.30.0-0" .Capabilities.KubeVersion.Version }}
+{{- fail (printf "podguard needs Kubernetes 1.30 or newer (matchConditions, the preStop sleep action), and Helm reports %s. With helm template (no cluster), Helm assumes a version of its own: pass the cluster's, e.g. --kube-version 1.33" .Capabilities.KubeVersion.Version) }}
+{{- end }}
+{{- end }}

@@ -5,6 +5,7 @@
 #   kube-apiserver        k8s.io/kubernetes/cmd/kube-apiserver
 #   etcd                  go.etcd.io/etcd/server/v3 (./cmd/etcd)
 #   helm                  helm.sh/helm/v3/cmd/helm
+#   kubectl               k8s.io/kubernetes/cmd/kubectl (the README's transcript)
 #   pod-security-webhook  k8s.io/pod-security-admission/cmd/webhook
 #   e2e-cluster           ./harness: starts etcd + kube-apiserver (start-cluster.sh)
 #   placement-plugins     ./cmd/placement-plugins: kube-apiserver's placement admission
@@ -118,6 +119,7 @@ echo "==> building e2e binaries into $out ($go_version, kubernetes $k8s_version,
 build etcd                 ./cmd/etcd                                "-s -w"               "$here/cmd/etcd/main.go"
 build kube-apiserver       k8s.io/kubernetes/cmd/kube-apiserver      "$(kube_ldflags "$k8s_version")"
 build helm                 helm.sh/helm/v3/cmd/helm                  "$(helm_ldflags)"
+build kubectl              k8s.io/kubernetes/cmd/kubectl             "$(kube_ldflags "$k8s_version")"
 build pod-security-webhook k8s.io/pod-security-admission/cmd/webhook "$(kube_ldflags "$k8s_version")"
 build e2e-cluster          ./harness                                 "-s -w"               "$here"/harness/*.go
 build placement-plugins    ./cmd/placement-plugins                   "-s -w"               "$here/cmd/placement-plugins/main.go"
@@ -127,6 +129,7 @@ build celeval              ./cmd/celeval                             "-s -w"    
 "$out/etcd" --version | sed -n 1p  # sed, not head: no SIGPIPE under pipefail
 "$out/kube-apiserver" --version
 "$out/helm" version --short
+"$out/kubectl" version --client | sed -n 1p
 "$out/pod-security-webhook" --version 2>/dev/null || echo "pod-security-webhook $psa_version"
 
 echo "==> done in $(fmt_secs $(( SECONDS - total_start ))) (built: ${built[*]:-none}; up to date: ${skipped[*]:-none})"

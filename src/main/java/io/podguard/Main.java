@@ -7,16 +7,23 @@ import io.podguard.cli.ConfigCommand;
 import io.podguard.cli.PspCommand;
 import io.podguard.cli.ReviewCommand;
 import io.podguard.cli.ServeCommand;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-/** {@code podguard [serve|review|check|audit|certs|config|psp] …}; with no command, {@code serve}. */
+/**
+ * {@code podguard [serve|review|check|audit|certs|config|psp|help|version] …}; with no command,
+ * {@code serve}. Every error is one line on standard error, {@code podguard: …}, and exit 2.
+ */
 @Command(name = "podguard",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Kubernetes admission webhook for Pods: Pod Security Standards, PodSecurityPolicy and defaults.",
         subcommands = {ServeCommand.class, ReviewCommand.class, CheckCommand.class, AuditCommand.class, CertsCommand.class,
-                ConfigCommand.class, PspCommand.class})
+                ConfigCommand.class, PspCommand.class, HelpCommand.class, Main.VersionCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -37,14 +44,45 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("podguard: " + e.getMessage());
+            commandLine.getErr().println("podguard: " + oneLine(e));
+            commandLine.getErr().flush();
             return 2;
         });
-        cli.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("podguard: " + e.getMessage());
-            return 2;
-        });
+        cli.setParameterExceptionHandler(Main::badArguments);
         return cli;
+    }
+
+    /** Unknown commands get the nearest one; every other mistake its one-line reason and where help is. */
+    private static int badArguments(ParameterException e, String[] args) {
+        CommandLine where = e.getCommandLine();
+        String help = where.getCommandSpec().qualifiedName();
+        String message = e.getMessage();
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().getFirst();
+            boolean command = !where.getSubcommands().isEmpty() && !first.startsWith("-");
+            List<String> suggestions = unmatched.getSuggestions();
+            if (command) {
+                message = "unknown command \"" + first + "\"" + (suggestions.isEmpty() ? "" : " (did you mean " + suggestions.getFirst() + "?)");
+            } else {
+                message = "unknown " + (first.startsWith("-") ? "option" : "argument") + " \"" + first + "\""
+                        + (suggestions.isEmpty() ? "" : " (did you mean " + suggestions.getFirst() + "?)");
+            }
+        }
+        where.getErr().println("podguard: " + message.replace('\n', ' ').strip() + " (see: " + help + " --help)");
+        where.getErr().flush();
+        return 2;
+    }
+
+    /**
+     * The message of an error; its class when it has none. A message is one line, except a
+     * policy's list of errors, which gives each error a line of its own (docs/policy.md).
+     */
+    public static String oneLine(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return message.strip();
     }
 
     private static boolean isTopLevelOption(String arg) {
@@ -60,7 +98,23 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"podguard " + (v == null ? "dev" : v)};
+            return new String[] {"podguard " + (v == null ? "dev" : v) + " (Java " + Runtime.version().feature() + ")"};
+        }
+    }
+
+    /** {@code podguard version}: what {@code --version} prints. */
+    @Command(name = "version", description = "Print podguard's version.")
+    static final class VersionCommand implements Runnable {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            for (String line : new Version().getVersion()) {
+                spec.commandLine().getOut().println(line);
+            }
+            spec.commandLine().getOut().flush();
         }
     }
 }

@@ -6,9 +6,12 @@ import io.podguard.audit.AuditJson;
 import io.podguard.audit.AuditReport;
 import io.podguard.audit.AuditText;
 import io.podguard.audit.ClusterAudit;
-import io.podguard.audit.KubernetesAccess;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
+import io.podguard.kube.KubeconfigException;
+import io.podguard.kube.KubernetesClients;
+import io.podguard.kube.KubernetesClients.Target;
+import io.podguard.kube.KubernetesClients.Timeouts;
 import io.podguard.policy.PolicyResolver;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -33,10 +36,11 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     PolicyOption policy;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then a pod's service account).")
     Path kubeconfig;
 
-    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: the current one).")
+    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: the current one); one the kubeconfig does not define is refused.")
     String context;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "Only this namespace (default: all).")
@@ -54,6 +58,8 @@ public final class AuditCommand implements Callable<Integer> {
 
     PrintStream out = System.out;
     PrintStream err = System.err;
+    /** Where kubectl's rules look ($KUBECONFIG, the home folder, a pod's service account). */
+    KubernetesClients.Environment environment = KubernetesClients.Environment.current();
 
     @Override
     public Integer call() {
@@ -73,15 +79,19 @@ public final class AuditCommand implements Callable<Integer> {
             err.println("podguard: " + e.getMessage());
             return 2;
         }
-        AuditReport report;
-        try (KubernetesClient client = KubernetesAccess.client(kubeconfig, context)) {
-            ClusterAudit.Scope scope = new ClusterAudit.Scope(namespace, namespace != null ? java.util.Set.of() : new HashSet<>(excluded));
-            report = new ClusterAudit(client, Engine.standard(), pageSize, Clock.systemUTC()).run(resolver, source, scope);
-        } catch (IllegalArgumentException e) {
+        Target target;
+        try {
+            target = KubernetesClients.resolve(kubeconfig, context, environment);
+        } catch (KubeconfigException e) {
             err.println("podguard: " + e.getMessage());
             return 2;
+        }
+        AuditReport report;
+        try (KubernetesClient client = KubernetesClients.connect(target, Timeouts.COMMAND)) {
+            ClusterAudit.Scope scope = new ClusterAudit.Scope(namespace, namespace != null ? java.util.Set.of() : new HashSet<>(excluded));
+            report = new ClusterAudit(client, Engine.standard(), pageSize, Clock.systemUTC()).run(resolver, source, scope);
         } catch (KubernetesClientException e) {
-            err.println("podguard: cannot list pods: " + oneLine(e));
+            err.println("podguard: cannot list pods: " + KubernetesClients.describe(e, target.server(), Timeouts.COMMAND));
             return 2;
         }
         if (output.equals("json")) {
@@ -91,16 +101,5 @@ public final class AuditCommand implements Callable<Integer> {
         }
         out.flush();
         return report.wouldBeDenied() == 0 ? 0 : 1;
-    }
-
-    private static String oneLine(KubernetesClientException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = e.getCode() > 0 && e.getStatus() != null ? e.getCode() + " " + e.getStatus().getMessage()
-                : root.getClass().getSimpleName() + ": " + root.getMessage();
-        String line = message == null ? "unknown error" : message.replace('\n', ' ');
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 }

@@ -11,7 +11,6 @@ import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
 import io.podguard.engine.psp.PspDecision;
 import io.podguard.engine.psp.PspEngine;
-import io.podguard.cli.CheckManifests.BadInputException;
 import io.podguard.cli.CheckManifests.Manifest;
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.Policy;
@@ -33,17 +32,24 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Evaluates manifests offline, Pods and workloads alike (a workload by its pod template). Exit 0
- * when all are allowed, 1 when any is denied (violates the policy's enforce level), 2 on bad input.
+ * Evaluates manifests offline, Pods and workloads alike (a workload by its pod template), and
+ * reports every problem of the run rather than stopping at the first: files that are not
+ * Kubernetes manifests are skipped, broken ones are errors, duplicate keys and unknown fields
+ * are warnings. Exit 0 when every object is allowed, 1 when any is denied (violates the
+ * policy's enforce level), 2 when nothing could be judged because of errors, on any problem with
+ * {@code --strict}, on an empty run with {@code --fail-on-empty}, or on a bad policy.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Evaluate manifests (Pods and workloads) offline against a policy.",
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:every object is allowed", "1:an object is denied", "2:bad input (unreadable file, invalid YAML or JSON, a document without kind) or a bad policy"})
+        exitCodeList = {"0:every object is allowed", "1:an object is denied",
+                "2:nothing could be judged because of errors; with --strict, any error, skipped file, duplicate key or unknown field; "
+                        + "with --fail-on-empty, nothing to judge; a bad policy"})
 public final class CheckCommand implements Callable<Integer> {
 
     static final int ALLOWED = 0;
@@ -58,19 +64,46 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "text|json", description = "Output format (default: text).")
     String output = "text";
 
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
+            description = "Namespace of objects that set none (as kubectl apply -n): namespace overrides and exemptions apply to it.")
+    String namespace;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also list each skipped file and each object of a kind podguard does not judge.")
+    boolean verbose;
+
+    @Option(names = "--strict", description = "Exit 2 on any error, skipped file, duplicate key or unknown field.")
+    boolean strict;
+
+    @Option(names = "--fail-on-empty", description = "Exit 2 when there is nothing to judge (no Pod or workload).")
+    boolean failOnEmpty;
+
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files, folders (searched for *.yaml, *.yml, *.json), or - for standard input.")
     List<String> paths = new ArrayList<>();
 
     @Spec
     CommandSpec spec;
 
-    /** One judged object. */
+    /** One judged object; {@code exemptions}: the reasons of the exemptions that made a difference to it. */
     record Result(String file, String kind, @Nullable String namespace, @Nullable String name, boolean allowed,
-            List<Reported> violations, ArrayNode patch, PodObject pod) {
+            List<Reported> violations, ArrayNode patch, PodObject pod, List<String> exemptions) {
     }
 
-    /** A violation and the mode that found it: enforce (denies), audit or warn. */
-    record Reported(Violation violation, String mode) {
+    /**
+     * A violation, the modes that found it (enforce, warn, audit, in that order) and the level each judged at.
+     */
+    record Reported(Violation violation, List<String> modes, List<String> levels) {
+        /** What the cluster does about it: deny (enforce), else warn, else audit. */
+        String outcome() {
+            return modes.contains("enforce") ? "deny" : modes.contains("warn") ? "warn" : "audit";
+        }
+
+        String mode() {
+            return modes.getFirst();
+        }
+    }
+
+    /** Counts for the summary. */
+    record Run(List<Result> results, Map<String, Integer> otherKinds, List<String> incomplete, List<String> errors) {
     }
 
     @Override
@@ -81,60 +114,149 @@ public final class CheckCommand implements Callable<Integer> {
             err.println("podguard: --output \"" + output + "\" is not one of text, json");
             return BAD_INPUT;
         }
-        List<Result> results;
+        PolicyResolver resolver;
         try {
-            PolicyResolver resolver = PolicyResolver.fixed(policy.load());
-            results = judge(CheckManifests.read(paths, System.in), resolver);
+            resolver = PolicyResolver.fixed(policy.load());
         } catch (IllegalArgumentException e) {
             err.println("podguard: " + e.getMessage());
-            return BAD_INPUT;
-        } catch (BadInputException e) {
-            err.println("podguard: " + e.getMessage());
+            err.flush();
             return BAD_INPUT;
         }
+        CheckManifests.Input input = CheckManifests.read(paths, System.in);
+        Run run = judge(input.manifests(), resolver, namespace);
+        List<String> errors = new ArrayList<>(input.errors());
+        errors.addAll(run.errors());
+        List<String> warnings = new ArrayList<>(input.warnings());
+        for (Result r : run.results()) {
+            for (String field : ManifestLint.unknownFields(r.kind(), r.pod().object())) {
+                warnings.add(r.file() + ": " + object(r) + ": unknown field \"" + field + "\"");
+            }
+        }
+        for (String e : errors) {
+            err.println("podguard: error: " + e);
+        }
+        for (String w : warnings) {
+            err.println("podguard: warning: " + w);
+        }
+        for (String incomplete : run.incomplete()) {
+            err.println("podguard: skipped: " + incomplete);
+        }
+        if (verbose) {
+            for (CheckManifests.Skipped s : input.skipped()) {
+                err.println("podguard: skipped: " + s.file() + ": " + s.reason());
+            }
+        }
+        long helm = input.skipped().stream().filter(CheckManifests.Skipped::helmTemplate).count();
+        if (helm > 0) {
+            err.println("podguard: hint: " + helm + (helm == 1 ? " file is a Helm template" : " files are Helm templates")
+                    + ", judged once rendered: helm template RELEASE CHART | podguard check -");
+        }
+        err.flush();
         if ("json".equals(output)) {
-            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json(results)));
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json(run.results())));
         } else {
-            text(results, out);
+            text(run.results(), out);
+            out.println(summary(input, run, errors.size(), warnings.size()));
         }
         out.flush();
-        return results.stream().allMatch(Result::allowed) ? ALLOWED : DENIED;
+        boolean problems = !errors.isEmpty() || !warnings.isEmpty() || !input.skipped().isEmpty() || !run.incomplete().isEmpty();
+        if (!errors.isEmpty() && run.results().isEmpty() || strict && problems || failOnEmpty && run.results().isEmpty()) {
+            return BAD_INPUT;
+        }
+        return run.results().stream().allMatch(Result::allowed) ? ALLOWED : DENIED;
     }
 
-    static List<Result> judge(List<Manifest> manifests, PolicyResolver resolver) throws BadInputException {
+    /**
+     * {@code 3 objects judged: 1 denied; 2 objects of other kinds (Service, ConfigMap); 1 file skipped (-v lists it); 1 error}.
+     * An empty run says so.
+     */
+    static String summary(CheckManifests.Input input, Run run, int errors, int warnings) {
+        List<String> parts = new ArrayList<>();
+        int judged = run.results().size();
+        long denied = run.results().stream().filter(r -> !r.allowed()).count();
+        if (judged == 0) {
+            parts.add("nothing to judge: no Pod or workload in " + count(input.files(), "file"));
+        } else {
+            parts.add(count(judged, "object") + " judged: " + denied + " denied");
+        }
+        int others = run.otherKinds().values().stream().mapToInt(Integer::intValue).sum();
+        if (others > 0) {
+            parts.add(count(others, "object") + " of other kinds (" + String.join(", ", run.otherKinds().keySet()) + ")");
+        }
+        if (!run.incomplete().isEmpty()) {
+            parts.add(count(run.incomplete().size(), "incomplete object") + " skipped");
+        }
+        if (!input.skipped().isEmpty()) {
+            parts.add(count(input.skipped().size(), "file") + " skipped (not Kubernetes manifests" + (input.skipped().size() == 1 ? "; -v lists it)" : "; -v lists them)"));
+        }
+        if (errors > 0) {
+            parts.add(count(errors, "error"));
+        }
+        if (warnings > 0) {
+            parts.add(count(warnings, "warning"));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String count(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+
+    static Run judge(List<Manifest> manifests, PolicyResolver resolver, @Nullable String defaultNamespace) {
         Engine engine = Engine.standard();
         List<Result> results = new ArrayList<>();
+        Map<String, Integer> otherKinds = new LinkedHashMap<>();
+        List<String> incomplete = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         for (Manifest manifest : manifests) {
+            String kind = manifest.kind();
+            if (!PodExtractor.judges(kind)) {
+                otherKinds.merge(kind, 1, Integer::sum);
+                continue;
+            }
             Optional<PodObject> found;
             try {
-                found = PodExtractor.extract(manifest.kind(), manifest.object());
+                found = PodExtractor.extract(kind, manifest.object());
             } catch (IllegalArgumentException e) {
-                throw new BadInputException(manifest.file() + ": " + e.getMessage());
+                errors.add(manifest.file() + ": " + kind + " " + nameOf(manifest.object()) + ": " + e.getMessage());
+                continue;
             }
             if (found.isEmpty()) {
-                continue; // a Service, a ConfigMap …: nothing to judge
+                incomplete.add(manifest.file() + ": " + kind + " " + nameOf(manifest.object())
+                        + ": no pod template (a kustomize patch? judge the output of kustomize build)");
+                continue;
             }
             PodObject pod = found.get();
-            EffectivePolicy effective = resolver.resolve(RequestInfo.offline(pod.namespace()), pod);
+            String ns = pod.namespace() != null ? pod.namespace() : defaultNamespace;
+            RequestInfo request = RequestInfo.offline(ns);
+            EffectivePolicy effective = resolver.resolve(request, pod);
             Evaluation evaluation = engine.evaluate(pod, effective);
             ArrayNode patch = patch(engine, pod, effective);
             if (effective.psp() != null) {
                 // A manifest is judged as it would be created: the chosen PodSecurityPolicy's defaults applied.
-                PspDecision psp = PspEngine.admit(effective.psp().policies(), PspEngine.applied(pod, patch), RequestInfo.offline(pod.namespace()), true);
+                PspDecision psp = PspEngine.admit(effective.psp().policies(), PspEngine.applied(pod, patch), request, true);
                 evaluation = effective.psp().addTo(evaluation, psp);
                 if (psp.allowed() && pod.isPod() && effective.psp().mode() == io.podguard.policy.Mode.ENFORCE) {
                     patch.addAll(psp.patch());
                 }
             }
-            List<Reported> reported = new ArrayList<>();
-            Map<String, Boolean> seen = new LinkedHashMap<>();
-            add(reported, seen, evaluation.enforce(), "enforce");
-            add(reported, seen, evaluation.warn(), "warn");
-            add(reported, seen, evaluation.audit(), "audit");
-            results.add(new Result(manifest.file(), pod.kind(), pod.namespace(), pod.name(), evaluation.enforce().isEmpty(),
-                    reported, patch, pod));
+            Map<String, Reported> reported = new LinkedHashMap<>();
+            add(reported, evaluation.enforce(), "enforce", effective.enforce());
+            add(reported, evaluation.warn(), "warn", effective.warn());
+            add(reported, evaluation.audit(), "audit", effective.audit());
+            List<String> exemptions = effective.applied(evaluation).stream()
+                    .map(e -> e.reason() == null ? "(no reason)" : e.reason()).distinct().toList();
+            results.add(new Result(manifest.file(), pod.kind(), ns, pod.name(), evaluation.enforce().isEmpty(),
+                    List.copyOf(reported.values()), patch, pod, exemptions));
         }
-        return results;
+        return new Run(results, otherKinds, incomplete, errors);
+    }
+
+    private static String nameOf(ObjectNode object) {
+        JsonNode meta = object.get("metadata");
+        String ns = meta == null ? null : meta.path("namespace").asString(null);
+        String name = meta == null ? null : meta.path("name").asString(null);
+        return (ns == null ? "" : ns + "/") + (name == null ? "(unnamed)" : name);
     }
 
     /** What /mutate would answer: a patch for new Pods of the defaults that apply (not those in a dry run), none otherwise. */
@@ -145,14 +267,21 @@ public final class CheckCommand implements Callable<Integer> {
         return engine.mutate(pod, effective).patch();
     }
 
-    private static void add(List<Reported> reported, Map<String, Boolean> seen, List<Violation> violations, String mode) {
+    private static void add(Map<String, Reported> reported, List<Violation> violations, String mode, @Nullable Object level) {
         for (Violation v : violations) {
-            if (seen.putIfAbsent(v.rule() + "\u0000" + v.message(), Boolean.TRUE) == null) {
-                reported.add(new Reported(v, mode));
+            String key = v.rule() + "\u0000" + v.path() + "\u0000" + v.message();
+            Reported known = reported.get(key);
+            String at = level == null ? "" : level.toString();
+            if (known == null) {
+                reported.put(key, new Reported(v, new ArrayList<>(List.of(mode)), new ArrayList<>(List.of(at))));
+            } else if (!known.modes().contains(mode)) {
+                known.modes().add(mode);
+                known.levels().add(at);
             }
         }
     }
 
+    /** The {@code -o json} output: docs/check-output.schema.json describes it. */
     static ArrayNode json(List<Result> results) {
         ArrayNode array = Json.mapper().createArrayNode();
         for (Result r : results) {
@@ -164,31 +293,40 @@ public final class CheckCommand implements Callable<Integer> {
             o.put("allowed", r.allowed());
             ArrayNode violations = o.putArray("violations");
             for (Reported rep : r.violations()) {
-                violations.addObject()
+                ObjectNode v = violations.addObject()
                         .put("rule", rep.violation().rule())
                         .put("path", rep.violation().path())
-                        .put("message", rep.violation().message());
+                        .put("message", rep.violation().message())
+                        .put("outcome", rep.outcome())
+                        .put("level", rep.levels().getFirst());
+                ArrayNode modes = v.putArray("modes");
+                rep.modes().forEach(modes::add);
             }
             o.set("patch", r.patch());
+            ArrayNode exemptions = o.putArray("exemptions");
+            r.exemptions().forEach(exemptions::add);
         }
         return array;
     }
 
+    private static String object(Result r) {
+        return r.kind() + " " + (r.namespace() == null ? "" : r.namespace() + "/") + (r.name() == null ? "(unnamed)" : r.name());
+    }
+
     /**
      * One line per violation, each naming the object, the container, the field and the rule's
-     * own words on what to set; one line for each object that passes; a summary last.
+     * own words on what to set; one line for each object that passes.
      */
     static void text(List<Result> results, PrintWriter out) {
-        int denied = 0;
         for (Result r : results) {
-            String object = r.file() + ": " + r.kind() + " " + (r.namespace() == null ? "" : r.namespace() + "/")
-                    + (r.name() == null ? "(unnamed)" : r.name());
-            if (!r.allowed()) {
-                denied++;
-            }
+            String object = r.file() + ": " + object(r);
+            String exempt = r.exemptions().isEmpty() ? "" : " (exempted: " + String.join("; ", r.exemptions()) + ")";
             if (r.violations().isEmpty()) {
-                out.println(object + ": allowed");
+                out.println(object + ": allowed" + exempt);
                 continue;
+            }
+            if (!r.exemptions().isEmpty()) {
+                out.println(object + ": exempted: " + String.join("; ", r.exemptions()));
             }
             for (Reported rep : r.violations()) {
                 Violation v = rep.violation();
@@ -198,7 +336,6 @@ public final class CheckCommand implements Callable<Integer> {
                         + v.path() + ": " + v.message());
             }
         }
-        out.println(results.size() + (results.size() == 1 ? " object" : " objects") + " checked, " + denied + " denied");
     }
 
     private static String label(String mode) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,14 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Reads the manifests {@code check} is given: files, folders (recursively, {@code *.yaml},
- * {@code *.yml}, {@code *.json}, in name order) and {@code -} for standard input. A file holds
- * one or more YAML documents or one JSON value; {@code List} kinds are opened into their items.
+ * Reads what {@code check} is given: files, folders (recursively, {@code *.yaml}, {@code *.yml},
+ * {@code *.json}, in name order) and {@code -} for standard input. A file holds one or more YAML
+ * documents or one JSON value; {@code List} kinds are opened into their items.
+ *
+ * <p>Nothing stops the run: a file that is not a Kubernetes manifest at all (a Helm chart's
+ * {@code values.yaml}, a CI workflow, a Helm template) is skipped with its reason; a broken one
+ * (invalid YAML, a document without kind among manifests) is an error of the run; duplicate
+ * keys and unknown fields are warnings, as {@code kubectl apply --validate=strict} gives them.
  */
 final class CheckManifests {
 
@@ -30,11 +36,12 @@ final class CheckManifests {
         }
     }
 
-    /** Input that cannot be checked: the message is one line naming the file. */
-    static final class BadInputException extends Exception {
-        BadInputException(String message) {
-            super(message, null, false, false);
-        }
+    /** A file that holds no Kubernetes manifest; {@code helmTemplate}: it looks like one of a chart's templates. */
+    record Skipped(String file, String reason, boolean helmTemplate) {
+    }
+
+    /** Everything read: objects to judge, files skipped, errors and warnings (one line each, naming the file), files read. */
+    record Input(List<Manifest> manifests, List<Skipped> skipped, List<String> errors, List<String> warnings, int files) {
     }
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
@@ -42,32 +49,41 @@ final class CheckManifests {
     private CheckManifests() {
     }
 
-    static List<Manifest> read(List<String> paths, InputStream stdin) throws BadInputException {
-        List<Manifest> manifests = new ArrayList<>();
+    static Input read(List<String> paths, InputStream stdin) {
+        Input input = new Input(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), 0);
+        int files = 0;
         for (String path : paths) {
             if ("-".equals(path)) {
-                String text;
+                files++;
                 try {
-                    text = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+                    parse("-", new String(stdin.readAllBytes(), StandardCharsets.UTF_8), input);
                 } catch (IOException e) {
-                    throw new BadInputException("-: cannot read standard input: " + e.getMessage());
+                    input.errors().add("-: cannot read standard input: " + e.getMessage());
                 }
-                parse("-", text, manifests);
                 continue;
             }
             Path p = Path.of(path);
             if (Files.isDirectory(p)) {
-                for (Path file : manifestFiles(p)) {
-                    parse(file.toString(), readFile(file), manifests);
+                List<Path> found;
+                try {
+                    found = manifestFiles(p);
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    input.errors().add(p + ": cannot read folder: " + e.getMessage());
+                    continue;
+                }
+                for (Path file : found) {
+                    files++;
+                    readFile(file.toString(), file, input);
                 }
             } else {
-                parse(path, readFile(p), manifests);
+                files++;
+                readFile(path, p, input);
             }
         }
-        return manifests;
+        return new Input(input.manifests(), input.skipped(), input.errors(), input.warnings(), files);
     }
 
-    private static List<Path> manifestFiles(Path dir) throws BadInputException {
+    private static List<Path> manifestFiles(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile)
                     .filter(f -> {
@@ -76,22 +92,27 @@ final class CheckManifests {
                     })
                     .sorted()
                     .toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new BadInputException(dir + ": cannot read folder: " + e.getMessage());
         }
     }
 
-    private static String readFile(Path file) throws BadInputException {
+    private static void readFile(String name, Path file, Input input) {
+        String text;
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file or folder");
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            input.errors().add(name + ": no such file or folder");
+            return;
+        } catch (java.nio.charset.MalformedInputException e) {
+            input.skipped().add(new Skipped(name, "not text (not UTF-8)", false));
+            return;
         } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage());
+            input.errors().add(name + ": cannot read: " + e.getMessage());
+            return;
         }
+        parse(name, text, input);
     }
 
-    private static void parse(String file, String text, List<Manifest> out) throws BadInputException {
+    private static void parse(String file, String text, Input input) {
         List<JsonNode> documents = new ArrayList<>();
         boolean json = file.toLowerCase(Locale.ROOT).endsWith(".json");
         if (looksLikeJson(text)) {
@@ -100,49 +121,97 @@ final class CheckManifests {
                 documents.add(Json.mapper().readTree(text));
             } catch (JacksonException e) {
                 if (json) {
-                    throw invalid(file, "JSON", e);
+                    input.errors().add(invalid(file, "JSON", e));
+                    return;
                 }
             }
         }
-        if (documents.isEmpty()) {
+        boolean yaml = documents.isEmpty();
+        if (yaml) {
             try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
                 while (it.hasNextValue()) {
                     documents.add(it.nextValue());
                 }
             } catch (JacksonException e) {
-                throw invalid(file, "YAML", e);
+                if (isHelmTemplate(text)) {
+                    input.skipped().add(new Skipped(file, "a Helm template", true));
+                } else {
+                    input.errors().add(invalid(file, "YAML", e));
+                }
+                return;
             }
         }
+        List<ObjectNode> objects = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
         int index = 0;
+        int withoutKind = 0;
+        int firstWithoutKind = 0;
         for (JsonNode document : documents) {
             index++;
             if (document == null || document.isNull() || document.isMissingNode()) {
                 continue; // an empty document, e.g. after a trailing ---
             }
-            add(file, index, document, out);
+            if (document instanceof ObjectNode object && isManifest(object)) {
+                objects.add(object);
+                numbers.add(index);
+            } else {
+                withoutKind++;
+                if (firstWithoutKind == 0) {
+                    firstWithoutKind = index;
+                }
+            }
         }
-    }
-
-    private static void add(String file, int index, JsonNode document, List<Manifest> out) throws BadInputException {
-        if (!(document instanceof ObjectNode object)) {
-            throw new BadInputException(file + ": document " + index + " is not an object");
-        }
-        JsonNode kind = object.get("kind");
-        if (kind == null || !kind.isString() || kind.asString().isEmpty()) {
-            throw new BadInputException(file + ": document " + index + " has no kind");
-        }
-        JsonNode items = object.get("items");
-        if (kind.asString().endsWith("List") && items != null && items.isArray()) {
-            for (JsonNode item : items) {
-                add(file, index, item, out);
+        if (objects.isEmpty()) {
+            if (withoutKind > 0) {
+                input.skipped().add(isHelmTemplate(text) ? new Skipped(file, "a Helm template", true)
+                        : new Skipped(file, "not a Kubernetes manifest (no apiVersion and kind)", false));
             }
             return;
         }
-        out.add(new Manifest(file, object));
+        if (withoutKind > 0) {
+            // Manifests beside a document that is none: a broken manifest, not another kind of file.
+            input.errors().add(file + ": document " + firstWithoutKind + " has no kind"
+                    + (withoutKind > 1 ? " (and " + (withoutKind - 1) + " more documents)" : ""));
+        }
+        if (yaml) {
+            for (ManifestLint.Duplicate d : ManifestLint.duplicates(YAML, text)) {
+                input.warnings().add(file + ": document " + d.document() + ": duplicate key \"" + d.path() + "\" (line " + d.line()
+                        + "): the last one counts");
+            }
+        }
+        for (int i = 0; i < objects.size(); i++) {
+            add(file, numbers.get(i), objects.get(i), input);
+        }
     }
 
-    private static BadInputException invalid(String file, String format, JacksonException e) {
-        return new BadInputException(file + ": invalid " + format + ": " + oneLine(e.getOriginalMessage()) + location(e));
+    private static void add(String file, int index, JsonNode document, Input input) {
+        if (!(document instanceof ObjectNode object) || !isManifest(object)) {
+            input.errors().add(file + ": document " + index + ": a List item without kind");
+            return;
+        }
+        JsonNode items = object.get("items");
+        if (object.get("kind").asString().endsWith("List") && items != null && items.isArray()) {
+            for (JsonNode item : items) {
+                add(file, index, item, input);
+            }
+            return;
+        }
+        input.manifests().add(new Manifest(file, object));
+    }
+
+    private static boolean isManifest(ObjectNode object) {
+        JsonNode kind = object.get("kind");
+        return kind != null && kind.isString() && !kind.asString().isEmpty();
+    }
+
+    /** Go template actions outside of quotes, as a chart's templates/ have them. */
+    private static boolean isHelmTemplate(String text) {
+        return text.contains("{{") && text.contains("}}") && (text.contains(".Values") || text.contains(".Release")
+                || text.contains(".Chart") || text.contains("include ") || text.contains("{{-") || text.contains("-}}"));
+    }
+
+    private static String invalid(String file, String format, JacksonException e) {
+        return file + ": invalid " + format + location(e) + ": " + oneLine(e.getOriginalMessage());
     }
 
     private static boolean looksLikeJson(String text) {
@@ -156,7 +225,8 @@ final class CheckManifests {
     }
 
     private static String location(JacksonException e) {
-        return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "" : " (line " + e.getLocation().getLineNr() + ")";
+        return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
     private static String oneLine(String message) {

@@ -2,6 +2,8 @@ package io.podguard.cli;
 
 import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.Exemption;
+import io.podguard.policy.Mode;
+import io.podguard.policy.ResourceRulesConfig;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyException;
 import io.podguard.policy.PolicyLoader;
@@ -68,24 +70,39 @@ public final class ConfigCommand implements Runnable {
             return 0;
         }
 
+        /**
+         * {@code enforce baseline:latest, audit restricted:latest, warn restricted:latest; 3
+         * PodSecurityPolicies (restricted, logging, privileged) in audit mode; resource rules in
+         * warn mode (min cpu, memory; max memory); defaults apply; 1 namespace override; 2 exemptions}.
+         */
         static String summary(Policy policy) {
             EffectivePolicy e = EffectivePolicy.of(policy);
             List<String> parts = new ArrayList<>();
             List<String> modes = new ArrayList<>();
-            if (e.enforce() != null) {
-                modes.add("enforce " + e.enforce());
+            for (var mode : List.of(java.util.Map.entry("enforce", java.util.Optional.ofNullable(e.enforce())),
+                    java.util.Map.entry("audit", java.util.Optional.ofNullable(e.audit())),
+                    java.util.Map.entry("warn", java.util.Optional.ofNullable(e.warn())))) {
+                // A mode at the privileged level judges nothing: not worth naming.
+                mode.getValue().filter(lv -> lv.level() != io.podguard.engine.Level.PRIVILEGED)
+                        .ifPresent(lv -> modes.add(mode.getKey() + " " + lv));
             }
-            if (e.audit() != null) {
-                modes.add("audit " + e.audit());
+            parts.add(modes.isEmpty() ? "Pod Security Standards off" : String.join(", ", modes));
+            if (policy.podSecurityPolicies() != null) {
+                List<String> names = policy.podSecurityPolicies().providers().stream().map(p -> p.name()).toList();
+                parts.add(count(names.size(), "PodSecurityPolicy").replace("Policys", "Policies") + " (" + String.join(", ", names) + ") in "
+                        + (policy.mode() == null ? Mode.ENFORCE : policy.mode()).id() + " mode");
             }
-            if (e.warn() != null) {
-                modes.add("warn " + e.warn());
+            if (e.resourcesMode() != null && policy.resources() != null) {
+                ResourceRulesConfig r = policy.resources();
+                List<String> rules = new ArrayList<>();
+                rule(rules, "min", r.min().keySet());
+                rule(rules, "max", r.max().keySet());
+                rule(rules, "maxLimitRequestRatio", r.maxLimitRequestRatio().keySet());
+                rule(rules, "required requests", r.required().requests());
+                rule(rules, "required limits", r.required().limits());
+                parts.add("resource rules in " + e.resourcesMode().id() + " mode" + (rules.isEmpty() ? "" : " (" + String.join("; ", rules) + ")"));
             }
-            parts.add(modes.isEmpty() ? "no Pod Security Standards mode" : String.join(", ", modes));
             parts.add(policy.defaults().isEnabled() ? "defaults " + policy.defaults().mode().id() : "defaults off");
-            if (e.resourcesMode() != null) {
-                parts.add("resource rules " + e.resourcesMode().id());
-            }
             if (!policy.rules().isEmpty()) {
                 parts.add(count(policy.rules().size(), "CEL rule"));
             }
@@ -99,6 +116,12 @@ public final class ConfigCommand implements Runnable {
             parts.add(count(policy.namespaces().size(), "namespace override"));
             parts.add(count(policy.exemptions().size(), "exemption"));
             return String.join("; ", parts);
+        }
+
+        private static void rule(List<String> rules, String name, java.util.Collection<String> resources) {
+            if (resources != null && !resources.isEmpty()) {
+                rules.add(name + " " + String.join(", ", new java.util.TreeSet<>(resources)));
+            }
         }
 
         /** {@code nodeSelector enforce, dedicatedNodes warn}: the parts of placement that are on, with their modes. */

@@ -20,6 +20,8 @@ public final class PolicyOption {
         }
         try {
             return PolicyLoader.load(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot read policy " + file + ": no such file");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read policy " + file + ": " + e.getMessage());
         } catch (PolicyException e) {

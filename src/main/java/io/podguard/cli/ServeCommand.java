@@ -1,15 +1,21 @@
 package io.podguard.cli;
 
+import io.podguard.kube.KubernetesClients;
 import io.podguard.policy.PolicyException;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.server.PodguardApplication;
 import io.podguard.tls.ServingCertificates;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -28,8 +34,13 @@ public final class ServeCommand implements Runnable {
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy file, followed as it changes (default: the embedded default policy).")
     Path policy;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig for the namespace cache (default: in-cluster, or KUBECONFIG).")
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubeconfig for namespace labels, Events, the background audit and managed certificates "
+                    + "(default: $KUBECONFIG, ~/.kube/config, then a pod's service account).")
     Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: the current one).")
+    String context;
 
     @Option(names = "--port", description = "HTTPS port of the webhook (default: 8443).")
     Integer port;
@@ -61,13 +72,22 @@ public final class ServeCommand implements Runnable {
 
     @Override
     public void run() {
+        checkPort("--port", effectivePort(port, "server.port", 8443));
+        checkPort("--management-port", effectivePort(managementPort, "management.server.port", 8081));
         Map<String, Object> properties = new LinkedHashMap<>();
         if (policy != null) {
             checkPolicy(policy);
             properties.put("podguard.policy-file", policy.toAbsolutePath().toString());
         }
+        if (kubeconfig != null || context != null) {
+            // Named on purpose: refuse to start on a kubeconfig or context that cannot be used.
+            KubernetesClients.resolve(kubeconfig, context, KubernetesClients.Environment.current());
+        }
         if (kubeconfig != null) {
             properties.put("podguard.kubeconfig", kubeconfig.toAbsolutePath().toString());
+        }
+        if (context != null) {
+            properties.put("podguard.kube-context", context);
         }
         if (port != null) {
             properties.put("server.port", port);
@@ -83,6 +103,40 @@ public final class ServeCommand implements Runnable {
         app.run(args.toArray(String[]::new));
     }
 
+    /** The option, else its default unless a Spring property or environment variable sets the port (then null). */
+    private @Nullable Integer effectivePort(@Nullable Integer option, String property, int defaultPort) {
+        if (option != null) {
+            return option;
+        }
+        String env = property.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+        boolean elsewhere = System.getenv(env) != null || System.getProperty(property) != null
+                || springArgs.stream().anyMatch(a -> a.startsWith("--" + property + "="));
+        return elsewhere ? null : defaultPort;
+    }
+
+    /**
+     * A port that is no port, or one another process listens on, stops podguard here with one line
+     * (Spring would report it after starting half the server, in a page of log).
+     */
+    private static void checkPort(String option, @Nullable Integer port) {
+        if (port == null || port == 0) {
+            return; // set as a Spring property: Spring checks it; 0 picks a free port
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(option + " " + port + " is not a port (1-65535)");
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+        } catch (BindException e) {
+            throw new IllegalArgumentException("cannot listen on port " + port + " (" + option + "): "
+                    + (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("in use")
+                            ? "another process listens on it" : e.getMessage()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot listen on port " + port + " (" + option + "): " + e.getMessage());
+        }
+    }
+
     /**
      * The policy at start-up is strict: a file that cannot be read or is invalid stops podguard
      * here, with every error and no stack trace (only reloads keep a last good policy).
@@ -90,6 +144,8 @@ public final class ServeCommand implements Runnable {
     private static void checkPolicy(Path file) {
         try {
             PolicyLoader.load(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot read policy " + file + ": no such file");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read policy " + file + ": " + e.getMessage());
         } catch (PolicyException e) {

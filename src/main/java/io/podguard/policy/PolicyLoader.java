@@ -23,8 +23,13 @@ public final class PolicyLoader {
 
     public static final String EMBEDDED_DEFAULT = "/io/podguard/policy/default-policy.yaml";
 
+    /**
+     * Strict about duplicate keys: {@code level:} twice would otherwise let the last one win, which
+     * can silently relax a policy.
+     */
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private PolicyLoader() {
@@ -139,9 +144,38 @@ public final class PolicyLoader {
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            String duplicate = duplicateKey(e);
+            if (duplicate != null) {
+                throw new PolicyException(duplicate + ": duplicate key (" + where.replace(": ", "")
+                        + "): a key may be given once; the policy is refused rather than the last one silently winning");
+            }
             throw new PolicyException(where + "not valid YAML: " + firstLine(e.getOriginalMessage()));
         }
         return out;
+    }
+
+    /** The field path of a duplicate key ({@code podSecurity.level}), or null when {@code e} is another error. */
+    private static @Nullable String duplicateKey(JacksonException e) {
+        if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Duplicate Object property")
+                || !(e.processor() instanceof JsonParser parser)) {
+            return null;
+        }
+        List<String> path = new ArrayList<>();
+        for (var context = parser.streamReadContext(); context != null && !context.inRoot(); context = context.getParent()) {
+            if (context.inArray()) {
+                path.addFirst("[" + context.getCurrentIndex() + "]");
+            } else if (context.currentName() != null) {
+                path.addFirst(context.currentName());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (String element : path) {
+            if (!b.isEmpty() && !element.startsWith("[")) {
+                b.append('.');
+            }
+            b.append(element);
+        }
+        return b.toString();
     }
 
     private static String firstLine(String message) {

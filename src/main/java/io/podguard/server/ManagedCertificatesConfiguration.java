@@ -1,7 +1,7 @@
 package io.podguard.server;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.podguard.audit.KubernetesAccess;
+import io.podguard.kube.KubernetesClients;
 import io.podguard.tls.managed.CaBundleInjector;
 import io.podguard.tls.managed.CertificateSettings;
 import io.podguard.tls.managed.ManagedCertificates;
@@ -37,14 +37,14 @@ class ManagedCertificatesConfiguration {
     private final AtomicInteger httpsPort = new AtomicInteger();
 
     /**
-     * Its own client, so this feature neither needs nor disturbs another one's: from
-     * {@code podguard.kubeconfig} ({@code serve --kubeconfig}) when set, else as kubectl finds one
-     * (in a pod: its service account). The feature is asked for explicitly, so unlike the optional
-     * features it may use {@code $KUBECONFIG}.
+     * Its own client, so this feature neither needs nor disturbs another one's, found by
+     * kubectl's rules ({@link KubernetesClients}; in a pod: its service account).
      */
     @Bean(destroyMethod = "close")
-    KubernetesClient managedCertificatesClient(@Value("${podguard.kubeconfig:}") String kubeconfig) {
-        return KubernetesAccess.client(kubeconfig.isEmpty() ? null : Path.of(kubeconfig), null);
+    KubernetesClient managedCertificatesClient(@Value("${podguard.kubeconfig:}") String kubeconfig,
+                                               @Value("${podguard.kube-context:}") String context) {
+        return KubernetesClients.connect(kubeconfig.isEmpty() ? null : Path.of(kubeconfig), context.isEmpty() ? null : context,
+                KubernetesClients.Timeouts.SERVER);
     }
 
     @Bean(destroyMethod = "close")

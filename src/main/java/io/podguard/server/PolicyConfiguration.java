@@ -1,11 +1,9 @@
 package io.podguard.server;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Gauge;
+import io.podguard.kube.KubernetesClients;
 import io.podguard.policy.ConfiguredPolicyResolver;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyException;
@@ -15,7 +13,6 @@ import io.podguard.policy.PolicyStore;
 import io.podguard.report.MetricNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,8 +33,8 @@ import org.springframework.context.annotation.Configuration;
  *       besides the directory watch;</li>
  *   <li>{@code podguard.namespaces.watch}: {@code auto} (default: when the policy matches on
  *       namespace labels or honours namespace annotations), {@code always} or {@code never};</li>
- *   <li>{@code podguard.kubeconfig}: a kubeconfig file for the namespace cache (default: in-cluster
- *       or {@code KUBECONFIG}, fabric8's auto-configuration).</li>
+ *   <li>{@code podguard.kubeconfig}, {@code podguard.kube-context}: the kubeconfig and context for
+ *       the namespace cache (default: kubectl's rules, {@link KubernetesClients}).</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -49,10 +46,13 @@ class PolicyConfiguration {
 
     @Bean(destroyMethod = "close")
     NamespaceCache namespaceCache(ObjectProvider<KubernetesClient> provided, Readiness readiness,
-                                  @Value("${podguard.kubeconfig:}") String kubeconfig, MeterRegistry registry) {
+                                  @Value("${podguard.kubeconfig:}") String kubeconfig,
+                                  @Value("${podguard.kube-context:}") String context, MeterRegistry registry) {
         NamespaceCache cache = new NamespaceCache(() -> {
             KubernetesClient client = provided.getIfAvailable();
-            return client != null ? client : client(kubeconfig);
+            // Bounded: a cache miss reads one namespace on the request's path.
+            return client != null ? client : KubernetesClients.connect(kubeconfig.isBlank() ? null : Path.of(kubeconfig),
+                    context.isBlank() ? null : context, KubernetesClients.Timeouts.ADMISSION_PATH);
         }, readiness);
         Gauge.builder(MetricNames.NAMESPACE_CACHE_SYNCED, cache, c -> c.isSynced() ? 1 : 0)
                 .description("1 once the Namespace informer has listed every namespace").register(registry);
@@ -130,21 +130,5 @@ class PolicyConfiguration {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("podguard.namespaces.watch: \"" + value + "\" is not one of auto, always, never");
         }
-    }
-
-    private static KubernetesClient client(String kubeconfig) {
-        Config config;
-        if (kubeconfig.isBlank()) {
-            config = Config.autoConfigure(null);
-        } else {
-            try {
-                config = Config.fromKubeconfig(Files.readString(Path.of(kubeconfig), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
-            }
-        }
-        // Bounded: a cache miss reads one namespace on the request's path.
-        config = new ConfigBuilder(config).withRequestTimeout(2_000).withConnectionTimeout(2_000).build();
-        return new KubernetesClientBuilder().withConfig(config).build();
     }
 }

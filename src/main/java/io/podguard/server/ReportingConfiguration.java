@@ -7,6 +7,7 @@ import io.podguard.audit.BackgroundAudit;
 import io.podguard.audit.ClusterAudit;
 import io.podguard.audit.PolicyReports;
 import io.podguard.engine.Engine;
+import io.podguard.kube.KubernetesClients;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.EvaluationMetrics;
 import io.podguard.report.EventRateLimiter;
@@ -47,11 +48,13 @@ class ReportingConfiguration {
     }
 
     @Bean
-    ClusterConnection clusterConnection(@Value("${podguard.kubeconfig:}") String kubeconfig, AuditProperties audit, EventsProperties events) {
+    ClusterConnection clusterConnection(@Value("${podguard.kubeconfig:}") String kubeconfig,
+                                        @Value("${podguard.kube-context:}") String context, AuditProperties audit, EventsProperties events) {
         if (Boolean.FALSE.equals(audit.enabled()) && Boolean.FALSE.equals(events.enabled())) {
             return ClusterConnection.none("no cluster access needed (podguard.audit.enabled and podguard.events.enabled are false)");
         }
-        return ClusterConnection.of(kubeconfig.isEmpty() ? null : Path.of(kubeconfig));
+        return ClusterConnection.of(kubeconfig.isEmpty() ? null : Path.of(kubeconfig), context.isEmpty() ? null : context,
+                KubernetesClients.Environment.current());
     }
 
     /**
@@ -82,8 +85,10 @@ class ReportingConfiguration {
     AuditEndpoint auditEndpoint(AuditProperties properties, ClusterConnection cluster, Engine engine, PolicyStore policies,
                                 MeterRegistry registry) {
         BackgroundAudit audit = backgroundAudit(properties, cluster, engine, policies, registry);
-        String reason = audit != null ? "" : properties.enabled() == Boolean.FALSE
-                ? "podguard.audit.enabled is false" : cluster.description();
+        String reason = audit != null ? "" : properties.enabled() == Boolean.FALSE ? "podguard.audit.enabled is false"
+                : cluster.client() == null ? cluster.description()
+                : "off unless podguard.audit.enabled=true: podguard reaches the cluster through " + cluster.description()
+                        + ", neither a pod's service account nor serve --kubeconfig";
         return new AuditEndpoint(audit, reason);
     }
 
@@ -116,6 +121,11 @@ class ReportingConfiguration {
             if (Boolean.TRUE.equals(enabled)) {
                 LOG.warn("{}.enabled is true but podguard has {}: off", feature, cluster.description());
             }
+            return false;
+        }
+        if (enabled == null && !cluster.chosenForTheServer()) {
+            LOG.info("{}: off ({} is not switched on by itself through {}: set {}.enabled=true, or serve --kubeconfig)",
+                    feature, feature, cluster.description(), feature);
             return false;
         }
         return true;

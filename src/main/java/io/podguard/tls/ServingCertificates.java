@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.jspecify.annotations.Nullable;
 
 /** Where the serving certificate comes from: given PEM files, or generated at start-up. */
 public final class ServingCertificates {
@@ -110,6 +111,60 @@ public final class ServingCertificates {
                     && (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS) == ownUid()
                     && Collections.disjoint(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS), OTHERS);
         } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The CA in {@code dir} ({@code ca.crt}, {@code ca.key}) for issuing more certificates, or null
+     * when there is none.
+     *
+     * @throws IllegalArgumentException naming why a CA that is there cannot be used (unreadable, key
+     *     not matching, expired or expiring within {@code needed}, not a CA)
+     */
+    public static @Nullable CertificateAuthority readCa(Path dir, java.time.Duration needed) {
+        Path crt = dir.resolve("ca.crt");
+        Path key = dir.resolve("ca.key");
+        if (!Files.exists(crt) && !Files.exists(key)) {
+            return null;
+        }
+        if (!Files.isReadable(crt) || !Files.isReadable(key)) {
+            throw new IllegalArgumentException("the CA in " + dir + " is incomplete: ca.crt and ca.key go together");
+        }
+        X509Certificate cert;
+        KeyPair keys;
+        try {
+            cert = readCertificate(crt);
+            keys = readKeyPair(key, cert);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot read the CA in " + dir + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+        if (cert.getBasicConstraints() < 0) {
+            throw new IllegalArgumentException(crt + " is not a CA certificate");
+        }
+        if (!matches(cert, keys)) {
+            throw new IllegalArgumentException(key + " is not the key of " + crt);
+        }
+        if (cert.getNotAfter().toInstant().isBefore(Instant.now().plus(needed))) {
+            throw new IllegalArgumentException("the CA in " + dir + " expires on " + cert.getNotAfter().toInstant()
+                    + ", before a new certificate would");
+        }
+        return CertificateAuthority.of(cert, keys);
+    }
+
+    /** Whether the private key signs what the certificate's public key verifies. */
+    private static boolean matches(X509Certificate cert, KeyPair keys) {
+        try {
+            java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
+            signer.initSign(keys.getPrivate());
+            byte[] probe = "podguard".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
+            verifier.initVerify(cert.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (java.security.GeneralSecurityException e) {
             return false;
         }
     }

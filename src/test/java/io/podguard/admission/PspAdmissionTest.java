@@ -128,7 +128,9 @@ class PspAdmissionTest {
     void enforceWhenTheMutatingWebhookDidNotRunThenTheUndefaultedPodIsDenied() throws Exception {
         JsonNode response = review(handler(RESTRICTED), Endpoint.VALIDATE, yaml(POD));
         assertThat(response.get("allowed").asBoolean()).isFalse();
-        assertThat(response.get("status").get("message").asString()).isEqualTo("PodSecurityPolicy: unable to validate pod: []");
+        assertThat(response.get("status").get("message").asString()).isEqualTo("PodSecurityPolicy: unable to validate pod: [] (no PodSecurityPolicy admits the pod as it is, "
+                + "and one would after setting its defaults: the pod was not defaulted; is podguard's mutating webhook (/mutate) registered? "
+                + "see docs/psp.md)");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.podguard.Main;
 import io.podguard.engine.Json;
+import io.podguard.kube.KubernetesClients;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +29,14 @@ class AuditCommandTest {
     Path dir;
 
     private Path kubeconfig;
+    /** No $KUBECONFIG, an empty home folder, not in a pod: what the machine has cannot leak into a test. */
+    private KubernetesClients.Environment environment;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @BeforeEach
     void cluster() throws Exception {
+        environment = new KubernetesClients.Environment(null, Files.createDirectories(dir.resolve("home")), false);
         kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
@@ -63,6 +67,7 @@ class AuditCommandTest {
         AuditCommand command = cli.getSubcommands().get("audit").getCommand();
         command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
         command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+        command.environment = environment;
         return cli.execute(args);
     }
 
@@ -97,7 +102,7 @@ class AuditCommandTest {
         JsonNode json = Json.mapper().readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(json.get("policySource").asString()).isEqualTo("embedded default");
         assertThat(json.get("totals").toString()).isEqualTo("{\"namespaces\":1,\"pods\":1,\"wouldBeDenied\":0}");
-        assertThat(json.at("/namespaces/team-b/levels").toString()).isEqualTo("[\"restricted:latest\"]");
+        assertThat(json.at("/namespaces/team-b/levels").toString()).isEqualTo("[\"baseline:latest\"]");
     }
 
     @Test
@@ -105,7 +110,59 @@ class AuditCommandTest {
         int code = run("audit", "--kubeconfig", dir.resolve("nope").toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("podguard: cannot read kubeconfig " + dir.resolve("nope") + "\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("podguard: kubeconfig " + dir.resolve("nope") + ": no such file\n");
+    }
+
+    @Test
+    void auditWhenTheContextIsUnknownThenRefusedAsKubectlDoesAndNothingAudited() {
+        int code = run("audit", "--kubeconfig", kubeconfig.toString(), "--context", "nope");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("podguard: context \"nope\" does not exist in " + kubeconfig + " (contexts: mock)\n");
+    }
+
+    @Test
+    void auditWhenTheContextIsNamedThenThatOne() {
+        assertThat(run("audit", "--kubeconfig", kubeconfig.toString(), "--context", "mock", "-n", "team-b")).isZero();
+    }
+
+    @Test
+    void auditWhenKubeconfigComesFromTheEnvironmentThenUsedAsKubectlWould() {
+        environment = new KubernetesClients.Environment(kubeconfig.toString(), null, false);
+
+        assertThat(run("audit", "-n", "team-b")).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void auditWhenNoKubeconfigAnywhereThenSaysWhereItLooked() {
+        assertThat(run("audit")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("podguard: no kubeconfig found: pass --kubeconfig FILE, set $KUBECONFIG, "
+                + "or create " + dir.resolve("home/.kube/config") + " (and podguard does not run in a pod, so it has no service account either)\n");
+    }
+
+    @Test
+    void auditWhenTheFileIsNotAKubeconfigThenSaysSo() throws Exception {
+        Path values = Files.writeString(dir.resolve("values.yaml"), "replicaCount: 2\n");
+
+        assertThat(run("audit", "--kubeconfig", values.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("podguard: " + values + " is not a kubeconfig: it has no clusters, contexts or current-context\n");
+    }
+
+    @Test
+    void auditWhenNothingListensThenConnectionRefusedNamingTheServer() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Files.writeString(kubeconfig, Files.readString(kubeconfig).replace(client.getMasterUrl().toString().replaceAll("/$", ""),
+                "https://127.0.0.1:" + port));
+
+        assertThat(run("audit", "--kubeconfig", kubeconfig.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("podguard: cannot list pods: connection refused to https://127.0.0.1:" + port + "\n");
     }
 
     @Test

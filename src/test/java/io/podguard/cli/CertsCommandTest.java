@@ -39,4 +39,77 @@ class CertsCommandTest {
         assertThat(serving.getSubjectAlternativeNames()).extracting(san -> (Object) san.get(1)).containsExactly((Object) "localhost", "127.0.0.1");
         assertThat(List.of(dir.toFile().list())).contains("ca.crt", "ca.key", "tls.crt", "tls.key");
     }
+
+    @Test
+    void certsWhenRunAgainThenTheCaIsReusedAndEarlierCertificatesStillVerify(@TempDir Path dir) throws Exception {
+        assertThat(ReviewCommandTest.run("", "certs", "-o", dir.toString(), "web.example.com").code()).isZero();
+        String firstCa = Files.readString(dir.resolve("ca.crt"));
+        X509Certificate first = ServingCertificates.readCertificate(dir.resolve("tls.crt"));
+
+        ReviewCommandTest.Run again = ReviewCommandTest.run("", "certs", "-o", dir.toString(), "web.example.com", "10.0.0.8");
+
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).isEqualTo("wrote " + dir.resolve("tls.crt") + " and " + dir.resolve("tls.key")
+                + " for web.example.com, 10.0.0.8, valid 365 days, signed by the CA already in " + dir.resolve("ca.crt") + "\n");
+        assertThat(Files.readString(dir.resolve("ca.crt"))).isEqualTo(firstCa);
+        first.verify(ServingCertificates.readCertificate(dir.resolve("ca.crt")).getPublicKey());
+    }
+
+    @Test
+    void certsWhenNewCaAskedThenReplaced(@TempDir Path dir) throws Exception {
+        ReviewCommandTest.run("", "certs", "-o", dir.toString());
+        String firstCa = Files.readString(dir.resolve("ca.crt"));
+
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "certs", "-o", dir.toString(), "--new-ca");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("signed by a new CA in ");
+        assertThat(Files.readString(dir.resolve("ca.crt"))).isNotEqualTo(firstCa);
+    }
+
+    @Test
+    void certsWhenANameIsNoDnsNameNorIpThenRefusedAndNothingWritten(@TempDir Path dir) {
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "certs", "-o", dir.toString(), "localhost", "not a name!");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("podguard: \"not a name!\" is neither a DNS name nor an IP address\n");
+        assertThat(dir.toFile().list()).isEmpty();
+        assertThat(ReviewCommandTest.run("", "certs", "-o", dir.toString(), "a..b").err())
+                .isEqualTo("podguard: \"a..b\" is neither a DNS name nor an IP address\n");
+        assertThat(ReviewCommandTest.run("", "certs", "-o", dir.toString(), "*.podguard.svc", "::1").code()).isZero();
+    }
+
+    @Test
+    void certsWhenTheCaKeyIsNotTheCertificatesThenRefusedRatherThanReplaced(@TempDir Path dir) throws Exception {
+        ReviewCommandTest.run("", "certs", "-o", dir.resolve("a").toString());
+        ReviewCommandTest.run("", "certs", "-o", dir.resolve("b").toString());
+        Files.copy(dir.resolve("b/ca.key"), dir.resolve("a/ca.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "certs", "-o", dir.resolve("a").toString());
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("podguard: " + dir.resolve("a/ca.key") + " is not the key of " + dir.resolve("a/ca.crt") + "\n");
+    }
+
+    @Test
+    void certsClientWhenACaIsThereThenAClientCertificateItSigned(@TempDir Path dir) throws Exception {
+        ReviewCommandTest.run("", "certs", "-o", dir.toString());
+
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "certs", "client", "-o", dir.toString(), "kube-apiserver");
+
+        assertThat(run.code()).isZero();
+        X509Certificate client = ServingCertificates.readCertificate(dir.resolve("kube-apiserver.crt"));
+        client.verify(ServingCertificates.readCertificate(dir.resolve("ca.crt")).getPublicKey());
+        assertThat(client.getSubjectX500Principal().getName()).isEqualTo("CN=kube-apiserver");
+        assertThat(client.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("kube-apiserver.key")))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void certsClientWhenNoCaThenSaysHowToMakeOne(@TempDir Path dir) {
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "certs", "client", "-o", dir.toString(), "kube-apiserver");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("podguard: no CA in " + dir + " (ca.crt, ca.key): make one first with podguard certs --out " + dir + "\n");
+    }
 }

@@ -35,8 +35,38 @@ class ConfigCommandTest {
                 """);
         assertThat(run.code()).isZero();
         assertThat(run.out()).isEqualTo(dir.resolve("policy.yaml") + ": valid: enforce baseline:latest, warn restricted:latest; "
-                + "defaults apply; resource rules audit; 1 namespace override; 1 exemption\n");
+                + "resource rules in audit mode (max memory); defaults apply; 1 namespace override; 1 exemption\n");
         assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void validateWhenPodSecurityPoliciesThenTheirNamesAndModeInTheSummary() throws Exception {
+        Path examples = Path.of("docs/examples/psp").toAbsolutePath();
+        for (String psp : new String[] {"restricted.yaml", "logging.yaml", "privileged.yaml"}) {
+            Files.copy(examples.resolve(psp), dir.resolve(psp));
+        }
+
+        ReviewCommandTest.Run run = validate(Files.readString(examples.resolve("policy-audit.yaml")));
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).isEqualTo(dir.resolve("policy.yaml") + ": valid: Pod Security Standards off; "
+                + "3 PodSecurityPolicies (logging, privileged, restricted) in audit mode; defaults off; 0 namespace overrides; 0 exemptions\n");
+    }
+
+    @Test
+    void validateWhenEmbeddedDefaultThenEveryModesLevel() throws Exception {
+        ReviewCommandTest.Run run = validate(Files.readString(Path.of("src/main/resources/io/podguard/policy/default-policy.yaml")));
+
+        assertThat(run.out()).isEqualTo(dir.resolve("policy.yaml") + ": valid: enforce baseline:latest, audit restricted:latest, "
+                + "warn restricted:latest; defaults apply; 0 namespace overrides; 0 exemptions\n");
+    }
+
+    @Test
+    void validateWhenAKeyIsGivenTwiceThenRefusedWithItsPath() throws Exception {
+        ReviewCommandTest.Run run = validate("mode: enforce\npodSecurity:\n  level: restricted\n  level: privileged\n");
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.out()).startsWith(dir.resolve("policy.yaml") + ": podSecurity.level: duplicate key (line 4, column ");
     }
 
     @Test

@@ -85,6 +85,18 @@ class ChartIT {
     }
 
     @Test
+    void templateWhenTheKubernetesVersionIsTooOldThenTheErrorSaysWhatToPass() {
+        HelmBinary.Run old = helm.run(List.of("template", "podguard", HelmBinary.CHART.toString(), "--kube-version", "1.20.0"));
+
+        assertThat(old.exitCode()).isEqualTo(1);
+        assertThat(old.stderr()).contains("podguard needs Kubernetes 1.30 or newer (matchConditions, the preStop sleep action), "
+                + "and Helm reports v1.20.0. With helm template (no cluster), Helm assumes a version of its own: "
+                + "pass the cluster's, e.g. --kube-version 1.33");
+        assertThat(helm.ok(List.of("template", "podguard", HelmBinary.CHART.toString(), "--kube-version", "1.30.0")))
+                .contains("kind: Deployment");
+    }
+
+    @Test
     void templateWhenDefaultsThenExactlyTheseObjects() {
         assertThat(helm.template()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
                 "ServiceAccount/podguard", "ConfigMap/podguard-policy", "ClusterRole/podguard", "ClusterRoleBinding/podguard",

@@ -14,6 +14,7 @@ import io.podguard.engine.pss.Check;
 import io.podguard.engine.pss.PodSecurityChecks;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyResolver;
+import io.podguard.testing.GoModules;
 import io.podguard.testing.Reviews;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -192,23 +193,9 @@ class ConformanceIT extends ClusterTest {
         return fixture.getFileName().toString().replaceAll("[0-9]*\\.yaml$", "");
     }
 
-    /**
-     * {@code ../shared/conformance/pss} next to the project, the nearest {@code shared/conformance/pss}
-     * of an enclosing folder, or {@code -Dpodguard.conformance.dir} / {@code PODGUARD_CONFORMANCE_DIR}.
-     */
+    /** Upstream's fixtures from the Go module the e2e tier pins (see {@link GoModules}). */
     static Path fixtureDirectory() {
-        String configured = System.getProperty("podguard.conformance.dir", System.getenv("PODGUARD_CONFORMANCE_DIR"));
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        for (Path dir = Cluster.REPO.getParent(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/conformance/pss");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Pod Security Standards fixtures not found: expected ../shared/conformance/pss next to "
-                + Cluster.REPO + " (or set -Dpodguard.conformance.dir=DIR or PODGUARD_CONFORMANCE_DIR=DIR)");
+        return GoModules.podSecurityFixtures();
     }
 
     private static String read(Path file) {

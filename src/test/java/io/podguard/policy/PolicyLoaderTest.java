@@ -161,9 +161,12 @@ class PolicyLoaderTest {
     }
 
     @Test
-    void embeddedDefaultIsEnforceRestrictedWithDefaults() {
+    void embeddedDefaultIsEnforceBaselineAuditAndWarnRestrictedWithDefaults() {
         Policy p = PolicyLoader.embeddedDefault();
-        assertThat(EffectivePolicy.of(p).enforce()).hasToString("restricted:latest");
+        assertThat(EffectivePolicy.of(p).enforce()).hasToString("baseline:latest");
+        assertThat(EffectivePolicy.of(p).audit()).hasToString("restricted:latest");
+        assertThat(EffectivePolicy.of(p).warn()).hasToString("restricted:latest");
+        assertThat(p.defaults().mode()).isEqualTo(DefaultsConfig.DefaultsMode.APPLY);
         assertThat(p.defaults().isEnabled()).isTrue();
     }
 

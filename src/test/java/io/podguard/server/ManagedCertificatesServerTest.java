@@ -18,13 +18,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -51,11 +51,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class ManagedCertificatesServerTest {
 
-    /** fabric8's client reads these when it is built: they point it at the mock server. */
-    private static final List<String> CLIENT_PROPERTIES = List.of("kubernetes.master", "kubernetes.trust.certificates",
-            "kubernetes.auth.tryKubeConfig", "kubernetes.auth.tryServiceAccount", "kubernetes.namespace");
-    private static final Map<String, String> SAVED = new HashMap<>();
-
     static KubernetesMockServer apiServer;
     static KubernetesClient client;
 
@@ -71,14 +66,23 @@ class ManagedCertificatesServerTest {
                 new KubernetesCrudDispatcher(), true);
         apiServer.init();
         client = apiServer.createClient();
-        for (String p : CLIENT_PROPERTIES) {
-            SAVED.put(p, System.getProperty(p));
-        }
-        System.setProperty("kubernetes.master", client.getConfiguration().getMasterUrl());
-        System.setProperty("kubernetes.trust.certificates", "true");
-        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
-        System.setProperty("kubernetes.auth.tryServiceAccount", "false");
-        System.setProperty("kubernetes.namespace", "podguard-system");
+        // podguard reaches the mock apiserver as it reaches any cluster: through a kubeconfig.
+        Path kubeconfig = Files.createTempDirectory("podguard-managed-kube").resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster: {server: "%s", insecure-skip-tls-verify: true}
+                users:
+                - name: podguard
+                  user: {token: not-a-secret}
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: podguard, namespace: podguard-system}
+                current-context: mock
+                """.formatted(client.getConfiguration().getMasterUrl()));
+        registry.add("podguard.kubeconfig", kubeconfig::toString);
         // Only the mutating configuration exists at start-up: the validating one comes later.
         client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
                 .withNewMetadata().withName("podguard").endMetadata()
@@ -96,13 +100,6 @@ class ManagedCertificatesServerTest {
 
     @AfterAll
     static void stop() {
-        SAVED.forEach((k, v) -> {
-            if (v == null) {
-                System.clearProperty(k);
-            } else {
-                System.setProperty(k, v);
-            }
-        });
         client.close();
         apiServer.destroy();
     }

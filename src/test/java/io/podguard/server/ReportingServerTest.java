@@ -10,14 +10,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTTPS server as {@code java -jar} runs it (embedded default policy: enforce restricted,
- * no cluster access): per-check metrics after a review, and {@code /audit} off unless enabled.
+ * The HTTPS server as {@code java -jar} runs it (embedded default policy: enforce baseline,
+ * audit and warn restricted; no cluster access): per-check metrics after a review, and {@code /audit}
+ * off unless enabled.
  */
 class ReportingServerTest extends WebhookServerTestSupport {
 
-    private double evaluations(String metrics, String check, String decision) {
+    private double evaluations(String metrics, String check, String decision, String level, String mode) {
         Matcher m = Pattern.compile("(?m)^podguard_policy_evaluations_total\\{[^}]*check=\"" + check + "\",decision=\"" + decision
-                + "\",level=\"restricted\",mode=\"enforce\"} (\\S+)$").matcher(metrics);
+                + "\",level=\"" + level + "\",mode=\"" + mode + "\"} (\\S+)$").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
@@ -29,8 +30,10 @@ class ReportingServerTest extends WebhookServerTestSupport {
         String after = getManagement("/metrics").body();
 
         assertThat(review.body()).contains("\"allowed\":false");
-        assertThat(evaluations(after, "privileged", "deny") - evaluations(before, "privileged", "deny")).isEqualTo(1);
-        assertThat(evaluations(after, "procMount_restricted", "allow") - evaluations(before, "procMount_restricted", "allow")).isEqualTo(1);
+        assertThat(evaluations(after, "privileged", "deny", "baseline", "enforce")
+                - evaluations(before, "privileged", "deny", "baseline", "enforce")).isEqualTo(1);
+        assertThat(evaluations(after, "procMount_restricted", "allow", "restricted", "warn")
+                - evaluations(before, "procMount_restricted", "allow", "restricted", "warn")).isEqualTo(1);
         assertThat(after).doesNotContainPattern("podguard_policy_evaluations_total\\{[^}]*(name|namespace|pod)=");
     }
 

@@ -17,12 +17,9 @@ import tools.jackson.databind.JsonNode;
 
 class WebhookServerTest extends WebhookServerTestSupport {
 
-    private static final String DENIAL = "violates PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true), "
-            + "privileged (container \"app\" must not set securityContext.privileged=true), "
-            + "allowPrivilegeEscalation != false (container \"app\" must set securityContext.allowPrivilegeEscalation=false), "
-            + "unrestricted capabilities (container \"app\" must set securityContext.capabilities.drop=[\"ALL\"]), "
-            + "runAsNonRoot != true (pod or container \"app\" must set securityContext.runAsNonRoot=true), "
-            + "seccompProfile (pod or container \"app\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")";
+    /** The embedded default enforces baseline: the two baseline checks deny, in PSA's order. */
+    private static final String DENIAL = "violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), "
+            + "privileged (container \"app\" must not set securityContext.privileged=true)";
 
     @Test
     void validateWhenPrivilegedPodThenDeniedWithPsaMessage() throws Exception {
@@ -202,6 +199,21 @@ class WebhookServerTest extends WebhookServerTestSupport {
         }
         for (String path : new String[] {"/shutdown", "/env", "/loggers", "/heapdump", "/threaddump", "/configprops", "/beans"}) {
             assertThat(getManagement(path).statusCode()).as("GET %s", path).isEqualTo(404);
+        }
+    }
+
+    /** What docs/operations.md lists for the management port, exactly: the index links every read-only path it serves. */
+    @Test
+    void managementPortServesTheDocumentedPathsAndAnIndexOfThem() throws Exception {
+        HttpResponse<String> index = getManagement("/");
+
+        assertThat(index.statusCode()).isEqualTo(200);
+        JsonNode links = io.podguard.engine.Json.mapper().readTree(index.body()).path("_links");
+        // /audit only when enabled (ReportingServerTest, AuditEndpointTest)
+        assertThat(links.propertyNames()).containsExactlyInAnyOrder("self", "livez", "readyz", "prometheus");
+        assertThat(links.path("prometheus").path("href").asString()).endsWith("/metrics");
+        for (String path : new String[] {"/livez", "/readyz", "/metrics"}) {
+            assertThat(getManagement(path).statusCode()).as("GET %s", path).isEqualTo(200);
         }
     }
 

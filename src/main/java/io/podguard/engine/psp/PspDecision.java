@@ -50,9 +50,15 @@ public record PspDecision(
         return out;
     }
 
+    /** Said after upstream's empty {@code unable to validate pod: []}, which names no cause. */
+    public static final String MISSING_DEFAULTS_HINT = " (no PodSecurityPolicy admits the pod as it is, and one would after setting "
+            + "its defaults: the pod was not defaulted; is podguard's mutating webhook (/mutate) registered? see docs/psp.md)";
+
     /**
      * The admission plugin's refusal: {@code PodSecurityPolicy: unable to admit pod: [e1 e2]}
-     * when mutation was allowed, {@code … unable to validate pod: […]} when it was not.
+     * when mutation was allowed, {@code … unable to validate pod: […]} when it was not. Upstream's
+     * words, except that an empty list on /validate (a PSP would have admitted the pod with its
+     * defaults, which only the mutating webhook sets) gets {@link #MISSING_DEFAULTS_HINT}.
      */
     public String message(boolean mutationAllowed) {
         if (noPolicy) {
@@ -68,6 +74,10 @@ public record PspDecision(
             sb.append(e);
             first = false;
         }
-        return sb.append(']').toString();
+        sb.append(']');
+        if (!mutationAllowed && first) {
+            sb.append(MISSING_DEFAULTS_HINT);
+        }
+        return sb.toString();
     }
 }

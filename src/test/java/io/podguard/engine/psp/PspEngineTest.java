@@ -61,7 +61,9 @@ class PspEngineTest {
         PspDecision decision = PspEngine.admit(set, pod(""), false);
         assertThat(decision.allowed()).isFalse();
         assertThat(decision.errors()).isEmpty();
-        assertThat(decision.message(false)).isEqualTo("PodSecurityPolicy: unable to validate pod: []");
+        assertThat(decision.message(false)).isEqualTo("PodSecurityPolicy: unable to validate pod: [] (no PodSecurityPolicy admits the pod as it is, "
+                + "and one would after setting its defaults: the pod was not defaulted; is podguard's mutating webhook (/mutate) registered? "
+                + "see docs/psp.md)");
     }
 
     @Test

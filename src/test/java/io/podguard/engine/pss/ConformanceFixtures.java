@@ -2,6 +2,7 @@ package io.podguard.engine.pss;
 
 import io.podguard.engine.Level;
 import io.podguard.engine.PssVersion;
+import io.podguard.testing.GoModules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,16 +17,11 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Kubernetes' own Pod Security Admission fixtures, read from the shared folder at test time:
- * {@code <dir>/<level>/v1.<minor>/{pass,fail}/*.yaml}. The folder is {@code ../shared/conformance/pss}
- * next to the project (as CI lays it out), the nearest {@code shared/conformance/pss} of an
- * enclosing folder, or the one named by the {@code podguard.conformance.dir} system property or
- * the {@code PODGUARD_CONFORMANCE_DIR} environment variable. Missing fixtures fail, never skip.
+ * Kubernetes' own Pod Security Admission fixtures, {@code <level>/v1.<minor>/{pass,fail}/*.yaml},
+ * from the Go module {@code k8s.io/pod-security-admission} at the version the e2e tier pins
+ * ({@link GoModules#podSecurityFixtures()}). Fixtures that cannot be had fail, never skip.
  */
 final class ConformanceFixtures {
-
-    static final String PROPERTY = "podguard.conformance.dir";
-    static final String ENVIRONMENT = "PODGUARD_CONFORMANCE_DIR";
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
@@ -41,26 +37,7 @@ final class ConformanceFixtures {
     }
 
     static Path directory() {
-        String configured = System.getProperty(PROPERTY);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getenv(ENVIRONMENT);
-        }
-        if (configured != null && !configured.isBlank()) {
-            Path dir = Path.of(configured);
-            if (!Files.isDirectory(dir)) {
-                throw new IllegalStateException(PROPERTY + "/" + ENVIRONMENT + " names " + dir + ", which is not a folder");
-            }
-            return dir;
-        }
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path dir = root.getParent(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("conformance").resolve("pss");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Pod Security Standards fixtures not found: expected ../shared/conformance/pss next to "
-                + root + " (or set -D" + PROPERTY + "=DIR or " + ENVIRONMENT + "=DIR)");
+        return GoModules.podSecurityFixtures();
     }
 
     /** Every fixture, parsed once (in parallel: they are thousands), in a stable order. */

@@ -1,0 +1,9 @@
+/**
+ * How podguard reaches an apiserver: one client factory with kubectl's kubeconfig rules, short
+ * timeouts and one-line failures, used by the command line and the server alike. Depends on
+ * fabric8 only.
+ */
+@NullMarked
+package io.podguard.kube;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,107 @@
+package io.podguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.podguard.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line's own answers, through the real entry point: help, version, and every mistake in one line with exit 2. */
+class MainTest {
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpWhenAskedAsACommandThenEveryCommandListed() {
+        Run run = run("help");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).startsWith("Usage: podguard [-hV] [COMMAND]").contains("  check ", "  audit ", "  certs ", "  version ");
+        assertThat(run("help", "check").out()).startsWith("Usage: podguard check ");
+    }
+
+    @Test
+    void versionWhenAskedAsACommandOrOptionThenTheSameLine() {
+        Run command = run("version");
+        Run option = run("--version");
+
+        assertThat(command.exit()).isZero();
+        assertThat(command.out()).matches("podguard \\S+ \\(Java \\d+\\)\\n");
+        assertThat(option.out()).isEqualTo(command.out());
+    }
+
+    @Test
+    void unknownCommandWhenCloseToOneThenTheNearestIsSuggested() {
+        Run run = run("chek", "deploy/");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("podguard: unknown command \"chek\" (did you mean check?) (see: podguard --help)\n");
+        assertThat(run("config", "valdate", "x").err())
+                .isEqualTo("podguard: unknown command \"valdate\" (did you mean validate?) (see: podguard config --help)\n");
+    }
+
+    @Test
+    void unknownOptionWhenGivenThenOneLineWithTheCommandsHelp() {
+        Run run = run("check", "--nope", "x.yaml");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("podguard: unknown option \"--nope\" (see: podguard check --help)\n");
+    }
+
+    @Test
+    void serveWhenThePortIsNoPortThenOneLineAndExit2() {
+        Run run = run("serve", "--port", "99999");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("podguard: --port 99999 is not a port (1-65535)\n");
+        assertThat(run("serve", "--management-port", "-1").err()).isEqualTo("podguard: --management-port -1 is not a port (1-65535)\n");
+    }
+
+    @Test
+    void serveWhenThePortIsTakenThenOneLineAndExit2() throws IOException {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(0));
+            Run run = run("serve", "--port", Integer.toString(taken.getLocalPort()));
+
+            assertThat(run.exit()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo("podguard: cannot listen on port " + taken.getLocalPort() + " (--port): another process listens on it\n");
+        }
+    }
+
+    @Test
+    void serveWhenTheKubeconfigCannotBeUsedThenOneLineAndExit2(@TempDir Path dir) {
+        Run run = run("serve", "--kubeconfig", dir.resolve("nope").toString(), "--port", "0", "--management-port", "0");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("podguard: kubeconfig " + dir.resolve("nope") + ": no such file\n");
+    }
+
+    @Test
+    void aMissingFileWhenGivenToAnyCommandThenNoSuchFile(@TempDir Path dir) {
+        String missing = dir.resolve("missing.yaml").toString();
+
+        assertThat(run("check", "--policy", missing, "x.yaml").err()).isEqualTo("podguard: cannot read policy " + missing + ": no such file\n");
+        assertThat(run("serve", "--policy", missing, "--port", "0", "--management-port", "0").err())
+                .isEqualTo("podguard: cannot read policy " + missing + ": no such file\n");
+        assertThat(run("psp", "convert", missing).err()).isEqualTo("podguard: cannot read " + missing + ": no such file\n");
+        assertThat(run("check", missing).err()).isEqualTo("podguard: error: " + missing + ": no such file or folder\n");
+    }
+}
