@@ -8,12 +8,14 @@
 #   kubectl               k8s.io/kubernetes/cmd/kubectl (the README's transcript)
 #   pod-security-webhook  k8s.io/pod-security-admission/cmd/webhook
 #   e2e-cluster           ./harness: starts etcd + kube-apiserver (start-cluster.sh)
+#   psa-eval              ./cmd/psa-eval: upstream PSA's evaluator on pods from stdin (message comparison)
 #   placement-plugins     ./cmd/placement-plugins: kube-apiserver's placement admission
 #                         plugins over a JSON corpus (podguard's placement semantics are
 #                         compared with them)
 #   celeval               ./cmd/celeval: CEL evaluated as kube-apiserver's admission policies do
 #
 # Usage: src/test/cluster/build.sh [OUT_DIR]     (default: <repo>/target/e2e-bin)
+#        BUILD_ONLY="psa-eval" src/test/cluster/build.sh [OUT_DIR]   (only the named binaries, no smoke check)
 #
 # Idempotent: a binary that is newer than go.mod, go.sum and this script (and,
 # for etcd and e2e-cluster, their own sources) and was built by the same Go version is kept.
@@ -93,10 +95,14 @@ is_fresh() {
 fmt_secs() { printf '%dm%02ds' $(( $1 / 60 )) $(( $1 % 60 )); }
 
 built=() skipped=()
+only=" ${BUILD_ONLY:-} "
 # build NAME PACKAGE LDFLAGS [EXTRA_INPUT...]
 build() {
   local name="$1" pkg="$2" ldflags="$3"; shift 3
   local bin="$out/$name"
+  if [[ -n "${BUILD_ONLY:-}" && "$only" != *" $name "* ]]; then
+    return
+  fi
   if [[ "${FORCE:-0}" != 1 ]] && is_fresh "$bin" go.mod go.sum "$here/build.sh" "$@"; then
     echo "==> $name: up to date ($bin)"
     skipped+=("$name")
@@ -124,6 +130,12 @@ build pod-security-webhook k8s.io/pod-security-admission/cmd/webhook "$(kube_ldf
 build e2e-cluster          ./harness                                 "-s -w"               "$here"/harness/*.go
 build placement-plugins    ./cmd/placement-plugins                   "-s -w"               "$here/cmd/placement-plugins/main.go"
 build celeval              ./cmd/celeval                             "-s -w"               "$here/cmd/celeval/main.go"
+build psa-eval             ./cmd/psa-eval                            "-s -w"               "$here/cmd/psa-eval/main.go"
+
+if [[ -n "${BUILD_ONLY:-}" ]]; then
+  echo "==> done in $(fmt_secs $(( SECONDS - total_start ))) (built: ${built[*]:-none}; up to date: ${skipped[*]:-none})"
+  exit 0
+fi
 
 # Smoke check: every binary starts and reports its version.
 "$out/etcd" --version | sed -n 1p  # sed, not head: no SIGPIPE under pipefail

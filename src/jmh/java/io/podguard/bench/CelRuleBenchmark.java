@@ -1,7 +1,7 @@
 package io.podguard.bench;
 
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
+import io.podguard.report.ReviewObserver;
 import io.podguard.admission.AdmissionRequest;
 import io.podguard.admission.AdmissionReviewCodec;
 import io.podguard.admission.BadReviewException;
@@ -63,9 +63,9 @@ public class CelRuleBenchmark {
         String rules = cookbook.substring(cookbook.indexOf("rules:\n") + "rules:\n".length());
         String twenty = defaults + "\nrules:\n" + rules + rules.replace("- id: ", "- id: again-");
         withoutRules = new AdmissionHandler(Engine.standard(), new PolicyStore(PolicyLoader.embeddedDefault(), "default")::resolver,
-                AdmissionObserver.NONE);
+                ReviewObserver.NONE);
         withRules = new AdmissionHandler(Engine.standard(), new PolicyStore(PolicyLoader.parse(twenty), "twenty rules")::resolver,
-                AdmissionObserver.NONE);
+                ReviewObserver.NONE);
     }
 
     /** One compiled rule judging the pod, its variables (object, request …) included. */

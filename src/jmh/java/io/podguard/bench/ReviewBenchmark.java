@@ -1,7 +1,7 @@
 package io.podguard.bench;
 
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
+import io.podguard.report.ReviewObserver;
 import io.podguard.admission.AdmissionRequest;
 import io.podguard.admission.AdmissionResponse;
 import io.podguard.admission.AdmissionReviewCodec;
@@ -11,11 +11,12 @@ import io.podguard.engine.Engine;
 import io.podguard.engine.Evaluation;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
-import io.podguard.engine.defaults.MutationResult;
-import io.podguard.policy.EffectivePolicy;
+import io.podguard.engine.Judgement;
+import io.podguard.engine.Stage;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyStore;
-import io.podguard.policy.RequestInfo;
+import io.podguard.engine.RequestInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ public class ReviewBenchmark {
     private EffectivePolicy policy;
     private Engine engine;
     private AdmissionHandler handler;
+    private RequestInfo info;
     private AdmissionResponse denial;
 
     @Setup
@@ -60,10 +62,11 @@ public class ReviewBenchmark {
         body = Files.readAllBytes(Path.of(System.getProperty("podguard.review", "bench/reviews/pod-review.json")));
         PolicyStore store = new PolicyStore(PolicyLoader.embeddedDefault(), "embedded default");
         engine = Engine.standard();
-        handler = new AdmissionHandler(engine, store::resolver, AdmissionObserver.NONE);
+        handler = new AdmissionHandler(engine, store::resolver, ReviewObserver.NONE);
         request = AdmissionReviewCodec.decode(body);
         pod = PodExtractor.extract(request.kind(), request.object()).orElseThrow();
-        policy = store.resolver().resolve(new RequestInfo(request.namespace(), request.username(), request.groups()), pod);
+        info = new RequestInfo(request.namespace(), request.username(), request.groups());
+        policy = store.resolver().resolve(info, pod);
         denial = new AdmissionResponse(request.uid(), false, 403,
                 "violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"app\" must set securityContext.allowPrivilegeEscalation=false)",
                 null, List.of("would violate PodSecurity \"restricted:latest\": runAsNonRoot != true"), Map.of(), "enforce");
@@ -87,23 +90,23 @@ public class ReviewBenchmark {
         return PodExtractor.extract(request.kind(), request.object()).orElseThrow();
     }
 
-    /** Restricted evaluation in every mode of the default policy (enforce, audit, warn). */
+    /** What /validate asks of the engine: restricted evaluation in every mode of the default policy (enforce, audit, warn). */
     @Benchmark
     public Evaluation engineEvaluate() {
-        return engine.evaluate(pod, policy);
+        return engine.judge(pod, policy, info, Stage.VALIDATE).evaluation();
     }
 
-    /** Every defaulter plus the JSON Patch against the object as sent. */
+    /** What /mutate asks of the engine: every defaulter plus the JSON Patch against the object as sent. */
     @Benchmark
-    public MutationResult engineMutate() {
-        return engine.mutate(pod, policy);
+    public Judgement engineMutate() {
+        return engine.judge(pod, policy, info, Stage.MUTATE);
     }
 
     /** The engine target: full restricted evaluation plus defaults on one pod. */
     @Benchmark
     public void engineEvaluateAndMutate(Blackhole bh) {
-        bh.consume(engine.evaluate(pod, policy));
-        bh.consume(engine.mutate(pod, policy));
+        bh.consume(engine.judge(pod, policy, info, Stage.VALIDATE).evaluation());
+        bh.consume(engine.judge(pod, policy, info, Stage.MUTATE));
     }
 
     /** /validate from request bytes to response bytes, without HTTP. */

@@ -1,5 +1,7 @@
 package io.podguard.admission;
 
+import io.podguard.engine.Text;
+
 import io.podguard.engine.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +39,9 @@ public final class AdmissionReviewCodec {
         try {
             root = Json.mapper().readTree(body);
         } catch (StreamConstraintsException e) {
-            throw new BadReviewException(400, "malformed JSON: " + oneLine(e.getOriginalMessage()));
+            throw new BadReviewException(400, "malformed JSON: " + Text.oneLine(e.getOriginalMessage(), "unreadable"));
         } catch (JacksonException e) {
-            throw new BadReviewException(400, "malformed JSON: " + oneLine(e.getOriginalMessage()));
+            throw new BadReviewException(400, "malformed JSON: " + Text.oneLine(e.getOriginalMessage(), "unreadable"));
         }
         if (root == null || !root.isObject()) {
             throw new BadReviewException(400, "body is not an AdmissionReview: expected a JSON object");
@@ -85,11 +87,11 @@ public final class AdmissionReviewCodec {
         return new AdmissionRequest(
                 apiVersion,
                 uid,
-                orEmpty(text(kindNode, "group")),
-                orEmpty(text(kindNode, "version")),
+                Text.orEmpty(text(kindNode, "group")),
+                Text.orEmpty(text(kindNode, "version")),
                 objectKind,
-                resourceNode == null ? "" : orEmpty(text(resourceNode, "resource")),
-                orEmpty(text(request, "subResource")),
+                resourceNode == null ? "" : Text.orEmpty(text(resourceNode, "resource")),
+                Text.orEmpty(text(request, "subResource")),
                 operation,
                 emptyToNull(text(request, "namespace")),
                 emptyToNull(text(request, "name")),
@@ -158,9 +160,6 @@ public final class AdmissionReviewCodec {
         return node == null || node.isNull() || node.isMissingNode() ? null : node;
     }
 
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
-    }
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
@@ -170,11 +169,4 @@ public final class AdmissionReviewCodec {
         return s == null ? "(none)" : "\"" + (s.length() > 100 ? s.substring(0, 100) + "…" : s) + "\"";
     }
 
-    static String oneLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        String line = message.replace('\r', ' ').replace('\n', ' ');
-        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
-    }
 }

@@ -1,10 +1,12 @@
 package io.podguard.admission;
 
+import io.podguard.engine.Pods;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.placement.PlacementUpdates;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +24,6 @@ final class PodUpdates {
     static final Set<String> IGNORED_POD_SUBRESOURCES =
             Set.of("exec", "attach", "binding", "eviction", "log", "portforward", "proxy", "status");
 
-    private static final String SECCOMP_CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
 
     private PodUpdates() {
     }
@@ -74,22 +75,11 @@ final class PodUpdates {
     }
 
     /**
-     * Whether an update changes what placement judges on an existing pod: its tolerations (which an
-     * update may add to), node selector or node affinity (which may be set while scheduling gates
-     * hold the pod). Without a readable old object: yes (fail safe).
+     * Whether an update changes where the pod may run (its tolerations, node selector or node
+     * affinity), which placement judges on a running pod ({@link PlacementUpdates#changed}).
      */
     static boolean placementChanged(AdmissionRequest request, PodObject pod) {
-        if (!request.isUpdate() || request.oldObject() == null) {
-            return request.isUpdate();
-        }
-        tools.jackson.databind.JsonNode spec = pod.podNode().path("spec");
-        tools.jackson.databind.JsonNode old = request.oldObject().path("spec");
-        for (String field : new String[] {"tolerations", "nodeSelector", "affinity"}) {
-            if (!spec.path(field).equals(old.path(field))) {
-                return true;
-            }
-        }
-        return false;
+        return request.isUpdate() && PlacementUpdates.changed(pod.podNode(), request.oldObject());
     }
 
     private static boolean changed(Container c, Container old, Map<String, String> annotations, Map<String, String> oldAnnotations) {
@@ -100,7 +90,7 @@ final class PodUpdates {
     }
 
     private static boolean seccompAnnotationChanged(String name, Map<String, String> annotations, Map<String, String> oldAnnotations) {
-        String key = SECCOMP_CONTAINER_ANNOTATION_PREFIX + (name == null ? "" : name);
+        String key = Pods.SECCOMP_CONTAINER_ANNOTATION_PREFIX + (name == null ? "" : name);
         return !Objects.equals(annotations.get(key), oldAnnotations.get(key));
     }
 

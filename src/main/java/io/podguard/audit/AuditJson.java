@@ -2,7 +2,7 @@ package io.podguard.audit;
 
 import io.podguard.engine.Json;
 import io.podguard.engine.Violation;
-import io.podguard.engine.pss.PodSecurityEvaluator;
+import io.podguard.engine.defaults.AppliedDefault;
 import java.util.Map;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -13,9 +13,12 @@ import tools.jackson.databind.node.ObjectNode;
  *  "totals":{"namespaces":2,"pods":5,"wouldBeDenied":2},
  *  "checks":{"hostNamespaces":1,"privileged":1},
  *  "namespaces":{"team-a":{"levels":["restricted:latest"],"pods":3,"wouldBeDenied":1,"checks":{"privileged":1},
- *     "deniedPods":[{"name":"web-1","owner":"ReplicaSet/web","level":"restricted:latest","checks":["privileged"],"message":"violates PodSecurity …"}]}}}</pre>
- * {@code checks} count pods failing each check. {@code deniedPods} is left out of the summary
- * form.
+ *     "deniedPods":[{"name":"web-1","owner":"ReplicaSet/web","level":"restricted:latest","checks":["privileged"],
+ *        "message":"violates PodSecurity …","defaults":["securityContext (container app)"],"exemptions":["…"]}]}}}</pre>
+ * {@code checks} count pods failing each rule (of every kind). {@code message} is the webhook's
+ * denial; {@code defaults} what was assumed set first (empty for running pods judged as they
+ * are); {@code exemptions} the reasons of those that made a difference. {@code deniedPods} is
+ * left out of the summary form.
  */
 public final class AuditJson {
 
@@ -56,7 +59,11 @@ public final class AuditJson {
                 p.put("level", pod.level() == null ? null : pod.level().toString());
                 ArrayNode checks = p.putArray("checks");
                 pod.violations().stream().map(Violation::rule).forEach(checks::add);
-                p.put("message", PodSecurityEvaluator.denialMessage(pod.level(), pod.violations()));
+                p.put("message", pod.message());
+                ArrayNode defaults = p.putArray("defaults");
+                pod.defaults().stream().map(AppliedDefault::entry).forEach(defaults::add);
+                ArrayNode exemptions = p.putArray("exemptions");
+                pod.exemptions().forEach(exemptions::add);
             }
         }
         return node;

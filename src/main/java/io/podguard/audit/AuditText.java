@@ -1,6 +1,6 @@
 package io.podguard.audit;
 
-import io.podguard.engine.pss.PodSecurityEvaluator;
+import io.podguard.engine.defaults.DefaultsReport;
 import java.util.Map;
 
 /** The report for a terminal: a summary line, the pods enforcement would deny, counts per check. */
@@ -24,7 +24,13 @@ public final class AuditText {
             if (pod.owner() != null) {
                 sb.append(" (").append(pod.owner()).append(')');
             }
-            sb.append(": ").append(PodSecurityEvaluator.denialMessage(pod.level(), pod.violations())).append('\n');
+            sb.append(": ").append(pod.message()).append('\n');
+            if (!pod.defaults().isEmpty()) {
+                sb.append("  after defaults: ").append(DefaultsReport.summary(pod.defaults())).append('\n');
+            }
+            if (!pod.exemptions().isEmpty()) {
+                sb.append("  exempted in part: ").append(String.join("; ", pod.exemptions())).append('\n');
+            }
         }
         sb.append("\nby namespace:\n");
         for (AuditReport.Namespace ns : report.namespaces().values()) {

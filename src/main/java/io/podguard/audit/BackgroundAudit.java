@@ -1,9 +1,12 @@
 package io.podguard.audit;
 
+import io.podguard.engine.Text;
+
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.podguard.engine.Stage;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.MetricNames;
 import java.time.Duration;
@@ -95,7 +98,8 @@ public final class BackgroundAudit implements AutoCloseable {
     public Status runOnce() {
         PolicyStore.Snapshot snapshot = policy.get();
         try {
-            AuditReport report = audit.run(snapshot.resolver(), snapshot.source(), scope);
+            // Running pods are judged as they are: the webhook defaulted them when they were created.
+            AuditReport report = audit.run(snapshot.resolver(), snapshot.source(), scope, Stage.AS_WRITTEN);
             PolicyReports.Outcome outcome = reports == null ? null : publish(report);
             status = new Status(report, outcome, null, null);
             succeeded.increment();
@@ -103,10 +107,10 @@ public final class BackgroundAudit implements AutoCloseable {
                     report.namespaces().size(), report.wouldBeDenied(), report.duration().toMillis(),
                     outcome == null ? "" : "; PolicyReports: " + outcome.detail());
         } catch (KubernetesClientException e) {
-            fail(e.getCode() > 0 ? e.getCode() + " " + firstLine(e.getMessage()) : firstLine(String.valueOf(e.getCause())));
+            fail(e.getCode() > 0 ? e.getCode() + " " + Text.oneLine(e.getMessage()) : Text.oneLine(String.valueOf(e.getCause())));
         } catch (RuntimeException e) {
             LOG.error("audit failed", e);
-            fail(e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+            fail(e.getClass().getSimpleName() + ": " + Text.oneLine(e.getMessage()));
         }
         return status;
     }
@@ -116,7 +120,7 @@ public final class BackgroundAudit implements AutoCloseable {
         try {
             return reports.publish(report);
         } catch (KubernetesClientException e) {
-            String why = e.getCode() > 0 ? e.getCode() + " " + firstLine(e.getMessage()) : firstLine(String.valueOf(e.getCause()));
+            String why = e.getCode() > 0 ? e.getCode() + " " + Text.oneLine(e.getMessage()) : Text.oneLine(String.valueOf(e.getCause()));
             LOG.warn("PolicyReports not published: {}", why);
             return new PolicyReports.Outcome(false, 0, 0, "not published: " + why);
         }
@@ -146,14 +150,6 @@ public final class BackgroundAudit implements AutoCloseable {
         return denied ? report.wouldBeDenied() : report.pods() - report.wouldBeDenied();
     }
 
-    private static String firstLine(@Nullable String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        String line = nl < 0 ? s : s.substring(0, nl);
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-    }
 
     @Override
     public void close() throws InterruptedException {

@@ -5,15 +5,15 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
-import io.podguard.engine.LevelVersion;
+import io.podguard.engine.Judgement;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
-import io.podguard.engine.Violation;
-import io.podguard.policy.EffectivePolicy;
+import io.podguard.engine.RequestInfo;
+import io.podguard.engine.Stage;
 import io.podguard.policy.PolicyResolver;
-import io.podguard.policy.RequestInfo;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,10 +26,13 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Lists the cluster's pods page by page and judges each with the engine and the policy
- * resolver admission uses, at {@link EnforceLevel}. Existing pods are judged as if created
- * now by nobody in particular: namespace overrides and exemptions apply, user exemptions
- * cannot (who created a pod is not recorded on it).
+ * Lists the cluster's pods page by page and judges each through the engine's one entry point,
+ * with the policy resolver admission uses, as enforcement would judge it
+ * ({@link EffectivePolicy#enforcing()}: the enforce level when the policy enforces, else the
+ * strictest of its audit and warn levels; resource rules and PodSecurityPolicies in enforce
+ * mode). Existing pods are judged as if created now by nobody in particular: namespace
+ * overrides, exemptions of every kind, resource rules and PodSecurityPolicies apply; user
+ * exemptions cannot (who created a pod is not recorded on it).
  */
 public final class ClusterAudit {
 
@@ -60,8 +63,12 @@ public final class ClusterAudit {
         this.clock = clock;
     }
 
-    /** @throws io.fabric8.kubernetes.client.KubernetesClientException when pods cannot be listed */
-    public AuditReport run(PolicyResolver resolver, String policySource, Scope scope) {
+    /**
+     * @param stage {@link Stage#CREATE} to judge pods as the webhook would after podguard's
+     *     defaults (before podguard is installed), {@link Stage#AS_WRITTEN} to judge them as they run
+     * @throws io.fabric8.kubernetes.client.KubernetesClientException when pods cannot be listed
+     */
+    public AuditReport run(PolicyResolver resolver, String policySource, Scope scope, Stage stage) {
         Instant started = clock.instant();
         Map<String, List<PodResult>> byNamespace = new TreeMap<>();
         String next = null;
@@ -78,7 +85,7 @@ public final class ClusterAudit {
                 if (namespace == null || !scope.includes(namespace)) {
                     continue;
                 }
-                byNamespace.computeIfAbsent(namespace, n -> new ArrayList<>()).add(judge(resolver, pod));
+                byNamespace.computeIfAbsent(namespace, n -> new ArrayList<>()).add(judge(resolver, pod, stage));
             }
             next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
         } while (next != null && !next.isEmpty());
@@ -90,15 +97,15 @@ public final class ClusterAudit {
         return new AuditReport(started, clock.instant(), policySource, new TreeMap<>(namespaces));
     }
 
-    PodResult judge(PolicyResolver resolver, Pod pod) {
+    PodResult judge(PolicyResolver resolver, Pod pod, Stage stage) {
         String namespace = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
         ObjectNode node = Json.serialization().convertValue(pod, ObjectNode.class);
         PodObject object = PodExtractor.extract("Pod", node).orElseThrow();
-        EffectivePolicy policy = resolver.resolve(RequestInfo.offline(namespace), object);
-        LevelVersion level = EnforceLevel.of(policy);
-        List<Violation> violations = level == null ? List.of() : engine.podSecurity().evaluate(level, object);
-        return new PodResult(namespace, name, pod.getMetadata().getUid(), owner(pod), level, violations);
+        RequestInfo request = RequestInfo.offline(namespace);
+        EffectivePolicy policy = resolver.resolve(request, object).enforcing();
+        Judgement judgement = engine.judge(object, policy, request, stage);
+        return new PodResult(namespace, name, pod.getMetadata().getUid(), owner(pod), judgement.defaults(), judgement.evaluation());
     }
 
     private static @Nullable String owner(Pod pod) {

@@ -6,10 +6,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.podguard.engine.KindVerdict;
 import io.podguard.engine.Level;
+import io.podguard.engine.Mode;
 import io.podguard.engine.Violation;
+import io.podguard.engine.placement.PlacementKind;
+import io.podguard.engine.psp.PspKind;
 import io.podguard.engine.pss.Check;
-import io.podguard.engine.pss.CheckRegistry;
+import io.podguard.engine.pss.PodSecurityChecks;
+import io.podguard.engine.resources.ResourceRulesKind;
+import io.podguard.engine.rules.AdmissionPoliciesKind;
+import io.podguard.engine.rules.CelRulesKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,9 +32,12 @@ import org.slf4j.LoggerFactory;
  * or replaced on every run; reports of namespaces with no pods left are deleted. When the CRD
  * is not installed, publishing is skipped with one log line.
  *
- * <p>Each failing pod yields one {@code fail} result per check, each passing pod one
- * {@code pass} result. A report holds at most {@code maxResults} (failures first): an object
- * in etcd must stay well under 1.5 MB. The summary always counts every result.
+ * <p>Each failing pod yields one {@code fail} result per rule it breaks, of every kind (Pod
+ * Security Standards checks, resource rules, PodSecurityPolicy rules), each passing pod one
+ * {@code pass} result, each pod an exemption of the whole request covers one {@code skip}
+ * result; the reasons of the exemptions that made a difference are in each result's
+ * {@code properties.exemptions}. A report holds at most {@code maxResults} (failures first):
+ * an object in etcd must stay well under 1.5 MB. The summary always counts every result.
  */
 public final class PolicyReports {
 
@@ -52,10 +62,10 @@ public final class PolicyReports {
     public record Outcome(boolean published, int written, int deleted, String detail) {
     }
 
-    public PolicyReports(KubernetesClient client, CheckRegistry registry, int maxResults) {
+    public PolicyReports(KubernetesClient client, int maxResults) {
         this.client = client;
         this.maxResults = maxResults;
-        for (Check check : registry.checks()) {
+        for (Check check : PodSecurityChecks.registry().checks()) {
             checkLevels.put(check.id(), check.level());
         }
     }
@@ -99,30 +109,50 @@ public final class PolicyReports {
         timestamp.put("nanos", 0);
         List<Map<String, Object>> fails = new ArrayList<>();
         List<Map<String, Object>> passes = new ArrayList<>();
+        List<Map<String, Object>> skips = new ArrayList<>();
         for (PodResult pod : ns.pods()) {
-            if (pod.level() == null) {
+            String exemptions = String.join("; ", pod.exemptions());
+            if (!pod.judged()) {
+                if (!exemptions.isEmpty()) {
+                    Map<String, Object> r = result(pod, PASS_RULE, null, "skip", "exempt: " + exemptions, timestamp);
+                    r.put("properties", Map.of("exemptions", exemptions));
+                    skips.add(r);
+                }
                 continue;
             }
             if (pod.wouldBeDenied()) {
-                for (Violation v : pod.violations()) {
-                    Map<String, Object> r = result(pod, v.rule(), "fail", v.message(), timestamp);
-                    Map<String, Object> properties = new LinkedHashMap<>();
-                    properties.put("level", pod.level().toString());
-                    if (!v.path().isEmpty()) {
-                        properties.put("path", v.path());
+                for (KindVerdict verdict : pod.evaluation().verdicts(Mode.ENFORCE)) {
+                    for (Violation v : verdict.violations()) {
+                        Map<String, Object> r = result(pod, v.rule(), verdict.kind(), "fail", v.message(), timestamp);
+                        Map<String, Object> properties = new LinkedHashMap<>();
+                        if (verdict.level() != null) {
+                            properties.put("level", verdict.level().toString());
+                        }
+                        if (!v.path().isEmpty()) {
+                            properties.put("path", v.path());
+                        }
+                        if (pod.owner() != null) {
+                            properties.put("owner", pod.owner());
+                        }
+                        if (!exemptions.isEmpty()) {
+                            properties.put("exemptions", exemptions);
+                        }
+                        r.put("properties", properties);
+                        fails.add(r);
                     }
-                    if (pod.owner() != null) {
-                        properties.put("owner", pod.owner());
-                    }
-                    r.put("properties", properties);
-                    fails.add(r);
                 }
             } else {
-                passes.add(result(pod, PASS_RULE, "pass", "allowed by PodSecurity \"" + pod.level() + "\"", timestamp));
+                Map<String, Object> r = result(pod, PASS_RULE, null, "pass",
+                        pod.level() == null ? "allowed" : "allowed by PodSecurity \"" + pod.level() + "\"", timestamp);
+                if (!exemptions.isEmpty()) {
+                    r.put("properties", Map.of("exemptions", exemptions));
+                }
+                passes.add(r);
             }
         }
         List<Map<String, Object>> results = new ArrayList<>(fails);
         results.addAll(passes);
+        results.addAll(skips);
         if (results.size() > maxResults) {
             results = new ArrayList<>(results.subList(0, maxResults));
         }
@@ -131,7 +161,7 @@ public final class PolicyReports {
         summary.put("fail", fails.size());
         summary.put("warn", 0);
         summary.put("error", 0);
-        summary.put("skip", 0);
+        summary.put("skip", skips.size());
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion("wgpolicyk8s.io/v1alpha2")
                 .withKind("PolicyReport")
@@ -145,14 +175,15 @@ public final class PolicyReports {
                 .build();
     }
 
-    private Map<String, Object> result(PodResult pod, String rule, String outcome, String message, Map<String, Object> timestamp) {
+    private Map<String, Object> result(PodResult pod, String rule, @org.jspecify.annotations.Nullable String kind, String outcome,
+                                       String message, Map<String, Object> timestamp) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("policy", POLICY);
         r.put("rule", rule);
         Level level = checkLevels.get(rule);
-        r.put("category", "Pod Security Standards" + (level == null ? "" : " (" + capitalized(level) + ")"));
+        r.put("category", category(kind, level));
         if (outcome.equals("fail")) {
-            r.put("severity", level == Level.BASELINE ? "high" : "medium");
+            r.put("severity", level == Level.BASELINE || PspKind.ID.equals(kind) ? "high" : "medium");
         }
         r.put("result", outcome);
         r.put("scored", true);
@@ -169,6 +200,21 @@ public final class PolicyReports {
         }
         r.put("resources", List.of(resource));
         return r;
+    }
+
+    /** The rule kind's name; the Pod Security Standards' with the check's level (a pass names no kind). */
+    private static String category(@org.jspecify.annotations.Nullable String kind, @org.jspecify.annotations.Nullable Level level) {
+        if (kind == null) {
+            return "Pod Security Standards";
+        }
+        return switch (kind) {
+            case ResourceRulesKind.ID -> "Resource rules";
+            case PlacementKind.ID -> "Placement";
+            case CelRulesKind.ID -> "Rules";
+            case AdmissionPoliciesKind.ID -> "ValidatingAdmissionPolicy";
+            case PspKind.ID -> "PodSecurityPolicy";
+            default -> "Pod Security Standards" + (level == null ? "" : " (" + capitalized(level) + ")");
+        };
     }
 
     private static String capitalized(Level level) {

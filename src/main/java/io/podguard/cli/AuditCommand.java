@@ -8,6 +8,7 @@ import io.podguard.audit.AuditText;
 import io.podguard.audit.ClusterAudit;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
+import io.podguard.engine.Stage;
 import io.podguard.kube.KubeconfigException;
 import io.podguard.kube.KubernetesClients;
 import io.podguard.kube.KubernetesClients.Target;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The background audit, once, from a workstation: reads the cluster's pods with the
- * kubeconfig's credentials, judges them as the server would, writes nothing to the cluster.
- * Exit 0 when enforcement would deny no pod, 1 when it would deny some, 2 on error.
+ * kubeconfig's credentials, judges them as the webhook would if they were created now (after
+ * podguard's defaults, unless {@code --no-defaults}), writes nothing to the cluster. Exit 0 when
+ * enforcement would deny no pod, 1 when it would deny some, 2 on error.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Judge the pods running in a cluster against a policy: which would enforce mode deny? Read-only.")
@@ -52,6 +54,10 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "text|json", description = "Output format (default: text).")
     String output = "text";
+
+    @Option(names = "--no-defaults",
+            description = "Judge the pods as they run; by default they are judged as the webhook would judge them on create, after podguard's defaults.")
+    boolean noDefaults;
 
     @Option(names = "--page-size", description = "Pods per list request (default: ${DEFAULT-VALUE}).")
     int pageSize = ClusterAudit.DEFAULT_PAGE_SIZE;
@@ -89,7 +95,8 @@ public final class AuditCommand implements Callable<Integer> {
         AuditReport report;
         try (KubernetesClient client = KubernetesClients.connect(target, Timeouts.COMMAND)) {
             ClusterAudit.Scope scope = new ClusterAudit.Scope(namespace, namespace != null ? java.util.Set.of() : new HashSet<>(excluded));
-            report = new ClusterAudit(client, Engine.standard(), pageSize, Clock.systemUTC()).run(resolver, source, scope);
+            report = new ClusterAudit(client, Engine.standard(), pageSize, Clock.systemUTC()).run(resolver, source, scope,
+                    noDefaults ? Stage.AS_WRITTEN : Stage.CREATE);
         } catch (KubernetesClientException e) {
             err.println("podguard: cannot list pods: " + KubernetesClients.describe(e, target.server(), Timeouts.COMMAND));
             return 2;

@@ -3,19 +3,23 @@ package io.podguard.cli;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.podguard.cli.CheckManifests.Manifest;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Evaluation;
 import io.podguard.engine.Json;
+import io.podguard.engine.Judgement;
+import io.podguard.engine.KindVerdict;
+import io.podguard.engine.MatchedExemption;
+import io.podguard.engine.Mode;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.RequestInfo;
+import io.podguard.engine.Stage;
 import io.podguard.engine.Violation;
-import io.podguard.engine.psp.PspDecision;
-import io.podguard.engine.psp.PspEngine;
-import io.podguard.cli.CheckManifests.Manifest;
-import io.podguard.policy.EffectivePolicy;
-import io.podguard.policy.Policy;
+import io.podguard.engine.defaults.AppliedDefault;
+import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.policy.PolicyResolver;
-import io.podguard.policy.RequestInfo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,12 +41,15 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Evaluates manifests offline, Pods and workloads alike (a workload by its pod template), and
- * reports every problem of the run rather than stopping at the first: files that are not
- * Kubernetes manifests are skipped, broken ones are errors, duplicate keys and unknown fields
- * are warnings. Exit 0 when every object is allowed, 1 when any is denied (violates the
- * policy's enforce level), 2 when nothing could be judged because of errors, on any problem with
- * {@code --strict}, on an empty run with {@code --fail-on-empty}, or on a bad policy.
+ * Evaluates manifests offline, Pods and workloads alike (a workload by its pod template), through
+ * the engine's one entry point: by default as the cluster would decide a create (podguard's
+ * defaults first, as the mutating webhook runs before the validating one), saying which defaults
+ * it assumed; with {@code --no-defaults}, as written. It reports every problem of the run rather
+ * than stopping at the first: files that are not Kubernetes manifests are skipped, broken ones are
+ * errors, duplicate keys and unknown fields are warnings. Exit 0 when every object is allowed, 1
+ * when any is denied (violates what the policy enforces), 2 when nothing could be judged because
+ * of errors, on any problem with {@code --strict}, on an empty run with {@code --fail-on-empty},
+ * or on a bad policy.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Evaluate manifests (Pods and workloads) offline against a policy.",
@@ -77,19 +84,31 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--fail-on-empty", description = "Exit 2 when there is nothing to judge (no Pod or workload).")
     boolean failOnEmpty;
 
+    @Option(names = "--no-defaults",
+            description = "Judge the objects as written; by default they are judged after podguard's defaults, as the cluster would store them.")
+    boolean noDefaults;
+
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files, folders (searched for *.yaml, *.yml, *.json), or - for standard input.")
     List<String> paths = new ArrayList<>();
 
     @Spec
     CommandSpec spec;
 
-    /** One judged object; {@code exemptions}: the reasons of the exemptions that made a difference to it. */
+    /**
+     * One judged object.
+     *
+     * @param patch what the mutating webhook would answer for it
+     * @param pod the pod as judged: after the defaults assumed
+     * @param defaults the defaults assumed set before it was judged
+     * @param exemptions the reasons of the exemptions that made a difference to it
+     */
     record Result(String file, String kind, @Nullable String namespace, @Nullable String name, boolean allowed,
-            List<Reported> violations, ArrayNode patch, PodObject pod, List<String> exemptions) {
+            List<Reported> violations, ArrayNode patch, PodObject pod, List<AppliedDefault> defaults, List<String> exemptions) {
     }
 
     /**
-     * A violation, the modes that found it (enforce, warn, audit, in that order) and the level each judged at.
+     * A violation, the modes that found it (enforce, warn, audit, in that order) and the Pod
+     * Security Standards level each judged at ({@code restricted:latest}; empty for rules without one).
      */
     record Reported(Violation violation, List<String> modes, List<String> levels) {
         /** What the cluster does about it: deny (enforce), else warn, else audit. */
@@ -123,7 +142,7 @@ public final class CheckCommand implements Callable<Integer> {
             return BAD_INPUT;
         }
         CheckManifests.Input input = CheckManifests.read(paths, System.in);
-        Run run = judge(input.manifests(), resolver, namespace);
+        Run run = judge(input.manifests(), resolver, namespace, noDefaults ? Stage.AS_WRITTEN : Stage.CREATE);
         List<String> errors = new ArrayList<>(input.errors());
         errors.addAll(run.errors());
         List<String> warnings = new ArrayList<>(input.warnings());
@@ -202,7 +221,12 @@ public final class CheckCommand implements Callable<Integer> {
         return n + " " + what + (n == 1 ? "" : "s");
     }
 
+    /** Judges {@code manifests} as the cluster would store them ({@link Stage#CREATE}). */
     static Run judge(List<Manifest> manifests, PolicyResolver resolver, @Nullable String defaultNamespace) {
+        return judge(manifests, resolver, defaultNamespace, Stage.CREATE);
+    }
+
+    static Run judge(List<Manifest> manifests, PolicyResolver resolver, @Nullable String defaultNamespace, Stage stage) {
         Engine engine = Engine.standard();
         List<Result> results = new ArrayList<>();
         Map<String, Integer> otherKinds = new LinkedHashMap<>();
@@ -230,24 +254,17 @@ public final class CheckCommand implements Callable<Integer> {
             String ns = pod.namespace() != null ? pod.namespace() : defaultNamespace;
             RequestInfo request = RequestInfo.offline(ns);
             EffectivePolicy effective = resolver.resolve(request, pod);
-            Evaluation evaluation = engine.evaluate(pod, effective);
-            ArrayNode patch = patch(engine, pod, effective);
-            if (effective.psp() != null) {
-                // A manifest is judged as it would be created: the chosen PodSecurityPolicy's defaults applied.
-                PspDecision psp = PspEngine.admit(effective.psp().policies(), PspEngine.applied(pod, patch), request, true);
-                evaluation = effective.psp().addTo(evaluation, psp);
-                if (psp.allowed() && pod.isPod() && effective.psp().mode() == io.podguard.policy.Mode.ENFORCE) {
-                    patch.addAll(psp.patch());
+            Judgement judgement = engine.judge(pod, effective, request, stage);
+            Evaluation evaluation = judgement.evaluation();
+            Map<String, Reported> reported = new LinkedHashMap<>();
+            for (Mode mode : List.of(Mode.ENFORCE, Mode.WARN, Mode.AUDIT)) {
+                for (KindVerdict verdict : evaluation.verdicts(mode)) {
+                    add(reported, verdict, mode.id());
                 }
             }
-            Map<String, Reported> reported = new LinkedHashMap<>();
-            add(reported, evaluation.enforce(), "enforce", effective.enforce());
-            add(reported, evaluation.warn(), "warn", effective.warn());
-            add(reported, evaluation.audit(), "audit", effective.audit());
-            List<String> exemptions = effective.applied(evaluation).stream()
-                    .map(e -> e.reason() == null ? "(no reason)" : e.reason()).distinct().toList();
+            List<String> exemptions = evaluation.exemptionsApplied().stream().map(MatchedExemption::reason).distinct().toList();
             results.add(new Result(manifest.file(), pod.kind(), ns, pod.name(), evaluation.enforce().isEmpty(),
-                    List.copyOf(reported.values()), patch, pod, exemptions));
+                    List.copyOf(reported.values()), judgement.patch(), judgement.stored(), judgement.defaults(), exemptions));
         }
         return new Run(results, otherKinds, incomplete, errors);
     }
@@ -259,19 +276,11 @@ public final class CheckCommand implements Callable<Integer> {
         return (ns == null ? "" : ns + "/") + (name == null ? "(unnamed)" : name);
     }
 
-    /** What /mutate would answer: a patch for new Pods of the defaults that apply (not those in a dry run), none otherwise. */
-    private static ArrayNode patch(Engine engine, PodObject pod, EffectivePolicy effective) {
-        if (!pod.isPod()) {
-            return Json.mapper().createArrayNode();
-        }
-        return engine.mutate(pod, effective).patch();
-    }
-
-    private static void add(Map<String, Reported> reported, List<Violation> violations, String mode, @Nullable Object level) {
-        for (Violation v : violations) {
+    private static void add(Map<String, Reported> reported, KindVerdict verdict, String mode) {
+        String at = verdict.level() == null ? "" : verdict.level().toString();
+        for (Violation v : verdict.violations()) {
             String key = v.rule() + "\u0000" + v.path() + "\u0000" + v.message();
             Reported known = reported.get(key);
-            String at = level == null ? "" : level.toString();
             if (known == null) {
                 reported.put(key, new Reported(v, new ArrayList<>(List.of(mode)), new ArrayList<>(List.of(at))));
             } else if (!known.modes().contains(mode)) {
@@ -303,6 +312,8 @@ public final class CheckCommand implements Callable<Integer> {
                 rep.modes().forEach(modes::add);
             }
             o.set("patch", r.patch());
+            ArrayNode defaults = o.putArray("defaults");
+            r.defaults().stream().map(AppliedDefault::entry).forEach(defaults::add);
             ArrayNode exemptions = o.putArray("exemptions");
             r.exemptions().forEach(exemptions::add);
         }
@@ -321,6 +332,9 @@ public final class CheckCommand implements Callable<Integer> {
         for (Result r : results) {
             String object = r.file() + ": " + object(r);
             String exempt = r.exemptions().isEmpty() ? "" : " (exempted: " + String.join("; ", r.exemptions()) + ")";
+            if (!r.defaults().isEmpty()) {
+                out.println(object + ": after defaults: " + DefaultsReport.summary(r.defaults()));
+            }
             if (r.violations().isEmpty()) {
                 out.println(object + ": allowed" + exempt);
                 continue;

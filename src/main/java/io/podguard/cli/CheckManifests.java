@@ -1,6 +1,7 @@
 package io.podguard.cli;
 
 import io.podguard.engine.Json;
+import io.podguard.engine.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ final class CheckManifests {
     record Input(List<Manifest> manifests, List<Skipped> skipped, List<String> errors, List<String> warnings, int files) {
     }
 
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final YAMLMapper YAML = Json.yaml();
 
     private CheckManifests() {
     }
@@ -211,7 +212,7 @@ final class CheckManifests {
     }
 
     private static String invalid(String file, String format, JacksonException e) {
-        return file + ": invalid " + format + location(e) + ": " + oneLine(e.getOriginalMessage());
+        return file + ": invalid " + format + location(e) + ": " + Text.joined(e.getOriginalMessage(), "unreadable");
     }
 
     private static boolean looksLikeJson(String text) {
@@ -229,11 +230,4 @@ final class CheckManifests {
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
-    private static String oneLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        String line = message.replaceAll("\\s+", " ").strip();
-        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
-    }
 }

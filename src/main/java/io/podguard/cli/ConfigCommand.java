@@ -1,10 +1,17 @@
 package io.podguard.cli;
 
-import io.podguard.policy.EffectivePolicy;
+import io.podguard.engine.EffectivePolicy;
+import io.podguard.engine.Level;
+import io.podguard.engine.LevelVersion;
+import io.podguard.engine.placement.PlacementPolicy;
+import io.podguard.engine.psp.PspPolicy;
+import io.podguard.engine.pss.PodSecurityLevels;
+import io.podguard.engine.resources.ResourceRules;
+import io.podguard.engine.rules.AdmissionPolicies;
 import io.podguard.policy.Exemption;
-import io.podguard.policy.Mode;
-import io.podguard.policy.ResourceRulesConfig;
 import io.podguard.policy.Policy;
+import io.podguard.policy.PolicyCompiler;
+import io.podguard.policy.ResourceRulesConfig;
 import io.podguard.policy.PolicyException;
 import io.podguard.policy.PolicyLoader;
 import java.io.IOException;
@@ -76,23 +83,24 @@ public final class ConfigCommand implements Runnable {
          * warn mode (min cpu, memory; max memory); defaults apply; 1 namespace override; 2 exemptions}.
          */
         static String summary(Policy policy) {
-            EffectivePolicy e = EffectivePolicy.of(policy);
+            EffectivePolicy e = PolicyCompiler.compile(policy);
+            PodSecurityLevels levels = e.rule(PodSecurityLevels.class);
+            ResourceRules resources = e.rule(ResourceRules.class);
+            PspPolicy psp = e.rule(PspPolicy.class);
             List<String> parts = new ArrayList<>();
             List<String> modes = new ArrayList<>();
-            for (var mode : List.of(java.util.Map.entry("enforce", java.util.Optional.ofNullable(e.enforce())),
-                    java.util.Map.entry("audit", java.util.Optional.ofNullable(e.audit())),
-                    java.util.Map.entry("warn", java.util.Optional.ofNullable(e.warn())))) {
-                // A mode at the privileged level judges nothing: not worth naming.
-                mode.getValue().filter(lv -> lv.level() != io.podguard.engine.Level.PRIVILEGED)
-                        .ifPresent(lv -> modes.add(mode.getKey() + " " + lv));
+            if (levels != null) {
+                level(modes, "enforce", levels.enforce());
+                level(modes, "audit", levels.audit());
+                level(modes, "warn", levels.warn());
             }
             parts.add(modes.isEmpty() ? "Pod Security Standards off" : String.join(", ", modes));
-            if (policy.podSecurityPolicies() != null) {
+            if (psp != null && policy.podSecurityPolicies() != null) {
                 List<String> names = policy.podSecurityPolicies().providers().stream().map(p -> p.name()).toList();
                 parts.add(count(names.size(), "PodSecurityPolicy").replace("Policys", "Policies") + " (" + String.join(", ", names) + ") in "
-                        + (policy.mode() == null ? Mode.ENFORCE : policy.mode()).id() + " mode");
+                        + psp.mode().id() + " mode");
             }
-            if (e.resourcesMode() != null && policy.resources() != null) {
+            if (resources != null && policy.resources() != null) {
                 ResourceRulesConfig r = policy.resources();
                 List<String> rules = new ArrayList<>();
                 rule(rules, "min", r.min().keySet());
@@ -100,22 +108,31 @@ public final class ConfigCommand implements Runnable {
                 rule(rules, "maxLimitRequestRatio", r.maxLimitRequestRatio().keySet());
                 rule(rules, "required requests", r.required().requests());
                 rule(rules, "required limits", r.required().limits());
-                parts.add("resource rules in " + e.resourcesMode().id() + " mode" + (rules.isEmpty() ? "" : " (" + String.join("; ", rules) + ")"));
+                parts.add("resource rules in " + resources.mode().id() + " mode" + (rules.isEmpty() ? "" : " (" + String.join("; ", rules) + ")"));
             }
             parts.add(policy.defaults().isEnabled() ? "defaults " + policy.defaults().mode().id() : "defaults off");
             if (!policy.rules().isEmpty()) {
                 parts.add(count(policy.rules().size(), "CEL rule"));
             }
-            if (!e.admissionPolicies().isEmpty()) {
-                parts.add(count(e.admissionPolicies().size(), "ValidatingAdmissionPolicy binding"));
+            AdmissionPolicies admissionPolicies = e.rule(AdmissionPolicies.class);
+            if (admissionPolicies != null) {
+                parts.add(count(admissionPolicies.bindings().size(), "ValidatingAdmissionPolicy binding"));
             }
-            String placement = placement(e.placement());
+            PlacementPolicy placementPolicy = e.rule(PlacementPolicy.class);
+            String placement = placementPolicy == null ? "" : placement(placementPolicy);
             if (!placement.isEmpty()) {
                 parts.add("placement " + placement + (policy.usesNamespaceAnnotations() ? " (namespace annotations honoured)" : ""));
             }
             parts.add(count(policy.namespaces().size(), "namespace override"));
             parts.add(count(policy.exemptions().size(), "exemption"));
             return String.join("; ", parts);
+        }
+
+        /** A mode at the privileged level judges nothing: not worth naming. */
+        private static void level(List<String> modes, String mode, @org.jspecify.annotations.Nullable LevelVersion lv) {
+            if (lv != null && lv.level() != Level.PRIVILEGED) {
+                modes.add(mode + " " + lv);
+            }
         }
 
         private static void rule(List<String> rules, String name, java.util.Collection<String> resources) {
@@ -125,7 +142,7 @@ public final class ConfigCommand implements Runnable {
         }
 
         /** {@code nodeSelector enforce, dedicatedNodes warn}: the parts of placement that are on, with their modes. */
-        private static String placement(io.podguard.engine.placement.PlacementPolicy p) {
+        private static String placement(PlacementPolicy p) {
             List<String> on = new ArrayList<>();
             if (p.nodeSelector() != null) {
                 on.add("nodeSelector " + p.nodeSelector().mode().id());

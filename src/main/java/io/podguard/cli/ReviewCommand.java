@@ -1,11 +1,11 @@
 package io.podguard.cli;
 
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
 import io.podguard.admission.BadReviewException;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
 import io.podguard.policy.PolicyResolver;
+import io.podguard.report.ReviewObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -39,7 +39,7 @@ public final class ReviewCommand implements Callable<Integer> {
         try {
             ep = Endpoint.parse(endpoint);
             PolicyResolver resolver = PolicyResolver.fixed(policy.load());
-            handler = new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+            handler = new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
         } catch (IllegalArgumentException e) {
             err.println("podguard: " + e.getMessage());
             return 2;

@@ -11,11 +11,15 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A pod with some containers left out (those an image exemption covers), and the way back from
- * the paths of its violations to the paths in the pod as sent: {@code spec.containers[0]} of the
- * copy may be {@code spec.containers[1]} of the original.
+ * A pod with some containers left out (those an image exemption covers), typed and as JSON
+ * alike so every rule kind sees the same pod, and the way back from the paths of its violations
+ * to the paths in the pod as sent: {@code spec.containers[0]} of the copy may be
+ * {@code spec.containers[1]} of the original.
  */
 final class ContainerFilter {
 
@@ -37,8 +41,7 @@ final class ContainerFilter {
         List<Container> init = keep(spec.getInitContainers(), leaveOut, kept, ContainerRef.Kind.INIT_CONTAINER);
         List<EphemeralContainer> ephemeral = new ArrayList<>();
         List<Integer> ephemeralKept = new ArrayList<>();
-        List<ContainerRef> refs = ContainerRef.all(spec);
-        for (ContainerRef ref : refs) {
+        for (ContainerRef ref : ContainerRef.all(spec)) {
             if (ref.kind() == ContainerRef.Kind.EPHEMERAL_CONTAINER && !leaveOut.test(ref.container())) {
                 ephemeral.add(spec.getEphemeralContainers().get(ref.index()));
                 ephemeralKept.add(ref.index());
@@ -50,32 +53,22 @@ final class ContainerFilter {
                 .withInitContainers(init)
                 .withEphemeralContainers(ephemeral)
                 .build();
-        PodObject filtered = new PodObject(pod.kind(), pod.namespace(), pod.name(), pod.podMeta(), copy,
-                filteredJson(pod, kept), pod.podPointer());
-        return new ContainerFilter(filtered, kept);
-    }
-
-    /** The object's JSON without the left-out containers, for the rules that read the JSON (CEL). */
-    private static tools.jackson.databind.node.ObjectNode filteredJson(PodObject pod, Map<ContainerRef.Kind, List<Integer>> kept) {
-        tools.jackson.databind.node.ObjectNode object = pod.object().deepCopy();
-        tools.jackson.databind.JsonNode podNode = pod.podPointer().isEmpty() ? object : object.at(pod.podPointer());
-        if (!(podNode.get("spec") instanceof tools.jackson.databind.node.ObjectNode spec)) {
-            return object;
-        }
-        Map<ContainerRef.Kind, String> fields = Map.of(ContainerRef.Kind.CONTAINER, "containers",
-                ContainerRef.Kind.INIT_CONTAINER, "initContainers", ContainerRef.Kind.EPHEMERAL_CONTAINER, "ephemeralContainers");
-        for (Map.Entry<ContainerRef.Kind, String> f : fields.entrySet()) {
-            if (spec.get(f.getValue()) instanceof tools.jackson.databind.node.ArrayNode array && kept.get(f.getKey()) != null) {
-                tools.jackson.databind.node.ArrayNode keptArray = array.arrayNode();
-                for (int i : kept.get(f.getKey())) {
-                    if (i < array.size()) {
-                        keptArray.add(array.get(i));
+        ObjectNode object = pod.object().deepCopy();
+        if ((pod.isPod() ? object : object.at(pod.podPointer())).get("spec") instanceof ObjectNode specJson) {
+            for (ContainerRef.Kind kind : ContainerRef.Kind.values()) {
+                if (specJson.get(kind.field()) instanceof ArrayNode list) {
+                    ArrayNode left = specJson.putArray(kind.field());
+                    for (int index : kept.get(kind)) {
+                        JsonNode element = list.get(index);
+                        if (element != null) {
+                            left.add(element);
+                        }
                     }
                 }
-                spec.set(f.getValue(), keptArray);
             }
         }
-        return object;
+        PodObject filtered = new PodObject(pod.kind(), pod.namespace(), pod.name(), pod.podMeta(), copy, object, pod.podPointer());
+        return new ContainerFilter(filtered, kept);
     }
 
     PodObject pod() {

@@ -1,6 +1,5 @@
 package io.podguard.engine;
 
-import io.podguard.policy.CheckExemption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -10,75 +9,96 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Applies per-check and per-image exemptions to the violations of one mode. A check an exemption
- * covers for the whole pod is dropped; a check it covers for some images is judged again on a
- * copy of the pod without those containers (only when it failed on the whole pod: removing
- * containers never adds a violation), and its violation, if any, comes from that copy.
+ * Applies per-rule and per-image exemptions to what one rule kind found, the same way for every
+ * kind. A rule an exemption covers for the whole pod is dropped; a rule it covers for some
+ * images is judged again on a copy of the pod without those containers (only when it failed on
+ * the whole pod: removing containers never adds a violation), and its violation, if any, comes
+ * from that copy, in the same mode.
  */
 final class Exemptions {
 
     private Exemptions() {
     }
 
-    /** Whether {@code e}'s images leave out any container of {@code pod}. */
-    private static boolean leftOutBy(PodObject pod, CheckExemption e) {
-        for (ContainerRef ref : ContainerRef.all(pod.podSpec())) {
-            String image = ref.container().getImage();
-            if (image != null && Glob.any(e.images(), ImageReferences.normalize(image))) {
-                return true;
+    /**
+     * @param rejudge the same rule kind judging another pod
+     * @param applied receives the exemptions that removed or changed a violation
+     */
+    static List<KindVerdict> apply(PodObject pod, List<KindVerdict> verdicts, List<MatchedExemption> exemptions,
+                                   Function<PodObject, List<KindVerdict>> rejudge, Set<MatchedExemption> applied) {
+        if (exemptions.isEmpty() || verdicts.stream().allMatch(KindVerdict::passed)) {
+            return verdicts;
+        }
+        Map<Set<MatchedExemption>, ContainerFilter> filters = new HashMap<>(2);
+        Map<Set<MatchedExemption>, List<KindVerdict>> rejudged = new HashMap<>(2);
+        List<KindVerdict> out = new ArrayList<>(verdicts.size());
+        for (KindVerdict verdict : verdicts) {
+            if (verdict.passed()) {
+                out.add(verdict);
+                continue;
             }
-        }
-        return false;
-    }
-
-    static List<Violation> apply(PodObject pod, List<Violation> violations, List<CheckExemption> exemptions,
-                                 Function<PodObject, List<Violation>> judge, Set<CheckExemption> applied) {
-        if (exemptions.isEmpty() || violations.isEmpty()) {
-            return violations;
-        }
-        List<Violation> out = new ArrayList<>(violations.size());
-        Map<Set<Glob>, List<Violation>> rejudged = new HashMap<>(2);
-        Map<Set<Glob>, ContainerFilter> filters = new HashMap<>(2);
-        for (Violation v : violations) {
-            boolean dropped = false;
-            Set<Glob> images = new LinkedHashSet<>();
-            List<CheckExemption> byImage = new ArrayList<>(1);
-            for (CheckExemption e : exemptions) {
-                if (e.covers(v.rule())) {
-                    if (e.images().isEmpty()) {
+            List<Violation> kept = new ArrayList<>(verdict.violations().size());
+            Set<String> rejudgedRules = new java.util.HashSet<>(2);
+            for (Violation v : verdict.violations()) {
+                if (rejudgedRules.contains(v.rule())) {
+                    continue; // its violations came from the copy already
+                }
+                boolean dropped = false;
+                Set<MatchedExemption> byImage = new LinkedHashSet<>();
+                for (MatchedExemption e : exemptions) {
+                    if (e.wholeRequest() || !e.covers(v.rule())) {
+                        continue;
+                    }
+                    if (e.images() == null) {
                         dropped = true;
                         applied.add(e);
                         break;
                     }
-                    images.addAll(e.images());
                     byImage.add(e);
                 }
-            }
-            if (dropped) {
-                continue;
-            }
-            if (images.isEmpty()) {
-                out.add(v);
-                continue;
-            }
-            ContainerFilter filter = filters.computeIfAbsent(images, globs -> ContainerFilter.without(pod,
-                    c -> c.getImage() != null && Glob.any(List.copyOf(globs), ImageReferences.normalize(c.getImage()))));
-            List<Violation> again = rejudged.computeIfAbsent(images, k -> judge.apply(filter.pod()));
-            Violation kept = null;
-            for (Violation w : again) {
-                if (w.rule().equals(v.rule())) {
-                    kept = filter.restore(w);
-                    out.add(kept);
+                if (dropped) {
+                    continue;
                 }
-            }
-            if (!v.equals(kept)) {
-                for (CheckExemption e : byImage) {
-                    if (leftOutBy(pod, e)) {
-                        applied.add(e);
+                if (byImage.isEmpty()) {
+                    kept.add(v);
+                    continue;
+                }
+                rejudgedRules.add(v.rule());
+                ContainerFilter filter = filters.computeIfAbsent(byImage, es -> ContainerFilter.without(pod,
+                        c -> es.stream().anyMatch(e -> e.leavesOut(c.getImage()))));
+                List<KindVerdict> again = rejudged.computeIfAbsent(byImage, k -> rejudge.apply(filter.pod()));
+                List<Violation> before = verdict.violations().stream().filter(x -> x.rule().equals(v.rule())).toList();
+                List<Violation> after = new ArrayList<>(before.size());
+                for (KindVerdict w : again) {
+                    if (w.mode() == verdict.mode()) {
+                        for (Violation x : w.violations()) {
+                            if (x.rule().equals(v.rule())) {
+                                after.add(filter.restore(x));
+                            }
+                        }
+                    }
+                }
+                kept.addAll(after);
+                if (!before.equals(after)) {
+                    for (MatchedExemption e : byImage) {
+                        if (leftOutBy(pod, e)) {
+                            applied.add(e);
+                        }
                     }
                 }
             }
+            out.add(kept.size() == verdict.violations().size() && kept.equals(verdict.violations()) ? verdict : verdict.withViolations(kept));
         }
         return out;
+    }
+
+    /** Whether {@code e}'s images leave out any container of {@code pod}. */
+    private static boolean leftOutBy(PodObject pod, MatchedExemption e) {
+        for (ContainerRef ref : ContainerRef.all(pod.podSpec())) {
+            if (e.leavesOut(ref.container().getImage())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

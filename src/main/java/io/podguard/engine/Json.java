@@ -10,9 +10,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLFactory;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * The one JSON mapper of podguard: Jackson 3 with fabric8's modules (quantities,
+ * The one JSON mapper of podguard (and its one YAML mapper): Jackson 3 with fabric8's modules (quantities,
  * int-or-strings, polymorphic objects) and read limits that hold under hostile input.
  * Thread-safe; built once.
  */
@@ -33,6 +35,13 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    /** The one YAML mapper: policies, PodSecurityPolicy files and manifests, with the same nesting limit. */
+    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .build())
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
     private static final ModelSerialization SERIALIZATION = new ModelSerialization(MAPPER);
     /** {@link #MAPPER} as fabric8 configures it for its model (Go compatibility, unmatched field types, kinds). */
     private static final ObjectMapper MODEL_MAPPER = SERIALIZATION.configured;
@@ -45,6 +54,11 @@ public final class Json {
     /** The mapper, configured with fabric8's Kubernetes modules. */
     public static JsonMapper mapper() {
         return MAPPER;
+    }
+
+    /** The YAML mapper, for documents people write (policies, PodSecurityPolicies, manifests); trees only. */
+    public static YAMLMapper yaml() {
+        return YAML;
     }
 
     public static KubernetesSerialization serialization() {

@@ -67,7 +67,7 @@ public final class PodExtractor {
             meta = metaNode == null || metaNode.isNull() ? new ObjectMeta() : Json.objectMeta(metaNode);
             spec = specNode == null || specNode.isNull() ? new PodSpec() : Json.podSpec(specNode);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("object is not a valid " + kind + ": " + firstLine(e.getMessage()));
+            throw new IllegalArgumentException("object is not a valid " + kind + ": " + Text.oneLine(e.getMessage(), "malformed"));
         }
         if (meta == null) {
             meta = new ObjectMeta();
@@ -92,12 +92,4 @@ public final class PodExtractor {
         return value != null && value.isString() ? value.asString() : null;
     }
 
-    static String firstLine(String message) {
-        if (message == null) {
-            return "malformed";
-        }
-        int nl = message.indexOf('\n');
-        String line = nl < 0 ? message : message.substring(0, nl);
-        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
-    }
 }

@@ -2,7 +2,9 @@ package io.podguard.engine;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.zjsonpatch.JsonPatch;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -32,6 +34,17 @@ public record PodObject(
     /** Field path prefix of the pod within the object, for messages: {@code ""} or {@code spec.template.}. */
     public String pathPrefix() {
         return podPointer.isEmpty() ? "" : podPointer.substring(1).replace('/', '.') + ".";
+    }
+
+    /**
+     * This object with {@code patch} (RFC 6902, against {@link #object()}) applied, read as a pod
+     * again; this pod itself when the patch is empty.
+     */
+    public PodObject patched(ArrayNode patch) {
+        if (patch.isEmpty()) {
+            return this;
+        }
+        return PodExtractor.extract(kind, JsonPatch.apply(patch, object)).orElse(this);
     }
 
     /** The pod's own JSON (the object for a Pod, the template for a workload), as sent. */

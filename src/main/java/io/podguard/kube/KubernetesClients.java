@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.podguard.engine.Json;
+import io.podguard.engine.Text;
 import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -54,7 +56,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class KubernetesClients {
 
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final YAMLMapper YAML = Json.yaml();
     /** Bounds what a wrong path (a log file, an image) makes us read. */
     private static final long MAX_KUBECONFIG_BYTES = 4L * 1024 * 1024;
 
@@ -193,7 +195,7 @@ public final class KubernetesClients {
         if (failure instanceof KubernetesClientException k && k.getCode() > 0) {
             String message = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : k.getMessage();
             return server + " answered " + k.getCode() + (k.getStatus() != null && k.getStatus().getReason() != null
-                    ? " " + k.getStatus().getReason() : "") + ": " + oneLine(message);
+                    ? " " + k.getStatus().getReason() : "") + ": " + Text.joined(message, "no details");
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectException && !(t instanceof HttpConnectTimeoutException)) {
@@ -207,17 +209,17 @@ public final class KubernetesClients {
                 return "no answer from " + server + " within " + seconds(timeouts.request());
             }
             if (t instanceof UnknownHostException) {
-                return "unknown host " + oneLine(t.getMessage()) + " (" + server + ")";
+                return "unknown host " + Text.joined(t.getMessage(), "no details") + " (" + server + ")";
             }
             if (t instanceof SSLException) {
-                return "TLS with " + server + " failed: " + oneLine(rootMessage(t));
+                return "TLS with " + server + " failed: " + Text.joined(rootMessage(t), "no details");
             }
         }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return "cannot talk to " + server + ": " + oneLine(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+        return "cannot talk to " + server + ": " + Text.joined(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage(), "no details");
     }
 
     private static Target fromVariable(String variable, @Nullable String context) {
@@ -306,14 +308,14 @@ public final class KubernetesClients {
         } catch (NoSuchFileException e) {
             throw new KubeconfigException("kubeconfig " + file + ": no such file");
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new KubeconfigException("cannot read kubeconfig " + file + ": " + oneLine(e.getMessage()));
+            throw new KubeconfigException("cannot read kubeconfig " + file + ": " + Text.joined(e.getMessage(), "no details"));
         }
         JsonNode root;
         try {
             root = YAML.readTree(text);
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw new KubeconfigException(file + " is not a kubeconfig: not valid YAML" + where + ": " + oneLine(e.getOriginalMessage()));
+            throw new KubeconfigException(file + " is not a kubeconfig: not valid YAML" + where + ": " + Text.joined(e.getOriginalMessage(), "no details"));
         }
         if (root == null || !root.isObject()) {
             throw new KubeconfigException(file + " is not a kubeconfig: not a YAML map");
@@ -372,11 +374,4 @@ public final class KubernetesClients {
         return root.getMessage() != null ? root.getMessage() : t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
-    private static String oneLine(@Nullable String message) {
-        if (message == null) {
-            return "no details";
-        }
-        String line = message.replaceAll("\\s+", " ").strip();
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-    }
 }

@@ -1,6 +1,8 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Mode;
 import io.podguard.engine.rules.CelRule;
+import io.podguard.engine.rules.CelRules;
 import io.podguard.engine.rules.RuleCompileException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,12 +45,12 @@ final class CompiledRules {
     }
 
     /** Each rule with its mode: its own, else the policy's. */
-    static List<ModeRule> of(List<RuleConfig> rules, Mode policyMode) {
-        List<ModeRule> out = new ArrayList<>(rules.size());
+    static CelRules of(List<RuleConfig> rules, Mode policyMode) {
+        List<CelRules.Entry> out = new ArrayList<>(rules.size());
         for (RuleConfig r : rules) {
-            out.add(new ModeRule(compile(r), r.mode() != null ? r.mode() : policyMode));
+            out.add(new CelRules.Entry(compile(r), r.mode() != null ? r.mode() : policyMode));
         }
-        return List.copyOf(out);
+        return new CelRules(out);
     }
 
     private static List<CelRule.Named> named(List<RuleConfig.NamedExpression> list) {

@@ -1,16 +1,20 @@
 package io.podguard.policy;
 
 import io.podguard.engine.Glob;
+import io.podguard.engine.ImageReferences;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.podguard.engine.LevelVersion;
+import io.podguard.engine.EffectivePolicy;
+import io.podguard.engine.MatchedExemption;
+import io.podguard.engine.Mode;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.RequestInfo;
 import io.podguard.engine.placement.NamespaceAnnotations;
+import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.placement.PlacementRules;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,19 +54,15 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     private final boolean needsLabels;
     private final Set<Integer> reportedExpired = ConcurrentHashMap.newKeySet();
 
-    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, LevelVersion shortForm,
-                            boolean namespaceAnnotations) {
+    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, boolean namespaceAnnotations) {
     }
 
     /** The group of every kubelet: they create the mirror pods of their static pods, bound to themselves. */
     static final String NODES_GROUP = "system:nodes";
 
-    private record CompiledExemption(int index, Exemption source, List<Glob> namespaces, List<Glob> usernames,
+    private record CompiledExemption(Exemption source, List<Glob> namespaces, List<Glob> usernames,
                                      List<Glob> groups, List<Glob> serviceAccounts, List<Glob> runtimeClassNames,
-                                     CheckExemption perCheck) {
-        boolean wholeRequest() {
-            return source.checks().isEmpty() && source.images().isEmpty();
-        }
+                                     MatchedExemption matched) {
     }
 
     public ConfiguredPolicyResolver(Policy policy, NamespaceLabels namespaces, Clock clock, ExpiryListener expiryListener) {
@@ -70,26 +70,28 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         this.namespaces = namespaces;
         this.clock = clock;
         this.expiryListener = expiryListener;
-        this.topLevel = EffectivePolicy.of(policy);
+        this.topLevel = PolicyCompiler.compile(policy);
         this.topLevelAnnotations = policy.placement() != null && policy.placement().honoursNamespaceAnnotations();
         List<Override> compiled = new ArrayList<>();
         for (NamespacePolicy n : policy.namespaces()) {
             Policy applied = n.applyTo(policy);
-            EffectivePolicy effective = EffectivePolicy.of(applied);
-            if (n.placement() != null && n.placement().tolerations() != null && n.placement().tolerations().allowed() != null) {
-                // A whitelist of the namespace's own: the plugin's message calls it the namespace whitelist.
-                effective = effective.withPlacement(applied.placement().compile(applied.mode(), true));
+            EffectivePolicy effective = PolicyCompiler.compile(applied);
+            PlacementPolicy own = PolicyCompiler.namespacePlacement(n, applied);
+            if (own != null) {
+                effective = effective.with(own);
             }
-            compiled.add(new Override(globs(n.names()), n.selector(), effective, applied.levelVersion(),
+            compiled.add(new Override(globs(n.names()), n.selector(), effective,
                     applied.placement() != null && applied.placement().honoursNamespaceAnnotations()));
         }
         this.overrides = List.copyOf(compiled);
         List<CompiledExemption> ex = new ArrayList<>();
         for (int i = 0; i < policy.exemptions().size(); i++) {
             Exemption e = policy.exemptions().get(i);
-            ex.add(new CompiledExemption(i, e, globs(e.namespaces()), globs(e.usernames()), globs(e.groups()),
+            List<Glob> images = globs(e.images());
+            ex.add(new CompiledExemption(e, globs(e.namespaces()), globs(e.usernames()), globs(e.groups()),
                     globs(e.serviceAccounts()), globs(e.runtimeClassNames()),
-                    new CheckExemption(new HashSet<>(e.checks()), globs(e.images()), e)));
+                    new MatchedExemption(i, e.reason(), e.kind(), Set.copyOf(e.checks()),
+                            images.isEmpty() ? null : image -> Glob.any(images, ImageReferences.normalize(image)))));
         }
         this.exemptions = List.copyOf(ex);
         // rules read the namespace's labels (namespaceObject) when the namespace cache knows them
@@ -113,29 +115,29 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         String namespace = request.namespace() != null ? request.namespace() : "";
         Map<String, String> labels = needsLabels && !namespace.isEmpty() ? namespaces.labels(namespace) : null;
         EffectivePolicy effective = topLevel;
-        LevelVersion shortForm = policy.levelVersion();
         boolean annotations = topLevelAnnotations;
         for (Override o : overrides) {
             if (matches(o, namespace, labels)) {
                 effective = o.effective();
-                shortForm = o.shortForm();
                 annotations = o.namespaceAnnotations();
                 break;
             }
         }
-        if (annotations && !namespace.isEmpty()) {
+        PlacementPolicy placement = effective.rule(PlacementPolicy.class);
+        if (placement != null && annotations && !namespace.isEmpty()) {
             Map<String, String> values = namespaces.annotations(namespace);
             if (values != null) {
-                effective = effective.withPlacement(NamespaceAnnotations.apply(effective.placement(), values));
+                placement = NamespaceAnnotations.apply(placement, values);
+                effective = effective.with(placement);
             }
         }
-        if (effective.placement().nodeName() != null && request.groups().contains(NODES_GROUP)) {
-            effective = effective.withPlacement(effective.placement().without(java.util.Set.of(PlacementRules.NODE_NAME)));
+        if (placement != null && placement.nodeName() != null && request.groups().contains(NODES_GROUP)) {
+            effective = effective.with(placement.without(Set.of(PlacementRules.NODE_NAME)));
         }
         if (policy.allowsNamespaceLabelOverrides() && labels != null) {
             Mode mode = labelMode(labels.get(MODE_LABEL));
             if (mode != null) {
-                effective = effective.withMode(mode, shortForm);
+                effective = effective.withMode(mode);
             }
         }
         return exempt(effective, request, namespace, pod.podSpec()).withNamespaceLabels(labels);
@@ -146,9 +148,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
             return effective;
         }
         LocalDate today = null;
-        List<Exemption> applied = null;
-        List<CheckExemption> perCheck = null;
-        boolean whole = false;
+        List<MatchedExemption> matched = null;
         String serviceAccount = namespace + ":" + (spec.getServiceAccountName() == null || spec.getServiceAccountName().isEmpty()
                 ? "default" : spec.getServiceAccountName());
         for (CompiledExemption e : exemptions) {
@@ -158,24 +158,18 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
             if (e.source().expires() != null) {
                 today = today == null ? LocalDate.now(clock) : today;
                 if (e.source().isExpired(today)) {
-                    if (reportedExpired.add(e.index())) {
-                        expiryListener.expired(e.index(), e.source());
+                    if (reportedExpired.add(e.matched().index())) {
+                        expiryListener.expired(e.matched().index(), e.source());
                     }
                     continue;
                 }
             }
-            if (applied == null) {
-                applied = new ArrayList<>(1);
-                perCheck = new ArrayList<>(1);
+            if (matched == null) {
+                matched = new ArrayList<>(1);
             }
-            applied.add(e.source());
-            if (e.wholeRequest()) {
-                whole = true;
-            } else {
-                perCheck.add(e.perCheck());
-            }
+            matched.add(e.matched());
         }
-        return applied == null ? effective : effective.withExemptions(applied, perCheck, whole);
+        return matched == null ? effective : effective.withExemptions(matched);
     }
 
     private static boolean matches(CompiledExemption e, RequestInfo request, String namespace, String serviceAccount,

@@ -1,5 +1,6 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Text;
 import java.time.LocalDate;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -29,13 +30,13 @@ public record Exemption(
 
     public Exemption {
         reason = reason == null ? "" : reason;
-        namespaces = orEmpty(namespaces);
-        usernames = orEmpty(usernames);
-        groups = orEmpty(groups);
-        serviceAccounts = orEmpty(serviceAccounts);
-        runtimeClassNames = orEmpty(runtimeClassNames);
-        checks = orEmpty(checks);
-        images = orEmpty(images);
+        namespaces = List.copyOf(Text.orEmpty(namespaces));
+        usernames = List.copyOf(Text.orEmpty(usernames));
+        groups = List.copyOf(Text.orEmpty(groups));
+        serviceAccounts = List.copyOf(Text.orEmpty(serviceAccounts));
+        runtimeClassNames = List.copyOf(Text.orEmpty(runtimeClassNames));
+        checks = List.copyOf(Text.orEmpty(checks));
+        images = List.copyOf(Text.orEmpty(images));
     }
 
     /** True once {@code today} is past {@link #expires()}. */
@@ -66,7 +67,4 @@ public record Exemption(
         return images.isEmpty() ? "check" : "image";
     }
 
-    private static List<String> orEmpty(@Nullable List<String> list) {
-        return list == null ? List.of() : List.copyOf(list);
-    }
 }

@@ -1,6 +1,8 @@
 package io.podguard.policy;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.podguard.engine.Mode;
+import io.podguard.engine.defaults.DefaultsConfig;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

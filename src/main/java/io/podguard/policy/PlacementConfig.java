@@ -1,6 +1,8 @@
 package io.podguard.policy;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.podguard.engine.Mode;
+import io.podguard.engine.Text;
 import io.podguard.engine.placement.DedicatedNodes;
 import io.podguard.engine.placement.ExtendedResourceTolerations;
 import io.podguard.engine.placement.NodeLabelRestriction;
@@ -83,7 +85,7 @@ public record PlacementConfig(
                                    @Nullable String effect, @Nullable Long tolerationSeconds) {
 
         Toleration toToleration() {
-            return new Toleration(orEmpty(key), orEmpty(operator), orEmpty(value), orEmpty(effect), tolerationSeconds);
+            return new Toleration(Text.orEmpty(key), Text.orEmpty(operator), Text.orEmpty(value), Text.orEmpty(effect), tolerationSeconds);
         }
     }
 
@@ -151,7 +153,7 @@ public record PlacementConfig(
         NodeSelectorPlacement selector = null;
         if (nodeSelector != null || annotations) {
             NodeSelector ns = nodeSelector != null ? nodeSelector : new NodeSelector(null, null, null);
-            selector = new NodeSelectorPlacement(modeOf(ns.mode(), base), orEmpty(ns.defaultSelector()), orEmpty(ns.allowed()), null);
+            selector = new NodeSelectorPlacement(modeOf(ns.mode(), base), copy(ns.defaultSelector()), copy(ns.allowed()), null);
         }
         TolerationPlacement toleration = null;
         if (tolerations != null || annotations) {
@@ -213,11 +215,8 @@ public record PlacementConfig(
         return value -> Glob.any(compiled, value);
     }
 
-    private static Map<String, String> orEmpty(@Nullable Map<String, String> map) {
+    /** A copy of {@code map} in its order; empty for none. */
+    private static Map<String, String> copy(@Nullable Map<String, String> map) {
         return map == null ? Map.of() : new LinkedHashMap<>(map);
-    }
-
-    private static String orEmpty(@Nullable String s) {
-        return s == null ? "" : s;
     }
 }

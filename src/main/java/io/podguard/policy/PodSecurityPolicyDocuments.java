@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,7 +28,7 @@ final class PodSecurityPolicyDocuments {
      *
      * @throws IllegalArgumentException with a one-line-per-problem reason
      */
-    static @Nullable Policy read(String yaml, @Nullable PolicyFiles files, ObjectMapper mapper) {
+    static @Nullable Policy read(String yaml, @Nullable PolicyFiles files) {
         PspDocuments.References references = files == null ? null : files::reference;
         List<JsonNode> docs = PspDocuments.documents(yaml);
         List<JsonNode> policyDocs = new ArrayList<>();

@@ -2,6 +2,8 @@ package io.podguard.policy;
 
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.psp.PspSet;
+import io.podguard.engine.Mode;
+import io.podguard.engine.defaults.DefaultsConfig;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

@@ -1,5 +1,7 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Text;
+
 import io.podguard.engine.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +26,10 @@ public final class PolicyLoader {
     public static final String EMBEDDED_DEFAULT = "/io/podguard/policy/default-policy.yaml";
 
     /**
-     * Strict about duplicate keys: {@code level:} twice would otherwise let the last one win, which
-     * can silently relax a policy.
+     * The one YAML mapper, strict about duplicate keys: {@code level:} twice would otherwise let the
+     * last one win, which can silently relax a policy.
      */
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final YAMLMapper YAML = Json.yaml().rebuild()
             .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
@@ -92,13 +93,13 @@ public final class PolicyLoader {
         try {
             // PodSecurityPolicy documents, alone or beside a PodGuardPolicy (docs/psp.md); its
             // PodGuardPolicy document, if any, is validated and bound by bind() below.
-            withPsps = PodSecurityPolicyDocuments.read(yaml, files, YAML);
+            withPsps = PodSecurityPolicyDocuments.read(yaml, files);
         } catch (PolicyException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw new PolicyException(List.of(e.getMessage().split("\n")));
         } catch (JacksonException e) {
-            throw new PolicyException(firstLine(e.getOriginalMessage()));
+            throw new PolicyException(Text.oneLine(e.getOriginalMessage(), "malformed"));
         }
         if (withPsps != null) {
             return withPsps;
@@ -117,11 +118,11 @@ public final class PolicyLoader {
         }
         try {
             Policy policy = Json.mapper().treeToValue(document, Policy.class);
-            EffectivePolicy.of(policy); // compiles levels and quantities: the validator checked them
+            PolicyCompiler.compile(policy); // compiles levels and quantities: the validator checked them
             return policy;
         } catch (JacksonException | IllegalArgumentException e) {
             // The validator should have caught it; still a one-line error, never a trace.
-            throw new PolicyException(firstLine(e.getMessage()));
+            throw new PolicyException(Text.oneLine(e.getMessage(), "malformed"));
         }
     }
 
@@ -149,7 +150,7 @@ public final class PolicyLoader {
                 throw new PolicyException(duplicate + ": duplicate key (" + where.replace(": ", "")
                         + "): a key may be given once; the policy is refused rather than the last one silently winning");
             }
-            throw new PolicyException(where + "not valid YAML: " + firstLine(e.getOriginalMessage()));
+            throw new PolicyException(where + "not valid YAML: " + Text.oneLine(e.getOriginalMessage(), "malformed"));
         }
         return out;
     }
@@ -176,13 +177,5 @@ public final class PolicyLoader {
             b.append(element);
         }
         return b.toString();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "malformed";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

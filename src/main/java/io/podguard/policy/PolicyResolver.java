@@ -1,6 +1,8 @@
 package io.podguard.policy;
 
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.RequestInfo;
 import java.time.Clock;
 
 /** Resolves the policy in force for one request: configuration, namespace overrides, exemptions. */

@@ -4,15 +4,12 @@ import io.podguard.engine.Glob;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.podguard.engine.Engine;
+import io.podguard.engine.RuleKinds;
 import io.podguard.engine.Level;
 import io.podguard.engine.PssVersion;
 import io.podguard.engine.placement.LabelSyntax;
-import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.placement.Toleration;
-import io.podguard.engine.pss.Check;
 import io.podguard.engine.resources.ResourceRules;
-import io.podguard.engine.resources.ResourceRulesEvaluator;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -189,12 +186,7 @@ final class PolicyValidator {
 
     /** The ids an exemption's {@code checks} may name. */
     static Set<String> knownCheckIds() {
-        Set<String> ids = new TreeSet<>(ResourceRulesEvaluator.IDS);
-        ids.addAll(PlacementRules.IDS);
-        for (Check check : Engine.standard().podSecurity().registry().checks()) {
-            ids.add(check.id());
-        }
-        return ids;
+        return RuleKinds.ruleIds();
     }
 
     /** The keys of a section, as written in YAML, for the given record type. */

@@ -1,5 +1,6 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Mode;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

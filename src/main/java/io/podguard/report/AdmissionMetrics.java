@@ -3,19 +3,21 @@ package io.podguard.report;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.podguard.admission.AdmissionObserver;
-import io.podguard.admission.AdmissionRequest;
-import io.podguard.admission.AdmissionResponse;
-import io.podguard.admission.BadReviewException;
-import io.podguard.admission.Endpoint;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** Request counters and the review-duration histogram. Meters are cached: no lookup per request. */
-public final class AdmissionMetrics implements AdmissionObserver {
+/**
+ * Request counters, the review-duration histogram, bad requests and podguard's own failures
+ * ({@code podguard_admission_errors_total}, apart from bad input). Meters are cached: no lookup
+ * per request.
+ */
+public final class AdmissionMetrics implements ReviewObserver {
+
+    /** The webhooks, as {@link Review#webhook()} names them. */
+    public static final List<String> WEBHOOKS = List.of("mutate", "validate");
 
     private static final Duration[] BUCKETS = {
         Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
@@ -25,40 +27,57 @@ public final class AdmissionMetrics implements AdmissionObserver {
     };
 
     private final MeterRegistry registry;
-    private final Map<Endpoint, Timer> durations = new EnumMap<>(Endpoint.class);
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
     public AdmissionMetrics(MeterRegistry registry) {
         this.registry = registry;
-        for (Endpoint endpoint : Endpoint.values()) {
-            durations.put(endpoint, Timer.builder(MetricNames.ADMISSION_REVIEW_DURATION)
+        for (String webhook : WEBHOOKS) {
+            durations.put(webhook, Timer.builder(MetricNames.ADMISSION_REVIEW_DURATION)
                     .description("Time to answer one AdmissionReview, from decoding to encoding")
-                    .tag(MetricNames.WEBHOOK, endpoint.id())
+                    .tag(MetricNames.WEBHOOK, webhook)
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry));
+            errors.put(webhook, error(webhook));
         }
     }
 
+    private Counter error(String webhook) {
+        return Counter.builder(MetricNames.ADMISSION_ERRORS)
+                .description("Reviews podguard failed to answer through a fault of its own (answered 500); bad input is not counted here")
+                .tag(MetricNames.WEBHOOK, webhook)
+                .register(registry);
+    }
+
     @Override
-    public void reviewed(Endpoint endpoint, AdmissionRequest request, AdmissionResponse response, long nanos) {
-        durations.get(endpoint).record(nanos, TimeUnit.NANOSECONDS);
-        String key = endpoint.id() + '|' + request.operation() + '|' + response.allowed() + '|' + request.dryRun() + '|' + response.mode();
+    public void reviewed(Review review, boolean allowed, String mode, long nanos) {
+        Timer timer = durations.get(review.webhook());
+        if (timer != null) {
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
+        String key = review.webhook() + '|' + review.operation() + '|' + allowed + '|' + review.dryRun() + '|' + mode;
         requests.computeIfAbsent(key, k -> Counter.builder(MetricNames.ADMISSION_REQUESTS)
                 .description("AdmissionReviews answered")
-                .tag(MetricNames.WEBHOOK, endpoint.id())
-                .tag(MetricNames.OPERATION, request.operation())
-                .tag(MetricNames.ALLOWED, Boolean.toString(response.allowed()))
-                .tag(MetricNames.DRY_RUN, Boolean.toString(request.dryRun()))
-                .tag(MetricNames.MODE, response.mode())
+                .tag(MetricNames.WEBHOOK, review.webhook())
+                .tag(MetricNames.OPERATION, review.operation())
+                .tag(MetricNames.ALLOWED, Boolean.toString(allowed))
+                .tag(MetricNames.DRY_RUN, Boolean.toString(review.dryRun()))
+                .tag(MetricNames.MODE, mode)
                 .register(registry)).increment();
     }
 
     @Override
-    public void rejected(Endpoint endpoint, BadReviewException error) {
+    public void rejected(String webhook, int status) {
         Counter.builder(MetricNames.ADMISSION_BAD_REQUESTS)
                 .description("Requests refused as malformed")
-                .tag(MetricNames.WEBHOOK, endpoint.id())
-                .tag(MetricNames.STATUS, Integer.toString(error.status()))
+                .tag(MetricNames.WEBHOOK, webhook)
+                .tag(MetricNames.STATUS, Integer.toString(status))
                 .register(registry).increment();
+    }
+
+    @Override
+    public void failed(String webhook, Throwable error) {
+        errors.computeIfAbsent(webhook, this::error).increment();
     }
 }

@@ -8,9 +8,9 @@ package io.podguard.report;
 public final class AuditAnnotations {
 
     /** The level the pod was judged at for enforcement: {@code restricted:latest}. Pods only, as PSA. */
-    public static final String ENFORCE_POLICY = "enforce-policy";
+    public static final String ENFORCE_POLICY = io.podguard.engine.pss.PodSecurityKind.ENFORCE_POLICY;
     /** {@code would violate PodSecurity "restricted:latest": reason (detail), …}: the audit mode's findings. */
-    public static final String AUDIT_VIOLATIONS = "audit-violations";
+    public static final String AUDIT_VIOLATIONS = io.podguard.engine.Wording.AUDIT_VIOLATIONS;
     /** Why the request was not judged: {@code namespace}, {@code user} or {@code runtimeClass}. */
     public static final String EXEMPT = "exempt";
 

@@ -16,7 +16,12 @@ public final class MetricNames {
     public static final String ADMISSION_REJECTED = "podguard.admission.rejected";
     /** {@code podguard_admission_memory_budget_bytes{state}}: the heap reviews in flight may hold ({@code capacity}) and hold ({@code in_use}) */
     public static final String ADMISSION_MEMORY_BUDGET = "podguard.admission.memory.budget.bytes";
-    /** {@code podguard_policy_evaluations_total{check,level,decision,mode}} */
+    /** {@code podguard_admission_errors_total{webhook}}: reviews podguard failed through a fault of its own (answered 500) */
+    public static final String ADMISSION_ERRORS = "podguard.admission.errors";
+    /**
+     * {@code podguard_policy_evaluations_total{check,level,decision,mode}}: every rule of every
+     * kind, {@code level} {@code none} for rules without a Pod Security Standards level
+     */
     public static final String POLICY_EVALUATIONS = "podguard.policy.evaluations";
     /** {@code podguard_mutations_total{defaulter}} */
     public static final String MUTATIONS = "podguard.mutations";

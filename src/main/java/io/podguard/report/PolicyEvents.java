@@ -1,5 +1,7 @@
 package io.podguard.report;
 
+import io.podguard.engine.Text;
+
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -10,14 +12,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.podguard.admission.AdmissionObserver;
-import io.podguard.admission.AdmissionRequest;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Evaluation;
-import io.podguard.engine.LevelVersion;
+import io.podguard.engine.Judgement;
+import io.podguard.engine.Mode;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
-import io.podguard.policy.EffectivePolicy;
-import io.podguard.policy.Mode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * namespaces it never judges. What a review carries reaches the Event escaped and bounded: no
  * control characters, names and users quoted and cut, references only to well-formed names.
  */
-public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
+public final class PolicyEvents implements ReviewObserver, AutoCloseable {
 
     public static final String REASON = "PolicyViolation";
     public static final String CONTROLLER = "podguard.io/webhook";
@@ -104,31 +104,25 @@ public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
     }
 
     @Override
-    public void evaluated(AdmissionRequest request, PodObject pod, EffectivePolicy policy, Evaluation evaluation) {
-        if (request.dryRun()) {
+    public void evaluated(Review review, EffectivePolicy policy, Judgement judgement) {
+        if (review.dryRun()) {
             return;
         }
-        String namespace = request.namespace() != null ? request.namespace() : pod.namespace();
+        PodObject pod = judgement.sent();
+        String namespace = review.namespace() != null ? review.namespace() : pod.namespace();
         if (namespace == null || !KubernetesNames.isDnsLabel(namespace)) {
             return;
         }
+        Evaluation evaluation = judgement.evaluation();
         boolean denied = !evaluation.enforce().isEmpty() && pod.isPod();
-        Mode mode;
-        @Nullable LevelVersion lv;
-        List<Violation> violations;
-        if (!evaluation.enforce().isEmpty()) {
-            mode = Mode.ENFORCE;
-            lv = policy.enforce();
-            violations = evaluation.enforce();
-        } else if (!evaluation.audit().isEmpty()) {
-            mode = Mode.AUDIT;
-            lv = policy.audit();
-            violations = evaluation.audit();
-        } else if (!evaluation.warn().isEmpty()) {
-            mode = Mode.WARN;
-            lv = policy.warn();
-            violations = evaluation.warn();
-        } else {
+        Mode mode = null;
+        for (Mode m : List.of(Mode.ENFORCE, Mode.AUDIT, Mode.WARN)) {
+            if (!evaluation.violations(m).isEmpty()) {
+                mode = m;
+                break;
+            }
+        }
+        if (mode == null) {
             return;
         }
         if (!scope.test(namespace)) {
@@ -136,14 +130,14 @@ public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
             return;
         }
         Set<String> keys = new LinkedHashSet<>();
-        for (Violation v : violations) {
+        for (Violation v : evaluation.violations(mode)) {
             keys.add(namespace + '|' + v.rule());
         }
         if (!limiter.tryAcquire(keys)) {
             limited.increment();
             return;
         }
-        Event event = event(request, pod, namespace, denied, mode, lv, violations);
+        Event event = event(review, pod, namespace, denied, mode, evaluation.message(mode, denied && mode == Mode.ENFORCE));
         pending.incrementAndGet();
         if (!queue.offer(event)) {
             pending.decrementAndGet();
@@ -151,15 +145,13 @@ public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
         }
     }
 
-    Event event(AdmissionRequest request, PodObject pod, String namespace, boolean denied, Mode mode, @Nullable LevelVersion lv,
-                List<Violation> violations) {
+    Event event(Review review, PodObject pod, String namespace, boolean denied, Mode mode, String message) {
         Instant now = clock.instant();
-        ObjectReference regarding = regarding(request, pod, namespace);
-        String message = ViolationLog.message(lv, violations, denied);
-        String name = request.name() != null ? request.name() : pod.name() != null ? pod.name() : "";
-        String who = request.username() != null ? " by " + KubernetesNames.cut(request.username(), 128) : "";
-        String note = KubernetesNames.cut(request.kind(), 63) + " " + KubernetesNames.quoted(name, 253) + " ("
-                + request.operation().toLowerCase(java.util.Locale.ROOT) + who + ", " + mode.id() + " mode): " + message;
+        ObjectReference regarding = regarding(review, pod, namespace);
+        String name = review.name() != null ? review.name() : pod.name() != null ? pod.name() : "";
+        String who = review.username() != null ? " by " + KubernetesNames.cut(review.username(), 128) : "";
+        String note = KubernetesNames.cut(review.kind(), 63) + " " + KubernetesNames.quoted(name, 253) + " ("
+                + review.operation().toLowerCase(java.util.Locale.ROOT) + who + ", " + mode.id() + " mode): " + message;
         long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         return new EventBuilder()
                 .withNewMetadata()
@@ -183,7 +175,7 @@ public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
      * carries the namespace too: the apiserver only accepts an Event about a cluster-scoped
      * object in {@code default}, and teams look for theirs in their own namespace.
      */
-    static ObjectReference regarding(AdmissionRequest request, PodObject pod, String namespace) {
+    static ObjectReference regarding(Review request, PodObject pod, String namespace) {
         if (pod.isPod()) {
             List<OwnerReference> owners = pod.podMeta().getOwnerReferences();
             if (owners != null) {
@@ -196,7 +188,9 @@ public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
                     }
                 }
             }
-        } else if (KubernetesNames.isObjectName(request.name() != null ? request.name() : pod.name())) {
+        } else if (KubernetesNames.isObjectName(request.name() != null ? request.name() : pod.name())
+                && KubernetesNames.isKindOrApiVersion(request.kind()) && KubernetesNames.isKindOrApiVersion(request.version())
+                && (request.group().isEmpty() || KubernetesNames.isKindOrApiVersion(request.group()))) {
             String apiVersion = request.group().isEmpty() ? request.version() : request.group() + "/" + request.version();
             String uid = pod.object().at("/metadata/uid").isString() ? pod.object().at("/metadata/uid").asString() : null;
             uid = uid != null && KubernetesNames.isKindOrApiVersion(uid) ? uid : null;
@@ -232,10 +226,10 @@ public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
             } catch (KubernetesClientException e) {
                 failed.increment();
                 LOG.warn("could not write Event {}/{}: {} {}", event.getMetadata().getNamespace(), event.getMetadata().getName(),
-                        e.getCode(), oneLine(e.getMessage()));
+                        e.getCode(), Text.oneLine(e.getMessage()));
             } catch (RuntimeException e) {
                 failed.increment();
-                LOG.warn("could not write Event {}/{}: {}", event.getMetadata().getNamespace(), event.getMetadata().getName(), oneLine(e.toString()));
+                LOG.warn("could not write Event {}/{}: {}", event.getMetadata().getNamespace(), event.getMetadata().getName(), Text.oneLine(e.toString()));
             } finally {
                 pending.decrementAndGet();
             }
@@ -254,11 +248,4 @@ public final class PolicyEvents implements AdmissionObserver, AutoCloseable {
                 .tag(MetricNames.RESULT, result).register(registry);
     }
 
-    private static String oneLine(@Nullable String s) {
-        if (s == null) {
-            return "";
-        }
-        String line = s.replace('\n', ' ');
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-    }
 }

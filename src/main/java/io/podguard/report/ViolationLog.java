@@ -1,20 +1,15 @@
 package io.podguard.report;
 
-import io.podguard.admission.AdmissionObserver;
-import io.podguard.admission.AdmissionRequest;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Evaluation;
 import io.podguard.engine.Json;
+import io.podguard.engine.Judgement;
 import io.podguard.engine.LevelVersion;
+import io.podguard.engine.Mode;
 import io.podguard.engine.PodObject;
-import io.podguard.engine.Violation;
-import io.podguard.engine.pss.PodSecurityEvaluator;
-import io.podguard.policy.EffectivePolicy;
-import io.podguard.policy.Mode;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * check ids and PSA's messages (which name containers and fields, never values of env or
  * secrets) are written.
  */
-public final class ViolationLog implements AdmissionObserver {
+public final class ViolationLog implements ReviewObserver {
 
     public static final String LOGGER = "podguard.audit";
     public static final String EVENT = "PolicyViolation";
@@ -52,30 +47,30 @@ public final class ViolationLog implements AdmissionObserver {
     }
 
     @Override
-    public void evaluated(AdmissionRequest request, PodObject pod, EffectivePolicy policy, Evaluation evaluation) {
-        if (evaluation.enforce().isEmpty() && evaluation.audit().isEmpty() && evaluation.warn().isEmpty()) {
+    public void evaluated(Review review, EffectivePolicy policy, Judgement judgement) {
+        if (judgement.evaluation().clean()) {
             return;
         }
-        sink.accept(line(request, pod, policy, evaluation));
+        sink.accept(line(review, judgement.sent(), judgement.evaluation()));
     }
 
-    static String line(AdmissionRequest request, PodObject pod, EffectivePolicy policy, Evaluation evaluation) {
+    static String line(Review review, PodObject pod, Evaluation evaluation) {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("event", EVENT);
-        root.put("uid", request.uid());
-        root.put("namespace", request.namespace() != null ? request.namespace() : pod.namespace());
-        root.put("name", request.name() != null ? request.name() : pod.name());
-        root.put("kind", request.kind());
-        root.put("user", request.username());
-        root.put("operation", request.operation());
-        root.put("dryRun", request.dryRun());
+        root.put("uid", review.uid());
+        root.put("namespace", review.namespace() != null ? review.namespace() : pod.namespace());
+        root.put("name", review.name() != null ? review.name() : pod.name());
+        root.put("kind", review.kind());
+        root.put("user", review.username());
+        root.put("operation", review.operation());
+        root.put("dryRun", review.dryRun());
         boolean denied = !evaluation.enforce().isEmpty() && pod.isPod();
         root.put("allowed", !denied);
         ArrayNode all = Json.mapper().createArrayNode();
         ObjectNode strongest = null;
-        strongest = add(all, Mode.ENFORCE, policy.enforce(), evaluation.enforce(), denied, strongest);
-        strongest = add(all, Mode.AUDIT, policy.audit(), evaluation.audit(), false, strongest);
-        strongest = add(all, Mode.WARN, policy.warn(), evaluation.warn(), false, strongest);
+        strongest = add(all, Mode.ENFORCE, evaluation, denied, strongest);
+        strongest = add(all, Mode.AUDIT, evaluation, false, strongest);
+        strongest = add(all, Mode.WARN, evaluation, false, strongest);
         root.put("mode", strongest.get("mode").asString());
         root.set("checks", strongest.get("checks"));
         // The message once: at the top for the strongest mode, in "violations" for the others.
@@ -84,28 +79,20 @@ public final class ViolationLog implements AdmissionObserver {
         return Json.mapper().writeValueAsString(root);
     }
 
-    /** PSA's message at {@code lv}; without a level (PodSecurityPolicies only), the violations themselves. */
-    static String message(@Nullable LevelVersion lv, List<Violation> violations, boolean denied) {
-        if (lv == null) {
-            return violations.stream().map(Violation::message).collect(Collectors.joining(", "));
-        }
-        return denied ? PodSecurityEvaluator.denialMessage(lv, violations) : PodSecurityEvaluator.warningMessage(lv, violations);
-    }
-
-    private static @Nullable ObjectNode add(ArrayNode all, Mode mode, @Nullable LevelVersion lv, List<Violation> violations,
-                                            boolean denied, @Nullable ObjectNode strongest) {
-        if (violations.isEmpty()) {
+    private static @Nullable ObjectNode add(ArrayNode all, Mode mode, Evaluation evaluation, boolean denied, @Nullable ObjectNode strongest) {
+        if (evaluation.violations(mode).isEmpty()) {
             return strongest;
         }
         ObjectNode node = all.addObject();
         node.put("mode", mode.id());
-        // No level when only PodSecurityPolicies judged in this mode.
+        // No level when no Pod Security Standards level judged in this mode (PodSecurityPolicies only, say).
+        LevelVersion lv = evaluation.level(mode);
         node.put("policy", lv == null ? null : lv.toString());
         Set<String> ids = new LinkedHashSet<>();
-        violations.forEach(v -> ids.add(v.rule()));
+        evaluation.violations(mode).forEach(v -> ids.add(v.rule()));
         ArrayNode checks = node.putArray("checks");
         ids.forEach(checks::add);
-        node.put("message", message(lv, violations, denied));
+        node.put("message", evaluation.message(mode, denied));
         return strongest == null ? node : strongest;
     }
 }

@@ -1,5 +1,7 @@
 package io.podguard.server;
 
+import io.podguard.engine.Text;
+
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -199,8 +201,6 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        return io.podguard.engine.Text.oneLine(root.getMessage(), root.getClass().getSimpleName());
     }
 }

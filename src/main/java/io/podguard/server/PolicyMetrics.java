@@ -3,15 +3,14 @@ package io.podguard.server;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.podguard.admission.AdmissionObserver;
-import io.podguard.admission.AdmissionRequest;
-import io.podguard.engine.Evaluation;
-import io.podguard.engine.PodObject;
+import io.podguard.engine.EffectivePolicy;
+import io.podguard.engine.Judgement;
+import io.podguard.engine.MatchedExemption;
 import io.podguard.policy.ConfiguredPolicyResolver;
-import io.podguard.policy.EffectivePolicy;
-import io.podguard.policy.Exemption;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.MetricNames;
+import io.podguard.report.Review;
+import io.podguard.report.ReviewObserver;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The policy's own metrics: reloads, the time of the last good one, exemptions applied and
  * exemptions of the policy in force that have expired.
  */
-final class PolicyMetrics implements AdmissionObserver {
+final class PolicyMetrics implements ReviewObserver {
 
     private final MeterRegistry registry;
     private final Counter reloadSuccess;
@@ -60,8 +59,8 @@ final class PolicyMetrics implements AdmissionObserver {
     }
 
     @Override
-    public void evaluated(AdmissionRequest request, PodObject pod, EffectivePolicy policy, Evaluation evaluation) {
-        for (Exemption e : policy.applied(evaluation)) {
+    public void evaluated(Review review, EffectivePolicy policy, Judgement judgement) {
+        for (MatchedExemption e : judgement.evaluation().exemptionsApplied()) {
             applied.computeIfAbsent(e.kind(), kind -> Counter.builder(MetricNames.EXEMPTIONS_APPLIED)
                     .description("Reviews judged under an exemption, by the exemption's kind")
                     .tag(MetricNames.KIND, kind)

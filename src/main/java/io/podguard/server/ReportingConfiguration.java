@@ -2,7 +2,6 @@ package io.podguard.server;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.podguard.admission.AdmissionObserver;
 import io.podguard.audit.BackgroundAudit;
 import io.podguard.audit.ClusterAudit;
 import io.podguard.audit.PolicyReports;
@@ -12,6 +11,7 @@ import io.podguard.policy.PolicyStore;
 import io.podguard.report.EvaluationMetrics;
 import io.podguard.report.EventRateLimiter;
 import io.podguard.report.PolicyEvents;
+import io.podguard.report.ReviewObserver;
 import io.podguard.report.ViolationLog;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,8 +38,8 @@ class ReportingConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ReportingConfiguration.class);
 
     @Bean
-    EvaluationMetrics evaluationMetrics(MeterRegistry registry, Engine engine) {
-        return new EvaluationMetrics(registry, engine.podSecurity().registry());
+    EvaluationMetrics evaluationMetrics(MeterRegistry registry) {
+        return new EvaluationMetrics(registry);
     }
 
     @Bean
@@ -63,11 +63,11 @@ class ReportingConfiguration {
      * depends on labels, the namespace cache is started and a namespace it does not hold gets none.
      */
     @Bean
-    AdmissionObserver policyEvents(EventsProperties properties, ClusterConnection cluster, MeterRegistry registry,
-                                   PodguardProperties podguard, NamespaceCache namespaces) {
+    ReviewObserver policyEvents(EventsProperties properties, ClusterConnection cluster, MeterRegistry registry,
+                                PodguardProperties podguard, NamespaceCache namespaces) {
         KubernetesClient client = cluster.client();
         if (!on("podguard.events", properties.enabled(), cluster)) {
-            return AdmissionObserver.NONE;
+            return ReviewObserver.NONE;
         }
         WebhookScope scope = new WebhookScope(podguard.webhooks(), namespaces::cachedLabels);
         if (scope.needsLabels()) {
@@ -104,7 +104,7 @@ class ReportingConfiguration {
             excluded.add(own);
         }
         PolicyReports reports = properties.policyReports()
-                ? new PolicyReports(client, engine.podSecurity().registry(), properties.maxResultsPerReport()) : null;
+                ? new PolicyReports(client, properties.maxResultsPerReport()) : null;
         BackgroundAudit audit = new BackgroundAudit(new ClusterAudit(client, engine, properties.pageSize(), Clock.systemUTC()),
                 reports, policies::current, new ClusterAudit.Scope(null, excluded), properties.interval(), registry);
         policies.addListener(snapshot -> audit.trigger());

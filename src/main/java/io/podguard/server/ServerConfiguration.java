@@ -3,7 +3,6 @@ package io.podguard.server;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
 import io.podguard.admission.Endpoint;
 import io.podguard.admission.NamespaceHandler;
 import io.podguard.admission.OptOutLabelGuard;
@@ -11,6 +10,7 @@ import io.podguard.engine.Engine;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.AdmissionMetrics;
 import io.podguard.report.MetricNames;
+import io.podguard.report.ReviewObserver;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +53,9 @@ class ServerConfiguration {
     }
 
     @Bean
-    AdmissionHandler admissionHandler(Engine engine, PolicyStore policies, ObjectProvider<AdmissionObserver> observers) {
-        List<AdmissionObserver> all = observers.orderedStream().toList();
-        return new AdmissionHandler(engine, policies::resolver, AdmissionObserver.composite(all));
+    AdmissionHandler admissionHandler(Engine engine, PolicyStore policies, ObjectProvider<ReviewObserver> observers) {
+        List<ReviewObserver> all = observers.orderedStream().toList();
+        return new AdmissionHandler(engine, policies::resolver, ReviewObserver.composite(all));
     }
 
     @Bean

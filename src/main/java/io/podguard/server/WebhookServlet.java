@@ -1,6 +1,7 @@
 package io.podguard.server;
 
 import io.podguard.admission.BadReviewException;
+import io.podguard.engine.Text;
 import io.podguard.server.Refusals.Reason;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,6 +41,8 @@ final class WebhookServlet extends HttpServlet {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServlet.class);
+    /** Request attribute: the body has been read whole. */
+    private static final String BODY_READ = WebhookServlet.class.getName() + ".bodyRead";
     /** Answer this long before the apiserver's own deadline, so it hears us rather than timing out. */
     private static final long DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** The apiserver's longest webhook timeout. */
@@ -69,36 +72,35 @@ final class WebhookServlet extends HttpServlet {
             serve(req, resp, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            refuse(resp, Reason.OVERLOADED, 503, "podguard is shutting down");
+            refuse(req, resp, Reason.OVERLOADED, 503, "podguard is shutting down");
         } catch (Throwable e) { // the last line of defence: an Error must not become Tomcat's HTML page
             LOG.error("request on {} failed", path, e);
-            refuse(resp, Reason.INTERNAL_ERROR, 500, "podguard could not review the request: " + e.getClass().getSimpleName());
+            refuse(req, resp, Reason.INTERNAL_ERROR, 500, "podguard could not review the request: " + e.getClass().getSimpleName());
         }
     }
 
     private void serve(HttpServletRequest req, HttpServletResponse resp, long deadline) throws IOException, InterruptedException {
         if (!server.clients().allows((X509Certificate[]) req.getAttribute("jakarta.servlet.request.X509Certificate"))) {
-            refuse(resp, Reason.CLIENT_NOT_ALLOWED, 403, "the client certificate names no client allowed to call podguard");
+            refuse(req, resp, Reason.CLIENT_NOT_ALLOWED, 403, "the client certificate names no client allowed to call podguard");
             return;
         }
         Reviewer reviewer = reviewers.apply(req.getPathInfo());
         if (reviewer == null) {
-            refuse(resp, Reason.NOT_FOUND, 404, "no webhook at " + oneLine(req.getRequestURI()));
+            refuse(req, resp, Reason.NOT_FOUND, 404, "no webhook at " + Text.oneLine(req.getRequestURI()));
             return;
         }
         String contentType = req.getContentType();
         if (contentType != null && !isJson(contentType)) {
-            refuse(resp, Reason.UNSUPPORTED_MEDIA_TYPE, 415, "content type must be application/json, not " + oneLine(contentType));
+            refuse(req, resp, Reason.UNSUPPORTED_MEDIA_TYPE, 415, "content type must be application/json, not " + Text.oneLine(contentType));
             return;
         }
         long declared = req.getContentLengthLong();
         if (declared < 0) {
-            refuse(resp, Reason.LENGTH_REQUIRED, 411, "Content-Length required");
+            refuse(req, resp, Reason.LENGTH_REQUIRED, 411, "Content-Length required");
             return;
         }
         if (declared > server.maxBodyBytes()) {
-            resp.setHeader("Connection", "close"); // the body is not read: do not wait for it
-            refuse(resp, Reason.TOO_LARGE, 413, "request body of " + declared + " bytes exceeds " + server.maxBodyBytes()
+            refuse(req, resp, Reason.TOO_LARGE, 413, "request body of " + declared + " bytes exceeds " + server.maxBodyBytes()
                     + " bytes, more than any review the apiserver sends");
             resp.flushBuffer(); // sent now: what is left of the body is swallowed (up to max-swallow-size) only after
             return;
@@ -109,30 +111,30 @@ final class WebhookServlet extends HttpServlet {
             try {
                 body = ReviewBody.read(req.getInputStream(), (int) declared, charge, bodyDeadline);
             } catch (ReviewBody.NoRoom e) {
-                resp.setHeader("Connection", "close");
-                refuse(resp, Reason.MEMORY_BUDGET, 503, e.getMessage());
+                refuse(req, resp, Reason.MEMORY_BUDGET, 503, e.getMessage());
                 return;
             } catch (BadReviewException e) {
-                refuse(resp, Reason.MALFORMED, e.status(), e.getMessage());
+                refuse(req, resp, Reason.MALFORMED, e.status(), e.getMessage());
                 return;
             } catch (IOException e) {
                 if (server.deadlines().bodyEnded(req.getServletConnection())) { // else closed at the body deadline, and counted there
                     // The client went away: nobody to answer well.
-                    refuse(resp, Reason.MALFORMED, 400, "request body could not be read: " + oneLine(e.getMessage()));
+                    refuse(req, resp, Reason.MALFORMED, 400, "request body could not be read: " + Text.oneLine(e.getMessage()));
                 }
                 return;
             } finally {
                 server.deadlines().bodyEnded(req.getServletConnection());
             }
+            req.setAttribute(BODY_READ, Boolean.TRUE);
             long footprint = ReviewBody.footprint(body);
             if (charge.bytes() + footprint > server.budget().largestCharge()) {
-                refuse(resp, Reason.TOO_LARGE_FOR_MEMORY, 413, "a review of " + body.length + " bytes would need about "
+                refuse(req, resp, Reason.TOO_LARGE_FOR_MEMORY, 413, "a review of " + body.length + " bytes would need about "
                         + (charge.bytes() + footprint) / (1024 * 1024) + " MiB to judge, more than podguard's memory budget allows one review ("
                         + server.budget().largestCharge() / (1024 * 1024) + " MiB of podguard.memory-budget)");
                 return;
             }
             if (!charge.add(footprint, deadline)) {
-                refuse(resp, Reason.MEMORY_BUDGET, 503, "podguard is at its memory budget for reviews in flight:"
+                refuse(req, resp, Reason.MEMORY_BUDGET, 503, "podguard is at its memory budget for reviews in flight:"
                         + " no room to judge this review before the request's deadline");
                 return;
             }
@@ -146,35 +148,35 @@ final class WebhookServlet extends HttpServlet {
             }
         } catch (Evaluations.NotInTime e) {
             if (e.outcome() == Evaluations.Outcome.NO_SLOT) {
-                refuse(resp, Reason.OVERLOADED, 503, "podguard is overloaded: no evaluation slot before the request's deadline");
+                refuse(req, resp, Reason.OVERLOADED, 503, "podguard is overloaded: no evaluation slot before the request's deadline");
             } else {
-                refuse(resp, Reason.DEADLINE, 503, "podguard could not judge the review before the request's deadline");
+                refuse(req, resp, Reason.DEADLINE, 503, "podguard could not judge the review before the request's deadline");
             }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof BadReviewException bad) {
-                refuse(resp, Reason.MALFORMED, bad.status(), bad.getMessage());
+                refuse(req, resp, bad.status() >= 500 ? Reason.INTERNAL_ERROR : Reason.MALFORMED, bad.status(), bad.getMessage());
             } else {
                 // A bug, not bad input: logged with its trace here, a one-line answer to the client.
                 LOG.error("review failed on {}", path, cause);
-                refuse(resp, Reason.INTERNAL_ERROR, 500, "podguard could not review the request: " + cause.getClass().getSimpleName());
+                refuse(req, resp, Reason.INTERNAL_ERROR, 500, "podguard could not review the request: " + cause.getClass().getSimpleName());
             }
         }
     }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        methodNotAllowed(resp);
+        methodNotAllowed(req, resp);
     }
 
     @Override
     protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        methodNotAllowed(resp);
+        methodNotAllowed(req, resp);
     }
 
     @Override
     protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        methodNotAllowed(resp);
+        methodNotAllowed(req, resp);
     }
 
     @Override
@@ -184,13 +186,18 @@ final class WebhookServlet extends HttpServlet {
         resp.setStatus(405);
     }
 
-    private void methodNotAllowed(HttpServletResponse resp) throws IOException {
+    private void methodNotAllowed(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("Allow", "POST");
-        refuse(resp, Reason.METHOD_NOT_ALLOWED, 405, "method not allowed: the webhook takes POST with an AdmissionReview");
+        refuse(req, resp, Reason.METHOD_NOT_ALLOWED, 405, "method not allowed: the webhook takes POST with an AdmissionReview");
     }
 
-    private void refuse(HttpServletResponse resp, Reason reason, int status, String message) throws IOException {
-        server.refusals().refused(reason, status, path, oneLine(message));
+    private void refuse(HttpServletRequest req, HttpServletResponse resp, Reason reason, int status, String message) throws IOException {
+        if (req.getAttribute(BODY_READ) == null) {
+            // A body podguard did not read: the client must not send its next request on this
+            // connection (nor Tomcat swallow the rest of the body first).
+            resp.setHeader("Connection", "close");
+        }
+        server.refusals().refused(reason, status, path, Text.oneLine(message));
         error(resp, status, message);
     }
 
@@ -220,16 +227,8 @@ final class WebhookServlet extends HttpServlet {
         resp.resetBuffer();
         resp.setStatus(status);
         resp.setContentType("text/plain;charset=utf-8");
-        byte[] bytes = (oneLine(message) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (Text.oneLine(message) + "\n").getBytes(StandardCharsets.UTF_8);
         resp.setContentLength(bytes.length);
         resp.getOutputStream().write(bytes);
-    }
-
-    private static String oneLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        String line = s.replace('\r', ' ').replace('\n', ' ');
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 }

@@ -6,6 +6,7 @@ import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyResolver;
+import io.podguard.report.ReviewObserver;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -120,7 +121,7 @@ class AdmissionHandlerPlacementTest {
 
     private static JsonNode handle(String policy, ObjectNode root) {
         AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> PolicyResolver.fixed(PolicyLoader.parse(policy)),
-                AdmissionObserver.NONE);
+                ReviewObserver.NONE);
         try {
             return Json.mapper().readTree(handler.handle(Endpoint.VALIDATE, Json.mapper().writeValueAsBytes(root))).get("response");
         } catch (BadReviewException e) {

@@ -3,10 +3,11 @@ package io.podguard.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podguard.engine.Engine;
+import io.podguard.report.ReviewObserver;
 import io.podguard.engine.Evaluation;
 import io.podguard.engine.Json;
 import io.podguard.engine.PodObject;
-import io.podguard.policy.EffectivePolicy;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyResolver;
 import java.util.ArrayList;
@@ -27,9 +28,10 @@ class AdmissionHandlerPodSecurityTest {
     private final List<Evaluation> evaluations = new ArrayList<>();
     private final AdmissionHandler handler = new AdmissionHandler(Engine.standard(),
             () -> PolicyResolver.fixed(PolicyLoader.parse("mode: enforce\npodSecurity: {level: baseline}\ndefaults: {enabled: false}\n")),
-            new AdmissionObserver() {
+            new ReviewObserver() {
                 @Override
-                public void evaluated(AdmissionRequest request, PodObject pod, EffectivePolicy policy, Evaluation evaluation) {
+                public void evaluated(io.podguard.report.Review review, EffectivePolicy policy, io.podguard.engine.Judgement judgement) {
+                    Evaluation evaluation = judgement.evaluation();
                     evaluations.add(evaluation);
                 }
             });

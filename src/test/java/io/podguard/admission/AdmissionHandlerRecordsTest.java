@@ -3,6 +3,7 @@ package io.podguard.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podguard.engine.Engine;
+import io.podguard.report.ReviewObserver;
 import io.podguard.engine.Json;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyResolver;
@@ -46,13 +47,13 @@ class AdmissionHandlerRecordsTest {
                 .formatted(group, kind, group, resource, dryRun, object)).getBytes(StandardCharsets.UTF_8);
     }
 
-    static AdmissionHandler handler(String policyYaml, AdmissionObserver observer) {
+    static AdmissionHandler handler(String policyYaml, ReviewObserver observer) {
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse(policyYaml));
         return new AdmissionHandler(Engine.standard(), () -> resolver, observer);
     }
 
     static JsonNode answer(String policyYaml, String kind, String object, boolean dryRun) throws BadReviewException {
-        return Json.mapper().readTree(handler(policyYaml, AdmissionObserver.NONE)
+        return Json.mapper().readTree(handler(policyYaml, ReviewObserver.NONE)
                 .handle(Endpoint.VALIDATE, review(kind, object, dryRun))).get("response");
     }
 
@@ -147,7 +148,7 @@ class AdmissionHandlerRecordsTest {
         String policy = "mode: " + mode + "\npodSecurity: {level: baseline}\n";
         for (String[] object : List.of(new String[] {"Pod", BAD_POD}, new String[] {"Pod", GOOD_POD},
                 new String[] {"Deployment", BAD_DEPLOYMENT})) {
-            AdmissionHandler handler = handler(policy, AdmissionObserver.NONE);
+            AdmissionHandler handler = handler(policy, ReviewObserver.NONE);
             byte[] real = handler.handle(Endpoint.VALIDATE, review(object[0], object[1], false));
             byte[] dry = handler.handle(Endpoint.VALIDATE, review(object[0], object[1], true));
             assertThat(new String(dry, StandardCharsets.UTF_8)).isEqualTo(new String(real, StandardCharsets.UTF_8));

@@ -9,6 +9,7 @@ import io.podguard.policy.ConfiguredPolicyResolver;
 import io.podguard.policy.NamespaceLabels;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyResolver;
+import io.podguard.report.ReviewObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -121,7 +122,7 @@ class PlacementHostileInputTest {
         };
         PolicyResolver resolver = new ConfiguredPolicyResolver(PolicyLoader.parse(POLICY), namespaces, Clock.systemUTC(),
                 PolicyResolver.ExpiryListener.NONE);
-        AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+        AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
         ObjectNode review = Json.mapper().createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
         ObjectNode request = review.putObject("request");
         request.put("uid", "u1").put("operation", "CREATE").put("namespace", "ml");

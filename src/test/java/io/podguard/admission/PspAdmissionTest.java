@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.podguard.engine.Engine;
+import io.podguard.report.ReviewObserver;
 import io.podguard.engine.Json;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyLoader;
@@ -50,7 +51,7 @@ class PspAdmissionTest {
     private static AdmissionHandler handler(String policyYaml) {
         Policy policy = PolicyLoader.parse(policyYaml);
         PolicyResolver resolver = PolicyResolver.fixed(policy);
-        return new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+        return new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
     }
 
     private static JsonNode review(AdmissionHandler handler, Endpoint endpoint, String operation, JsonNode object, JsonNode oldObject)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.podguard.engine.Engine;
+import io.podguard.report.ReviewObserver;
 import io.podguard.engine.Json;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyResolver;
@@ -29,7 +30,7 @@ class PspMigrationExampleTest {
 
     private static AdmissionHandler handler(String policyFile) throws IOException {
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.load(EXAMPLES.resolve(policyFile)));
-        return new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+        return new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
     }
 
     private static JsonNode pod(String name) throws IOException {

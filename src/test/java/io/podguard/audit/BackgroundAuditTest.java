@@ -30,7 +30,7 @@ class BackgroundAuditTest {
                  "spec":{"hostIPC":true,"containers":[{"name":"sh","image":"busybox"}]}}""", Pod.class)).create();
         PolicyStore store = new PolicyStore(PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"), "configmap podguard/policy");
         try (BackgroundAudit audit = new BackgroundAudit(new ClusterAudit(client, Engine.standard(), 500, Clock.systemUTC()),
-                new PolicyReports(client, Engine.standard().podSecurity().registry(), 100), store::current,
+                new PolicyReports(client, 100), store::current,
                 new ClusterAudit.Scope(null, Set.of()), Duration.ofMinutes(10), registry)) {
 
             BackgroundAudit.Status status = audit.runOnce();

@@ -61,7 +61,7 @@ class ClusterAuditTest {
     }
 
     private AuditReport run(ClusterAudit.Scope scope) {
-        return new ClusterAudit(client, Engine.standard(), 2, Clock.fixed(AT, ZoneOffset.UTC)).run(AUDIT_BASELINE, "policy.yaml", scope);
+        return new ClusterAudit(client, Engine.standard(), 2, Clock.fixed(AT, ZoneOffset.UTC)).run(AUDIT_BASELINE, "policy.yaml", scope, io.podguard.engine.Stage.AS_WRITTEN);
     }
 
     @Test
@@ -75,11 +75,11 @@ class ClusterAuditTest {
                 "namespaces":{\
                 "team-a":{"levels":["baseline:latest"],"pods":2,"wouldBeDenied":1,"checks":{"privileged":1},"deniedPods":[\
                 {"name":"web-1","owner":"ReplicaSet/web-5d8f7","level":"baseline:latest","checks":["privileged"],\
-                "message":"violates PodSecurity \\"baseline:latest\\": privileged (container \\"app\\" must not set securityContext.privileged=true)"}]},\
+                "message":"violates PodSecurity \\"baseline:latest\\": privileged (container \\"app\\" must not set securityContext.privileged=true)","defaults":[],"exemptions":[]}]},\
                 "team-b":{"levels":["baseline:latest"],"pods":1,"wouldBeDenied":1,"checks":{"hostNamespaces":1,"privileged":1},"deniedPods":[\
                 {"name":"db-0","owner":null,"level":"baseline:latest","checks":["hostNamespaces","privileged"],\
                 "message":"violates PodSecurity \\"baseline:latest\\": host namespaces (hostNetwork=true, hostPID=true), \
-                privileged (containers \\"db\\", \\"exporter\\" must not set securityContext.privileged=true)"}]},\
+                privileged (containers \\"db\\", \\"exporter\\" must not set securityContext.privileged=true)","defaults":[],"exemptions":[]}]},\
                 "team-c":{"levels":["baseline:latest"],"pods":1,"wouldBeDenied":0,"checks":{},"deniedPods":[]}}}""");
         assertThat(AuditJson.render(report, false).at("/namespaces/team-a").toString())
                 .isEqualTo("{\"levels\":[\"baseline:latest\"],\"pods\":2,\"wouldBeDenied\":1,\"checks\":{\"privileged\":1}}");
@@ -115,7 +115,7 @@ class ClusterAuditTest {
     @Test
     void runWhenThePolicyJudgesNothingThenNothingWouldBeDenied() {
         AuditReport report = new ClusterAudit(client, Engine.standard(), 500, Clock.fixed(AT, ZoneOffset.UTC))
-                .run(PolicyResolver.fixed(PolicyLoader.parse("mode: enforce\npodSecurity: {level: privileged}\n")), "p", ClusterAudit.Scope.ALL);
+                .run(PolicyResolver.fixed(PolicyLoader.parse("mode: enforce\npodSecurity: {level: privileged}\n")), "p", ClusterAudit.Scope.ALL, io.podguard.engine.Stage.AS_WRITTEN);
 
         assertThat(report.pods()).isEqualTo(5);
         assertThat(report.wouldBeDenied()).isZero();
@@ -127,7 +127,7 @@ class ClusterAuditTest {
                 .withApiVersion("wgpolicyk8s.io/v1alpha2").withKind("PolicyReport")
                 .withNewMetadata().withName(PolicyReports.NAME).withNamespace("gone").addToLabels("app.kubernetes.io/managed-by", "podguard").endMetadata()
                 .build()).create();
-        PolicyReports reports = new PolicyReports(client, Engine.standard().podSecurity().registry(), PolicyReports.DEFAULT_MAX_RESULTS);
+        PolicyReports reports = new PolicyReports(client, PolicyReports.DEFAULT_MAX_RESULTS);
         AuditReport report = run(new ClusterAudit.Scope(null, Set.of("kube-system")));
 
         PolicyReports.Outcome outcome = reports.publish(report);
@@ -178,7 +178,7 @@ class ClusterAuditTest {
 
     @Test
     void publishWhenMoreResultsThanTheCapThenFailuresFirstAndTheSummaryCountsAll() {
-        PolicyReports reports = new PolicyReports(client, Engine.standard().podSecurity().registry(), 1);
+        PolicyReports reports = new PolicyReports(client, 1);
         GenericKubernetesResource teamA = reports.build(run(ClusterAudit.Scope.ALL), run(ClusterAudit.Scope.ALL).namespaces().get("team-a"));
 
         assertThat((List<?>) teamA.getAdditionalProperties().get("results")).hasSize(1)

@@ -27,9 +27,9 @@ class PolicyReportsWithoutCrdTest {
                         .withNewSpec().withHostIPC(true).addNewContainer().withName("c").withImage("x").endContainer().endSpec()
                         .endItem().build()).once();
         AuditReport report = new ClusterAudit(client, Engine.standard(), 500, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
-                .run(ClusterAuditTest.AUDIT_BASELINE, "p", ClusterAudit.Scope.ALL);
+                .run(ClusterAuditTest.AUDIT_BASELINE, "p", ClusterAudit.Scope.ALL, io.podguard.engine.Stage.AS_WRITTEN);
 
-        PolicyReports.Outcome outcome = new PolicyReports(client, Engine.standard().podSecurity().registry(), 10).publish(report);
+        PolicyReports.Outcome outcome = new PolicyReports(client, 10).publish(report);
 
         assertThat(report.wouldBeDenied()).isEqualTo(1);
         assertThat(outcome).isEqualTo(new PolicyReports.Outcome(false, 0, 0, "the PolicyReport CRD (wgpolicyk8s.io/v1alpha2) is not installed"));

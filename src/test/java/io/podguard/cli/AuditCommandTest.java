@@ -85,6 +85,7 @@ class AuditCommandTest {
                 2 pods in 2 namespaces: 1 would be denied under enforce
 
                 team-a/debug: violates PodSecurity "baseline:latest": host namespaces (hostIPC=true)
+                  after defaults: resources (container sh), preStop (container sh), securityContext (container sh), securityContext (pod)
 
                 by namespace:
                   team-a: 1 of 1 pod

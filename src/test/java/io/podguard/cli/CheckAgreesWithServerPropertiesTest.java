@@ -3,18 +3,18 @@ package io.podguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
+import io.podguard.report.ReviewObserver;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.defaults.PodArbitraries;
-import io.podguard.policy.EffectivePolicy;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyResolver;
-import io.podguard.policy.RequestInfo;
+import io.podguard.engine.RequestInfo;
 import io.podguard.testing.Reviews;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,10 +51,10 @@ class CheckAgreesWithServerPropertiesTest {
         // The engine: no exception, and the same verdict twice.
         PodObject pod = PodExtractor.extract(kind, object).orElseThrow();
         EffectivePolicy effective = resolver.resolve(RequestInfo.offline("default"), pod);
-        assertThat(Engine.standard().evaluate(pod, effective)).isEqualTo(Engine.standard().evaluate(pod, effective));
+        assertThat(io.podguard.testing.Judging.evaluate(pod, effective)).isEqualTo(io.podguard.testing.Judging.evaluate(pod, effective));
 
         // The server's code path.
-        AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+        AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
         JsonNode response = Reviews.response(handler.handle(Endpoint.VALIDATE,
                 Reviews.create(Json.mapper().writeValueAsString(object)).getBytes(StandardCharsets.UTF_8)));
         boolean serverDenies = "Pod".equals(kind)

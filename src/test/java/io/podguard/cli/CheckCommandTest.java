@@ -43,10 +43,51 @@ class CheckCommandTest {
         assertThat(run.exit()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out()).isEqualTo("""
+                src/test/resources/manifests/compliant/web.yaml: Deployment shop/web: after defaults: preStop (container web)
+                src/test/resources/manifests/compliant/web.yaml: Deployment shop/web: allowed
+                src/test/resources/manifests/compliant/web.yaml: CronJob shop/web-cleanup: after defaults: resources (container cleanup), preStop (container cleanup)
+                src/test/resources/manifests/compliant/web.yaml: CronJob shop/web-cleanup: allowed
+                2 objects judged: 0 denied; 1 object of other kinds (Service)
+                """);
+        assertThat(check("--no-defaults", MANIFESTS + "compliant").out()).isEqualTo("""
                 src/test/resources/manifests/compliant/web.yaml: Deployment shop/web: allowed
                 src/test/resources/manifests/compliant/web.yaml: CronJob shop/web-cleanup: allowed
                 2 objects judged: 0 denied; 1 object of other kinds (Service)
                 """);
+    }
+
+    @Test
+    void checkWhenWorkloadUnderPlacementThenItsTemplateJudgedAfterThePlacementDefaults(@TempDir Path dir) throws Exception {
+        Path manifest = dir.resolve("deploy.yaml");
+        Files.writeString(manifest, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: trainer, namespace: ml}
+                spec:
+                  template:
+                    spec:
+                      nodeSelector: {dedicated: web}
+                      containers: [{name: app, image: app, resources: {limits: {nvidia.com/gpu: 1, memory: 1Gi}}}]
+                """);
+
+        Run run = check("--policy", "docs/examples/placement/policy.yaml", manifest.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        String object = manifest + ": Deployment ml/trainer: ";
+        String judged = object + "denied: placement.nodeSelector: spec.template.spec.nodeSelector: "
+                + "pod node label selector conflicts with its namespace node label selector\n"
+                + object + "denied: placement.nodeLabels: spec.template.spec.nodeSelector.dedicated: "
+                + "node labels (spec.nodeSelector selects dedicated=web, pods here may select dedicated only as ml)\n"
+                + object + "warning: placement.dedicatedNodes: spec.template.spec.tolerations[0]: "
+                + "dedicated nodes (pod tolerates taint dedicated=ml:NoSchedule but does not select node label dedicated=ml)\n"
+                + "1 object judged: 1 denied\n";
+        // The pods it makes get the namespace's toleration and the GPU's (not its selector, which conflicts).
+        assertThat(run.out()).isEqualTo(object + "after defaults: resources (container app), preStop (container app), "
+                + "securityContext (container app), securityContext (pod), "
+                + "placement.tolerations (dedicated=ml:NoSchedule, node.kubernetes.io/memory-pressure:NoSchedule), "
+                + "placement.extendedResourceTolerations (nvidia.com/gpu)\n" + judged);
+        // As written: the rules merge what the plugins would merge, so they find the same.
+        assertThat(check("--no-defaults", "--policy", "docs/examples/placement/policy.yaml", manifest.toString()).out()).isEqualTo(judged);
     }
 
     @Test
@@ -55,9 +96,20 @@ class CheckCommandTest {
 
         assertThat(run.exit()).isEqualTo(1);
         String file = "src/test/resources/manifests/noncompliant/worker.yaml: ";
-        assertThat(run.out()).contains(file + "Deployment worker: denied: allowPrivilegeEscalation: container \"migrate\": "
+        // podguard's defaults set allowPrivilegeEscalation and seccomp: judged as stored, what is left is what the pods lack.
+        assertThat(run.out()).contains(file + "Deployment worker: after defaults: resources (init container migrate), "
+                + "resources (container worker), readinessProbe (container worker), preStop (container worker), "
+                + "securityContext (init container migrate), securityContext (container worker), securityContext (pod)\n");
+        assertThat(run.out()).doesNotContain("allowPrivilegeEscalation: container \"migrate\"");
+        assertThat(run.out()).contains(file + "Deployment worker: denied: runAsNonRoot: container \"migrate\": "
+                + "spec.template.spec.initContainers[0].securityContext.runAsNonRoot: runAsNonRoot != true "
+                + "(pod or containers \"migrate\", \"worker\" must set securityContext.runAsNonRoot=true)\n");
+        // As written, the same manifest also lacks what the defaults would have set.
+        assertThat(check("--policy", MANIFESTS + "restricted-policy.yaml", "--no-defaults", MANIFESTS + "noncompliant/worker.yaml").out())
+                .contains(file + "Deployment worker: denied: allowPrivilegeEscalation: container \"migrate\": "
                 + "spec.template.spec.initContainers[0].securityContext.allowPrivilegeEscalation: allowPrivilegeEscalation != false "
-                + "(containers \"migrate\", \"worker\" must set securityContext.allowPrivilegeEscalation=false)\n");
+                + "(containers \"migrate\", \"worker\" must set securityContext.allowPrivilegeEscalation=false)\n")
+                .doesNotContain("after defaults");
         assertThat(run.out()).contains(file + "CronJob worker-report: denied: hostNamespaces: "
                 + "spec.jobTemplate.spec.template.spec.hostNetwork: host namespaces (hostNetwork=true)\n");
         assertThat(run.out()).contains(file + "CronJob worker-report: denied: privileged: container \"report\": "
@@ -75,8 +127,8 @@ class CheckCommandTest {
         JsonNode results = Json.mapper().readTree(run.out());
         assertThat(results.size()).isEqualTo(2);
         JsonNode deployment = results.get(0);
-        assertThat(deployment.propertyNames())
-                .containsExactly("file", "kind", "namespace", "name", "allowed", "violations", "patch", "exemptions");
+        assertThat(deployment.propertyNames()).containsExactly("file", "kind", "namespace", "name", "allowed", "violations", "patch",
+                "defaults", "exemptions");
         assertThat(deployment.get("kind").asString()).isEqualTo("Deployment");
         assertThat(deployment.get("namespace").isNull()).isTrue();
         assertThat(deployment.get("allowed").asBoolean()).isTrue();
@@ -295,14 +347,16 @@ class CheckCommandTest {
 
         assertThat(unset.exit()).isEqualTo(1);
         assertThat(sandbox.exit()).isZero();
-        assertThat(sandbox.out()).startsWith(pod + ": Pod sandbox/agent: warning: hostNamespaces: ");
+        // Judged after podguard's defaults, which say what they assumed first.
+        assertThat(sandbox.out()).startsWith(pod + ": Pod sandbox/agent: after defaults: ")
+                .contains("\n" + pod + ": Pod sandbox/agent: warning: hostNamespaces: ");
         assertThat(monitoring.exit()).isZero();
         JsonNode result = Json.mapper().readTree(monitoring.out()).get(0);
         assertThat(result.get("namespace").asString()).isEqualTo("monitoring");
         assertThat(result.get("violations").size()).isZero();
         assertThat(result.get("exemptions").toString()).isEqualTo("[\"the node agent needs the host network\"]");
         assertThat(check("--policy", policy.toString(), "-n", "monitoring", pod.toString()).out())
-                .startsWith(pod + ": Pod monitoring/agent: allowed (exempted: the node agent needs the host network)\n");
+                .contains("\n" + pod + ": Pod monitoring/agent: allowed (exempted: the node agent needs the host network)\n");
     }
 
     @Test

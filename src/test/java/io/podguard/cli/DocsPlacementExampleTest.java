@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.podguard.Main;
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
+import io.podguard.report.ReviewObserver;
 import io.podguard.admission.BadReviewException;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
@@ -87,7 +87,7 @@ class DocsPlacementExampleTest {
     @Test
     void podsThroughTheWebhookThenTrainerAndServerStoredAsSaidTheOthersRefused() throws Exception {
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.load(EXAMPLE.resolve("policy.yaml")));
-        AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+        AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
         Map<String, JsonNode> verdicts = new LinkedHashMap<>();
         Map<String, JsonNode> stored = new LinkedHashMap<>();
         for (String doc : Files.readString(EXAMPLE.resolve("pods.yaml")).split("(?m)^---$")) {

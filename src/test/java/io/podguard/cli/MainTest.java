@@ -60,10 +60,13 @@ class MainTest {
 
     @Test
     void unknownOptionWhenGivenThenOneLineWithTheCommandsHelp() {
-        Run run = run("check", "--nope", "x.yaml");
+        Run run = run("check", "--frobnicate", "x.yaml");
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("podguard: unknown option \"--nope\" (see: podguard check --help)\n");
+        assertThat(run.err()).isEqualTo("podguard: unknown option \"--frobnicate\" (see: podguard check --help)\n");
+        // One close to an option gets it suggested.
+        assertThat(run("check", "--no-default", "x.yaml").err())
+                .isEqualTo("podguard: unknown option \"--no-default\" (did you mean --no-defaults?) (see: podguard check --help)\n");
     }
 
     @Test

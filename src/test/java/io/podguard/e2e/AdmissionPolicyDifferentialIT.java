@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
+import io.podguard.report.ReviewObserver;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
@@ -64,7 +64,7 @@ class AdmissionPolicyDifferentialIT extends ClusterTest {
         Policy policy = PolicyLoader.parse(Files.readString(FILE));
         PolicyResolver resolver = new ConfiguredPolicyResolver(policy,
                 ns -> client.namespaces().withName(ns).get().getMetadata().getLabels(), Clock.systemUTC(), PolicyResolver.ExpiryListener.NONE);
-        AdmissionHandler podguard = new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+        AdmissionHandler podguard = new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
 
         Map<String, String> pods = new LinkedHashMap<>();
         pods.put("compliant", pod(prod, "ok", "{\"team\":\"a\"}", "", "nginx:1.27", true));

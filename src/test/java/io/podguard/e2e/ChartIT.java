@@ -495,7 +495,7 @@ class ChartIT {
 
     static List<Violation> violations(ObjectNode deployment, LevelVersion level) {
         PodObject pod = PodExtractor.extract("Deployment", deployment).orElseThrow();
-        return Engine.standard().podSecurity().evaluate(level, pod);
+        return io.podguard.engine.pss.PodSecurityKind.INSTANCE.evaluator().evaluate(level, pod);
     }
 
     static void assertServesFromSecret(List<HasMetadata> objects, String secretName) {

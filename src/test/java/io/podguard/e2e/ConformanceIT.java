@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
+import io.podguard.report.ReviewObserver;
 import io.podguard.admission.Endpoint;
 import io.podguard.e2e.WebhookConfigurations.FailurePolicy;
 import io.podguard.engine.Engine;
@@ -71,7 +71,7 @@ class ConformanceIT extends ClusterTest {
             client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(unwatched).endMetadata().build())
                     .forceConflicts().serverSideApply();
             PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse(policy));
-            AdmissionHandler review = new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+            AdmissionHandler review = new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
             Set<String> implemented = PodSecurityChecks.registry().checks().stream()
                     .map(Check::id).map(id -> id.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
 

@@ -114,7 +114,7 @@ class LauncherIT {
                 "check", pod.toString());
 
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.out()).startsWith(pod + ": Pod root: denied: privileged: ");
+        assertThat(run.out()).startsWith(pod + ": Pod root: after defaults: ").contains("\n" + pod + ": Pod root: denied: privileged: ");
         List<String> loaded = Files.readAllLines(dir.resolve("classes.log"), StandardCharsets.UTF_8);
         assertThat(loaded).anyMatch(l -> l.contains("io.podguard.cli.CheckCommand source: shared objects file"));
         assertThat(loaded.stream().filter(l -> l.contains("io.podguard.") && l.contains("source: shared objects file")).count())

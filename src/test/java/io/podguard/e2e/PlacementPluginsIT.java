@@ -9,7 +9,7 @@ import static io.podguard.e2e.PlacementCase.tolerations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
+import io.podguard.report.ReviewObserver;
 import io.podguard.admission.BadReviewException;
 import io.podguard.admission.Endpoint;
 import io.podguard.e2e.PlacementCase.Plugin;
@@ -190,7 +190,7 @@ class PlacementPluginsIT {
         };
         PolicyResolver resolver = new ConfiguredPolicyResolver(PolicyLoader.parse(policy), namespace, Clock.systemUTC(),
                 PolicyResolver.ExpiryListener.NONE);
-        return new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+        return new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
     }
 
     private static JsonNode call(AdmissionHandler handler, Endpoint endpoint, ObjectNode pod) {

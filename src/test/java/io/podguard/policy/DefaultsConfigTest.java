@@ -1,5 +1,7 @@
 package io.podguard.policy;
 
+import io.podguard.engine.defaults.DefaultsConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,14 +3,18 @@ package io.podguard.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.podguard.engine.Engine;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Evaluation;
+import io.podguard.engine.MatchedExemption;
+import io.podguard.engine.Mode;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.RequestInfo;
 import io.podguard.engine.Violation;
 import io.podguard.engine.placement.NamespaceAnnotations;
 import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.placement.Toleration;
+import io.podguard.testing.Judging;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +79,7 @@ class PlacementPolicyTest {
 
     @Test
     void compileWhenPartsGivenThenOnWithTheirModesElseOff() {
-        PlacementPolicy p = EffectivePolicy.of(PolicyLoader.parse("""
+        PlacementPolicy p = placement(PolicyCompiler.compile(PolicyLoader.parse("""
                 mode: audit
                 placement:
                   nodeSelector: {mode: enforce}
@@ -83,7 +87,7 @@ class PlacementPolicyTest {
                   nodeName: {}
                   nodeLabels: {enabled: false}
                   dedicatedNodes: {taints: [{key: dedicated}]}
-                """)).placement();
+                """)));
         assertThat(p.nodeSelector().mode()).isEqualTo(Mode.ENFORCE);
         assertThat(p.tolerations().mode()).isEqualTo(Mode.AUDIT);
         assertThat(p.tolerations().whitelistScope()).isEqualTo("cluster");
@@ -91,7 +95,7 @@ class PlacementPolicyTest {
         assertThat(p.nodeLabels()).isNull();
         assertThat(p.extendedResourceTolerations()).isNull();
         assertThat(p.dedicatedNodes().mode()).isEqualTo(Mode.WARN);
-        assertThat(EffectivePolicy.of(PolicyLoader.parse("mode: enforce")).placement()).isEqualTo(PlacementPolicy.NONE);
+        assertThat(PolicyCompiler.compile(PolicyLoader.parse("mode: enforce")).rule(PlacementPolicy.class)).isNull();
     }
 
     @Test
@@ -109,14 +113,14 @@ class PlacementPolicyTest {
                       nodeSelector: {default: {team: ml}}
                       tolerations: {allowed: [{operator: Exists}]}
                 """, Map.of());
-        PlacementPolicy ml = r.resolve(in("ml", "alice"), pod("{containers: [{name: app, image: app}]}")).placement();
+        PlacementPolicy ml = placement(r.resolve(in("ml", "alice"), pod("{containers: [{name: app, image: app}]}")));
         assertThat(ml.nodeSelector().selector()).containsExactly(Map.entry("team", "ml"));
         assertThat(ml.nodeSelector().whitelist()).containsOnly(Map.entry("pool", "general"), Map.entry("team", "ml"));
         assertThat(ml.tolerations().defaults()).containsExactly(new Toleration("spot", "Exists", "", "", null));
         assertThat(ml.tolerations().whitelist()).containsExactly(new Toleration("", "Exists", "", "", null));
         assertThat(ml.tolerations().whitelistScope()).isEqualTo("namespace");
         assertThat(ml.nodeName()).isEqualTo(Mode.ENFORCE);
-        PlacementPolicy other = r.resolve(in("web", "alice"), pod("{containers: [{name: app, image: app}]}")).placement();
+        PlacementPolicy other = placement(r.resolve(in("web", "alice"), pod("{containers: [{name: app, image: app}]}")));
         assertThat(other.nodeSelector().selector()).containsExactly(Map.entry("pool", "general"));
         assertThat(other.tolerations().whitelistScope()).isEqualTo("cluster");
     }
@@ -131,14 +135,14 @@ class PlacementPolicyTest {
         Map<String, String> annotations = Map.of(NamespaceAnnotations.NODE_SELECTOR, "team=ml",
                 NamespaceAnnotations.TOLERATIONS_WHITELIST, "[{\"key\":\"dedicated\",\"operator\":\"Exists\"}]");
         PodObject pod = pod("{nodeSelector: {team: web}, containers: [{name: app, image: app}]}");
-        Evaluation e = Engine.standard().evaluate(pod, resolver(policy, annotations).resolve(in("ml", "alice"), pod));
+        Evaluation e = Judging.evaluate(pod, resolver(policy, annotations).resolve(in("ml", "alice"), pod));
         assertThat(e.enforce()).extracting(Violation::message).containsExactly(
                 "pod node label selector conflicts with its namespace node label selector");
         // Not honoured: the annotations are not even read.
-        assertThat(Engine.standard().evaluate(pod, resolver(policy.replace("true", "false"), annotations).resolve(in("ml", "alice"), pod))
+        assertThat(Judging.evaluate(pod, resolver(policy.replace("true", "false"), annotations).resolve(in("ml", "alice"), pod))
                 .enforce()).isEmpty();
         // Unknown (not in the cache, or offline): the policy's own placement.
-        assertThat(resolver(policy, null).resolve(in("ml", "alice"), pod).placement().nodeSelector().selector())
+        assertThat(placement(resolver(policy, null).resolve(in("ml", "alice"), pod)).nodeSelector().selector())
                 .containsExactly(Map.entry("pool", "general"));
     }
 
@@ -146,10 +150,10 @@ class PlacementPolicyTest {
     void resolveWhenKubeletCreatesAMirrorPodThenNodeNameNotJudged() {
         ConfiguredPolicyResolver r = resolver("placement: {nodeName: {}}", Map.of());
         PodObject mirror = pod("{nodeName: worker-1, containers: [{name: app, image: app}]}");
-        assertThat(Engine.standard().evaluate(mirror, r.resolve(in("ml", "alice"), mirror)).enforce()).extracting(Violation::rule)
+        assertThat(Judging.evaluate(mirror, r.resolve(in("ml", "alice"), mirror)).enforce()).extracting(Violation::rule)
                 .containsExactly("placement.nodeName");
         RequestInfo kubelet = new RequestInfo("ml", "system:node:worker-1", List.of("system:nodes", "system:authenticated"));
-        assertThat(Engine.standard().evaluate(mirror, r.resolve(kubelet, mirror)).enforce()).isEmpty();
+        assertThat(Judging.evaluate(mirror, r.resolve(kubelet, mirror)).enforce()).isEmpty();
     }
 
     @Test
@@ -163,10 +167,10 @@ class PlacementPolicyTest {
                 """, Map.of());
         PodObject pod = pod("{nodeName: worker-1, containers: [{name: app, image: app}]}");
         EffectivePolicy exempt = r.resolve(in("ml", "system:serviceaccount:batch:scheduler"), pod);
-        Evaluation e = Engine.standard().evaluate(pod, exempt);
+        Evaluation e = Judging.evaluate(pod, exempt);
         assertThat(e.enforce()).isEmpty();
-        assertThat(exempt.applied(e)).extracting(Exemption::reason).containsExactly("the batch scheduler binds its own pods");
-        assertThat(Engine.standard().evaluate(pod, r.resolve(in("ml", "alice"), pod)).enforce()).hasSize(1);
+        assertThat(e.exemptionsApplied()).extracting(MatchedExemption::reason).containsExactly("the batch scheduler binds its own pods");
+        assertThat(Judging.evaluate(pod, r.resolve(in("ml", "alice"), pod)).enforce()).hasSize(1);
     }
 
     @Test
@@ -177,7 +181,7 @@ class PlacementPolicyTest {
                 placement: {nodeName: {}}
                 """), ns -> Map.of("podguard.io/mode", "warn"), Clock.systemUTC(), PolicyResolver.ExpiryListener.NONE);
         PodObject pod = pod("{nodeName: worker-1, containers: [{name: app, image: app}]}");
-        Evaluation e = Engine.standard().evaluate(pod, r.resolve(in("ml", "alice"), pod));
+        Evaluation e = Judging.evaluate(pod, r.resolve(in("ml", "alice"), pod));
         assertThat(e.enforce()).isEmpty();
         assertThat(e.warn()).extracting(Violation::rule).containsExactly("placement.nodeName");
     }
@@ -190,8 +194,45 @@ class PlacementPolicyTest {
                 """, Map.of());
         PodObject pod = pod("{nodeName: worker-1, containers: [{name: app, image: app}]}");
         EffectivePolicy e = r.resolve(in("kube-ops", "alice"), pod);
-        assertThat(e.judgesPlacement()).isFalse();
-        assertThat(Engine.standard().evaluate(pod, e).enforce()).isEmpty();
+        assertThat(e.judgesNothing()).isTrue();
+        assertThat(e.rule(PlacementPolicy.class)).isNull(); // nodeName sets nothing: nothing of placement is left
+        assertThat(Judging.evaluate(pod, e).enforce()).isEmpty();
+        assertThat(Judging.evaluate(pod, e).exemptionsApplied()).extracting(MatchedExemption::reason).containsExactly("break glass");
+    }
+
+    @Test
+    void resolveWhenWholeRequestExemptThenPlacementDefaultsStayAndNothingJudges() {
+        ConfiguredPolicyResolver r = resolver("""
+                placement: {nodeSelector: {default: {pool: general}}, nodeName: {}}
+                exemptions: [{reason: break glass, namespaces: [kube-*]}]
+                """, Map.of());
+        PodObject pod = pod("{nodeName: worker-1, nodeSelector: {pool: gpu}, containers: [{name: app, image: app}]}");
+        EffectivePolicy e = r.resolve(in("kube-ops", "alice"), pod);
+        assertThat(e.judgesNothing()).isTrue();
+        assertThat(placement(e).judged()).isFalse();
+        assertThat(placement(e).nodeSelector().selector()).containsExactly(Map.entry("pool", "general"));
+        assertThat(placement(e).modes()).isEmpty();
+        assertThat(Judging.evaluate(pod, e).verdicts()).isEmpty();
+    }
+
+    @Test
+    void enforcingWhenThePolicyOnlyAuditsThenEveryPlacementKeyEnforcesForTheAudit() {
+        EffectivePolicy audit = PolicyCompiler.compile(PolicyLoader.parse("""
+                mode: audit
+                podSecurity: {level: baseline}
+                placement: {nodeSelector: {default: {team: ml}}, nodeName: {}, dedicatedNodes: {taints: [{key: dedicated}]}}
+                """));
+        assertThat(audit.modes()).containsExactlyInAnyOrder(Mode.AUDIT, Mode.WARN);
+
+        PlacementPolicy enforced = placement(audit.enforcing());
+        assertThat(enforced.nodeSelector().mode()).isEqualTo(Mode.ENFORCE);
+        assertThat(enforced.nodeName()).isEqualTo(Mode.ENFORCE);
+        assertThat(enforced.dedicatedNodes().mode()).isEqualTo(Mode.ENFORCE);
+        // A policy that enforces something is audited as it is: the dedicated-nodes rule keeps warning.
+        EffectivePolicy enforcing = PolicyCompiler.compile(PolicyLoader.parse("""
+                placement: {nodeName: {}, dedicatedNodes: {taints: [{key: dedicated}]}}
+                """));
+        assertThat(placement(enforcing.enforcing()).dedicatedNodes().mode()).isEqualTo(Mode.WARN);
     }
 
     @Test
@@ -222,6 +263,12 @@ class PlacementPolicyTest {
         // Pod Security Standards off: only placement judges.
         return new ConfiguredPolicyResolver(PolicyLoader.parse("podSecurity: {level: privileged}\n" + yaml), namespaces, Clock.systemUTC(),
                 PolicyResolver.ExpiryListener.NONE);
+    }
+
+    private static PlacementPolicy placement(EffectivePolicy policy) {
+        PlacementPolicy p = policy.rule(PlacementPolicy.class);
+        assertThat(p).isNotNull();
+        return p;
     }
 
     private static RequestInfo in(String namespace, String user) {

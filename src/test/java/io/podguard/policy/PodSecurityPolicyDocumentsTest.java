@@ -1,5 +1,8 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Mode;
+import io.podguard.engine.EffectivePolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,9 +41,9 @@ class PodSecurityPolicyDocumentsTest {
         assertThat(policy.mode()).isEqualTo(Mode.ENFORCE);
         assertThat(policy.levelVersion()).isEqualTo(LevelVersion.parse("privileged", "latest"));
         assertThat(policy.defaults().isEnabled()).isFalse();
-        EffectivePolicy effective = EffectivePolicy.of(policy);
-        assertThat(effective.psp().mode()).isEqualTo(Mode.ENFORCE);
-        assertThat(effective.psp().policies().providers()).hasSize(2);
+        EffectivePolicy effective = PolicyCompiler.compile(policy);
+        assertThat(effective.rule(io.podguard.engine.psp.PspPolicy.class).mode()).isEqualTo(Mode.ENFORCE);
+        assertThat(effective.rule(io.podguard.engine.psp.PspPolicy.class).policies().providers()).hasSize(2);
     }
 
     @Test
@@ -81,8 +84,8 @@ class PodSecurityPolicyDocumentsTest {
         Policy policy = PolicyLoader.load(file);
         assertThat(policy.mode()).isEqualTo(Mode.AUDIT);
         assertThat(policy.podSecurityPolicies().providers()).extracting(PspProvider::name).containsExactly("from-file", "inline");
-        assertThat(EffectivePolicy.of(policy).psp().mode()).isEqualTo(Mode.AUDIT);
-        assertThat(EffectivePolicy.of(policy).audit()).isEqualTo(LevelVersion.parse("privileged", "latest"));
+        assertThat(PolicyCompiler.compile(policy).rule(io.podguard.engine.psp.PspPolicy.class).mode()).isEqualTo(Mode.AUDIT);
+        assertThat(io.podguard.testing.Judging.levels(PolicyCompiler.compile(policy)).audit()).isEqualTo(LevelVersion.parse("privileged", "latest"));
     }
 
     @Test
@@ -98,7 +101,7 @@ class PodSecurityPolicyDocumentsTest {
     void plainPolicyThenNoPsps() {
         Policy policy = PolicyLoader.parse("mode: audit\n");
         assertThat(policy.podSecurityPolicies()).isNull();
-        assertThat(EffectivePolicy.of(policy).psp()).isNull();
+        assertThat(PolicyCompiler.compile(policy).rule(io.podguard.engine.psp.PspPolicy.class)).isNull();
         assertThat(policy.levelVersion()).isEqualTo(LevelVersion.parse("restricted", "latest"));
     }
 

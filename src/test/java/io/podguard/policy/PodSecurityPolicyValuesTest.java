@@ -1,5 +1,8 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Mode;
+import io.podguard.engine.EffectivePolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,8 +49,8 @@ class PodSecurityPolicyValuesTest {
 
         assertThat(policy.mode()).isEqualTo(Mode.WARN);
         assertThat(policy.levelVersion()).isEqualTo(LevelVersion.parse("baseline", "v1.25"));
-        assertThat(EffectivePolicy.of(policy).warn()).hasToString("baseline:v1.25");
-        assertThat(EffectivePolicy.of(policy).enforce()).isNull();
+        assertThat(io.podguard.testing.Judging.levels(PolicyCompiler.compile(policy)).warn()).hasToString("baseline:v1.25");
+        assertThat(io.podguard.testing.Judging.levels(PolicyCompiler.compile(policy)).enforce()).isNull();
     }
 
     @Test

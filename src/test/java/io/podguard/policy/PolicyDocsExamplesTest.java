@@ -3,7 +3,7 @@ package io.podguard.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
+import io.podguard.report.ReviewObserver;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
@@ -49,7 +49,7 @@ class PolicyDocsExamplesTest {
     /** /mutate, the patch applied with JSON-P, then /validate: what the cluster decides for a bare pod. */
     private static JsonNode admit(String policyYaml) throws Exception {
         AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> PolicyResolver.fixed(PolicyLoader.parse(policyYaml)),
-                AdmissionObserver.NONE);
+                ReviewObserver.NONE);
         JsonNode mutated = Reviews.response(handler.handle(Endpoint.MUTATE, Reviews.create(BARE_POD).getBytes()));
         String pod = BARE_POD;
         JsonNode patch = Reviews.patch(mutated);

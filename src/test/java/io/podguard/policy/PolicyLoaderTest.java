@@ -1,11 +1,15 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Mode;
+import io.podguard.engine.EffectivePolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podguard.engine.Level;
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.PssVersion;
+import io.podguard.engine.defaults.DefaultsConfig;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -69,11 +73,12 @@ class PolicyLoaderTest {
         assertThat(p.exemptions().getFirst().images()).containsExactly("docker.io/istio/proxyv2:*");
         assertThat(p.namespaces().getFirst().selector().getMatchLabels()).isEqualTo(Map.of("team", "a"));
         assertThat(p.namespaces().getFirst().selector().getMatchExpressions().getFirst().getValues()).containsExactly("web");
-        EffectivePolicy e = EffectivePolicy.of(p);
-        assertThat(e.enforce()).hasToString("baseline:v1.30");
-        assertThat(e.warn()).hasToString("restricted:v1.30");
-        assertThat(e.audit()).isNull();
-        assertThat(e.resourcesMode()).isEqualTo(Mode.WARN);
+        EffectivePolicy e = PolicyCompiler.compile(p);
+        var levels = io.podguard.testing.Judging.levels(e);
+        assertThat(levels.enforce()).hasToString("baseline:v1.30");
+        assertThat(levels.warn()).hasToString("restricted:v1.30");
+        assertThat(levels.audit()).isNull();
+        assertThat(e.rule(io.podguard.engine.resources.ResourceRules.class).mode()).isEqualTo(Mode.WARN);
     }
 
     @Test
@@ -163,9 +168,10 @@ class PolicyLoaderTest {
     @Test
     void embeddedDefaultIsEnforceBaselineAuditAndWarnRestrictedWithDefaults() {
         Policy p = PolicyLoader.embeddedDefault();
-        assertThat(EffectivePolicy.of(p).enforce()).hasToString("baseline:latest");
-        assertThat(EffectivePolicy.of(p).audit()).hasToString("restricted:latest");
-        assertThat(EffectivePolicy.of(p).warn()).hasToString("restricted:latest");
+        var levels = io.podguard.testing.Judging.levels(PolicyCompiler.compile(p));
+        assertThat(levels.enforce()).hasToString("baseline:latest");
+        assertThat(levels.audit()).hasToString("restricted:latest");
+        assertThat(levels.warn()).hasToString("restricted:latest");
         assertThat(p.defaults().mode()).isEqualTo(DefaultsConfig.DefaultsMode.APPLY);
         assertThat(p.defaults().isEnabled()).isTrue();
     }

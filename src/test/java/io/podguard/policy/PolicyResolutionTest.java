@@ -1,5 +1,12 @@
 package io.podguard.policy;
 
+import io.podguard.engine.MatchedExemption;
+import io.podguard.engine.resources.ResourceRules;
+
+import io.podguard.engine.Mode;
+import io.podguard.engine.RequestInfo;
+import io.podguard.engine.EffectivePolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podguard.engine.Engine;
@@ -35,8 +42,12 @@ class PolicyResolutionTest {
         return new RequestInfo(namespace, "alice", List.of("system:authenticated", "devs"));
     }
 
+    private static io.podguard.engine.pss.PodSecurityLevels levels(EffectivePolicy e) {
+        return io.podguard.testing.Judging.levels(e);
+    }
+
     private static Evaluation evaluate(PolicyResolver r, RequestInfo request, PodObject pod) {
-        return Engine.standard().evaluate(pod, r.resolve(request, pod));
+        return io.podguard.testing.Judging.evaluate(pod, r.resolve(request, pod));
     }
 
     private static List<String> rules(List<Violation> violations) {
@@ -47,8 +58,8 @@ class PolicyResolutionTest {
     void resolveWhenNoOverrideMatchesThenTopLevel() {
         EffectivePolicy e = resolver("mode: enforce\npodSecurity: {level: baseline}\nnamespaces:\n  - names: [legacy-*]\n    mode: audit\n")
                 .resolve(in("default"), Pods.sidecarPod("default", false));
-        assertThat(e.enforce()).hasToString("baseline:latest");
-        assertThat(e.audit()).isNull();
+        assertThat(levels(e).enforce()).hasToString("baseline:latest");
+        assertThat(levels(e).audit()).isNull();
     }
 
     @Test
@@ -64,9 +75,9 @@ class PolicyResolutionTest {
                 """);
         EffectivePolicy e = r.resolve(in("legacy-b"), Pods.sidecarPod("legacy-b", false));
         // first match wins; the override's podSecurity replaces the section whole (version back to latest)
-        assertThat(e.enforce()).hasToString("baseline:latest");
-        assertThat(r.resolve(in("old"), Pods.sidecarPod("old", false)).enforce()).hasToString("baseline:latest");
-        assertThat(r.resolve(in("older"), Pods.sidecarPod("older", false)).enforce()).hasToString("restricted:v1.30");
+        assertThat(levels(e).enforce()).hasToString("baseline:latest");
+        assertThat(levels(r.resolve(in("old"), Pods.sidecarPod("old", false))).enforce()).hasToString("baseline:latest");
+        assertThat(levels(r.resolve(in("older"), Pods.sidecarPod("older", false))).enforce()).hasToString("restricted:v1.30");
     }
 
     @Test
@@ -83,12 +94,12 @@ class PolicyResolutionTest {
                 """);
         EffectivePolicy sandbox = r.resolve(in("sandbox"), Pods.sidecarPod("sandbox", false));
         assertThat(sandbox.defaults().isEnabled()).isFalse();
-        assertThat(sandbox.resourcesMode()).isEqualTo(Mode.AUDIT);
-        assertThat(sandbox.resources().max().get("memory").text()).isEqualTo("4Gi");
-        assertThat(sandbox.enforce()).hasToString("baseline:latest");
+        assertThat(sandbox.rule(ResourceRules.class).mode()).isEqualTo(Mode.AUDIT);
+        assertThat(sandbox.rule(ResourceRules.class).max().get("memory").text()).isEqualTo("4Gi");
+        assertThat(levels(sandbox).enforce()).hasToString("baseline:latest");
         EffectivePolicy other = r.resolve(in("prod"), Pods.sidecarPod("prod", false));
         assertThat(other.defaults().isEnabled()).isTrue();
-        assertThat(other.resourcesMode()).isEqualTo(Mode.ENFORCE);
+        assertThat(other.rule(ResourceRules.class).mode()).isEqualTo(Mode.ENFORCE);
     }
 
     @Test
@@ -105,13 +116,13 @@ class PolicyResolutionTest {
                     selector: {matchExpressions: [{key: team, operator: DoesNotExist}]}
                     mode: warn
                 """);
-        assertThat(r.resolve(in("payments"), Pods.sidecarPod("payments", false)).enforce()).hasToString("baseline:latest");
+        assertThat(levels(r.resolve(in("payments"), Pods.sidecarPod("payments", false))).enforce()).hasToString("baseline:latest");
         assertThat(evaluate(r, in("payments"), Pods.sidecarPod("payments", false)).enforce())
                 .extracting(Violation::rule).containsExactly("privileged");
         // unknown namespace: labels unknown, no selector matches, the top level applies
         EffectivePolicy unknown = r.resolve(in("payroll"), Pods.sidecarPod("payroll", false));
-        assertThat(unknown.enforce()).isNull();
-        assertThat(unknown.audit()).hasToString("baseline:latest");
+        assertThat(levels(unknown).enforce()).isNull();
+        assertThat(levels(unknown).audit()).hasToString("baseline:latest");
     }
 
     @Test
@@ -119,16 +130,16 @@ class PolicyResolutionTest {
         String yaml = "mode: enforce\npodSecurity: {level: baseline}\nresources: {max: {memory: 1Gi}}\nnamespaceLabelOverrides: %s\n";
         ConfiguredPolicyResolver allowed = resolver(yaml.formatted("true"));
         EffectivePolicy sandbox = allowed.resolve(in("sandbox"), Pods.sidecarPod("sandbox", false));
-        assertThat(sandbox.enforce()).isNull();
-        assertThat(sandbox.warn()).hasToString("baseline:latest");
-        assertThat(sandbox.resourcesMode()).isEqualTo(Mode.WARN);
+        assertThat(levels(sandbox).enforce()).isNull();
+        assertThat(levels(sandbox).warn()).hasToString("baseline:latest");
+        assertThat(sandbox.rule(ResourceRules.class).mode()).isEqualTo(Mode.WARN);
         EffectivePolicy lab = allowed.resolve(in("lab"), Pods.sidecarPod("lab", false));
-        assertThat(lab.enforce()).isNull();
-        assertThat(lab.audit()).hasToString("baseline:latest");
+        assertThat(levels(lab).enforce()).isNull();
+        assertThat(levels(lab).audit()).hasToString("baseline:latest");
         // a value that is not a mode changes nothing
-        assertThat(allowed.resolve(in("odd"), Pods.sidecarPod("odd", false)).enforce()).hasToString("baseline:latest");
+        assertThat(levels(allowed.resolve(in("odd"), Pods.sidecarPod("odd", false))).enforce()).hasToString("baseline:latest");
         // not allowed: the label is ignored
-        assertThat(resolver(yaml.formatted("false")).resolve(in("sandbox"), Pods.sidecarPod("sandbox", false)).enforce())
+        assertThat(levels(resolver(yaml.formatted("false")).resolve(in("sandbox"), Pods.sidecarPod("sandbox", false))).enforce())
                 .hasToString("baseline:latest");
     }
 
@@ -138,8 +149,8 @@ class PolicyResolutionTest {
                 PolicyLoader.parse("mode: warn\npodSecurity: {level: baseline}\nnamespaceLabelOverrides: true\n"),
                 ns -> Map.of("podguard.io/mode", "enforce"), JUNE_1, PolicyResolver.ExpiryListener.NONE);
         EffectivePolicy e = r.resolve(in("strict"), Pods.sidecarPod("strict", false));
-        assertThat(e.enforce()).hasToString("baseline:latest");
-        assertThat(e.warn()).hasToString("baseline:latest");
+        assertThat(levels(e).enforce()).hasToString("baseline:latest");
+        assertThat(levels(e).warn()).hasToString("baseline:latest");
     }
 
     @Test
@@ -152,9 +163,11 @@ class PolicyResolutionTest {
                 """);
         EffectivePolicy e = r.resolve(in("kube-system"), Pods.sidecarPod("kube-system", true));
         assertThat(e.judgesNothing()).isTrue();
-        assertThat(e.exemptions()).extracting(Exemption::reason).containsExactly("system components");
-        assertThat(e.exemptions()).extracting(Exemption::kind).containsExactly("namespace");
-        assertThat(Engine.standard().evaluate(Pods.sidecarPod("kube-system", true), e)).isEqualTo(Evaluation.NONE);
+        assertThat(e.exemptions()).extracting(MatchedExemption::reason).containsExactly("system components");
+        assertThat(e.exemptions()).extracting(MatchedExemption::kind).containsExactly("namespace");
+        Evaluation exempt = io.podguard.testing.Judging.evaluate(Pods.sidecarPod("kube-system", true), e);
+        assertThat(exempt.verdicts()).isEmpty();
+        assertThat(exempt.exemptionsApplied()).extracting(MatchedExemption::reason).containsExactly("system components");
         assertThat(evaluate(r, in("default"), Pods.sidecarPod("default", true)).enforce()).hasSize(1);
     }
 
@@ -196,10 +209,10 @@ class PolicyResolutionTest {
         Evaluation ev = evaluate(r, in("default"), pod);
         assertThat(ev.enforce()).extracting(Violation::rule).containsExactly("hostNamespaces");
         EffectivePolicy e = r.resolve(in("default"), pod);
-        assertThat(e.applied(ev)).extracting(Exemption::kind).containsExactly("check");
+        assertThat(ev.exemptionsApplied()).extracting(MatchedExemption::kind).containsExactly("check");
         PodObject clean = Pods.pod("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}");
         EffectivePolicy c = r.resolve(in("default"), clean);
-        assertThat(c.applied(Engine.standard().evaluate(clean, c))).isEmpty();
+        assertThat(io.podguard.testing.Judging.evaluate(clean, c).exemptionsApplied()).isEmpty();
     }
 
     @Test
@@ -216,14 +229,14 @@ class PolicyResolutionTest {
         assertThat(rules(both.enforce())).containsExactly("privileged@spec.containers[1].securityContext.privileged");
         assertThat(both.enforce().getFirst().detail()).isEqualTo("container \"app\" must not set securityContext.privileged=true");
         EffectivePolicy e = r.resolve(in("default"), Pods.sidecarPod("default", false));
-        assertThat(e.exemptions()).extracting(Exemption::kind).containsExactly("image");
-        assertThat(e.applied(Engine.standard().evaluate(Pods.sidecarPod("default", false), e)))
-                .extracting(Exemption::reason).containsExactly("istio proxy needs it");
+        assertThat(e.exemptions()).extracting(MatchedExemption::kind).containsExactly("image");
+        assertThat(io.podguard.testing.Judging.evaluate(Pods.sidecarPod("default", false), e).exemptionsApplied())
+                .extracting(MatchedExemption::reason).containsExactly("istio proxy needs it");
         // a pod without the proxy: the exemption matched but changed nothing, so it is not recorded
         PodObject plain = Pods.pod("""
                 {"kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"app","image":"x","securityContext":{"privileged":true}}]}}""");
         EffectivePolicy p = r.resolve(in("default"), plain);
-        assertThat(p.applied(Engine.standard().evaluate(plain, p))).isEmpty();
+        assertThat(io.podguard.testing.Judging.evaluate(plain, p).exemptionsApplied()).isEmpty();
     }
 
     @Test

@@ -3,7 +3,9 @@ package io.podguard.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Engine;
+import io.podguard.engine.RequestInfo;
 import io.podguard.engine.Evaluation;
 import io.podguard.engine.Json;
 import io.podguard.engine.PodExtractor;
@@ -46,7 +48,7 @@ class PolicyRulesTest {
         PodObject p = pod(namespace, image);
         EffectivePolicy e = new ConfiguredPolicyResolver(policy, ns -> labels, Clock.systemUTC(), PolicyResolver.ExpiryListener.NONE)
                 .resolve(RequestInfo.offline(namespace), p);
-        return Engine.standard().evaluate(p, e);
+        return io.podguard.testing.Judging.evaluate(p, e);
     }
 
     @Test

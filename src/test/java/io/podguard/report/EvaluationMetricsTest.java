@@ -23,7 +23,7 @@ class EvaluationMetricsTest {
     private void validate(String policy, String pod) throws Exception {
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse(policy));
         AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver,
-                new EvaluationMetrics(registry, Engine.standard().podSecurity().registry()));
+                new EvaluationMetrics(registry));
         handler.handle(Endpoint.VALIDATE, ("""
                 {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1",
                  "kind":{"group":"","version":"v1","kind":"Pod"},"resource":{"group":"","version":"v1","resource":"pods"},

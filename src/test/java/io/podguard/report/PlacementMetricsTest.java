@@ -12,7 +12,7 @@ import io.podguard.policy.PolicyResolver;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Placement rules in {@code podguard_policy_evaluations_total}, with {@code level="placement"}. */
+/** Placement rules in {@code podguard_policy_evaluations_total}, with {@code level="none"}, as every rule without a Pod Security level. */
 class PlacementMetricsTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -24,7 +24,7 @@ class PlacementMetricsTest {
                 placement: {nodeName: {}, dedicatedNodes: {taints: [{key: dedicated}]}}
                 """));
         AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver,
-                new EvaluationMetrics(registry, Engine.standard().podSecurity().registry()));
+                new EvaluationMetrics(registry));
         handler.handle(Endpoint.VALIDATE, """
                 {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1",
                  "kind":{"group":"","version":"v1","kind":"Pod"},"resource":{"group":"","version":"v1","resource":"pods"},
@@ -34,12 +34,12 @@ class PlacementMetricsTest {
 
         assertThat(count("placement.nodeName", "deny", "enforce")).isEqualTo(1);
         assertThat(count("placement.dedicatedNodes", "allow", "warn")).isEqualTo(1);
-        assertThat(registry.find("podguard.policy.evaluations").tag("level", "placement").counters()).hasSize(2);
+        assertThat(registry.find("podguard.policy.evaluations").tag("level", "none").counters()).hasSize(2);
     }
 
     private double count(String check, String decision, String mode) {
         Counter c = registry.find("podguard.policy.evaluations")
-                .tags("check", check, "level", "placement", "decision", decision, "mode", mode).counter();
+                .tags("check", check, "level", "none", "decision", decision, "mode", mode).counter();
         return c == null ? 0 : c.count();
     }
 }

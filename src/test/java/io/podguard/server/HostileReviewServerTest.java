@@ -3,12 +3,11 @@ package io.podguard.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.podguard.admission.AdmissionObserver;
-import io.podguard.admission.AdmissionRequest;
-import io.podguard.engine.Evaluation;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Json;
-import io.podguard.engine.PodObject;
-import io.podguard.policy.EffectivePolicy;
+import io.podguard.engine.Judgement;
+import io.podguard.report.Review;
+import io.podguard.report.ReviewObserver;
 import io.podguard.testing.Reviews;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -85,17 +84,18 @@ class HostileReviewServerTest extends WebhookServerTestSupport {
     @TestConfiguration(proxyBeanMethods = false)
     static class SlowObserver {
         @Bean
-        AdmissionObserver slowObserver() {
-            return new AdmissionObserver() {
+        ReviewObserver slowObserver() {
+            return new ReviewObserver() {
                 @Override
-                public void evaluated(AdmissionRequest request, PodObject pod, EffectivePolicy policy, Evaluation evaluation) {
-                    if ("stall".equals(pod.name())) {
+                public void evaluated(Review review, EffectivePolicy policy, Judgement judgement) {
+                    String name = judgement.sent().name();
+                    if ("stall".equals(name)) {
                         try {
                             RELEASE.await(20, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
-                    } else if ("overflow".equals(pod.name())) {
+                    } else if ("overflow".equals(name)) {
                         throw new StackOverflowError();
                     }
                 }
@@ -240,7 +240,7 @@ class HostileReviewServerTest extends WebhookServerTestSupport {
         HttpResponse<String> resp = validate(Reviews.create(pod("overflow", "default", "{\"name\":\"app\",\"image\":\"nginx\"}")), 5);
 
         assertThat(resp.statusCode()).isEqualTo(500);
-        assertThat(resp.body()).doesNotContain("<").endsWith("StackOverflowError\n").hasLineCount(1);
+        assertThat(resp.body()).doesNotContain("<").contains("StackOverflowError").endsWith("\n").hasLineCount(1);
         assertThat(rejected("internal_error")).isEqualTo(before + 1);
     }
 

@@ -1,7 +1,6 @@
 package io.podguard.engine.defaults;
 
-import io.podguard.engine.placement.PlacementPolicy;
-import io.podguard.policy.DefaultsConfig;
+import io.podguard.engine.EffectivePolicy;
 
 /**
  * One default that /mutate fills in. Implementations read the typed pod, write only what is
@@ -36,10 +35,12 @@ public interface Defaulter {
     }
 
     /**
-     * How it takes part: the {@code defaults} section's defaulters follow {@code defaults.enabled}
-     * and {@code defaults.mode}; placement's follow the {@code placement} section instead.
+     * How it takes part under {@code policy}: the {@code defaults} section's defaulters follow
+     * {@code defaults.enabled} and {@code defaults.mode}; placement's follow the {@code placement}
+     * section instead.
      */
-    default Run run(DefaultsConfig config, PlacementPolicy placement) {
+    default Run run(EffectivePolicy policy) {
+        DefaultsConfig config = policy.defaults();
         if (!config.isEnabled() || !isEnabled(config)) {
             return Run.OFF;
         }

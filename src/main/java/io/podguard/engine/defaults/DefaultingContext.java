@@ -1,33 +1,31 @@
 package io.podguard.engine.defaults;
 
 import io.podguard.engine.ContainerRef;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.placement.PlacementPolicy;
-import io.podguard.policy.DefaultsConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** What a defaulter works on: the pod as sent (typed, read-only), its JSON copy to change, the config. */
+/**
+ * What a defaulter works on: the pod as sent (typed, read-only), its JSON copy to change, the
+ * policy in force (its {@code defaults} section, and any other section a defaulter reads).
+ */
 public final class DefaultingContext {
 
     private final PodObject pod;
     private final ObjectNode podJson;
-    private final DefaultsConfig config;
-    private final PlacementPolicy placement;
+    private final EffectivePolicy policy;
     private final List<AppliedDefault> applied = new ArrayList<>();
+    private @Nullable PlacementPolicy placement;
 
-    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config) {
-        this(pod, podJson, config, PlacementPolicy.NONE);
-    }
-
-    public DefaultingContext(PodObject pod, ObjectNode podJson, DefaultsConfig config, PlacementPolicy placement) {
+    public DefaultingContext(PodObject pod, ObjectNode podJson, EffectivePolicy policy) {
         this.pod = pod;
         this.podJson = podJson;
-        this.config = config;
-        this.placement = placement;
+        this.policy = policy;
     }
 
     public PodObject pod() {
@@ -39,12 +37,21 @@ public final class DefaultingContext {
         return podJson;
     }
 
+    /** The policy's {@code defaults} section. */
     public DefaultsConfig config() {
-        return config;
+        return policy.defaults();
     }
 
-    /** The placement in force for this pod's namespace. */
+    /** The whole policy in force, for defaulters configured by other sections. */
+    public EffectivePolicy policy() {
+        return policy;
+    }
+
+    /** The placement the defaulters set for this pod ({@link PlacementPolicy#defaulting}). */
     public PlacementPolicy placement() {
+        if (placement == null) {
+            placement = PlacementPolicy.defaulting(policy);
+        }
         return placement;
     }
 

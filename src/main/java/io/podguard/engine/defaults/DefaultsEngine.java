@@ -2,15 +2,13 @@ package io.podguard.engine.defaults;
 
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Json;
 import io.podguard.engine.PodObject;
-import io.podguard.engine.placement.PlacementPolicy;
-import io.podguard.policy.DefaultsConfig;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -40,16 +38,12 @@ public final class DefaultsEngine {
         return defaulters;
     }
 
-    public MutationResult mutate(PodObject pod, DefaultsConfig config) {
-        return mutate(pod, config, PlacementPolicy.NONE);
-    }
-
     /**
      * Runs every defaulter that is on, in registry order, into one patch. Defaulters in a dry run
      * ({@code defaults.mode: audit}, placement in audit or warn mode) are not in the patch: they run
      * on a second copy, after the same defaulters as in the real pass, to say what they would set.
      */
-    public MutationResult mutate(PodObject pod, DefaultsConfig config, PlacementPolicy placement) {
+    public MutationResult mutate(PodObject pod, EffectivePolicy policy) {
         if (defaulters.isEmpty()) {
             return MutationResult.none();
         }
@@ -61,7 +55,7 @@ public final class DefaultsEngine {
             if (defaulter.optional() && DefaultsAnnotations.skips(skipped, defaulter)) {
                 continue;
             }
-            switch (defaulter.run(config, placement)) {
+            switch (defaulter.run(policy)) {
                 case APPLY -> {
                     applying.add(defaulter);
                     running.add(defaulter);
@@ -79,7 +73,7 @@ public final class DefaultsEngine {
         }
         ObjectNode original = pod.object();
         ObjectNode copy = original.deepCopy();
-        List<AppliedDefault> applied = applying.isEmpty() ? List.of() : run(pod, config, placement, applying, copy);
+        List<AppliedDefault> applied = applying.isEmpty() ? List.of() : run(pod, policy, applying, copy);
         if (!applied.isEmpty() && copy.equals(original)) {
             // What one defaulter changed, a later one changed back (a toleration left out as covered,
             // then added again for an extended resource): nothing was set.
@@ -90,7 +84,7 @@ public final class DefaultsEngine {
         }
         List<AppliedDefault> wouldApply = List.of();
         if (dryRuns) {
-            List<AppliedDefault> all = run(pod, config, placement, running, original.deepCopy());
+            List<AppliedDefault> all = run(pod, policy, running, original.deepCopy());
             wouldApply = all.stream().filter(a -> applying.stream().noneMatch(d -> d.id().equals(a.defaulter()))).toList();
         }
         ArrayNode patch = applied.isEmpty() ? Json.mapper().createArrayNode() : (ArrayNode) JsonDiff.asJson(original, copy, DIFF_FLAGS);
@@ -98,9 +92,8 @@ public final class DefaultsEngine {
     }
 
     /** Runs {@code defaulters} in order on {@code copy}, the whole object; returns what they set. */
-    private static List<AppliedDefault> run(PodObject pod, DefaultsConfig config, PlacementPolicy placement,
-                                            List<Defaulter> defaulters, ObjectNode copy) {
-        DefaultingContext context = new DefaultingContext(pod, podJson(pod, copy), config, placement);
+    private static List<AppliedDefault> run(PodObject pod, EffectivePolicy policy, List<Defaulter> defaulters, ObjectNode copy) {
+        DefaultingContext context = new DefaultingContext(pod, podJson(pod, copy), policy);
         for (Defaulter defaulter : defaulters) {
             defaulter.apply(context);
         }

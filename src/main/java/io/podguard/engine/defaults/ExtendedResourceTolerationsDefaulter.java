@@ -5,7 +5,7 @@ import io.podguard.engine.placement.PlacedPod;
 import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.placement.Toleration;
-import io.podguard.policy.Mode;
+import io.podguard.engine.Mode;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

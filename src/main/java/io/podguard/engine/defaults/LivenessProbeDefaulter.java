@@ -1,6 +1,5 @@
 package io.podguard.engine.defaults;
 
-import io.podguard.policy.DefaultsConfig;
 
 /**
  * {@code livenessProbe}, off by default: a {@code tcpSocket} liveness probe on the first TCP port

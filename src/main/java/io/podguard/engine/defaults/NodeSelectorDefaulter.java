@@ -5,7 +5,7 @@ import io.podguard.engine.placement.NodeSelectors;
 import io.podguard.engine.placement.PlacedPod;
 import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.placement.PlacementRules;
-import io.podguard.policy.Mode;
+import io.podguard.engine.Mode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

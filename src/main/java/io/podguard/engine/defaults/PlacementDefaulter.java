@@ -1,14 +1,15 @@
 package io.podguard.engine.defaults;
 
+import io.podguard.engine.EffectivePolicy;
+import io.podguard.engine.Mode;
 import io.podguard.engine.placement.PlacementPolicy;
-import io.podguard.policy.DefaultsConfig;
-import io.podguard.policy.Mode;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A placement default: on when the policy's {@code placement} section turns its part on, whatever
  * {@code defaults.enabled} says; applied in enforce mode, only said in audit and warn mode; never
- * skipped by a pod's {@code podguard.io/skip-defaults}.
+ * skipped by a pod's {@code podguard.io/skip-defaults}; off for the requests an exemption naming
+ * its id matches ({@link PlacementPolicy#defaulting}).
  */
 abstract class PlacementDefaulter implements Defaulter {
 
@@ -21,8 +22,8 @@ abstract class PlacementDefaulter implements Defaulter {
     }
 
     @Override
-    public final Run run(DefaultsConfig config, PlacementPolicy placement) {
-        Mode mode = mode(placement);
+    public final Run run(EffectivePolicy policy) {
+        Mode mode = mode(PlacementPolicy.defaulting(policy));
         if (mode == null) {
             return Run.OFF;
         }

@@ -1,7 +1,6 @@
 package io.podguard.engine.defaults;
 
 import io.podguard.engine.ContainerRef;
-import io.podguard.policy.DefaultsConfig;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;

@@ -1,6 +1,5 @@
 package io.podguard.engine.defaults;
 
-import io.podguard.policy.DefaultsConfig;
 
 /**
  * {@code readinessProbe}: a {@code tcpSocket} readiness probe on the first TCP port of containers

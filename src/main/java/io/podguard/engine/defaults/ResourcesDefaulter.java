@@ -2,7 +2,6 @@ package io.podguard.engine.defaults;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.podguard.engine.ContainerRef;
-import io.podguard.policy.DefaultsConfig;
 import java.math.BigDecimal;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;

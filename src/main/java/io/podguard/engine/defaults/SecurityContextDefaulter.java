@@ -1,11 +1,11 @@
 package io.podguard.engine.defaults;
 
+import io.podguard.engine.Pods;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.podguard.engine.ContainerRef;
-import io.podguard.policy.DefaultsConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,8 +37,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class SecurityContextDefaulter implements Defaulter {
 
     static final String ID = "securityContext";
-    private static final String SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
-    private static final String SECCOMP_CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
 
     @Override
     public String id() {
@@ -54,7 +52,7 @@ final class SecurityContextDefaulter implements Defaulter {
     public void apply(DefaultingContext context) {
         PodSpec spec = context.pod().podSpec();
         ObjectNode specJson = context.specJson();
-        if (specJson == null || isWindows(spec)) {
+        if (specJson == null || Pods.isWindows(spec)) {
             return;
         }
         DefaultsConfig.SecurityContext config = context.config().securityContext();
@@ -120,11 +118,6 @@ final class SecurityContextDefaulter implements Defaulter {
         return changed;
     }
 
-    static boolean isWindows(PodSpec spec) {
-        return spec.getOs() != null && spec.getOs().getName() != null
-                && "windows".equals(spec.getOs().getName().toLowerCase(Locale.ROOT));
-    }
-
     /** {@code SYS_ADMIN} in {@code capabilities.add}, with or without the {@code CAP_} prefix. */
     static boolean addsSysAdmin(@Nullable SecurityContext sc) {
         Capabilities caps = sc == null ? null : sc.getCapabilities();
@@ -162,7 +155,7 @@ final class SecurityContextDefaulter implements Defaulter {
         Map<String, String> annotations = context.pod().podMeta().getAnnotations();
         if (annotations != null) {
             for (String key : annotations.keySet()) {
-                if (key.equals(SECCOMP_POD_ANNOTATION) || key.startsWith(SECCOMP_CONTAINER_ANNOTATION_PREFIX)) {
+                if (key.equals(Pods.SECCOMP_POD_ANNOTATION) || key.startsWith(Pods.SECCOMP_CONTAINER_ANNOTATION_PREFIX)) {
                     return true;
                 }
             }

@@ -6,7 +6,7 @@ import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.placement.Toleration;
 import io.podguard.engine.placement.TolerationPlacement;
 import io.podguard.engine.placement.Tolerations;
-import io.podguard.policy.Mode;
+import io.podguard.engine.Mode;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

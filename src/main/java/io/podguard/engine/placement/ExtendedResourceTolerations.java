@@ -1,6 +1,6 @@
 package io.podguard.engine.placement;
 
-import io.podguard.policy.Mode;
+import io.podguard.engine.Mode;
 import java.util.function.Predicate;
 
 /**

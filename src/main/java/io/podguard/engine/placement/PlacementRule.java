@@ -2,7 +2,7 @@ package io.podguard.engine.placement;
 
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
-import io.podguard.policy.Mode;
+import io.podguard.engine.Mode;
 import org.jspecify.annotations.Nullable;
 
 /** One placement rule: its id, the mode the policy gives it, and its violation of one pod (null when it passes). */

@@ -2,7 +2,7 @@ package io.podguard.engine.placement;
 
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
-import io.podguard.policy.Mode;
+import io.podguard.engine.Mode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -73,17 +73,15 @@ public final class PlacementRules {
 
     /** The violations of the rules judging in {@code mode}. */
     public static List<Violation> evaluate(PodObject pod, PlacementPolicy policy, Mode mode) {
-        if (policy.isEmpty()) {
-            return List.of();
-        }
+        return judging(policy, mode).isEmpty() ? List.of() : evaluate(pod, PlacedPod.of(pod.podNode(), policy), policy, mode);
+    }
+
+    /** The violations of the rules judging in {@code mode}, {@code placed} being {@code pod} as the plugins leave it. */
+    static List<Violation> evaluate(PodObject pod, PlacedPod placed, PlacementPolicy policy, Mode mode) {
         List<Violation> out = new ArrayList<>(0);
-        PlacedPod placed = null;
         for (PlacementRule rule : RULES) {
             if (rule.mode(policy) != mode) {
                 continue;
-            }
-            if (placed == null) {
-                placed = PlacedPod.of(pod.podNode(), policy);
             }
             Violation v = rule.check(pod, placed, policy);
             if (v != null) {

@@ -1,5 +1,6 @@
 package io.podguard.engine.psp;
 
+import io.podguard.engine.Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,8 +35,8 @@ final class CapabilitiesStrategy {
      */
     void generate(PodJson pod, io.podguard.engine.ContainerRef ref) {
         JsonNode caps = PodJson.field(pod.containerSecurityContext(ref), "capabilities");
-        Set<String> containerAdd = new TreeSet<>(orEmpty(PodJson.strings(caps, "add")));
-        Set<String> containerDrop = new TreeSet<>(orEmpty(PodJson.strings(caps, "drop")));
+        Set<String> containerAdd = new TreeSet<>(Text.orEmpty(PodJson.strings(caps, "add")));
+        Set<String> containerDrop = new TreeSet<>(Text.orEmpty(PodJson.strings(caps, "drop")));
         Set<String> add = new TreeSet<>(defaultAdd);
         add.removeAll(containerDrop);
         add.addAll(containerAdd);
@@ -67,7 +68,7 @@ final class CapabilitiesStrategy {
         if (allowed.contains(ALLOW_ALL)) {
             return;
         }
-        for (String cap : orEmpty(PodJson.strings(caps, "add"))) {
+        for (String cap : Text.orEmpty(PodJson.strings(caps, "add"))) {
             if (!defaultAdd.contains(cap) && !allowed.contains(cap)) {
                 errors.add(FieldError.invalid(PspRules.CAPABILITIES, path + ".add", GoFormat.quote(cap),
                         "capability may not be added"));
@@ -82,7 +83,4 @@ final class CapabilitiesStrategy {
         }
     }
 
-    private static List<String> orEmpty(@Nullable List<String> list) {
-        return list == null ? new ArrayList<>() : list;
-    }
 }

@@ -2,6 +2,7 @@ package io.podguard.engine.psp;
 
 import io.fabric8.kubernetes.api.model.policy.v1beta1.HostPortRange;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.IDRange;
+import io.podguard.engine.pss.Messages;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -15,30 +16,9 @@ final class GoFormat {
     private GoFormat() {
     }
 
-    /** Go's {@code %q}: a double-quoted string with Go escapes; a long value is cut as {@link io.podguard.engine.pss.Messages#echoed} cuts it. */
-    static String quote(@Nullable String value) {
-        if (value == null) {
-            return "\"\"";
-        }
-        String s = io.podguard.engine.pss.Messages.echoed(value);
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        s.codePoints().forEach(cp -> {
-            switch (cp) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                case '\r' -> sb.append("\\r");
-                default -> {
-                    if (cp < 0x20 || cp == 0x7f) {
-                        sb.append(String.format("\\x%02x", cp));
-                    } else {
-                        sb.appendCodePoint(cp);
-                    }
-                }
-            }
-        });
-        return sb.append('"').toString();
+    /** Go's {@code %q} (strconv.Quote): the one Go quoting of podguard, {@link Messages#goQuote}, which cuts long values. */
+    static String quote(@Nullable String s) {
+        return Messages.goQuote(s == null ? "" : s);
     }
 
     /** {@code %#v} of a {@code []int64}: {@code []int64{1, 2}}, {@code []int64{}} or {@code []int64(nil)}. */

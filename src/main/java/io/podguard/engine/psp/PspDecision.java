@@ -47,6 +47,10 @@ public record PspDecision(
         for (FieldError e : allErrors()) {
             out.add(new Violation(e.rule(), e.field(), e.body(), ""));
         }
+        if (out.isEmpty()) {
+            // Refused without a field error: every policy would have to change the pod.
+            out.add(new Violation(PspRules.NEEDS_DEFAULTS, "", "a PodSecurityPolicy would admit the pod only after its defaults", ""));
+        }
         return out;
     }
 
@@ -61,23 +65,6 @@ public record PspDecision(
      * defaults, which only the mutating webhook sets) gets {@link #MISSING_DEFAULTS_HINT}.
      */
     public String message(boolean mutationAllowed) {
-        if (noPolicy) {
-            return "PodSecurityPolicy: no providers available to validate pod request";
-        }
-        StringBuilder sb = new StringBuilder("PodSecurityPolicy: unable to ")
-                .append(mutationAllowed ? "admit" : "validate").append(" pod: [");
-        boolean first = true;
-        for (FieldError e : allErrors()) {
-            if (!first) {
-                sb.append(' ');
-            }
-            sb.append(e);
-            first = false;
-        }
-        sb.append(']');
-        if (!mutationAllowed && first) {
-            sb.append(MISSING_DEFAULTS_HINT);
-        }
-        return sb.toString();
+        return new PspKind.PspWording(mutationAllowed).message(violations(), true);
     }
 }

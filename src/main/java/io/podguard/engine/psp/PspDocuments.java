@@ -1,5 +1,7 @@
 package io.podguard.engine.psp;
 
+import io.podguard.engine.Text;
+
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodSecurityPolicy;
 import io.podguard.engine.Json;
 import java.io.IOException;
@@ -25,7 +27,7 @@ public final class PspDocuments {
 
     public static final String KIND = "PodSecurityPolicy";
     private static final List<String> API_VERSIONS = List.of("policy/v1beta1", "extensions/v1beta1");
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final YAMLMapper YAML = Json.yaml();
 
     private PspDocuments() {
     }
@@ -41,7 +43,7 @@ public final class PspDocuments {
                 }
             }
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("not valid YAML: " + firstLine(e.getOriginalMessage()));
+            throw new IllegalArgumentException("not valid YAML: " + Text.oneLine(e.getOriginalMessage(), "malformed"));
         }
         return docs;
     }
@@ -182,7 +184,7 @@ public final class PspDocuments {
             if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith(where)) {
                 throw iae;
             }
-            throw new IllegalArgumentException(where + ": not a valid PodSecurityPolicy: " + firstLine(e.getMessage()));
+            throw new IllegalArgumentException(where + ": not a valid PodSecurityPolicy: " + Text.oneLine(e.getMessage(), "malformed"));
         }
     }
 
@@ -199,11 +201,4 @@ public final class PspDocuments {
         return true;
     }
 
-    private static String firstLine(@Nullable String message) {
-        if (message == null) {
-            return "malformed";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
-    }
 }

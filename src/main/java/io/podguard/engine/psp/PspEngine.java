@@ -1,12 +1,10 @@
 package io.podguard.engine.psp;
 
 import io.fabric8.zjsonpatch.JsonDiff;
-import io.fabric8.zjsonpatch.JsonPatch;
 import io.podguard.engine.ContainerRef;
 import io.podguard.engine.Json;
-import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
-import io.podguard.policy.RequestInfo;
+import io.podguard.engine.RequestInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,18 +98,6 @@ public final class PspEngine {
             return new PspDecision(firstMutating, true, patch(original, firstMutated, pod, firstMutating, true), Map.of(), false);
         }
         return new PspDecision(null, false, noPatch, errors, false);
-    }
-
-    /**
-     * The object with {@code patch} (another defaulter's, against the object as sent) applied,
-     * as a pod again, so that PSP judges and defaults the pod that will be created; PSP's own
-     * patch is then relative to it and follows {@code patch} in one JSON Patch.
-     */
-    public static PodObject applied(PodObject pod, ArrayNode patch) {
-        if (patch.isEmpty()) {
-            return pod;
-        }
-        return PodExtractor.extract(pod.kind(), JsonPatch.apply(patch, pod.object())).orElse(pod);
     }
 
     /** The pod's {@code kubernetes.io/psp} annotation, if any. */

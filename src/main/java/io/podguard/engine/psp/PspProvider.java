@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
  * One PodSecurityPolicy, ready to default and judge pods exactly as Kubernetes 1.24's PSP
  * provider did: {@link #mutate} fills in what the policy defaults (pod level, then each
  * container), {@link #validate} lists every field that breaks it, in upstream's order and
- * wording. Built by {@link PspPolicies} from a validated policy; immutable and thread-safe.
+ * wording. Built by {@link PspSet} from a validated policy; immutable and thread-safe.
  */
 public final class PspProvider {
 

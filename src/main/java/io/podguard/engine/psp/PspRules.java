@@ -28,8 +28,19 @@ public final class PspRules {
     public static final String RUNTIME_CLASS = "psp.runtimeClass";
     public static final String SECCOMP = "psp.seccomp";
     public static final String APP_ARMOR = "psp.appArmor";
+    /**
+     * Every policy that applies would admit the pod only after its defaults, which were not
+     * applied (the mutating webhook did not run): upstream's {@code unable to validate pod: []}.
+     */
+    public static final String NEEDS_DEFAULTS = "psp.needsDefaults";
     /** No PodSecurityPolicy applies to the pod at all. */
     public static final String NO_POLICY = "psp.none";
+
+    /** Every rule id above. */
+    public static final java.util.Set<String> ALL = java.util.Set.of(PRIVILEGED, HOST_NETWORK, HOST_PID, HOST_IPC, HOST_PORTS,
+            VOLUMES, ALLOWED_HOST_PATHS, ALLOWED_FLEX_VOLUMES, ALLOWED_CSI_DRIVERS, CAPABILITIES, ALLOW_PRIVILEGE_ESCALATION,
+            READ_ONLY_ROOT_FILESYSTEM, RUN_AS_USER, RUN_AS_GROUP, SUPPLEMENTAL_GROUPS, FS_GROUP, SE_LINUX, SYSCTLS, PROC_MOUNT,
+            RUNTIME_CLASS, SECCOMP, APP_ARMOR, NEEDS_DEFAULTS, NO_POLICY);
 
     private PspRules() {
     }

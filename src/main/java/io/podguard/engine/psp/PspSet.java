@@ -1,5 +1,6 @@
 package io.podguard.engine.psp;
 
+import io.podguard.engine.Text;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.FSGroupStrategyOptions;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.HostPortRange;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.IDRange;
@@ -106,7 +107,7 @@ public final class PspSet {
                 case "MustRunAs" -> UserStrategy.Rule.MUST_RUN_AS;
                 case "MustRunAsNonRoot" -> UserStrategy.Rule.MUST_RUN_AS_NON_ROOT;
                 default -> UserStrategy.Rule.RUN_AS_ANY;
-            }, orEmpty(user.getRanges()));
+            }, Text.orEmpty(user.getRanges()));
         }
         RunAsGroupStrategyOptions group = spec.getRunAsGroup();
         GroupStrategy runAsGroup = group == null ? GroupStrategy.RUN_AS_ANY
@@ -138,20 +139,20 @@ public final class PspSet {
         if (Boolean.TRUE.equals(spec.getDefaultAllowPrivilegeEscalation()) && Boolean.FALSE.equals(spec.getAllowPrivilegeEscalation())) {
             problems.add("spec.defaultAllowPrivilegeEscalation: Invalid value: true: Cannot set DefaultAllowPrivilegeEscalation to true without also setting AllowPrivilegeEscalation to true");
         }
-        List<String> allowedCaps = orEmpty(spec.getAllowedCapabilities());
-        for (String drop : orEmpty(spec.getRequiredDropCapabilities())) {
+        List<String> allowedCaps = Text.orEmpty(spec.getAllowedCapabilities());
+        for (String drop : Text.orEmpty(spec.getRequiredDropCapabilities())) {
             if (allowedCaps.contains(drop)) {
                 problems.add("spec.requiredDropCapabilities: Invalid value: \"" + drop
                         + "\": capability is listed in allowedCapabilities and requiredDropCapabilities");
             }
-            if (orEmpty(spec.getDefaultAddCapabilities()).contains(drop)) {
+            if (Text.orEmpty(spec.getDefaultAddCapabilities()).contains(drop)) {
                 problems.add("spec.requiredDropCapabilities: Invalid value: \"" + drop
                         + "\": capability is listed in defaultAddCapabilities and requiredDropCapabilities");
             }
         }
         if (spec.getRuntimeClass() != null) {
             String def = spec.getRuntimeClass().getDefaultRuntimeClassName();
-            List<String> allowed = orEmpty(spec.getRuntimeClass().getAllowedRuntimeClassNames());
+            List<String> allowed = Text.orEmpty(spec.getRuntimeClass().getAllowedRuntimeClassNames());
             if (def != null && !allowed.contains("*") && !allowed.contains(def)) {
                 problems.add("spec.runtimeClass.defaultRuntimeClassName: Invalid value: \"" + def + "\": default must be allowed");
             }
@@ -176,7 +177,7 @@ public final class PspSet {
             return false;
         }
         boolean ok = true;
-        List<IDRange> list = orEmpty(ranges);
+        List<IDRange> list = Text.orEmpty(ranges);
         for (int i = 0; i < list.size(); i++) {
             IDRange r = list.get(i);
             if (r.getMin() == null || r.getMax() == null || r.getMin() < 0 || r.getMin() > r.getMax()) {
@@ -206,7 +207,7 @@ public final class PspSet {
     }
 
     private static void hostPorts(@Nullable List<HostPortRange> ranges, List<String> problems) {
-        List<HostPortRange> list = orEmpty(ranges);
+        List<HostPortRange> list = Text.orEmpty(ranges);
         for (int i = 0; i < list.size(); i++) {
             HostPortRange r = list.get(i);
             if (r.getMin() == null || r.getMax() == null || r.getMin() < 0 || r.getMax() > 65535 || r.getMin() > r.getMax()) {
@@ -217,7 +218,7 @@ public final class PspSet {
     }
 
     private static <T> void each(String path, @Nullable List<T> values, Function<T, @Nullable String> check, List<String> problems) {
-        List<T> list = orEmpty(values);
+        List<T> list = Text.orEmpty(values);
         for (int i = 0; i < list.size(); i++) {
             String problem = check.apply(list.get(i));
             if (problem != null) {
@@ -234,7 +235,4 @@ public final class PspSet {
         }
     }
 
-    private static <T> List<T> orEmpty(@Nullable List<T> list) {
-        return list == null ? List.of() : list;
-    }
 }

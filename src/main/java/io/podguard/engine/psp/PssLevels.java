@@ -1,5 +1,6 @@
 package io.podguard.engine.psp;
 
+import io.podguard.engine.Text;
 import io.fabric8.kubernetes.api.model.SELinuxOptions;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.IDRange;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodSecurityPolicySpec;
@@ -67,8 +68,8 @@ public final class PssLevels {
         } else if (volumes.allows("hostPath")) {
             baseline.add("volumes allows hostPath volumes");
         }
-        List<String> addable = new ArrayList<>(orEmpty(spec.getAllowedCapabilities()));
-        addable.addAll(orEmpty(spec.getDefaultAddCapabilities()));
+        List<String> addable = new ArrayList<>(Text.orEmpty(spec.getAllowedCapabilities()));
+        addable.addAll(Text.orEmpty(spec.getDefaultAddCapabilities()));
         List<String> beyondBaseline = addable.stream().filter(c -> !BASELINE_CAPABILITIES.contains(c)).distinct().sorted().toList();
         if (!beyondBaseline.isEmpty()) {
             baseline.add("capabilities beyond the baseline set may be added: " + String.join(", ", beyondBaseline));
@@ -83,7 +84,7 @@ public final class PssLevels {
                 baseline.add("seLinux sets a user, role or type that baseline forbids");
             }
         }
-        if (orEmpty(spec.getAllowedProcMountTypes()).contains("Unmasked")) {
+        if (Text.orEmpty(spec.getAllowedProcMountTypes()).contains("Unmasked")) {
             baseline.add("allowedProcMountTypes allows Unmasked");
         }
         SeccompStrategy seccomp = provider.seccompStrategy();
@@ -105,7 +106,7 @@ public final class PssLevels {
         if (volumes.allowsAll()) {
             restricted.add("volumes: '*' allows every volume type");
         } else {
-            List<String> extra = orEmpty(spec.getVolumes()).stream().filter(v -> !RESTRICTED_VOLUMES.contains(v)).sorted().toList();
+            List<String> extra = Text.orEmpty(spec.getVolumes()).stream().filter(v -> !RESTRICTED_VOLUMES.contains(v)).sorted().toList();
             if (!extra.isEmpty()) {
                 restricted.add("volumes allows " + String.join(", ", extra));
             }
@@ -124,7 +125,7 @@ public final class PssLevels {
                 && !p.equals(SeccompStrategy.DOCKER_DEFAULT) && !p.startsWith(SeccompStrategy.LOCALHOST_PREFIX))) {
             restricted.add("seccomp allowedProfileNames does not require runtime/default or localhost/*");
         }
-        if (!orEmpty(spec.getRequiredDropCapabilities()).contains("ALL")) {
+        if (!Text.orEmpty(spec.getRequiredDropCapabilities()).contains("ALL")) {
             restricted.add("requiredDropCapabilities does not include ALL");
         }
         List<String> beyondRestricted = addable.stream().filter(c -> !c.equals("NET_BIND_SERVICE")).distinct().sorted().toList();
@@ -139,7 +140,4 @@ public final class PssLevels {
         return s != null && !s.isEmpty();
     }
 
-    private static <T> List<T> orEmpty(List<T> list) {
-        return list == null ? List.of() : list;
-    }
 }

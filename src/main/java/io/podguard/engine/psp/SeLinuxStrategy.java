@@ -1,5 +1,6 @@
 package io.podguard.engine.psp;
 
+import io.podguard.engine.Text;
 import io.fabric8.kubernetes.api.model.SELinuxOptions;
 import java.util.Arrays;
 import java.util.List;
@@ -50,26 +51,26 @@ final class SeLinuxStrategy {
             errors.add(FieldError.required(PspRules.SE_LINUX, path, ""));
             return;
         }
-        String level = orEmpty(PodJson.text(options, "level"));
-        String role = orEmpty(PodJson.text(options, "role"));
-        String type = orEmpty(PodJson.text(options, "type"));
-        String user = orEmpty(PodJson.text(options, "user"));
-        if (!equalLevels(orEmpty(required.getLevel()), level)) {
+        String level = Text.orEmpty(PodJson.text(options, "level"));
+        String role = Text.orEmpty(PodJson.text(options, "role"));
+        String type = Text.orEmpty(PodJson.text(options, "type"));
+        String user = Text.orEmpty(PodJson.text(options, "user"));
+        if (!equalLevels(Text.orEmpty(required.getLevel()), level)) {
             errors.add(mismatch(path + ".level", level, required.getLevel()));
         }
-        if (!role.equals(orEmpty(required.getRole()))) {
+        if (!role.equals(Text.orEmpty(required.getRole()))) {
             errors.add(mismatch(path + ".role", role, required.getRole()));
         }
-        if (!type.equals(orEmpty(required.getType()))) {
+        if (!type.equals(Text.orEmpty(required.getType()))) {
             errors.add(mismatch(path + ".type", type, required.getType()));
         }
-        if (!user.equals(orEmpty(required.getUser()))) {
+        if (!user.equals(Text.orEmpty(required.getUser()))) {
             errors.add(mismatch(path + ".user", user, required.getUser()));
         }
     }
 
     private static FieldError mismatch(String path, String actual, @Nullable String wanted) {
-        return FieldError.invalid(PspRules.SE_LINUX, path, GoFormat.quote(actual), "must be " + orEmpty(wanted));
+        return FieldError.invalid(PspRules.SE_LINUX, path, GoFormat.quote(actual), "must be " + Text.orEmpty(wanted));
     }
 
     /** {@code s0:c6,c0} equals {@code s0:c0,c6}: same sensitivity, same categories in any order. */
@@ -95,7 +96,4 @@ final class SeLinuxStrategy {
         }
     }
 
-    private static String orEmpty(@Nullable String s) {
-        return Objects.requireNonNullElse(s, "");
-    }
 }

@@ -1,5 +1,6 @@
 package io.podguard.engine.psp;
 
+import io.podguard.engine.Pods;
 import io.podguard.engine.ContainerRef;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -21,8 +22,8 @@ final class SeccompStrategy {
 
     static final String ALLOWED_PROFILES_ANNOTATION = "seccomp.security.alpha.kubernetes.io/allowedProfileNames";
     static final String DEFAULT_PROFILE_ANNOTATION = "seccomp.security.alpha.kubernetes.io/defaultProfileName";
-    static final String POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
-    static final String CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+    static final String POD_ANNOTATION = Pods.SECCOMP_POD_ANNOTATION;
+    static final String CONTAINER_ANNOTATION_PREFIX = Pods.SECCOMP_CONTAINER_ANNOTATION_PREFIX;
     static final String RUNTIME_DEFAULT = "runtime/default";
     static final String DOCKER_DEFAULT = "docker/default";
     static final String UNCONFINED = "unconfined";

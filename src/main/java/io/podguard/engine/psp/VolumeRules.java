@@ -1,5 +1,6 @@
 package io.podguard.engine.psp;
 
+import io.podguard.engine.Text;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.AllowedCSIDriver;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.AllowedFlexVolume;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.AllowedHostPath;
@@ -107,7 +108,7 @@ final class VolumeRules {
                 case "hostPath" -> hostPath(pod, containers, v, path, errors);
                 case "flexVolume" -> {
                     if (!flexVolumes.isEmpty()) {
-                        String driver = orEmpty(PodJson.text(v.get("flexVolume"), "driver"));
+                        String driver = Text.orEmpty(PodJson.text(v.get("flexVolume"), "driver"));
                         if (flexVolumes.stream().noneMatch(f -> driver.equals(f.getDriver()))) {
                             errors.add(FieldError.invalid(PspRules.ALLOWED_FLEX_VOLUMES, path + ".driver", GoFormat.quote(driver),
                                     "Flexvolume driver is not allowed to be used"));
@@ -116,7 +117,7 @@ final class VolumeRules {
                 }
                 case "csi" -> {
                     if (!csiDrivers.isEmpty()) {
-                        String driver = orEmpty(PodJson.text(v.get("csi"), "driver"));
+                        String driver = Text.orEmpty(PodJson.text(v.get("csi"), "driver"));
                         if (csiDrivers.stream().noneMatch(c -> driver.equals(c.getName()))) {
                             errors.add(FieldError.invalid(PspRules.ALLOWED_CSI_DRIVERS, path + ".csi.driver", GoFormat.quote(driver),
                                     "Inline CSI driver is not allowed to be used"));
@@ -130,7 +131,7 @@ final class VolumeRules {
     }
 
     private void hostPath(PodJson pod, List<ContainerRef> containers, JsonNode v, String path, List<FieldError> errors) {
-        String hostPath = orEmpty(PodJson.text(v.get("hostPath"), "path"));
+        String hostPath = Text.orEmpty(PodJson.text(v.get("hostPath"), "path"));
         HostPathDecision decision = allowsHostPath(hostPath);
         if (!decision.allowed()) {
             errors.add(FieldError.invalid(PspRules.ALLOWED_HOST_PATHS, path + ".hostPath.pathPrefix", GoFormat.quote(hostPath),
@@ -140,7 +141,7 @@ final class VolumeRules {
         if (!decision.readOnly()) {
             return;
         }
-        String name = orEmpty(PodJson.text(v, "name"));
+        String name = Text.orEmpty(PodJson.text(v, "name"));
         for (ContainerRef ref : containers) {
             JsonNode mounts = PodJson.field(pod.container(ref), "volumeMounts");
             if (mounts == null || !mounts.isArray()) {
@@ -166,7 +167,7 @@ final class VolumeRules {
         }
         boolean allowed = false;
         for (AllowedHostPath p : hostPaths) {
-            if (hasPathPrefix(hostPath, orEmpty(p.getPathPrefix()))) {
+            if (hasPathPrefix(hostPath, Text.orEmpty(p.getPathPrefix()))) {
                 if (!Boolean.TRUE.equals(p.getReadOnly())) {
                     return new HostPathDecision(true, false);
                 }
@@ -230,7 +231,4 @@ final class VolumeRules {
         return null;
     }
 
-    private static String orEmpty(@Nullable String s) {
-        return s == null ? "" : s;
-    }
 }

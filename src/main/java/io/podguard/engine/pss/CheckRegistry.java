@@ -21,6 +21,7 @@ public final class CheckRegistry {
 
     private final List<Check> checks;
     private final Map<LevelVersion, List<Entry>> plans = new HashMap<>();
+    private final Map<LevelVersion, List<String>> ids = new HashMap<>();
 
     /** A check in force at one level and version. */
     public record Entry(Check check, CheckVersion version) {
@@ -44,12 +45,29 @@ public final class CheckRegistry {
         if (lv.level() == Level.PRIVILEGED) {
             return List.of();
         }
-        List<Entry> plan = plans.get(lv.version().minor() > PssVersion.NEWEST_MINOR && !lv.version().isLatest()
-                ? new LevelVersion(lv.level(), PssVersion.LATEST) : lv);
+        List<Entry> plan = plans.get(known(lv));
         if (plan == null) {
             throw new IllegalArgumentException("unknown Pod Security Standards version " + lv.version());
         }
         return plan;
+    }
+
+    /** The ids of {@link #plan}'s checks, in the same order. */
+    public List<String> ids(LevelVersion lv) {
+        if (lv.level() == Level.PRIVILEGED) {
+            return List.of();
+        }
+        List<String> list = ids.get(known(lv));
+        if (list == null) {
+            throw new IllegalArgumentException("unknown Pod Security Standards version " + lv.version());
+        }
+        return list;
+    }
+
+    /** A version newer than podguard knows is judged by the latest rules. */
+    private static LevelVersion known(LevelVersion lv) {
+        return lv.version().minor() > PssVersion.NEWEST_MINOR && !lv.version().isLatest()
+                ? new LevelVersion(lv.level(), PssVersion.LATEST) : lv;
     }
 
     private void plan(PssVersion version) {
@@ -81,6 +99,8 @@ public final class CheckRegistry {
         }
         plans.put(new LevelVersion(Level.BASELINE, version), List.copyOf(baseline));
         plans.put(new LevelVersion(Level.RESTRICTED, version), List.copyOf(restricted));
+        ids.put(new LevelVersion(Level.BASELINE, version), baseline.stream().map(e -> e.check().id()).toList());
+        ids.put(new LevelVersion(Level.RESTRICTED, version), restricted.stream().map(e -> e.check().id()).toList());
     }
 
     static void validate(List<Check> checks) {

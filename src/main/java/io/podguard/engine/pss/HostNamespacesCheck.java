@@ -25,13 +25,9 @@ public final class HostNamespacesCheck {
     }
 
     static CheckResult v1_0(ObjectMeta meta, PodSpec spec) {
-        // Sorted as PSA's sets.List() sorts them.
+        // In upstream's fixed order (check_hostNamespaces.go): hostNetwork, hostPID, hostIPC.
         List<String> found = new ArrayList<>(3);
         List<String> paths = new ArrayList<>(3);
-        if (Boolean.TRUE.equals(spec.getHostIPC())) {
-            found.add("hostIPC=true");
-            paths.add("spec.hostIPC");
-        }
         if (Boolean.TRUE.equals(spec.getHostNetwork())) {
             found.add("hostNetwork=true");
             paths.add("spec.hostNetwork");
@@ -39,6 +35,10 @@ public final class HostNamespacesCheck {
         if (Boolean.TRUE.equals(spec.getHostPID())) {
             found.add("hostPID=true");
             paths.add("spec.hostPID");
+        }
+        if (Boolean.TRUE.equals(spec.getHostIPC())) {
+            found.add("hostIPC=true");
+            paths.add("spec.hostIPC");
         }
         if (found.isEmpty()) {
             return CheckResult.ALLOWED;

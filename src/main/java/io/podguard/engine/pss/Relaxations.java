@@ -1,5 +1,6 @@
 package io.podguard.engine.pss;
 
+import io.podguard.engine.Pods;
 import io.fabric8.kubernetes.api.model.PodSpec;
 
 /** The pod-wide conditions under which later versions of some checks stand down. */
@@ -21,6 +22,6 @@ final class Relaxations {
      * exempt pods that declare {@code spec.os.name: windows}.
      */
     static boolean windows(PodSpec spec) {
-        return spec.getOs() != null && "windows".equals(spec.getOs().getName());
+        return Pods.isWindows(spec);
     }
 }

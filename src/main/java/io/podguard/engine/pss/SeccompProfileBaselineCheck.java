@@ -1,5 +1,7 @@
 package io.podguard.engine.pss;
 
+import io.podguard.engine.Pods;
+import io.podguard.engine.Text;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
@@ -27,8 +29,8 @@ public final class SeccompProfileBaselineCheck {
 
     public static final String ID = "seccompProfile_baseline";
 
-    static final String ANNOTATION_POD = "seccomp.security.alpha.kubernetes.io/pod";
-    static final String ANNOTATION_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+    static final String ANNOTATION_POD = Pods.SECCOMP_POD_ANNOTATION;
+    static final String ANNOTATION_CONTAINER_PREFIX = Pods.SECCOMP_CONTAINER_ANNOTATION_PREFIX;
 
     public static final Check CHECK = new Check(ID, Level.BASELINE, List.of(
             new CheckVersion(PssVersion.of(0), SeccompProfileBaselineCheck::v1_0),
@@ -54,12 +56,12 @@ public final class SeccompProfileBaselineCheck {
         // Sorted and distinct, as PSA's set; the value remembers the annotation key for the path.
         TreeMap<String, String> forbidden = new TreeMap<>();
         if (annotations.containsKey(ANNOTATION_POD) && !validAnnotation(annotations.get(ANNOTATION_POD))) {
-            forbidden.put(Messages.keyEqualsQuoted(ANNOTATION_POD, orEmpty(annotations.get(ANNOTATION_POD))), ANNOTATION_POD);
+            forbidden.put(Messages.keyEqualsQuoted(ANNOTATION_POD, Text.orEmpty(annotations.get(ANNOTATION_POD))), ANNOTATION_POD);
         }
         for (ContainerRef ref : ContainerRef.all(spec)) {
-            String key = ANNOTATION_CONTAINER_PREFIX + orEmpty(ref.name());
+            String key = ANNOTATION_CONTAINER_PREFIX + Text.orEmpty(ref.name());
             if (annotations.containsKey(key) && !validAnnotation(annotations.get(key))) {
-                forbidden.put(Messages.keyEqualsQuoted(key, orEmpty(annotations.get(key))), key);
+                forbidden.put(Messages.keyEqualsQuoted(key, Text.orEmpty(annotations.get(key))), key);
             }
         }
         if (forbidden.isEmpty()) {
@@ -82,7 +84,7 @@ public final class SeccompProfileBaselineCheck {
             SeccompProfile profile = spec.getSecurityContext().getSeccompProfile();
             if (!validType(profile)) {
                 setters.add("pod");
-                badValues.add(orEmpty(profile.getType()));
+                badValues.add(Text.orEmpty(profile.getType()));
                 paths.add("spec.securityContext.seccompProfile.type");
             }
         }
@@ -91,7 +93,7 @@ public final class SeccompProfileBaselineCheck {
             SecurityContext sc = ref.container().getSecurityContext();
             if (sc != null && sc.getSeccompProfile() != null && !validType(sc.getSeccompProfile())) {
                 badContainers.add(ref.name());
-                badValues.add(orEmpty(sc.getSeccompProfile().getType()));
+                badValues.add(Text.orEmpty(sc.getSeccompProfile().getType()));
                 paths.add(ref.path() + ".securityContext.seccompProfile.type");
             }
         }
@@ -105,7 +107,4 @@ public final class SeccompProfileBaselineCheck {
                 + " must not set securityContext.seccompProfile.type to " + Messages.joinQuote(badValues), paths);
     }
 
-    static String orEmpty(String s) {
-        return s == null ? "" : s;
-    }
 }

@@ -1,5 +1,6 @@
 package io.podguard.engine.pss;
 
+import io.podguard.engine.Text;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
@@ -41,7 +42,7 @@ public final class SeccompProfileRestrictedCheck {
             SeccompProfile profile = spec.getSecurityContext().getSeccompProfile();
             if (!SeccompProfileBaselineCheck.validType(profile)) {
                 setters.add("pod");
-                badValues.add(SeccompProfileBaselineCheck.orEmpty(profile.getType()));
+                badValues.add(Text.orEmpty(profile.getType()));
                 explicitPaths.add("spec.securityContext.seccompProfile.type");
             } else {
                 podSet = true;
@@ -55,7 +56,7 @@ public final class SeccompProfileRestrictedCheck {
             if (sc != null && sc.getSeccompProfile() != null) {
                 if (!SeccompProfileBaselineCheck.validType(sc.getSeccompProfile())) {
                     explicitlyBad.add(ref.name());
-                    badValues.add(SeccompProfileBaselineCheck.orEmpty(sc.getSeccompProfile().getType()));
+                    badValues.add(Text.orEmpty(sc.getSeccompProfile().getType()));
                     explicitPaths.add(ref.path() + ".securityContext.seccompProfile.type");
                 }
             } else if (!podSet) {

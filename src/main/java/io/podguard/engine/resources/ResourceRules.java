@@ -1,9 +1,14 @@
 package io.podguard.engine.resources;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.podguard.engine.Mode;
+import io.podguard.engine.RuleSet;
+import io.podguard.engine.RuleKind;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -16,18 +21,15 @@ import java.util.TreeMap;
  * @param maxLimitRequestRatio limit divided by request must be at most this
  * @param requiredRequests resources every container must request
  * @param requiredLimits resources every container must limit
+ * @param mode what a violation does
  */
 public record ResourceRules(
         SortedMap<String, Bound> min,
         SortedMap<String, Bound> max,
         SortedMap<String, Bound> maxLimitRequestRatio,
         List<String> requiredRequests,
-        List<String> requiredLimits) {
-
-    public static final ResourceRules NONE = new ResourceRules(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), List.of(), List.of());
-
-    /** Rule ids start with this, so messages can tell them from Pod Security Standards checks. */
-    public static final String ID_PREFIX = "resources.";
+        List<String> requiredLimits,
+        Mode mode) implements RuleSet {
 
     public ResourceRules {
         requiredRequests = requiredRequests.stream().sorted().toList();
@@ -44,16 +46,45 @@ public record ResourceRules(
 
     /** @throws IllegalArgumentException for a value that is not a Kubernetes quantity */
     public static ResourceRules of(Map<String, String> min, Map<String, String> max, Map<String, String> ratio,
-                                   List<String> requests, List<String> limits) {
-        return new ResourceRules(bounds(min), bounds(max), bounds(ratio), requests, limits);
+                                   List<String> requests, List<String> limits, Mode mode) {
+        return new ResourceRules(bounds(min), bounds(max), bounds(ratio), requests, limits, mode);
+    }
+
+    @Override
+    public RuleKind<?> kind() {
+        return ResourceRulesKind.INSTANCE;
+    }
+
+    @Override
+    public Set<Mode> modes() {
+        return isEmpty() ? Set.of() : Set.of(mode);
+    }
+
+    @Override
+    public ResourceRules withMode(Mode other) {
+        return new ResourceRules(min, max, maxLimitRequestRatio, requiredRequests, requiredLimits, other);
+    }
+
+    /** The ids of the rules these settings turn on, in the order they are judged. */
+    List<String> ruleIds() {
+        List<String> ids = new ArrayList<>(4);
+        if (!requiredRequests.isEmpty() || !requiredLimits.isEmpty()) {
+            ids.add(ResourcesRequiredCheck.ID);
+        }
+        if (!min.isEmpty()) {
+            ids.add(ResourceMinCheck.ID);
+        }
+        if (!max.isEmpty()) {
+            ids.add(ResourceMaxCheck.ID);
+        }
+        if (!maxLimitRequestRatio.isEmpty()) {
+            ids.add(ResourceRatioCheck.ID);
+        }
+        return ids;
     }
 
     public boolean isEmpty() {
         return min.isEmpty() && max.isEmpty() && maxLimitRequestRatio.isEmpty() && requiredRequests.isEmpty() && requiredLimits.isEmpty();
-    }
-
-    public static boolean isResourceRule(String ruleId) {
-        return ruleId.startsWith(ID_PREFIX);
     }
 
     /** A Kubernetes quantity's value. @throws IllegalArgumentException when {@code text} is not one */

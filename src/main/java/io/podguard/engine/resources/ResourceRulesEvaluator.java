@@ -33,17 +33,12 @@ public final class ResourceRulesEvaluator {
         return out;
     }
 
-    /** In a denial, next to PSA's sentence: {@code violates resource rules: reason (detail), …}. */
-    public static String denialMessage(List<Violation> violations) {
-        return "violates resource rules: " + join(violations);
-    }
-
-    /** {@code would violate resource rules: …} */
-    public static String warningMessage(List<Violation> violations) {
-        return "would violate resource rules: " + join(violations);
-    }
-
-    private static String join(List<Violation> violations) {
-        return violations.stream().map(Violation::message).collect(Collectors.joining(", "));
+    /**
+     * In a denial, next to PSA's sentence: {@code violates resource rules: reason (detail), …};
+     * elsewhere {@code would violate resource rules: …}.
+     */
+    static String message(List<Violation> violations, boolean denied) {
+        return (denied ? "violates" : "would violate") + " resource rules: "
+                + violations.stream().map(Violation::message).collect(Collectors.joining(", "));
     }
 }

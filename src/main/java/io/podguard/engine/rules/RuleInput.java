@@ -37,6 +37,21 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
             "CronJob", new String[] {"batch", "v1", "cronjobs"},
             "PodTemplate", new String[] {"", "v1", "podtemplates"});
 
+    /** What the rules see of {@code pod} in {@code request}: its operation, user, namespace (and labels), the old object of an update. */
+    public static RuleInput of(PodObject pod, io.podguard.engine.RequestInfo request) {
+        PodObject old = null;
+        if (request.update() && request.oldObject() != null) {
+            try {
+                old = io.podguard.engine.PodExtractor.extract(pod.kind(), request.oldObject()).orElse(null);
+            } catch (IllegalArgumentException e) {
+                old = null;
+            }
+        }
+        String namespace = request.namespace() != null ? request.namespace() : pod.namespace();
+        return new RuleInput(pod, old, pod.kind(), request.update() ? "UPDATE" : "CREATE", namespace, request.username(),
+                request.groups(), request.namespaceLabels(), request.dryRun());
+    }
+
     /** A request judged offline ({@code check}, {@code audit}): a create by nobody in particular. */
     public static RuleInput offline(PodObject pod) {
         return new RuleInput(pod, null, pod.kind(), "CREATE", pod.namespace(), null, List.of(), null, false);

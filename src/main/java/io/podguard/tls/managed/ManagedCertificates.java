@@ -1,5 +1,7 @@
 package io.podguard.tls.managed;
 
+import io.podguard.engine.Text;
+
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
@@ -105,12 +107,12 @@ public final class ManagedCertificates implements AutoCloseable {
         } catch (CaBundleInjector.MissingConfigurationException e) {
             notReady = e.getMessage() + ": the CA bundle cannot be injected";
         } catch (KubernetesClientException e) {
-            notReady = "Kubernetes API: " + oneLine(e.getMessage());
+            notReady = "Kubernetes API: " + Text.oneLine(e.getMessage());
         } catch (IOException e) {
-            notReady = "cannot write the serving certificate files: " + oneLine(e.getMessage());
+            notReady = "cannot write the serving certificate files: " + Text.oneLine(e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("managed certificates: unexpected failure", e);
-            notReady = "unexpected " + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage());
+            notReady = "unexpected " + e.getClass().getSimpleName() + ": " + Text.oneLine(e.getMessage());
         }
         Instant next;
         if (notReady == null) {
@@ -149,11 +151,4 @@ public final class ManagedCertificates implements AutoCloseable {
         return null;
     }
 
-    private static String oneLine(@Nullable String s) {
-        if (s == null) {
-            return "";
-        }
-        String line = s.replace('\n', ' ');
-        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
-    }
 }

@@ -2,7 +2,6 @@ package io.podguard.engine.defaults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podguard.policy.DefaultsConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +21,7 @@ class DefaultersTest {
         assertThat(Defaulters.all()).extracting(d -> d.isEnabled(CONFIG)).containsExactly(true, true, false, true, true, true, true, true);
         // Placement is policy: a pod cannot opt out of it, and it is off until the placement section turns it on.
         assertThat(Defaulters.all()).extracting(Defaulter::optional).containsExactly(true, true, true, true, true, false, false, false);
-        assertThat(Defaulters.all()).extracting(d -> d.run(CONFIG, io.podguard.engine.placement.PlacementPolicy.NONE))
+        assertThat(Defaulters.all()).extracting(d -> d.run(new io.podguard.engine.EffectivePolicy(CONFIG, List.of())))
                 .containsExactly(Defaulter.Run.APPLY, Defaulter.Run.APPLY, Defaulter.Run.OFF, Defaulter.Run.APPLY, Defaulter.Run.APPLY,
                         Defaulter.Run.OFF, Defaulter.Run.OFF, Defaulter.Run.OFF);
     }
@@ -174,6 +173,6 @@ class DefaultersTest {
     /** The patch {@code defaulter} alone produces for {@code podYaml}, as JSON text. */
     private static String patch(Defaulter defaulter, DefaultsConfig config, String podYaml) {
         var pod = PatchTesting.yaml("apiVersion: v1\nkind: Pod\n" + podYaml);
-        return new DefaultsEngine(List.of(defaulter)).mutate(DefaultsPropertiesTest.extract(pod), config).patch().toString();
+        return new DefaultsEngine(List.of(defaulter)).mutate(DefaultsPropertiesTest.extract(pod), new io.podguard.engine.EffectivePolicy(config, java.util.List.of())).patch().toString();
     }
 }

@@ -8,7 +8,6 @@ import io.podguard.engine.LevelVersion;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
-import io.podguard.policy.DefaultsConfig;
 import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
@@ -25,12 +24,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class DefaultsPropertiesTest {
 
-    private static final DefaultsEngine ENGINE = Engine.standard().defaults();
+    private static final DefaultsEngine ENGINE = new io.podguard.engine.defaults.DefaultsEngine(io.podguard.engine.defaults.Defaulters.all());
 
     @Property(tries = 200)
     void mutateWhenAnyPodThenPatchAppliesIsIdempotentAndValid(
             @ForAll("pods") ObjectNode pod, @ForAll("configs") DefaultsConfig config) {
-        MutationResult first = ENGINE.mutate(extract(pod), config);
+        MutationResult first = ENGINE.mutate(extract(pod), new io.podguard.engine.EffectivePolicy(config, java.util.List.of()));
 
         for (JsonNode op : first.patch()) {
             assertThat(op.get("op").asString()).isIn("add", "replace");
@@ -39,7 +38,7 @@ class DefaultsPropertiesTest {
                 : PatchTesting.toJackson(PatchTesting.applyIndependently(pod, first.patch().toString()));
         assertThat(first.applied().isEmpty()).isEqualTo(first.isEmpty());
 
-        MutationResult second = ENGINE.mutate(extract(mutated), config);
+        MutationResult second = ENGINE.mutate(extract(mutated), new io.podguard.engine.EffectivePolicy(config, java.util.List.of()));
         assertThat(second.patch()).as("second review of %s", mutated).isEmpty();
 
         assertValidWhereTouched(pod, mutated, config);
@@ -50,32 +49,32 @@ class DefaultsPropertiesTest {
         ObjectNode skipped = pod.deepCopy();
         ((ObjectNode) skipped.get("metadata")).withObjectProperty("annotations").put(DefaultsAnnotations.SKIP_DEFAULTS, " All ");
 
-        assertThat(ENGINE.mutate(extract(skipped), config).isEmpty()).isTrue();
+        assertThat(ENGINE.mutate(extract(skipped), new io.podguard.engine.EffectivePolicy(config, java.util.List.of())).isEmpty()).isTrue();
     }
 
     @Property(tries = 100)
     void mutateWhenBarePodAndRestrictedProfileThenRestrictedCompliant(@ForAll("barePods") ObjectNode pod) {
         DefaultsConfig restricted = DefaultsConfig.DEFAULT.withSecurityContext(DefaultsConfig.SecurityContext.RESTRICTED);
 
-        MutationResult result = ENGINE.mutate(extract(pod), restricted);
+        MutationResult result = ENGINE.mutate(extract(pod), new io.podguard.engine.EffectivePolicy(restricted, java.util.List.of()));
         JsonNode mutated = result.isEmpty() ? pod : PatchTesting.toJackson(PatchTesting.applyIndependently(pod, result.patch().toString()));
 
         RestrictedProfileTest.assertRestrictedFields(mutated);
-        List<Violation> violations = Engine.standard().podSecurity().evaluate(LevelVersion.parse("restricted", "latest"), extract(mutated));
+        List<Violation> violations = io.podguard.engine.pss.PodSecurityKind.INSTANCE.evaluator().evaluate(LevelVersion.parse("restricted", "latest"), extract(mutated));
         assertThat(violations).as("restricted violations of %s", mutated).isEmpty();
     }
 
     /** Defaults never make a pod worse: every check the mutated pod fails, the pod as sent failed too. */
     @Property(tries = 100)
     void mutateWhenAnyPodThenNoNewPodSecurityViolation(@ForAll("pods") ObjectNode pod, @ForAll("configs") DefaultsConfig config) {
-        MutationResult result = ENGINE.mutate(extract(pod), config);
+        MutationResult result = ENGINE.mutate(extract(pod), new io.podguard.engine.EffectivePolicy(config, java.util.List.of()));
         JsonNode mutated = result.isEmpty() ? pod : PatchTesting.toJackson(PatchTesting.applyIndependently(pod, result.patch().toString()));
 
         for (String level : List.of("baseline", "restricted")) {
             LevelVersion lv = LevelVersion.parse(level, "latest");
             Set<String> before = new HashSet<>();
-            Engine.standard().podSecurity().evaluate(lv, extract(pod)).forEach(v -> before.add(v.rule()));
-            List<String> after = Engine.standard().podSecurity().evaluate(lv, extract(mutated)).stream().map(Violation::rule).toList();
+            io.podguard.engine.pss.PodSecurityKind.INSTANCE.evaluator().evaluate(lv, extract(pod)).forEach(v -> before.add(v.rule()));
+            List<String> after = io.podguard.engine.pss.PodSecurityKind.INSTANCE.evaluator().evaluate(lv, extract(mutated)).stream().map(Violation::rule).toList();
             assertThat(after).as("%s violations of %s", level, mutated).allMatch(before::contains);
         }
     }

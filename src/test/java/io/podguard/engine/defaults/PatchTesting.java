@@ -1,7 +1,7 @@
 package io.podguard.engine.defaults;
 
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
+import io.podguard.report.ReviewObserver;
 import io.podguard.admission.BadReviewException;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
@@ -52,7 +52,7 @@ final class PatchTesting {
 
     static AdmissionHandler handler(Policy policy) {
         PolicyResolver resolver = PolicyResolver.fixed(policy);
-        return new AdmissionHandler(Engine.standard(), () -> resolver, AdmissionObserver.NONE);
+        return new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
     }
 
     /** The response of /mutate for a CREATE of {@code pod}. */

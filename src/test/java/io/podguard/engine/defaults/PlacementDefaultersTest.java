@@ -3,6 +3,8 @@ package io.podguard.engine.defaults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podguard.admission.AdmissionHandler;
+import io.podguard.admission.Endpoint;
+import io.podguard.engine.Json;
 import io.podguard.policy.PolicyLoader;
 import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,30 @@ class PlacementDefaultersTest {
         assertThat(PatchTesting.patchOf(response)).isEqualTo("["
                 + "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"podguard.io/defaults\":\"placement.extendedResourceTolerations (nvidia.com/gpu)\"}},"
                 + "{\"op\":\"add\",\"path\":\"/spec/tolerations/1\",\"value\":{\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}}]");
+    }
+
+    @Test
+    void mutateWhenTheWholeRequestIsExemptThenPlacementStillSetAndNothingJudged() throws Exception {
+        AdmissionHandler handler = handler(PLACEMENT + """
+                  nodeName: {}
+                exemptions:
+                  - {reason: break glass, usernames: [alice]}
+                """);
+        JsonNode pod = PatchTesting.yaml(GPU_POD.replace("spec:\n", "spec:\n  nodeName: worker-1\n"));
+
+        JsonNode response = PatchTesting.mutate(handler, pod);
+
+        assertThat(PatchTesting.patchOf(response)).contains("placement.nodeSelector (team=ml), placement.tolerations (dedicated=ml:NoSchedule), "
+                + "placement.extendedResourceTolerations (nvidia.com/gpu)");
+        JsonNode stored = PatchTesting.toJackson(PatchTesting.applyIndependently(pod, PatchTesting.patchOf(response)));
+        JsonNode validate = Json.mapper().readTree(handler.handle(Endpoint.VALIDATE, PatchTesting.review(stored, false))).get("response");
+        assertThat(validate.get("allowed").asBoolean()).isTrue();
+        assertThat(validate.get("auditAnnotations").get("exempt").asString()).isEqualTo("break glass");
+        // Without the exemption, the same pod is refused, for its node among other things.
+        JsonNode refused = Json.mapper().readTree(handler(PLACEMENT + "  nodeName: {}\n").handle(Endpoint.VALIDATE, PatchTesting.review(stored, false)))
+                .get("response");
+        assertThat(refused.get("status").get("message").asString())
+                .endsWith("; violates placement rules: nodeName (pod must not set spec.nodeName=\"worker-1\": it bypasses the scheduler and every node taint)");
     }
 
     @Test

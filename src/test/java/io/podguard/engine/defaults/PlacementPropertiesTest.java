@@ -2,15 +2,21 @@ package io.podguard.engine.defaults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Evaluation;
 import io.podguard.engine.Json;
+import io.podguard.engine.Judgement;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.RequestInfo;
+import io.podguard.engine.Stage;
 import io.podguard.engine.Violation;
 import io.podguard.engine.placement.PlacedPod;
-import io.podguard.policy.EffectivePolicy;
+import io.podguard.engine.placement.PlacementPolicy;
+import io.podguard.policy.PolicyCompiler;
 import io.podguard.policy.PolicyLoader;
+import io.podguard.testing.Judging;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -31,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class PlacementPropertiesTest {
 
-    private static final EffectivePolicy POLICY = EffectivePolicy.of(PolicyLoader.parse("""
+    private static final EffectivePolicy POLICY = PolicyCompiler.compile(PolicyLoader.parse("""
             podSecurity: {level: privileged}
             placement:
               nodeSelector: {default: {team: ml}, allowed: {team: ml, zone: a, tier: gold}}
@@ -49,20 +55,21 @@ class PlacementPropertiesTest {
     @Property(tries = 200)
     void mutateWhenAnyPodThenAppliesConvergesAndJudgesAlike(@ForAll("pods") ObjectNode pod) {
         PodObject sent = extract(pod);
-        var first = Engine.standard().mutate(sent, POLICY);
-        JsonNode mutated = first.isEmpty() ? pod : PatchTesting.toJackson(PatchTesting.applyIndependently(pod, first.patch().toString()));
+        Judgement first = mutate(sent);
+        JsonNode mutated = first.patch().isEmpty() ? pod : PatchTesting.toJackson(PatchTesting.applyIndependently(pod, first.patch().toString()));
 
-        var second = Engine.standard().mutate(extract(mutated), POLICY);
-        if (!second.isEmpty()) {
+        Judgement second = mutate(extract(mutated));
+        if (!second.patch().isEmpty()) {
             // Only an extended-resource toleration covering a default one, as with the plugins reinvoked.
-            assertThat(second.applied()).extracting(AppliedDefault::defaulter).containsOnly("placement.tolerations");
+            assertThat(second.defaults()).extracting(AppliedDefault::defaulter).containsOnly("placement.tolerations");
             JsonNode twice = PatchTesting.toJackson(PatchTesting.applyIndependently(mutated, second.patch().toString()));
-            assertThat(Engine.standard().mutate(extract(twice), POLICY).isEmpty()).isTrue();
+            assertThat(mutate(extract(twice)).patch().isEmpty()).isTrue();
         }
-        Evaluation before = Engine.standard().evaluate(sent, POLICY);
-        Evaluation after = Engine.standard().evaluate(extract(mutated), POLICY);
+        Evaluation before = Judging.evaluate(sent, POLICY);
+        Evaluation after = Judging.evaluate(extract(mutated), POLICY);
         assertThat(rules(after.enforce())).isEqualTo(rules(before.enforce()));
-        assertThat(PlacedPod.of(mutated, POLICY.placement()).nodeSelector()).isEqualTo(PlacedPod.of(pod, POLICY.placement()).nodeSelector());
+        PlacementPolicy placement = POLICY.rule(PlacementPolicy.class);
+        assertThat(PlacedPod.of(mutated, placement).nodeSelector()).isEqualTo(PlacedPod.of(pod, placement).nodeSelector());
     }
 
     @Property(tries = 100)
@@ -70,10 +77,12 @@ class PlacementPropertiesTest {
         ObjectNode clean = pod.deepCopy();
         ObjectNode spec = (ObjectNode) clean.get("spec");
         spec.remove(List.of("nodeSelector", "tolerations", "nodeName"));
-        var result = Engine.standard().mutate(extract(clean), POLICY);
-        JsonNode mutated = result.isEmpty() ? clean : PatchTesting.toJackson(PatchTesting.applyIndependently(clean, result.patch().toString()));
+        Judgement result = mutate(extract(clean));
+        JsonNode mutated = result.patch().isEmpty() ? clean : PatchTesting.toJackson(PatchTesting.applyIndependently(clean, result.patch().toString()));
 
-        assertThat(Engine.standard().evaluate(extract(mutated), POLICY).enforce()).isEmpty();
+        assertThat(Judging.evaluate(extract(mutated), POLICY).enforce()).isEmpty();
+        // And check's judgement, which applies the defaults itself, agrees with mutate-then-validate.
+        assertThat(Engine.standard().judge(extract(clean), POLICY, RequestInfo.offline(null), Stage.CREATE).evaluation().enforce()).isEmpty();
     }
 
     @Provide
@@ -122,6 +131,11 @@ class PlacementPropertiesTest {
 
     private static List<String> rules(List<Violation> violations) {
         return violations.stream().map(Violation::rule).toList();
+    }
+
+    /** What /mutate answers for a new pod. */
+    private static Judgement mutate(PodObject pod) {
+        return Engine.standard().judge(pod, POLICY, RequestInfo.offline(pod.namespace()), Stage.MUTATE);
     }
 
     private static PodObject extract(JsonNode pod) {

@@ -1,7 +1,6 @@
 package io.podguard.engine.defaults;
 
 import io.podguard.engine.Json;
-import io.podguard.policy.DefaultsConfig;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;

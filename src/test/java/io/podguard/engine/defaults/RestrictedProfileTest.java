@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podguard.engine.Engine;
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.pss.CheckRegistry;
-import io.podguard.policy.DefaultsConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -40,15 +39,15 @@ class RestrictedProfileTest {
                     - containerPort: 8080
                 """);
         LevelVersion restricted = LevelVersion.parse("restricted", "latest");
-        assertThat(Engine.standard().podSecurity().evaluate(restricted, DefaultsPropertiesTest.extract(pod)))
+        assertThat(io.podguard.engine.pss.PodSecurityKind.INSTANCE.evaluator().evaluate(restricted, DefaultsPropertiesTest.extract(pod)))
                 .as("the bare pod itself, judged by every restricted check present")
                 .hasSameSizeAs(restrictedChecksThatJudgeSecurityContexts());
 
-        MutationResult result = Engine.standard().defaults().mutate(DefaultsPropertiesTest.extract(pod), RESTRICTED);
+        MutationResult result = new io.podguard.engine.defaults.DefaultsEngine(io.podguard.engine.defaults.Defaulters.all()).mutate(DefaultsPropertiesTest.extract(pod), new io.podguard.engine.EffectivePolicy(RESTRICTED, java.util.List.of()));
         JsonNode mutated = PatchTesting.toJackson(PatchTesting.applyIndependently(pod, result.patch().toString()));
 
         assertRestrictedFields(mutated);
-        assertThat(Engine.standard().podSecurity().evaluate(restricted, DefaultsPropertiesTest.extract(mutated))).isEmpty();
+        assertThat(io.podguard.engine.pss.PodSecurityKind.INSTANCE.evaluator().evaluate(restricted, DefaultsPropertiesTest.extract(mutated))).isEmpty();
     }
 
     /**
@@ -56,7 +55,7 @@ class RestrictedProfileTest {
      * registry, the assertion above grows with them, and the mutated pod must still pass them all.
      */
     private static List<String> restrictedChecksThatJudgeSecurityContexts() {
-        CheckRegistry registry = Engine.standard().podSecurity().registry();
+        CheckRegistry registry = io.podguard.engine.pss.PodSecurityKind.INSTANCE.evaluator().registry();
         return registry.plan(LevelVersion.parse("restricted", "latest")).stream()
                 .map(entry -> entry.check().id())
                 .filter(id -> List.of("allowPrivilegeEscalation", "runAsNonRoot", "seccompProfile_restricted",

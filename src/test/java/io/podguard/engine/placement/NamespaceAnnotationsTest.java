@@ -3,7 +3,7 @@ package io.podguard.engine.placement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.podguard.policy.Mode;
+import io.podguard.engine.Mode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

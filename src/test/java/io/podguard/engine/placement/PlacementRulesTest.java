@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
-import io.podguard.policy.Mode;
+import io.podguard.engine.Mode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

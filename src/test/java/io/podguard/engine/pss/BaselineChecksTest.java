@@ -37,11 +37,11 @@ class BaselineChecksTest {
     @Nested
     class HostNamespaces {
         @Test
-        void hostNamespacesWhenAllSetThenSorted() {
+        void hostNamespacesWhenAllSetThenInUpstreamsFixedOrder() {
             CheckResult r = latest(HostNamespacesCheck.CHECK, "spec: {hostPID: true, hostNetwork: true, hostIPC: true, containers: [{name: a}]}");
             assertThat(r.reason()).isEqualTo("host namespaces");
-            assertThat(r.detail()).isEqualTo("hostIPC=true, hostNetwork=true, hostPID=true");
-            assertThat(r.paths()).containsExactly("spec.hostIPC", "spec.hostNetwork", "spec.hostPID");
+            assertThat(r.detail()).isEqualTo("hostNetwork=true, hostPID=true, hostIPC=true");
+            assertThat(r.paths()).containsExactly("spec.hostNetwork", "spec.hostPID", "spec.hostIPC");
         }
     }
 

@@ -3,7 +3,7 @@ package io.podguard.engine.pss;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podguard.admission.AdmissionHandler;
-import io.podguard.admission.AdmissionObserver;
+import io.podguard.report.ReviewObserver;
 import io.podguard.admission.AdmissionRequest;
 import io.podguard.admission.BadReviewException;
 import io.podguard.admission.Endpoint;
@@ -15,9 +15,9 @@ import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
 import io.podguard.engine.pss.ConformanceFixtures.Fixture;
-import io.podguard.policy.DefaultsConfig;
-import io.podguard.policy.EffectivePolicy;
-import io.podguard.policy.Mode;
+import io.podguard.engine.defaults.DefaultsConfig;
+import io.podguard.engine.EffectivePolicy;
+import io.podguard.engine.Mode;
 import io.podguard.policy.PodSecurityConfig;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyResolver;
@@ -63,9 +63,9 @@ class PodSecurityConformanceTest {
     void engineWhenFixtureThenVerdictAsPsa(Fixture fixture) {
         PodObject pod = PodExtractor.extract("Pod", fixture.pod()).orElseThrow();
         LevelVersion lv = new LevelVersion(fixture.level(), fixture.version());
-        EffectivePolicy policy = new EffectivePolicy(lv, null, null, new DefaultsConfig(false, null));
+        EffectivePolicy policy = io.podguard.testing.Judging.levels(lv, null, null, new DefaultsConfig(false, null));
 
-        List<Violation> violations = Engine.standard().evaluate(pod, policy).enforce();
+        List<Violation> violations = io.podguard.testing.Judging.evaluate(pod, policy).enforce();
 
         if (fixture.pass()) {
             assertThat(violations).as("%s must be allowed", fixture).isEmpty();
@@ -127,9 +127,10 @@ class PodSecurityConformanceTest {
                 new PodSecurityConfig(lv.level().id(), lv.version().toString(), null, null, null),
                 new DefaultsConfig(false, null));
         PolicyResolver resolver = PolicyResolver.fixed(policy);
-        AdmissionObserver capture = new AdmissionObserver() {
+        ReviewObserver capture = new ReviewObserver() {
             @Override
-            public void evaluated(AdmissionRequest request, PodObject pod, EffectivePolicy effective, Evaluation evaluation) {
+            public void evaluated(io.podguard.report.Review review, EffectivePolicy effective, io.podguard.engine.Judgement judgement) {
+                    Evaluation evaluation = judgement.evaluation();
                 LAST_EVALUATION.set(evaluation);
             }
         };

@@ -26,7 +26,7 @@ class ResourceChecksTest {
 
     private static ResourceRules rules(Map<String, String> min, Map<String, String> max, Map<String, String> ratio,
                                        List<String> requests, List<String> limits) {
-        return ResourceRules.of(min, max, ratio, requests, limits);
+        return ResourceRules.of(min, max, ratio, requests, limits, io.podguard.engine.Mode.ENFORCE);
     }
 
     @Test
@@ -99,7 +99,7 @@ class ResourceChecksTest {
         ResourceRules r = rules(Map.of(), Map.of("cpu", "1"), Map.of(), List.of("memory"), List.of());
         List<Violation> all = ResourceRulesEvaluator.evaluate(pod("\"containers\":[{\"name\":\"a\",\"image\":\"x\",\"resources\":{\"limits\":{\"cpu\":\"2\"}}}]"), r);
         assertThat(all).extracting(Violation::rule).containsExactly("resources.required", "resources.max");
-        assertThat(ResourceRulesEvaluator.denialMessage(all)).isEqualTo("violates resource rules: resources required "
+        assertThat(ResourceRulesEvaluator.message(all, true)).isEqualTo("violates resource rules: resources required "
                 + "(container \"a\" must set requests.memory), resources above maximum (container \"a\" limits cpu=2, above 1)");
     }
 

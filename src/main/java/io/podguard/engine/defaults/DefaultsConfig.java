@@ -1,4 +1,4 @@
-package io.podguard.policy;
+package io.podguard.engine.defaults;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -75,18 +75,6 @@ public record DefaultsConfig(
 
     public boolean isEnabled() {
         return Boolean.TRUE.equals(enabled);
-    }
-
-    public DefaultsConfig withResources(Resources value) {
-        return new DefaultsConfig(enabled, mode, value, readinessProbe, livenessProbe, preStop, securityContext);
-    }
-
-    public DefaultsConfig withReadinessProbe(Probe value) {
-        return new DefaultsConfig(enabled, mode, resources, value, livenessProbe, preStop, securityContext);
-    }
-
-    public DefaultsConfig withLivenessProbe(Probe value) {
-        return new DefaultsConfig(enabled, mode, resources, readinessProbe, value, preStop, securityContext);
     }
 
     public DefaultsConfig withPreStop(PreStop value) {

@@ -1,4 +1,4 @@
-package io.podguard.policy;
+package io.podguard.engine;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

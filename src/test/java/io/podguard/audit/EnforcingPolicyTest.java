@@ -2,14 +2,14 @@ package io.podguard.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podguard.policy.EffectivePolicy;
 import io.podguard.policy.PolicyLoader;
 import org.junit.jupiter.api.Test;
 
-class EnforceLevelTest {
+/** What the audit judges by: the policy with enforcement switched on ({@code EffectivePolicy.enforcing()}). */
+class EnforcingPolicyTest {
 
     private static String level(String policy) {
-        var lv = EnforceLevel.of(EffectivePolicy.of(PolicyLoader.parse(policy)));
+        var lv = io.podguard.testing.Judging.levels(io.podguard.policy.PolicyCompiler.compile(PolicyLoader.parse(policy)).enforcing()).enforce();
         return lv == null ? null : lv.toString();
     }
 
