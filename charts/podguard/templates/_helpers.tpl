@@ -128,7 +128,7 @@ side: a comment that says enforce counts too.
 
 {{/* Whether the pod talks to the Kubernetes API at all (else no token is mounted). */}}
 {{- define "podguard.needsApi" -}}
-{{- if or (eq .Values.certificates.mode "self") .Values.events.enabled .Values.backgroundAudit.enabled .Values.policyReports.enabled .Values.namespaceLabels.enabled }}true{{ end }}
+{{- if or (eq .Values.certificates.mode "self") .Values.events.enabled .Values.backgroundAudit.enabled .Values.policyReports.enabled .Values.namespaceLabels.enabled .Values.namespaceResources.enabled }}true{{ end }}
 {{- end }}
 
 {{/*

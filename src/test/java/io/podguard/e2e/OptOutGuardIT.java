@@ -36,7 +36,7 @@ class OptOutGuardIT extends ClusterTest {
     @BeforeAll
     static void register() {
         podguard = Podguard.start("optout", Policies.ENFORCE_BASELINE,
-                "--podguard.webhooks.opt-out-label=" + LABEL, "--podguard.webhooks.opt-out-namespaces=" + SANDBOX);
+                List.of("--podguard.webhooks.opt-out-label=" + LABEL, "--podguard.webhooks.opt-out-namespaces=" + SANDBOX));
         List<HasMetadata> rendered = HelmBinary.locate().template("--set", "webhooks.optOut.enabled=true",
                 "--set", "webhooks.optOut.namespaces={" + SANDBOX + "}");
         MutatingWebhookConfiguration mutating = ChartIT.one(rendered, MutatingWebhookConfiguration.class);

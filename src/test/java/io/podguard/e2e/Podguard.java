@@ -53,7 +53,12 @@ final class Podguard implements AutoCloseable {
      * Starts podguard with {@code policyYaml} and waits until /readyz answers 200. A free port can
      * be taken by another process before podguard binds it: then it starts again on new ports.
      */
-    static Podguard start(String name, String policyYaml, String... extraArgs) {
+    static Podguard start(String name, String policyYaml) {
+        return start(name, policyYaml, List.of());
+    }
+
+    /** As {@link #start(String, String)}, with more arguments for {@code serve} ({@code --podguard.…=…}). */
+    static Podguard start(String name, String policyYaml, List<String> extraArgs) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: the e2e suite runs after `package` (./mvnw verify -Pe2e)");
         }
@@ -79,7 +84,7 @@ final class Podguard implements AutoCloseable {
         }
     }
 
-    private static Podguard launch(String name, Path dir, Path policyFile, TestCertificates certificates, String... extraArgs)
+    private static Podguard launch(String name, Path dir, Path policyFile, TestCertificates certificates, List<String> extraArgs)
             throws IOException {
         int port = freePort();
         int managementPort = freePort();
@@ -89,7 +94,7 @@ final class Podguard implements AutoCloseable {
                 "--port", Integer.toString(port), "--management-port", Integer.toString(managementPort),
                 "--tls-cert", certificates.certFile().toString(), "--tls-key", certificates.keyFile().toString(),
                 "--policy", policyFile.toString(), "--podguard.shutdown-drain-delay=0s"));
-        command.addAll(List.of(extraArgs));
+        command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("podguard.log").toFile());
