@@ -1,5 +1,7 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Glob;
+import io.podguard.engine.ImageReferences;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.podguard.engine.EffectivePolicy;
@@ -105,7 +107,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
             ex.add(new CompiledExemption(e, globs(e.namespaces()), globs(e.usernames()), globs(e.groups()),
                     globs(e.serviceAccounts()), globs(e.runtimeClassNames()),
                     new MatchedExemption(i, e.reason(), e.kind(), Set.copyOf(e.checks()),
-                            images.isEmpty() ? null : image -> Glob.any(images, image))));
+                            images.isEmpty() ? null : image -> Glob.any(images, ImageReferences.normalize(image)))));
         }
         this.exemptions = List.copyOf(ex);
         this.podSecurityLabels = policy.podSecurity().readsNamespaceLabels();

@@ -149,6 +149,17 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
         return ns == null || ns.getMetadata() == null ? null : ns;
     }
 
+    /** The labels of {@code namespace} if the cache holds it; never asks the apiserver. */
+    @Nullable Map<String, String> cachedLabels(String namespace) {
+        SharedIndexInformer<Namespace> inf = informer;
+        Namespace ns = inf == null ? null : inf.getStore().getByKey(namespace);
+        if (ns == null || ns.getMetadata() == null) {
+            return null;
+        }
+        Map<String, String> labels = ns.getMetadata().getLabels();
+        return labels == null ? Map.of() : labels;
+    }
+
     /**
      * Reads a namespace the cache does not know yet, on the admission path: bounded to
      * {@link #FETCH_TIMEOUT} (the client's own retries could take longer than the webhook's

@@ -209,7 +209,7 @@ class ChartClusterIT {
             applied.merge(o.getKind(), 1, Integer::sum);
         }
         assertThat(applied).containsOnlyKeys("ServiceAccount", "ConfigMap", "ClusterRole", "ClusterRoleBinding", "Service",
-                "Deployment", "PodDisruptionBudget", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
+                "Deployment", "PodDisruptionBudget", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "NetworkPolicy");
         assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("pg-cm-podguard").get()).isNull();
     }
 

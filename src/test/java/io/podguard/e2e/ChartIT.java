@@ -101,7 +101,8 @@ class ChartIT {
         assertThat(helm.template()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
                 "ServiceAccount/podguard", "ConfigMap/podguard-policy", "ClusterRole/podguard", "ClusterRoleBinding/podguard",
                 "Role/podguard", "RoleBinding/podguard", "Service/podguard", "Deployment/podguard",
-                "PodDisruptionBudget/podguard", "MutatingWebhookConfiguration/podguard", "ValidatingWebhookConfiguration/podguard");
+                "PodDisruptionBudget/podguard", "MutatingWebhookConfiguration/podguard", "ValidatingWebhookConfiguration/podguard",
+                "NetworkPolicy/podguard");
     }
 
     @ParameterizedTest
@@ -210,6 +211,7 @@ class ChartIT {
         Service service = one(helm.template(), Service.class);
         assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
         ServicePort https = service.getSpec().getPorts().stream().filter(p -> p.getName().equals("https")).findFirst().orElseThrow();
+        assertThat(service.getSpec().getPorts()).as("the management port is not in the webhook Service").containsExactly(https);
         assertThat(https.getPort()).isEqualTo(443);
         assertThat(https.getTargetPort().getStrVal()).isEqualTo("https");
         assertThat(service.getSpec().getSelector()).isEqualTo(Map.of("app.kubernetes.io/name", "podguard", "app.kubernetes.io/instance", NAME));
@@ -295,7 +297,7 @@ class ChartIT {
                 "--set", "webhooks.namespaceSelector.matchExpressions[0].operator=In",
                 "--set", "webhooks.namespaceSelector.matchExpressions[0].values={kube-system,guard,team-a}",
                 "--set", "webhooks.namespaceSelector.matchLabels.tier=apps",
-                "--set", "webhooks.optOutLabel=example.com/skip-podguard");
+                "--set", "webhooks.optOut.enabled=true", "--set", "webhooks.optOut.label=example.com/skip-podguard");
         for (List<LabelSelectorRequirement> expressions : allNamespaceSelectors(objects)) {
             // The user's In term is ANDed with the exclusions, which therefore still hold.
             assertThat(expressions).hasSize(3);
@@ -522,14 +524,14 @@ class ChartIT {
 
     static void assertExclusions(List<LabelSelectorRequirement> expressions, String releaseNamespace) {
         assertThat(expressions).extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues()).containsExactly(
-                "kubernetes.io/metadata.name NotIn [kube-system, " + releaseNamespace + "]",
-                "podguard.io/ignore NotIn [true]");
+                "kubernetes.io/metadata.name NotIn [kube-system, " + releaseNamespace + "]");
     }
 
     static List<List<LabelSelectorRequirement>> allNamespaceSelectors(List<HasMetadata> objects) {
         List<List<LabelSelectorRequirement>> all = new ArrayList<>();
         one(objects, MutatingWebhookConfiguration.class).getWebhooks().forEach(w -> all.add(w.getNamespaceSelector().getMatchExpressions()));
-        one(objects, ValidatingWebhookConfiguration.class).getWebhooks().forEach(w -> all.add(w.getNamespaceSelector().getMatchExpressions()));
+        one(objects, ValidatingWebhookConfiguration.class).getWebhooks().stream().filter(w -> !w.getName().startsWith("optout."))
+                .forEach(w -> all.add(w.getNamespaceSelector().getMatchExpressions()));
         assertThat(all).hasSize(3);
         return all;
     }

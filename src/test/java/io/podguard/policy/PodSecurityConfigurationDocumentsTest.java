@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podguard.engine.EffectivePolicy;
+import io.podguard.engine.Glob;
 import io.podguard.engine.Evaluation;
 import io.podguard.engine.Mode;
 import io.podguard.engine.PodObject;
