@@ -47,7 +47,7 @@ import tools.jackson.databind.node.ObjectNode;
  * exemption leaves out of Pod Security are not judged (PSA: exempt runtime classes). The pods are
  * read from the apiserver page by page; at most {@value #MAX_PODS} are held at once.
  */
-public final class PodSecurityLabelDryRun {
+public final class PodSecurityLabelDryRun implements NamespaceHandler {
 
     /** The path segment: {@code /namespaces/pod-security-labels}. */
     public static final String ID = "pod-security-labels";
@@ -91,11 +91,13 @@ public final class PodSecurityLabelDryRun {
         this.nanoTime = nanoTime;
     }
 
+    @Override
     public String id() {
         return ID;
     }
 
     /** The answer to a Namespace CREATE or UPDATE: always allowed, with PSA's warnings. */
+    @Override
     public AdmissionResponse review(AdmissionRequest request) {
         JsonNode object = Objects.requireNonNull(request.object());
         String name = request.name() != null && !request.name().isEmpty() ? request.name()

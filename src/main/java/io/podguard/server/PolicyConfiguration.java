@@ -3,6 +3,9 @@ package io.podguard.server;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Gauge;
+import io.podguard.admission.NamespaceHandler;
+import io.podguard.admission.PodSecurityLabelDryRun;
+import io.podguard.engine.Engine;
 import io.podguard.kube.KubernetesClients;
 import io.podguard.policy.ConfiguredPolicyResolver;
 import io.podguard.policy.Policy;
@@ -132,6 +135,17 @@ class PolicyConfiguration {
         return new PolicyStore(initial, source, policy -> new ConfiguredPolicyResolver(policy, namespaces, limits, Clock.systemUTC(),
                 (index, exemption) -> LOG.warn("exemption {} (\"{}\") expired on {} and no longer applies",
                         index, exemption.reason(), exemption.expires())));
+    }
+
+    /**
+     * {@code /namespaces/pod-security-labels}: PSA's namespace label dry run, through the namespace
+     * cache's client ({@code list} on pods). Always served; the chart registers its webhook when
+     * namespace labels are on.
+     */
+    @Bean
+    NamespaceHandler podSecurityLabelDryRun(Engine engine, PolicyStore policies, NamespaceCache namespaces,
+                                            @Value("${podguard.namespace-dry-run.list-timeout:2s}") Duration listTimeout) {
+        return new PodSecurityLabelDryRun(engine, policies::resolver, new NamespacePodPages(namespaces::client, listTimeout));
     }
 
     @Bean
