@@ -30,7 +30,8 @@ import tools.jackson.databind.JsonNode;
  * same Pod Security labels) in both; the same pods created in each. For every pod both decide
  * alike, with the same denial sentence, the same warning (podguard's one per check, joined) and the
  * same audit annotations ({@code enforce-policy}, {@code audit-violations}; an exemption recorded
- * by both, each in its words).
+ * by both, each in its words). And {@code kubectl label --dry-run=server} of a stricter enforce
+ * level on a namespace with running pods gets the same warnings from both.
  */
 class PsaSideBySideIT extends ClusterTest {
 
@@ -168,6 +169,59 @@ class PsaSideBySideIT extends ClusterTest {
         assertThat(denied).as("pods PSA denied").isGreaterThanOrEqualTo(10);
         assertThat(warned).as("pods PSA warned about").isGreaterThanOrEqualTo(5);
     }
+
+    @Test
+    void labelDryRunWhenAStricterLevelIsTriedThenPodguardWarnsAsPodSecurityAdmission() {
+        String namespace = "dry-run-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 35), 36);
+        Map<String, String> privileged = Map.of(PSA_PREFIX + "enforce", "privileged");
+        Map<String, String> pods = new LinkedHashMap<>();
+        pods.put("web-a", RESTRICTED.replace("\"runAsNonRoot\":true,", ""));
+        pods.put("web-b", RESTRICTED.replace("\"runAsNonRoot\":true,", ""));
+        pods.put("web-c", RESTRICTED.replace("\"runAsNonRoot\":true,", ""));
+        pods.put("agent", "{\"hostNetwork\":true,\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1\",\"securityContext\":{\"privileged\":true}}]}");
+        pods.put("plain", "{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1\"}]}");
+        pods.put("clean", RESTRICTED);
+        pods.put("sandboxed", "{\"runtimeClassName\":\"" + EXEMPT_RUNTIME_CLASS + "\",\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1\","
+                + "\"securityContext\":{\"privileged\":true}}]}");
+        for (KubernetesClient c : List.of(client, psaClient)) {
+            c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).withLabels(privileged).endMetadata().build())
+                    .create();
+            pods.forEach((name, spec) -> {
+                Pod pod = Json.serialization().unmarshal("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\"},"
+                        + "\"spec\":" + spec + "}", Pod.class);
+                if (name.startsWith("web-")) {
+                    // one controller's pods: judged after one pod of every other controller
+                    pod.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                            .withApiVersion("apps/v1").withKind("ReplicaSet").withName("web").withUid("0b8e6c1e-web")
+                            .withController(true).build()));
+                }
+                c.pods().inNamespace(namespace).resource(pod).create();
+            });
+        }
+
+        for (String level : List.of("baseline", "restricted")) {
+            List<String> theirs = tryLevel(psa, namespace, level);
+            List<String> ours = tryLevel(cluster, namespace, level);
+
+            assertThat(ours).as("podguard's warnings for enforce=%s", level).isEqualTo(theirs);
+            assertThat(theirs).as("PSA's warnings for enforce=%s", level).hasSizeGreaterThanOrEqualTo(2);
+        }
+        // relaxing, or a change that leaves enforcement as it is: nothing to say, from either
+        assertThat(tryLevel(cluster, namespace, "privileged")).isEmpty();
+        assertThat(tryLevel(psa, namespace, "privileged")).isEmpty();
+    }
+
+    /** {@code kubectl label --dry-run=server --overwrite ns NAMESPACE pod-security.kubernetes.io/enforce=LEVEL}: its warnings. */
+    private static List<String> tryLevel(Cluster on, String namespace, String level) {
+        List<String> warnings = Cluster.warningList();
+        try (KubernetesClient warned = on.clientWithWarnings(warnings)) {
+            warned.namespaces().withName(namespace).dryRun().patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"labels\":{\"" + PSA_PREFIX + "enforce\":\"" + level + "\"}}}");
+        }
+        return List.copyOf(warnings);
+    }
+
 
     private static final String RESTRICTED = "{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1\",\"securityContext\":{"
             + "\"allowPrivilegeEscalation\":false,\"capabilities\":{\"drop\":[\"ALL\"]},\"runAsNonRoot\":true,"

@@ -74,7 +74,10 @@ final class WebhookConfigurations {
                 rendered(ValidatingWebhookConfiguration.class)).build();
         for (ValidatingWebhook webhook : configuration.getWebhooks()) {
             webhook.setClientConfig(onLoopback(webhook.getClientConfig(), baseUrl, caBundle));
-            webhook.setFailurePolicy(failurePolicy.name());
+            if (!webhook.getName().endsWith(".namespaces.validate.podguard.io")) {
+                // the Namespace webhooks keep the chart's failurePolicy: each concern has its own
+                webhook.setFailurePolicy(failurePolicy.name());
+            }
         }
         return configuration;
     }
