@@ -163,7 +163,7 @@ class ChartHardeningIT {
         List<HasMetadata> objects = helm.template();
 
         assertThat(one(objects, ValidatingWebhookConfiguration.class).getWebhooks()).extracting(ValidatingWebhook::getName)
-                .containsExactly("pods.validate.podguard.io", "workloads.validate.podguard.io");
+                .containsExactly("pods.validate.podguard.io", "workloads.validate.podguard.io", "pod-security-labels.namespaces.validate.podguard.io");
         assertThat(podsWebhook(objects).getNamespaceSelector().getMatchExpressions())
                 .extracting(e -> e.getKey()).containsExactly("kubernetes.io/metadata.name");
         assertThat(container(objects).getArgs()).noneMatch(a -> a.startsWith("--podguard.webhooks.opt-out"))
@@ -177,7 +177,7 @@ class ChartHardeningIT {
 
         assertThat(podsWebhook(objects).getNamespaceSelector().getMatchExpressions()).extracting(e -> e.getKey() + " " + e.getOperator()
                 + " " + e.getValues()).containsExactly("kubernetes.io/metadata.name NotIn [kube-system, podguard-system]", "podguard.io/ignore NotIn [true]");
-        ValidatingWebhook guard = webhooks.getLast();
+        ValidatingWebhook guard = webhooks.stream().filter(w -> w.getName().startsWith("optout.")).findFirst().orElseThrow();
         assertThat(guard.getName()).isEqualTo("optout.namespaces.validate.podguard.io");
         assertThat(guard.getFailurePolicy()).isEqualTo("Fail");
         assertThat(guard.getSideEffects()).isEqualTo("None");
