@@ -91,6 +91,9 @@ side: a comment that says enforce counts too.
 {{- if regexMatch `(^|[\s{,])["']?enforce["']?\s*:` $text }}{{ $deny = true }}{{ end -}}
 {{- if regexMatch `kind["']?\s*:\s*["']?(PodSecurityPolicy|PodSecurityPolicyList)\b` $text }}{{ $deny = true }}{{ end -}}
 {{- if regexMatch `namespaceLabelOverrides["']?\s*:\s*["']?true` $text }}{{ $deny = true }}{{ end -}}
+{{- /* PSA's namespace labels can make any namespace enforce, as a PodSecurityConfiguration reads them */}}
+{{- if regexMatch `namespaceLabels["']?\s*:\s*["']?true` $text }}{{ $deny = true }}{{ end -}}
+{{- if regexMatch `kind["']?\s*:\s*["']?(PodSecurityConfiguration|AdmissionConfiguration)\b` $text }}{{ $deny = true }}{{ end -}}
 {{- if and (regexMatch `kind["']?\s*:\s*["']?ValidatingAdmissionPolicyBinding\b` $text) (regexMatch `\bDeny\b` $text) }}{{ $deny = true }}{{ end -}}
 {{- if $deny }}true{{ end -}}
 {{- end }}

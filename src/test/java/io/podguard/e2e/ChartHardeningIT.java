@@ -68,6 +68,10 @@ class ChartHardeningIT {
                         "mode: audit\nnamespaces: [{names: [payments], mode: enforce}]\n", "Fail"),
                 Arguments.of("audit, podSecurity.enforce", "mode: audit\npodSecurity:\n  enforce: {level: baseline}\n  audit: {level: restricted}\n", "Fail"),
                 Arguments.of("audit, the podguard.io/mode label may enforce", "mode: audit\nnamespaceLabelOverrides: true\n", "Fail"),
+                Arguments.of("audit, Pod Security Admission's labels may enforce",
+                        "mode: audit\npodSecurity: {level: restricted, namespaceLabels: true}\n", "Fail"),
+                Arguments.of("PSA's configuration, enforcing nothing by default (its labels may)",
+                        "apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\ndefaults: {audit: restricted}\n", "Fail"),
                 Arguments.of("audit, resource rules enforce", "mode: audit\nresources:\n  mode: enforce\n  max: {memory: 1Gi}\n", "Fail"),
                 Arguments.of("audit, a CEL rule enforces", "mode: audit\nrules:\n  - id: no-latest\n    mode: enforce\n"
                         + "    expression: \"object.spec.containers.all(c, !c.image.endsWith(':latest'))\"\n    message: no latest\n", "Fail"),
