@@ -178,7 +178,7 @@ class PsaSideBySideIT extends ClusterTest {
         pods.put("web-a", RESTRICTED.replace("\"runAsNonRoot\":true,", ""));
         pods.put("web-b", RESTRICTED.replace("\"runAsNonRoot\":true,", ""));
         pods.put("web-c", RESTRICTED.replace("\"runAsNonRoot\":true,", ""));
-        pods.put("agent", "{\"hostNetwork\":true,\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1\",\"securityContext\":{\"privileged\":true}}]}");
+        pods.put("exporter", "{\"hostNetwork\":true,\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1\",\"securityContext\":{\"privileged\":true}}]}");
         pods.put("plain", "{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1\"}]}");
         pods.put("clean", RESTRICTED);
         pods.put("sandboxed", "{\"runtimeClassName\":\"" + EXEMPT_RUNTIME_CLASS + "\",\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1\","
