@@ -14,6 +14,7 @@
 #   OVERLOAD_SERVERS [] servers driven at OVERLOAD_CONNECTIONS [200] connections (the bound experiment)
 #   VARIANTS [] more podguard servers: 'podguard-a=FLAGS;podguard-b=FLAGS' (-X…/-D… flags go to the JVM,
 #               JAR=PATH runs another build of podguard)
+#   MUTATE_SERVERS [podguard,podguard-384m] podguard servers whose /mutate is measured as well as /validate
 #   JVM_OPTS [] extra JVM flags for every Java server; SKIP_BUILD=true uses the jars as they are
 #   E2E_BIN_DIR [target/e2e-bin] kube-apiserver, etcd and pod-security-webhook (built if missing)
 #   NOTE [] a line for the report
@@ -62,12 +63,12 @@ if [[ ",$SERVERS,$RATE_SERVERS," == *",upstream,"* ]]; then
   skip_build=false
   [[ -x "$E2E_BIN_DIR/pod-security-webhook" && -x "$E2E_BIN_DIR/kube-apiserver" ]] && skip_build=true
   PODGUARD_E2E_SKIP_BUILD=$skip_build PODGUARD_E2E_BIN_DIR="$E2E_BIN_DIR" src/test/cluster/start-cluster.sh "$CLUSTER" --watch-pid=$$ --ttl=1h >/dev/null
-  # The same level as podguard's embedded default policy: restricted, latest, in every mode.
+  # The same levels as podguard's embedded default policy: enforce baseline, audit and warn restricted, latest.
   cat > "$WORK/podsecurity.yaml" <<'EOF'
 apiVersion: pod-security.admission.config.k8s.io/v1
 kind: PodSecurityConfiguration
 defaults:
-  enforce: restricted
+  enforce: baseline
   enforce-version: latest
   audit: restricted
   audit-version: latest
@@ -93,6 +94,7 @@ python3 bench/lib/bench.py \
   --certs "$WORK/certs" --review bench/reviews/pod-review.json --lua bench/lib/review.lua \
   --work "$WORK" --out "$OUT" \
   --servers "$SERVERS${EXTRA:+,$EXTRA}" --rate-servers "$RATE_SERVERS" \
+  --mutate-servers "${MUTATE_SERVERS:-podguard,podguard-384m}" \
   --overload-servers "${OVERLOAD_SERVERS:-}" --overload-connections "${OVERLOAD_CONNECTIONS:-200}" \
   --concurrency "${CONCURRENCY-4,25}" --rounds "${ROUNDS:-3}" --duration "${DURATION:-10}" \
   --warmup "${WARMUP:-20}" --rate "${RATE:-2000}" --rate-connections "${RATE_CONNECTIONS:-4,25}" \

@@ -255,6 +255,7 @@ def measure(a, server, endpoint, kind, conns, duration):
     r["server_cpu_s"] = round(cpu, 2)
     r["cpu_us_per_request"] = round(cpu * 1e6 / r["requests"], 1) if r["requests"] else None
     r.update(rss_mib(server.proc.pid))
+    r["load_average_1m"] = round(os.getloadavg()[0], 2)
     if hist_before is not None:
         after = scrape_histogram(server.metrics_url, endpoint)
         r["server_p50_us"] = histogram_quantile(0.50, hist_before, after)
@@ -343,7 +344,7 @@ def main():
                 results.append(r)
                 log(f"round {rnd} {s:18} /{e:8} {kind:6} c={conns:<3} {r['rps']:>8} req/s  "
                     f"p50 {r['latency_us']['p50']} µs  p99 {r['latency_us']['p99']} µs  errors {r['errors_total']}  "
-                    f"cpu/req {r['cpu_us_per_request']} µs  rss {r['rss_mib']} MiB"
+                    f"cpu/req {r['cpu_us_per_request']} µs  rss {r['rss_mib']} MiB  load {r['load_average_1m']}"
                     + (f"  server p99 {r.get('server_p99_us')} µs" if 'server_p99_us' in r else ""))
         idle = {name: rss_mib(s.proc.pid) for name, s in servers.items()}
     finally:
