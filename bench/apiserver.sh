@@ -15,6 +15,8 @@
 #   PODGUARD_JVM [the chart's JAVA_TOOL_OPTIONS at its 512 MiB limit] PODGUARD_ARGS [the chart's]
 #   ASYNC_PROFILER [] path of libasyncProfiler.so: CPU profiles of podguard's first-round runs
 #                    (collapsed stacks in the work directory; bench/lib/stacks.py summarises them)
+#   APISERVER_PROFILE [] non-empty: kube-apiserver's CPU profile (pprof) during each first-round saturation run
+#                    (`go tool pprof -top target/e2e-bin/kube-apiserver FILE` reads it)
 #   SKIP_BUILD=true uses target/podguard.jar as it is; NOTE [] a line for the report
 set -euo pipefail
 
@@ -87,7 +89,7 @@ mkdir -p "$CLUSTER"
 PODGUARD_E2E_SKIP_BUILD=true PODGUARD_E2E_BIN_DIR="$E2E_BIN_DIR" src/test/cluster/start-cluster.sh "$CLUSTER" \
   --watch-pid=$$ --ttl=2h --pod-security-admission \
   --apiserver-arg=--admission-control-config-file="$WORK/admission.yaml" \
-  --apiserver-arg=--audit-log-path= >/dev/null
+  --apiserver-arg=--audit-log-path= ${APISERVER_PROFILE:+--apiserver-arg=--profiling=true} >/dev/null
 
 # The chart's JAVA_TOOL_OPTIONS and its 512 MiB memory limit (MaxRAM stands in for the cgroup
 # limit on a bare machine); the chart's arguments that change what a review does.
@@ -102,7 +104,7 @@ python3 bench/lib/apiserver.py \
   --pod "$WORK/pod.json" --review bench/reviews/pod-review.json --lua bench/lib/review.lua --work "$WORK" --out "$OUT" \
   --configs "${CONFIGS:-none,podguard,upstream,psa}" --rounds "${ROUNDS:-3}" --duration "${DURATION:-10}" \
   --warmup "${WARMUP:-20}" --workers "${WORKERS:-32}" --rate "${RATE:-0}" --note "${NOTE:-}" \
-  --profiler "${ASYNC_PROFILER:-}"
+  --profiler "${ASYNC_PROFILER:-}" ${APISERVER_PROFILE:+--apiserver-profile}
 python3 bench/lib/apiserver_report.py "$OUT.json" > "$OUT.md"
 cp "$OUT.json" bench/results/apiserver-latest.json
 cp "$OUT.md" bench/results/apiserver-latest.md

@@ -28,7 +28,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import re  # noqa: E402
-from bench import CLK_TCK, Server, cpu_seconds, free_port, log, rss_mib  # noqa: E402
+import threading  # noqa: E402
+import urllib.request  # noqa: E402
+from bench import CLK_TCK, Server, cpu_seconds, free_port, insecure_tls, log, rss_mib  # noqa: E402
 
 CONFIGS = ["none", "podguard", "upstream", "psa"]
 
@@ -70,6 +72,14 @@ def cpu_all(p):
     return {name: cpu_seconds(pid) for name, pid in p.items()}
 
 
+def apiserver_pprof(a, path, seconds):
+    """A CPU profile of kube-apiserver (Go's pprof, --profiling=true) while a measurement runs."""
+    req = urllib.request.Request(f"{a.apiserver_url}/debug/pprof/profile?seconds={seconds}",
+                                 headers={"Authorization": f"Bearer {a.admin_token}"})
+    with urllib.request.urlopen(req, timeout=seconds + 30, context=insecure_tls()) as r, open(path, "wb") as f:
+        f.write(r.read())
+
+
 def agent(a, pid, options):
     """async-profiler attached to a running JVM (jcmd JVMTI.agent_load)."""
     jcmd = os.path.join(os.path.dirname(a.java), "jcmd")
@@ -83,6 +93,11 @@ def measure(a, servers, config, mode, rate, rnd):
     before = cpu_all(p)
     threads_before = thread_cpu(p["podguard"]) if "podguard" in p else {}
     load_before = os.getloadavg()[0]
+    pprof = None
+    if a.apiserver_profile and rnd == 1 and mode == "saturation":
+        pprof = threading.Thread(target=apiserver_pprof, args=(a, os.path.join(a.work, f"apiserver-{config}.pprof"),
+                                                               max(a.duration - 1, 1)))
+        pprof.start()
     profile = a.profiler and config == "podguard" and rnd == 1
     if profile:
         agent(a, p["podguard"], "start,event=cpu,interval=1ms,threads")
@@ -94,6 +109,9 @@ def measure(a, servers, config, mode, rate, rnd):
     r = json.loads(podload(a, *args))
     wall = time.monotonic() - t0
     after = cpu_all(p)
+    if pprof:
+        pprof.join()
+        r["apiserver_profile"] = os.path.join(a.work, f"apiserver-{config}.pprof")
     if profile:
         r["profile"] = os.path.join(a.work, f"podguard-{mode}.collapsed")
         agent(a, p["podguard"], f"stop,file={r['profile']},collapsed")
@@ -139,12 +157,15 @@ def main():
     p.add_argument("--workers", type=int, default=32)
     p.add_argument("--rate", type=float, default=0, help="fixed rate; 0: half the no-webhook saturation rate")
     p.add_argument("--note", default="")
+    p.add_argument("--apiserver-profile", action="store_true", help="pprof CPU profiles of kube-apiserver, first round")
     p.add_argument("--profiler", default="", help="libasyncProfiler.so: profile podguard's first-round runs")
     a = p.parse_args()
     a.configs = [c for c in a.configs.split(",") if c]
     env = dict(line.strip().split("=", 1) for line in open(a.cluster_env) if "=" in line)
     a.kubeconfig = env["KUBECONFIG"]
     a.apiserver_pid, a.etcd_pid = int(env["APISERVER_PID"]), int(env["ETCD_PID"])
+    a.apiserver_url = env["APISERVER_URL"]
+    a.admin_token = open(env["ADMIN_TOKEN_FILE"]).read().strip()
 
     servers = {}
     pg_port, pg_mport, up_port = free_port(), free_port(), free_port()
@@ -216,7 +237,6 @@ def main():
         metrics = {}
         if "podguard" in servers:
             with open(os.path.join(a.work, "podguard-metrics.txt"), "w") as f:
-                import urllib.request
                 with urllib.request.urlopen(servers["podguard"].metrics_url, timeout=5) as m:
                     text = m.read().decode()
                 f.write(text)
