@@ -129,55 +129,42 @@ public final class CelRule {
         return evaluate(input.variables());
     }
 
-    /** The rule's judgement with the variables of {@link RuleInput#variables()}, built once for all rules. */
+    /**
+     * The rule's judgement with the variables of {@link RuleInput#variables()}, built once for
+     * all rules: the match conditions, the expression and its message expression, each a batch
+     * with its own budget as the apiserver evaluates a validation ({@link ExpressionBatch}).
+     */
     public @Nullable Violation evaluate(CelVariableResolver base) {
-        LazyVariables vars = new LazyVariables(variables, base);
-        CelVariableResolver resolver = vars.resolver();
-        KubernetesCel cel = KubernetesCel.get();
-        long budget = KubernetesCel.MATCH_CONDITIONS_BUDGET;
-        for (int i = 0; i < matchConditions.size(); i++) {
-            KubernetesCel.Outcome o = cel.evaluate(matchConditions.get(i), resolver, KubernetesCel.PER_CALL_LIMIT);
-            budget -= o.cost() + vars.takeCost();
-            if (o.failed() || budget < 0) {
-                String why = budget < 0 || o.outOfBudget() ? "validation failed due to running out of cost budget, no further validation rules will be run"
-                        : "expression '" + matchConditionSources.get(i).expression() + "' resulted in error: " + o.error();
-                return violation("failed to evaluate match condition '" + matchConditionSources.get(i).name() + "': " + why);
-            }
-            if (!Boolean.TRUE.equals(o.value())) {
-                return null;
-            }
+        MatchConditions.Decision match = new MatchConditions(matchConditionSources, matchConditions).decide(variables, base);
+        if (match.error() != null) {
+            String why = match.failedCondition() == null ? match.error()
+                    : "failed to evaluate match condition '" + match.failedCondition() + "': " + match.error();
+            return violation(why);
         }
-        budget = KubernetesCel.RUNTIME_BUDGET;
-        KubernetesCel.Outcome o = cel.evaluate(expression, resolver, KubernetesCel.PER_CALL_LIMIT);
-        budget -= o.cost() + vars.takeCost();
-        if (budget < 0 || o.outOfBudget()) {
-            return violation("validation failed due to running out of cost budget, no further validation rules will be run");
-        }
-        if (o.failed()) {
-            return violation("expression '" + expression.source() + "' resulted in error: " + o.error());
-        }
-        if (Boolean.TRUE.equals(o.value())) {
+        if (!match.matches()) {
             return null;
         }
-        return violation(message(resolver, vars, budget));
-    }
-
-    /** The apiserver's choice: the message expression's text if usable, else the message, else the failed expression. */
-    private String message(CelVariableResolver resolver, LazyVariables vars, long budget) {
+        ExpressionBatch.Outcome result = ExpressionBatch.run(List.of(expression), variables, base, KubernetesCel.RUNTIME_BUDGET);
+        if (result.outOfBudget()) {
+            return violation(ExpressionBatch.OUT_OF_BUDGET);
+        }
+        ExpressionBatch.Result r = result.results().getFirst();
+        if (r.failed()) {
+            return violation(r.error());
+        }
+        if (Boolean.TRUE.equals(r.value())) {
+            // unlike the apiserver, a passing rule's message expression is not evaluated: its cost is spared
+            return null;
+        }
+        ExpressionBatch.Result m = null;
         if (messageExpression != null) {
-            KubernetesCel.Outcome m = KubernetesCel.get().evaluate(messageExpression, resolver, Math.min(budget, KubernetesCel.PER_CALL_LIMIT));
-            vars.takeCost();
-            if (!m.failed() && m.value() instanceof String s) {
-                String text = s.strip();
-                if (!text.isEmpty() && text.length() <= KubernetesCel.MAX_MESSAGE_BYTES && text.indexOf('\n') < 0) {
-                    return text;
-                }
+            ExpressionBatch.Outcome message = ExpressionBatch.run(List.of(messageExpression), variables, base, result.remaining());
+            if (message.outOfBudget()) {
+                return violation("failed messageExpression: " + ExpressionBatch.OUT_OF_BUDGET);
             }
+            m = message.results().getFirst();
         }
-        if (message != null && !message.isBlank()) {
-            return message.strip();
-        }
-        return "failed expression: " + expression.source().strip();
+        return violation(FailureMessage.of(m, message, expression.source()));
     }
 
     private Violation violation(String text) {

@@ -171,7 +171,8 @@ final class KubernetesFormats {
         return errs;
     }
 
-    private static List<String> qualifiedName(String s) {
+    /** apimachinery's {@code IsQualifiedName}: its messages, none for a valid name. */
+    static List<String> qualifiedName(String s) {
         List<String> errs = new ArrayList<>();
         String[] parts = s.split("/", -1);
         String name;
