@@ -3,9 +3,11 @@ package io.podguard.engine.rules;
 import dev.cel.runtime.CelVariableResolver;
 import io.podguard.engine.Violation;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,36 +57,41 @@ public final class CelRule {
                                   @Nullable String message, @Nullable String messageExpression) {
         List<String> errors = new ArrayList<>();
         KubernetesCel cel = KubernetesCel.get();
-        Set<String> declared = new LinkedHashSet<>();
+        // as in a ValidatingAdmissionPolicy: no variables, no `variables`; else each sees those before it, typed
+        Map<String, CelType> declared = new LinkedHashMap<>();
         List<LazyVariables.Variable> vars = new ArrayList<>();
         for (int i = 0; i < variables.size(); i++) {
             Named v = variables.get(i);
+            CelType type = SimpleType.DYN;
             try {
-                // a variable may read the variables declared before it
-                vars.add(new LazyVariables.Variable(v.name(), cel.compile(v.expression(), Set.copyOf(declared), KubernetesCel.Result.ANY)));
+                CompiledExpression c = compileBounded(cel, v.expression(), KubernetesCel.Scope.of(declared), KubernetesCel.Result.ANY);
+                vars.add(new LazyVariables.Variable(v.name(), c));
+                type = KubernetesTypes.variableType(c.type());
             } catch (CelRuleException e) {
                 errors.add("variables[" + i + "].expression: " + oneLine(e.getMessage()));
             }
-            declared.add(v.name());
+            declared.put(v.name(), type);
         }
+        KubernetesCel.Scope scope = KubernetesCel.Scope.of(variables.isEmpty() ? null : declared);
         List<CompiledExpression> conditions = new ArrayList<>();
         for (int i = 0; i < matchConditions.size(); i++) {
             try {
-                conditions.add(cel.compile(matchConditions.get(i).expression(), declared, KubernetesCel.Result.BOOL));
+                // unlike a ValidatingAdmissionPolicy's, a rule's match conditions may read its variables
+                conditions.add(compileBounded(cel, matchConditions.get(i).expression(), scope, KubernetesCel.Result.BOOL));
             } catch (CelRuleException e) {
                 errors.add("matchConditions[" + i + "].expression: " + oneLine(e.getMessage()));
             }
         }
         CompiledExpression compiled = null;
         try {
-            compiled = cel.compile(expression, declared, KubernetesCel.Result.BOOL);
+            compiled = compileBounded(cel, expression, scope, KubernetesCel.Result.BOOL);
         } catch (CelRuleException e) {
             errors.add("expression: " + oneLine(e.getMessage()));
         }
         CompiledExpression messageCompiled = null;
         if (messageExpression != null) {
             try {
-                messageCompiled = cel.compile(messageExpression, declared, KubernetesCel.Result.STRING);
+                messageCompiled = compileBounded(cel, messageExpression, scope.withoutAuthorizer(), KubernetesCel.Result.STRING);
             } catch (CelRuleException e) {
                 errors.add("messageExpression: " + oneLine(e.getMessage()));
             }
@@ -93,6 +100,16 @@ public final class CelRule {
             throw new RuleCompileException(errors);
         }
         return new CelRule(id, compiled, List.copyOf(vars), List.copyOf(matchConditions), List.copyOf(conditions), message, messageCompiled);
+    }
+
+    /** A rule's expression: at most {@value KubernetesCel#MAX_EXPRESSION_LENGTH} characters, then compiled. */
+    private static CompiledExpression compileBounded(KubernetesCel cel, String expression, KubernetesCel.Scope scope,
+                                                     KubernetesCel.Result result) {
+        if (expression.length() > KubernetesCel.MAX_EXPRESSION_LENGTH) {
+            throw new CelRuleException("expression is " + expression.length() + " characters long, the limit is "
+                    + KubernetesCel.MAX_EXPRESSION_LENGTH);
+        }
+        return cel.compile(expression, scope, result);
     }
 
     /**

@@ -18,7 +18,7 @@ final class CelValueTypes {
             case com.google.common.primitives.UnsignedLong u -> "uint";
             case Double d -> "double";
             case String s -> "string";
-            case com.google.protobuf.ByteString b -> "bytes";
+            case dev.cel.common.values.CelByteString b -> "bytes";
             case Collection<?> c -> "list";
             case Map<?, ?> m -> "map";
             case java.util.Optional<?> o -> "optional_type";

@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.Validation;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.Variable;
 import io.podguard.engine.Text;
 import java.util.ArrayList;
+import dev.cel.common.types.CelType;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -87,7 +90,8 @@ public record CompiledAdmissionPolicy(String name, boolean failClosed, @Nullable
         KubernetesCel cel = KubernetesCel.get();
         MatchConditions conditions = matchConditions(Text.orEmpty(spec.getMatchConditions()), "spec.matchConditions", errors);
 
-        Set<String> declared = new java.util.LinkedHashSet<>();
+        // a policy without variables has no `variables` at all; with some, each sees those before it, typed
+        Map<String, CelType> declared = new LinkedHashMap<>();
         List<LazyVariables.Variable> vars = new ArrayList<>();
         List<Variable> specVars = Text.orEmpty(spec.getVariables());
         for (int i = 0; i < specVars.size(); i++) {
@@ -103,22 +107,27 @@ public record CompiledAdmissionPolicy(String name, boolean failClosed, @Nullable
                 errors.add(path + ".expression: Required value: expression is not specified");
             } else {
                 try {
-                    vars.add(new LazyVariables.Variable(vname, cel.compile(v.getExpression(), Set.copyOf(declared), KubernetesCel.Result.ANY)));
+                    CompiledExpression compiled = cel.compile(v.getExpression(), KubernetesCel.Scope.of(declared), KubernetesCel.Result.ANY);
+                    vars.add(new LazyVariables.Variable(vname, compiled));
+                    declared.put(vname, KubernetesTypes.variableType(compiled.type()));
+                    continue;
                 } catch (CelRuleException e) {
                     errors.add(path + ".expression: " + CelRule.oneLine(e.getMessage()));
                 }
             }
-            declared.add(vname);
+            declared.put(vname, dev.cel.common.types.SimpleType.DYN);
         }
+        KubernetesCel.Scope scope = KubernetesCel.Scope.of(specVars.isEmpty() ? null : declared);
 
         List<Validation> specValidations = Text.orEmpty(spec.getValidations());
         List<AuditAnnotation> specAnnotations = Text.orEmpty(spec.getAuditAnnotations());
         if (specValidations.isEmpty() && specAnnotations.isEmpty()) {
             errors.add("spec.validations: Required value: validations or auditAnnotations must contain at least one item");
+            errors.add("spec.auditAnnotations: Required value: validations or auditAnnotations must contain at least one item");
         }
         List<CompiledValidation> validations = new ArrayList<>();
         for (int i = 0; i < specValidations.size(); i++) {
-            CompiledValidation v = validation(specValidations.get(i), "spec.validations[" + i + "]", declared, errors);
+            CompiledValidation v = validation(specValidations.get(i), "spec.validations[" + i + "]", scope, errors);
             if (v != null) {
                 validations.add(v);
             }
@@ -152,9 +161,9 @@ public record CompiledAdmissionPolicy(String name, boolean failClosed, @Nullable
             } else {
                 try {
                     // refused as the apiserver refuses it (trimmed: its positions), run as it runs it (as written: its words)
-                    CompiledExpression compiled = cel.compile(trimmed, declared, KubernetesCel.Result.STRING_OR_NULL);
+                    CompiledExpression compiled = cel.compile(trimmed, scope, KubernetesCel.Result.STRING_OR_NULL);
                     annotations.add(new CompiledAuditAnnotation(key, trimmed.equals(value) ? compiled
-                            : cel.compile(value, declared, KubernetesCel.Result.STRING_OR_NULL)));
+                            : cel.compile(value, scope, KubernetesCel.Result.STRING_OR_NULL)));
                 } catch (CelRuleException e) {
                     errors.add(path + ".valueExpression: " + CelRule.oneLine(e.getMessage()));
                 }
@@ -167,7 +176,7 @@ public record CompiledAdmissionPolicy(String name, boolean failClosed, @Nullable
                 validations, annotations);
     }
 
-    private static @Nullable CompiledValidation validation(Validation v, String path, Set<String> declared, List<String> errors) {
+    private static @Nullable CompiledValidation validation(Validation v, String path, KubernetesCel.Scope scope, List<String> errors) {
         KubernetesCel cel = KubernetesCel.get();
         CompiledExpression expression = null;
         CompiledExpression messageExpression = null;
@@ -176,7 +185,7 @@ public record CompiledAdmissionPolicy(String name, boolean failClosed, @Nullable
             errors.add(path + ".expression: Required value: expression is not specified");
         } else {
             try {
-                expression = cel.compile(v.getExpression(), declared, KubernetesCel.Result.BOOL);
+                expression = cel.compile(v.getExpression(), scope, KubernetesCel.Result.BOOL);
             } catch (CelRuleException x) {
                 errors.add(path + ".expression: " + CelRule.oneLine(x.getMessage()));
             }
@@ -186,7 +195,7 @@ public record CompiledAdmissionPolicy(String name, boolean failClosed, @Nullable
             errors.add(path + ".messageExpression: Invalid value: must be non-empty if specified");
         } else if (!messageExpressionSource.isEmpty()) {
             try {
-                messageExpression = cel.compile(messageExpressionSource, declared, KubernetesCel.Result.STRING);
+                messageExpression = cel.compile(messageExpressionSource, scope.withoutAuthorizer(), KubernetesCel.Result.STRING);
             } catch (CelRuleException x) {
                 errors.add(path + ".messageExpression: " + CelRule.oneLine(x.getMessage()));
             }
@@ -225,7 +234,8 @@ public record CompiledAdmissionPolicy(String name, boolean failClosed, @Nullable
                 errors.add(at + ".expression: Required value");
             } else {
                 try {
-                    compiled.add(KubernetesCel.get().compile(expression, Set.of(), KubernetesCel.Result.BOOL));
+                    // as the apiserver checks a new policy's match conditions: without its variables
+                    compiled.add(KubernetesCel.get().compile(expression, KubernetesCel.Scope.NONE, KubernetesCel.Result.BOOL));
                     sources.add(new CelRule.Named(cname, c.getExpression()));
                 } catch (CelRuleException e) {
                     errors.add(at + ".expression: " + CelRule.oneLine(e.getMessage()));

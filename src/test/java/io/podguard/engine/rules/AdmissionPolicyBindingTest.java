@@ -118,7 +118,7 @@ class AdmissionPolicyBindingTest {
                     resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
                   matchConditions:
                     - {name: broken, expression: "object.metadata.labels.nope == 'x'"}
-                    - {name: also-broken, expression: "object.spec.nope"}
+                    - {name: also-broken, expression: "object.spec.nope == true"}
                     - {name: %s, expression: "%s"}
                   validations: [{expression: "false", message: denied}]
                 """;
@@ -134,7 +134,7 @@ class AdmissionPolicyBindingTest {
                 YAML.readValue(binding, ValidatingAdmissionPolicyBinding.class));
         // Go's aggregate of the failures, as the apiserver's matcher reports them
         assertThat(denials(errors, in)).containsExactly("[expression 'object.metadata.labels.nope == 'x'' resulted in error: no such key: nope, "
-                + "expression 'object.spec.nope' resulted in error: no such key: nope]");
+                + "expression 'object.spec.nope == true' resulted in error: no such key: nope]");
     }
 
     @Test

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 class ExpressionBatchTest {
 
     private static CompiledExpression compile(String expression, Set<String> variables) {
-        return KubernetesCel.get().compile(expression, variables, KubernetesCel.Result.ANY);
+        Map<String, dev.cel.common.types.CelType> typed = new java.util.LinkedHashMap<>();
+        variables.forEach(v -> typed.put(v, dev.cel.common.types.SimpleType.DYN));
+        return KubernetesCel.get().compile(expression, KubernetesCel.Scope.of(variables.isEmpty() ? null : typed), KubernetesCel.Result.ANY);
     }
 
     /** 50,001 characters against a 1,000-character pattern: 5,001 × 250 = 1,250,250, past the per-expression limit, at once. */
