@@ -15,13 +15,15 @@ import io.podguard.engine.RequestInfo;
 import io.podguard.engine.Stage;
 import io.podguard.policy.PolicyResolver;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -33,10 +35,19 @@ import tools.jackson.databind.node.ObjectNode;
  * mode). Existing pods are judged as if created now by nobody in particular: namespace
  * overrides, exemptions of every kind, resource rules and PodSecurityPolicies apply; user
  * exemptions cannot (who created a pod is not recorded on it).
+ *
+ * <p>Memory stays bounded by the largest namespace, not the cluster: the apiserver lists pods in
+ * the order of their storage keys ({@code /registry/pods/NAMESPACE/NAME}; a continue token is
+ * the last key listed), so the pods of one namespace arrive together. A namespace is summed up
+ * and handed to the {@link Sink} when the listing moves on, and only the pods enforcement would
+ * deny are kept after that. A server that lists a namespace in two stretches anyway gets that
+ * namespace listed again on its own at the end, and the sink gets it a second time, whole.
  */
 public final class ClusterAudit {
 
     public static final int DEFAULT_PAGE_SIZE = 500;
+    /** A bigger page holds more pods at once in both the apiserver and podguard, for no fewer judgements. */
+    public static final int MAX_PAGE_SIZE = 5000;
 
     private final KubernetesClient client;
     private final Engine engine;
@@ -56,7 +67,44 @@ public final class ClusterAudit {
         }
     }
 
+    /** Told of every namespace once all its pods were judged; a later call for the same namespace replaces the earlier. */
+    @FunctionalInterface
+    public interface Sink {
+        Sink NONE = (namespace, pods) -> { };
+
+        void namespace(String namespace, List<PodResult> pods);
+    }
+
+    /** Told after every page how many pods the run has judged so far. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = judged -> { };
+
+        void judged(long pods);
+    }
+
+    /** Thrown when {@link Control#mayGoOn} says no: the run is abandoned, nothing more is judged or handed on. */
+    public static final class Stopped extends RuntimeException {
+        Stopped(String why) {
+            super(why);
+        }
+    }
+
+    /**
+     * How one run is steered.
+     *
+     * @param budget how long it may take: when it runs out, the run stops after the page in
+     *     hand, and the report says so ({@link AuditReport#incomplete()}); null for no limit
+     * @param mayGoOn asked before every page; false abandons the run ({@link Stopped})
+     */
+    public record Control(@Nullable Duration budget, BooleanSupplier mayGoOn, Progress progress) {
+        public static final Control UNBOUNDED = new Control(null, () -> true, Progress.NONE);
+    }
+
     public ClusterAudit(KubernetesClient client, Engine engine, int pageSize, Clock clock) {
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("the page size must be between 1 and " + MAX_PAGE_SIZE + ", not " + pageSize);
+        }
         this.client = client;
         this.engine = engine;
         this.pageSize = pageSize;
@@ -69,32 +117,100 @@ public final class ClusterAudit {
      * @throws io.fabric8.kubernetes.client.KubernetesClientException when pods cannot be listed
      */
     public AuditReport run(PolicyResolver resolver, String policySource, Scope scope, Stage stage) {
+        return run(resolver, policySource, scope, stage, Sink.NONE, Control.UNBOUNDED);
+    }
+
+    /**
+     * As {@link #run(PolicyResolver, String, Scope, Stage)}, handing each namespace to {@code sink}
+     * as soon as it is complete.
+     *
+     * @throws Stopped when {@code control} says to stop
+     */
+    public AuditReport run(PolicyResolver resolver, String policySource, Scope scope, Stage stage, Sink sink, Control control) {
         Instant started = clock.instant();
-        Map<String, List<PodResult>> byNamespace = new TreeMap<>();
+        Instant deadline = control.budget() == null ? null : started.plus(control.budget());
+        TreeMap<String, AuditReport.Namespace> namespaces = new TreeMap<>();
+        Set<String> done = new HashSet<>();
+        Set<String> listedAgain = new LinkedHashSet<>();
+        String current = null;
+        List<PodResult> pods = new ArrayList<>();
+        long judged = 0;
+        String incomplete = null;
         String next = null;
         do {
-            ListOptionsBuilder options = new ListOptionsBuilder().withLimit((long) pageSize);
-            if (next != null) {
-                options.withContinue(next);
+            if (!control.mayGoOn().getAsBoolean()) {
+                throw new Stopped("stopped after " + judged + " pods");
             }
-            PodList page = scope.only() != null
-                    ? client.pods().inNamespace(scope.only()).list(options.build())
-                    : client.pods().inAnyNamespace().list(options.build());
+            if (deadline != null && next != null && clock.instant().isAfter(deadline)) {
+                incomplete = "the time budget of " + control.budget() + " ran out after " + judged + " pods; namespaces "
+                        + (current == null ? "" : "from \"" + current + "\" ") + "on were not judged";
+                break;
+            }
+            PodList page = list(scope.only(), next);
             for (Pod pod : page.getItems()) {
                 String namespace = pod.getMetadata().getNamespace();
                 if (namespace == null || !scope.includes(namespace)) {
                     continue;
                 }
-                byNamespace.computeIfAbsent(namespace, n -> new ArrayList<>()).add(judge(resolver, pod, stage));
+                if (!namespace.equals(current)) {
+                    if (current != null) {
+                        finish(current, pods, namespaces, sink);
+                        done.add(current);
+                        pods = new ArrayList<>();
+                    }
+                    current = namespace;
+                }
+                if (done.contains(namespace)) {
+                    // Listed in two stretches: listed again whole at the end.
+                    listedAgain.add(namespace);
+                } else {
+                    pods.add(judge(resolver, pod, stage));
+                    judged++;
+                }
+            }
+            control.progress().judged(judged);
+            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
+        if (incomplete == null) {
+            if (current != null && !done.contains(current)) {
+                finish(current, pods, namespaces, sink);
+            }
+            for (String namespace : listedAgain) {
+                finish(namespace, listNamespace(resolver, namespace, stage, control), namespaces, sink);
+            }
+        }
+        return new AuditReport(started, clock.instant(), policySource, namespaces, incomplete);
+    }
+
+    private List<PodResult> listNamespace(PolicyResolver resolver, String namespace, Stage stage, Control control) {
+        List<PodResult> pods = new ArrayList<>();
+        String next = null;
+        do {
+            if (!control.mayGoOn().getAsBoolean()) {
+                throw new Stopped("stopped while listing namespace " + namespace + " again");
+            }
+            PodList page = list(namespace, next);
+            for (Pod pod : page.getItems()) {
+                pods.add(judge(resolver, pod, stage));
             }
             next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
         } while (next != null && !next.isEmpty());
-        Map<String, AuditReport.Namespace> namespaces = new TreeMap<>();
-        byNamespace.forEach((ns, pods) -> {
-            pods.sort(Comparator.comparing(PodResult::name));
-            namespaces.put(ns, new AuditReport.Namespace(ns, pods));
-        });
-        return new AuditReport(started, clock.instant(), policySource, new TreeMap<>(namespaces));
+        return pods;
+    }
+
+    private PodList list(@Nullable String namespace, @Nullable String next) {
+        ListOptionsBuilder options = new ListOptionsBuilder().withLimit((long) pageSize);
+        if (next != null) {
+            options.withContinue(next);
+        }
+        return namespace != null
+                ? client.pods().inNamespace(namespace).list(options.build())
+                : client.pods().inAnyNamespace().list(options.build());
+    }
+
+    private static void finish(String namespace, List<PodResult> pods, TreeMap<String, AuditReport.Namespace> namespaces, Sink sink) {
+        namespaces.put(namespace, AuditReport.Namespace.of(namespace, pods));
+        sink.namespace(namespace, pods);
     }
 
     PodResult judge(PolicyResolver resolver, Pod pod, Stage stage) {
@@ -105,7 +221,7 @@ public final class ClusterAudit {
         RequestInfo request = RequestInfo.offline(namespace);
         EffectivePolicy policy = resolver.resolve(request, object).enforcing();
         Judgement judgement = engine.judge(object, policy, request, stage);
-        return new PodResult(namespace, name, pod.getMetadata().getUid(), owner(pod), judgement.defaults(), judgement.evaluation());
+        return PodResult.of(namespace, name, pod.getMetadata().getUid(), owner(pod), judgement.defaults(), judgement.evaluation());
     }
 
     private static @Nullable String owner(Pod pod) {

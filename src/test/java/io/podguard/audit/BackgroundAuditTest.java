@@ -30,15 +30,15 @@ class BackgroundAuditTest {
                  "spec":{"hostIPC":true,"containers":[{"name":"sh","image":"busybox"}]}}""", Pod.class)).create();
         PolicyStore store = new PolicyStore(PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"), "configmap podguard/policy");
         try (BackgroundAudit audit = new BackgroundAudit(new ClusterAudit(client, Engine.standard(), 500, Clock.systemUTC()),
-                new PolicyReports(client, 100), store::current,
-                new ClusterAudit.Scope(null, Set.of()), Duration.ofMinutes(10), registry)) {
+                new PolicyReports(client, 100), null, store::current,
+                new ClusterAudit.Scope(null, Set.of()), Duration.ofMinutes(10), null, () -> true, "replica-a", Clock.systemUTC(), registry)) {
 
             BackgroundAudit.Status status = audit.runOnce();
 
             assertThat(status.lastError()).isNull();
             assertThat(status.report().wouldBeDenied()).isEqualTo(1);
             assertThat(status.report().policySource()).isEqualTo("configmap podguard/policy");
-            assertThat(status.policyReports()).isEqualTo(new PolicyReports.Outcome(true, 1, 0, "1 written, 0 deleted"));
+            assertThat(status.policyReports()).isEqualTo(new PolicyReports.Outcome(true, 1, 0, 0, 0, 0, "1 created, 0 updated, 0 unchanged, 0 deleted"));
             assertThat(registry.get("podguard.audit.pods").tag("result", "denied").gauge().value()).isEqualTo(1);
             assertThat(registry.get("podguard.audit.pods").tag("result", "allowed").gauge().value()).isZero();
             assertThat(registry.get("podguard.audit.runs").tag("result", "success").counter().count()).isEqualTo(1);
@@ -52,8 +52,9 @@ class BackgroundAuditTest {
                  "spec":{"hostIPC":true,"containers":[{"name":"sh","image":"busybox"}]}}""", Pod.class)).create();
         PolicyStore store = new PolicyStore(PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"), "v1");
         try (BackgroundAudit audit = new BackgroundAudit(new ClusterAudit(client, Engine.standard(), 500, Clock.systemUTC()),
-                null, store::current, ClusterAudit.Scope.ALL, Duration.ofHours(1), registry)) {
+                null, null, store::current, ClusterAudit.Scope.ALL, Duration.ofHours(1), null, () -> true, "replica-a", Clock.systemUTC(), registry)) {
             store.addListener(snapshot -> audit.trigger());
+            audit.start();
             assertThat(audit.runOnce().report().wouldBeDenied()).isEqualTo(1);
 
             store.replace(PolicyLoader.parse("mode: audit\npodSecurity: {level: privileged}\n"), "v2");
