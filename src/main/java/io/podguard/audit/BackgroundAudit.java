@@ -282,7 +282,7 @@ public final class BackgroundAudit implements AutoCloseable {
     }
 
     /** When the first run of a new leader is due: an interval after the last shared run under the same policy. */
-    private Duration firstRunIn() {
+    Duration firstRunIn() {
         if (shared == null) {
             return Duration.ZERO;
         }

@@ -521,8 +521,13 @@ public final class PolicyReports {
         return Character.toUpperCase(level.id().charAt(0)) + level.id().substring(1);
     }
 
+    /** {@code 403 policyreports.wgpolicyk8s.io is forbidden: …}: the code and the apiserver's own words. */
     static String why(KubernetesClientException e) {
-        return e.getCode() > 0 ? e.getCode() + " " + Text.oneLine(e.getMessage()) : Text.oneLine(String.valueOf(e.getCause()));
+        if (e.getCode() > 0) {
+            String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+            return e.getCode() + " " + Text.oneLine(message);
+        }
+        return Text.oneLine(String.valueOf(e.getCause() != null ? e.getCause() : e.getMessage()));
     }
 
     private static String sha256(byte[] bytes) {

@@ -130,4 +130,45 @@ class ClusterAuditPagingTest {
         assertThatThrownBy(() -> new ClusterAudit(client, Engine.standard(), 0, Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("the page size must be between 1 and 5000, not 0");
     }
+
+    @Test
+    void runOnceWhenARunOutlivesItsBudgetThenTheNamespacesItDidNotReachKeepTheirPreviousResults() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean ticking = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicLong calls = new AtomicLong();
+        // While ticking, every look at this clock is 50 s later than the one before.
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return AT.plusSeconds(ticking.get() ? 50 * calls.getAndIncrement() : 0);
+            }
+        };
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        io.podguard.policy.PolicyStore store = new io.podguard.policy.PolicyStore(
+                io.podguard.policy.PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"), "p");
+        try (BackgroundAudit background = new BackgroundAudit(new ClusterAudit(client, Engine.standard(), 2, clock), null, null, store::current,
+                ClusterAudit.Scope.ALL, Duration.ofMinutes(10), Duration.ofSeconds(90), () -> true, "replica-a", Clock.fixed(AT, ZoneOffset.UTC),
+                registry)) {
+            assertThat(background.runOnce().report().namespaces().keySet()).containsExactly("team-a", "team-b", "team-c", "team-d");
+
+            ticking.set(true);
+            AuditReport report = background.runOnce().report();
+
+            assertThat(report.incomplete()).isEqualTo("the time budget of PT1M30S ran out after 4 pods; namespaces from \"team-c\" on were not judged");
+            assertThat(report.namespaces().keySet()).containsExactly("team-a", "team-b", "team-c", "team-d");
+            assertThat(report.pods()).isEqualTo(6);
+            assertThat(registry.get("podguard.audit.runs").tag("result", "incomplete").counter().count()).isEqualTo(1);
+            assertThat(registry.get("podguard.audit.runs").tag("result", "success").counter().count()).isEqualTo(1);
+            assertThat(background.document().path("incomplete").asString()).startsWith("the time budget of PT1M30S ran out");
+        }
+    }
 }
