@@ -112,7 +112,7 @@ Whether the replicas elect a leader: leader election is on and something runs on
 {{- end }}
 
 {{- define "podguard.needsApi" -}}
-{{- if or (eq .Values.certificates.mode "self") .Values.events.enabled .Values.backgroundAudit.enabled .Values.policyReports.enabled .Values.namespaceLabels.enabled }}true{{ end }}
+{{- if or (eq .Values.certificates.mode "self") .Values.events.enabled .Values.backgroundAudit.enabled .Values.policyReports.enabled .Values.namespaceLabels.enabled .Values.namespaceResources.enabled }}true{{ end }}
 {{- end }}
 
 {{/*

@@ -13,6 +13,7 @@
 #                         plugins over a JSON corpus (podguard's placement semantics are
 #                         compared with them)
 #   celeval               ./cmd/celeval: CEL evaluated as kube-apiserver's admission policies do
+#   limitranger           ./cmd/limitranger: kube-apiserver's LimitRanger plugin run over a corpus of cases
 #
 # Usage: src/test/cluster/build.sh [OUT_DIR]     (default: <repo>/target/e2e-bin)
 #        BUILD_ONLY="psa-eval" src/test/cluster/build.sh [OUT_DIR]   (only the named binaries, no smoke check)
@@ -131,6 +132,7 @@ build e2e-cluster          ./harness                                 "-s -w"    
 build placement-plugins    ./cmd/placement-plugins                   "-s -w"               "$here/cmd/placement-plugins/main.go"
 build celeval              ./cmd/celeval                             "-s -w"               "$here/cmd/celeval/main.go"
 build psa-eval             ./cmd/psa-eval                            "-s -w"               "$here/cmd/psa-eval/main.go"
+build limitranger          ./cmd/limitranger                         "-s -w"               "$here/cmd/limitranger/main.go"
 
 if [[ -n "${BUILD_ONLY:-}" ]]; then
   echo "==> done in $(fmt_secs $(( SECONDS - total_start ))) (built: ${built[*]:-none}; up to date: ${skipped[*]:-none})"

@@ -11,7 +11,11 @@ import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.RequestInfo;
 import io.podguard.engine.Stage;
+import io.podguard.engine.Violation;
 import io.podguard.engine.defaults.DefaultsReport;
+import io.podguard.engine.resources.ExtendedResourcesCheck;
+import io.podguard.engine.resources.ResourceRules;
+import io.podguard.engine.resources.ResourceRulesEvaluator;
 import io.podguard.policy.PolicyResolver;
 import io.podguard.report.AuditAnnotations;
 import io.podguard.report.Review;
@@ -101,7 +105,9 @@ public final class AdmissionHandler {
         }
         boolean podUpdate = endpoint == Endpoint.VALIDATE && request.isUpdate() && pod.isPod();
         boolean significant = podUpdate && significantUpdate(request, pod);
-        if (podUpdate && !significant && !PodUpdates.placementChanged(request, pod)) {
+        // An in-place resize changes resources only, which resource rules judge, as LimitRanger does.
+        boolean resize = podUpdate && ResourceRules.RESIZE.equals(request.subResource());
+        if (podUpdate && !significant && !resize && !PodUpdates.placementChanged(request, pod)) {
             // Nothing any rule kind judges on a running pod changed: allowed as it is, the policy not even resolved.
             return AdmissionResponse.allow(request.uid());
         }
@@ -121,6 +127,13 @@ public final class AdmissionHandler {
         if (endpoint == Endpoint.MUTATE) {
             Judgement judgement = engine.judge(pod, policy, info, Stage.MUTATE);
             observer.mutated(review, policy, judgement);
+            // A resource that cannot be overcommitted, requested otherwise than limited even after the defaults:
+            // the apiserver's validation, which runs before the validating webhooks, would refuse the pod; say why first.
+            Violation unstorable = ExtendedResourcesCheck.unstorable(judgement.stored());
+            if (unstorable != null) {
+                return new AdmissionResponse(request.uid(), false, 422, ResourceRulesEvaluator.message(List.of(unstorable), true), null,
+                        List.of(), Map.of(), policy.defaults().mode().id());
+            }
             return mutate(request, policy, judgement);
         }
         Judgement judgement = engine.judge(pod, policy, info, Stage.VALIDATE);

@@ -108,6 +108,9 @@ public final class ConfigCommand implements Runnable {
                 rule(rules, "maxLimitRequestRatio", r.maxLimitRequestRatio().keySet());
                 rule(rules, "required requests", r.required().requests());
                 rule(rules, "required limits", r.required().limits());
+                rule(rules, "pod min", r.pod().min().keySet());
+                rule(rules, "pod max", r.pod().max().keySet());
+                rule(rules, "pod maxLimitRequestRatio", r.pod().maxLimitRequestRatio().keySet());
                 parts.add("resource rules in " + resources.mode().id() + " mode" + (rules.isEmpty() ? "" : " (" + String.join("; ", rules) + ")"));
             }
             parts.add(policy.defaults().isEnabled() ? "defaults " + policy.defaults().mode().id() : "defaults off");

@@ -1,6 +1,7 @@
 package io.podguard.engine;
 
 import io.podguard.engine.defaults.DefaultsConfig;
+import io.podguard.engine.resources.NamespaceResources;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -19,15 +20,21 @@ import org.jspecify.annotations.Nullable;
  * @param exemptions every exemption that matched the request (a whole-request one leaves in {@code rules} only
  *     what sets defaults and judges nothing)
  * @param namespaceLabels the labels of the request's namespace, when the resolver knows them (rules read them); null: unknown
+ * @param namespaceResources what is known of the LimitRanges and ResourceQuotas of the request's namespace (the resource defaults read them)
  */
 public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List<MatchedExemption> exemptions,
-                              @Nullable Map<String, String> namespaceLabels) {
+                              @Nullable Map<String, String> namespaceLabels, NamespaceResources namespaceResources) {
 
     public EffectivePolicy {
         List<RuleSet> sorted = new ArrayList<>(rules);
         sorted.sort(Comparator.comparingInt(c -> RuleKinds.order(c.kind())));
         rules = List.copyOf(sorted);
         exemptions = List.copyOf(exemptions);
+    }
+
+    public EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List<MatchedExemption> exemptions,
+                           @Nullable Map<String, String> namespaceLabels) {
+        this(defaults, rules, exemptions, namespaceLabels, NamespaceResources.NONE);
     }
 
     public EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List<MatchedExemption> exemptions) {
@@ -40,7 +47,12 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
 
     /** The same policy, knowing the labels of the request's namespace. */
     public EffectivePolicy withNamespaceLabels(@Nullable Map<String, String> labels) {
-        return labels == null ? this : new EffectivePolicy(defaults, rules, exemptions, labels);
+        return labels == null ? this : new EffectivePolicy(defaults, rules, exemptions, labels, namespaceResources);
+    }
+
+    /** The same policy, knowing the LimitRanges and ResourceQuotas of the request's namespace. */
+    public EffectivePolicy withNamespaceResources(NamespaceResources known) {
+        return known.isEmpty() && namespaceResources.isEmpty() ? this : new EffectivePolicy(defaults, rules, exemptions, namespaceLabels, known);
     }
 
     /** The configuration of {@code type} in force, or null when that kind does not judge here. */
@@ -80,7 +92,7 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
 
     /** The same policy with {@code mode} in force for every rule kind, as a namespace's {@code podguard.io/mode} label asks. */
     public EffectivePolicy withMode(Mode mode) {
-        return new EffectivePolicy(defaults, rules.stream().map(c -> c.withMode(mode)).toList(), exemptions, namespaceLabels);
+        return new EffectivePolicy(defaults, rules.stream().map(c -> c.withMode(mode)).toList(), exemptions, namespaceLabels, namespaceResources);
     }
 
     /**
@@ -93,7 +105,7 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
         if (modes().contains(Mode.ENFORCE)) {
             return this;
         }
-        return new EffectivePolicy(defaults, rules.stream().map(RuleSet::enforcing).toList(), exemptions, namespaceLabels);
+        return new EffectivePolicy(defaults, rules.stream().map(RuleSet::enforcing).toList(), exemptions, namespaceLabels, namespaceResources);
     }
 
     /**
@@ -106,7 +118,7 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
             return this;
         }
         boolean whole = matched.stream().anyMatch(MatchedExemption::wholeRequest);
-        return new EffectivePolicy(defaults, whole ? kept(rules, RuleSet::exemptWholeRequest) : rules, matched, namespaceLabels);
+        return new EffectivePolicy(defaults, whole ? kept(rules, RuleSet::exemptWholeRequest) : rules, matched, namespaceLabels, namespaceResources);
     }
 
     /**
@@ -116,7 +128,7 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
      * @param significant whether the update changes what Pod Security's checks read
      */
     public EffectivePolicy forPodUpdate(PodObject pod, RequestInfo request, boolean significant) {
-        return new EffectivePolicy(defaults, kept(rules, c -> c.forPodUpdate(pod, request, significant)), exemptions, namespaceLabels);
+        return new EffectivePolicy(defaults, kept(rules, c -> c.forPodUpdate(pod, request, significant)), exemptions, namespaceLabels, namespaceResources);
     }
 
     /** The same policy with {@code config} in force for its kind, in place of the kind's own (or added). */
@@ -128,7 +140,7 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
             }
         }
         out.add(config);
-        return new EffectivePolicy(defaults, out, exemptions, namespaceLabels);
+        return new EffectivePolicy(defaults, out, exemptions, namespaceLabels, namespaceResources);
     }
 
     private static List<RuleSet> kept(List<RuleSet> rules, java.util.function.Function<RuleSet, @Nullable RuleSet> map) {
@@ -144,6 +156,6 @@ public record EffectivePolicy(DefaultsConfig defaults, List<RuleSet> rules, List
 
     /** The same policy with other defaults. */
     public EffectivePolicy withDefaults(DefaultsConfig other) {
-        return new EffectivePolicy(other, rules, exemptions, namespaceLabels);
+        return new EffectivePolicy(other, rules, exemptions, namespaceLabels, namespaceResources);
     }
 }

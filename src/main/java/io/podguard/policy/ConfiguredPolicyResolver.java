@@ -7,6 +7,7 @@ import io.podguard.engine.MatchedExemption;
 import io.podguard.engine.Mode;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.RequestInfo;
+import io.podguard.engine.defaults.DefaultsConfig;
 import io.podguard.engine.placement.NamespaceAnnotations;
 import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.placement.PlacementRules;
@@ -43,6 +44,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
 
     private final Policy policy;
     private final NamespaceLabels namespaces;
+    private final NamespaceLimits limits;
     private final Clock clock;
     private final ExpiryListener expiryListener;
     private final EffectivePolicy topLevel;
@@ -64,8 +66,15 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     }
 
     public ConfiguredPolicyResolver(Policy policy, NamespaceLabels namespaces, Clock clock, ExpiryListener expiryListener) {
+        this(policy, namespaces, NamespaceLimits.NONE, clock, expiryListener);
+    }
+
+    /** @param limits the namespaces' LimitRanges and ResourceQuotas, for the resource defaults */
+    public ConfiguredPolicyResolver(Policy policy, NamespaceLabels namespaces, NamespaceLimits limits, Clock clock,
+                                    ExpiryListener expiryListener) {
         this.policy = policy;
         this.namespaces = namespaces;
+        this.limits = limits;
         this.clock = clock;
         this.expiryListener = expiryListener;
         this.topLevel = PolicyCompiler.compile(policy);
@@ -137,6 +146,10 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
             if (mode != null) {
                 effective = effective.withMode(mode);
             }
+        }
+        DefaultsConfig defaults = effective.defaults();
+        if (!namespace.isEmpty() && defaults.isEnabled() && defaults.resources().isEnabled() && defaults.resources().usesNamespace()) {
+            effective = effective.withNamespaceResources(limits.of(namespace));
         }
         return exempt(effective, request, namespace, pod.podSpec()).withNamespaceLabels(labels);
     }

@@ -73,8 +73,9 @@ public final class PolicyCompiler {
         if (rc == null) {
             return null;
         }
-        ResourceRules rules = ResourceRules.of(rc.min(), rc.max(), rc.maxLimitRequestRatio(), rc.required().requests(),
-                rc.required().limits(), rc.mode() != null ? rc.mode() : policy.mode());
+        ResourceRules rules = new ResourceRules(ResourceRules.Bounds.of(rc.min(), rc.max(), rc.maxLimitRequestRatio()),
+                ResourceRules.Bounds.of(rc.pod().min(), rc.pod().max(), rc.pod().maxLimitRequestRatio()),
+                rc.required().requests(), rc.required().limits(), true, rc.mode() != null ? rc.mode() : policy.mode());
         return rules.isEmpty() ? null : rules;
     }
 

@@ -67,6 +67,9 @@ final class PolicyValidator {
         FIELD_RULES.put("ResourceRulesConfig.min", PolicyValidator::quantities);
         FIELD_RULES.put("ResourceRulesConfig.max", PolicyValidator::quantities);
         FIELD_RULES.put("ResourceRulesConfig.maxLimitRequestRatio", PolicyValidator::quantities);
+        FIELD_RULES.put("PodBounds.min", PolicyValidator::quantities);
+        FIELD_RULES.put("PodBounds.max", PolicyValidator::quantities);
+        FIELD_RULES.put("PodBounds.maxLimitRequestRatio", PolicyValidator::quantities);
         FIELD_RULES.put("Required.requests", PolicyValidator::resourceNames);
         FIELD_RULES.put("Required.limits", PolicyValidator::resourceNames);
         for (String matcher : List.of("namespaces", "usernames", "groups", "runtimeClassNames", "images")) {
@@ -85,6 +88,7 @@ final class PolicyValidator {
         SECTION_RULES.put(Exemption.class, PolicyValidator::exemption);
         SECTION_RULES.put(NamespacePolicy.class, PolicyValidator::namespacePolicy);
         SECTION_RULES.put(ResourceRulesConfig.class, PolicyValidator::resourceBounds);
+        SECTION_RULES.put(ResourceRulesConfig.PodBounds.class, PolicyValidator::resourceBounds);
         SECTION_RULES.put(RuleConfig.class, PolicyValidator::rule);
     }
 
@@ -112,6 +116,9 @@ final class PolicyValidator {
             namespaces.forEach(n -> v.collectRuleIds(n.get("rules")));
         }
         v.walk(root, Policy.class, "");
+        if (v.errors.isEmpty()) {
+            v.errors.addAll(ResourceDefaultsConsistency.errors(root));
+        }
         return v.errors;
     }
 

@@ -30,6 +30,8 @@ public final class MetricNames {
     public static final String EXEMPTIONS_EXPIRED = "podguard.exemptions.expired";
     /** {@code podguard_namespace_cache_synced}: 1 once the Namespace informer has listed, else 0 */
     public static final String NAMESPACE_CACHE_SYNCED = "podguard.namespace.cache.synced";
+    /** {@code podguard_namespace_resources_cache_synced}: 1 once the LimitRange and ResourceQuota informers have listed, else 0 */
+    public static final String NAMESPACE_RESOURCES_SYNCED = "podguard.namespace.resources.cache.synced";
     /** {@code podguard_tls_reloads_total{result}} */
     public static final String TLS_RELOADS = "podguard.tls.reloads";
 

@@ -185,7 +185,8 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
         }
     }
 
-    private static String oneLine(Throwable e) {
+    /** The root cause's message, first line only. */
+    static String oneLine(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,6 +33,9 @@ import org.springframework.context.annotation.Configuration;
  *       besides the directory watch;</li>
  *   <li>{@code podguard.namespaces.watch}: {@code auto} (default: when the policy matches on
  *       namespace labels or honours namespace annotations), {@code always} or {@code never};</li>
+ *   <li>{@code podguard.namespace-resources.watch}: the LimitRange and ResourceQuota caches for the
+ *       resource defaults: {@code auto} (default: in a pod, or with {@code serve --kubeconfig}),
+ *       {@code always} or {@code never};</li>
  *   <li>{@code podguard.kubeconfig}, {@code podguard.kube-context}: the kubeconfig and context for
  *       the namespace cache (default: kubectl's rules, {@link KubernetesClients}).</li>
  * </ul>
@@ -58,8 +62,39 @@ class PolicyConfiguration {
         return cache;
     }
 
+    @Bean(destroyMethod = "close")
+    NamespaceResourcesCache namespaceResourcesCache(ObjectProvider<KubernetesClient> provided, Readiness readiness,
+                                                    @Value("${podguard.kubeconfig:}") String kubeconfig,
+                                                    @Value("${podguard.kube-context:}") String context, MeterRegistry registry,
+                                                    @Value("${podguard.namespace-resources.watch:auto}") String watch) {
+        Path file = kubeconfig.isBlank() ? null : Path.of(kubeconfig);
+        String name = context.isBlank() ? null : context;
+        NamespaceResourcesCache cache = new NamespaceResourcesCache(() -> {
+            KubernetesClient client = provided.getIfAvailable();
+            return client != null ? client : KubernetesClients.connect(file, name, KubernetesClients.Timeouts.SERVER);
+        }, readiness);
+        Gauge.builder(MetricNames.NAMESPACE_RESOURCES_SYNCED, cache, c -> c.isSynced() ? 1 : 0)
+                .description("1 once the LimitRange and ResourceQuota informers have listed every namespace's").register(registry);
+        NamespaceWatch mode = namespaceWatch("podguard.namespace-resources.watch", watch);
+        // Readiness waits for them: they start by themselves only where podguard was pointed at a cluster on
+        // purpose (in a pod, or serve --kubeconfig), never for a workstation's kubeconfig that may lack the rights.
+        if (mode == NamespaceWatch.ALWAYS || mode == NamespaceWatch.AUTO && chosenForTheServer(file, name)) {
+            cache.start();
+        }
+        return cache;
+    }
+
+    private static boolean chosenForTheServer(@Nullable Path kubeconfig, @Nullable String context) {
+        try {
+            KubernetesClients.Origin origin = KubernetesClients.resolve(kubeconfig, context, KubernetesClients.Environment.current()).origin();
+            return origin == KubernetesClients.Origin.IN_CLUSTER || origin == KubernetesClients.Origin.FLAG;
+        } catch (io.podguard.kube.KubeconfigException e) {
+            return false;
+        }
+    }
+
     @Bean
-    PolicyStore policyStore(PodguardProperties properties, NamespaceCache namespaces,
+    PolicyStore policyStore(PodguardProperties properties, NamespaceCache namespaces, NamespaceResourcesCache limits,
                             @Value("${podguard.namespaces.watch:auto}") String watch) {
         NamespaceWatch mode = namespaceWatch(watch);
         Policy initial;
@@ -87,7 +122,7 @@ class PolicyConfiguration {
         } else if (mode == NamespaceWatch.NEVER && initial.usesNamespaceAnnotations()) {
             LOG.warn("the policy honours namespace annotations but podguard.namespaces.watch=never: none will be read");
         }
-        return new PolicyStore(initial, source, policy -> new ConfiguredPolicyResolver(policy, namespaces, Clock.systemUTC(),
+        return new PolicyStore(initial, source, policy -> new ConfiguredPolicyResolver(policy, namespaces, limits, Clock.systemUTC(),
                 (index, exemption) -> LOG.warn("exemption {} (\"{}\") expired on {} and no longer applies",
                         index, exemption.reason(), exemption.expires())));
     }
@@ -122,10 +157,14 @@ class PolicyConfiguration {
     }
 
     private static NamespaceWatch namespaceWatch(String value) {
+        return namespaceWatch("podguard.namespaces.watch", value);
+    }
+
+    private static NamespaceWatch namespaceWatch(String property, String value) {
         try {
             return NamespaceWatch.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("podguard.namespaces.watch: \"" + value + "\" is not one of auto, always, never");
+            throw new IllegalStateException(property + ": \"" + value + "\" is not one of auto, always, never");
         }
     }
 }

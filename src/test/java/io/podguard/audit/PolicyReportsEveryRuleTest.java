@@ -67,7 +67,7 @@ class PolicyReportsEveryRuleTest {
         String results = Json.mapper().writeValueAsString(built.getAdditionalProperties().get("results")).replaceAll(",\"uid\":\"[^\"]*\"", "");
         assertThat(results).isEqualTo("["
                 + "{\"policy\":\"podguard-pod-security\",\"rule\":\"resources.max\",\"category\":\"Resource rules\",\"severity\":\"medium\","
-                + "\"result\":\"fail\",\"scored\":true,\"source\":\"podguard\",\"message\":\"resources above maximum (container \\\"app\\\" limits memory=2Gi, above 1Gi)\","
+                + "\"result\":\"fail\",\"scored\":true,\"source\":\"podguard\",\"message\":\"resources above maximum (container \\\"app\\\": maximum memory usage per Container is 1Gi, but limit is 2Gi)\","
                 + "\"timestamp\":{\"seconds\":1795705200,\"nanos\":0},"
                 + "\"resources\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"big\",\"namespace\":\"team-a\"}],"
                 + "\"properties\":{\"path\":\"spec.containers[0].resources.limits.memory\"}},"

@@ -77,6 +77,22 @@ class ConfigCommandTest {
     }
 
     @Test
+    void validateWhenTheDefaultsBreakTheResourceRulesThenRefusedWithThePathToChange() throws Exception {
+        ReviewCommandTest.Run run = validate("resources: {max: {memory: 128Mi}}\n");
+        String f = dir.resolve("policy.yaml").toString();
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.out()).isEqualTo(f + ": defaults.resources.limits.memory: 256Mi (podguard's built-in default; give the map to "
+                + "replace it) is above resources.max.memory 128Mi: every pod it defaults would be denied\n" + f + ": 1 error\n");
+    }
+
+    @Test
+    void validateWhenPodBoundsThenInTheSummary() throws Exception {
+        ReviewCommandTest.Run run = validate("resources: {max: {memory: 1Gi}, pod: {max: {memory: 4Gi}, min: {cpu: 100m}}}\n");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("resource rules in enforce mode (max memory; pod min cpu; pod max memory)");
+    }
+
+    @Test
     void validateWhenInvalidThenExitOneWithEveryErrorOnItsLine() throws Exception {
         ReviewCommandTest.Run run = validate("podSecurty: {}\npodSecurity:\n  level: strict\nexemptions:\n  - reason: r\n    expires: 2026-13-01\n    namespaces: [a]\n");
         String f = dir.resolve("policy.yaml").toString();

@@ -141,9 +141,9 @@ class AuditIT extends ClusterTest {
         assertThat(audited.keySet()).containsExactly("big", "gpu", "hostnet", "nfs", "pinned", "privileged");
         assertThat(audited.get("privileged")).isEqualTo("violates PodSecurity \"baseline:latest\": "
                 + "privileged (container \"app\" must not set securityContext.privileged=true)");
-        // The apiserver copied the limit into the request before anyone judged the pod.
+        // As LimitRanger: the limit above the maximum is named (the request the apiserver copied from it would be next).
         assertThat(audited.get("big")).isEqualTo("violates resource rules: resources above maximum "
-                + "(container \"app\" limits memory=2Gi, above 1Gi; container \"app\" requests memory=2Gi, above 1Gi)");
+                + "(container \"app\": maximum memory usage per Container is 1Gi, but limit is 2Gi)");
         assertThat(audited.get("nfs")).startsWith("PodSecurityPolicy: unable to validate pod: [spec.volumes[");
         assertThat(audited.get("pinned")).isEqualTo("violates placement rules: nodeName "
                 + "(pod must not set spec.nodeName=\"worker-1\": it bypasses the scheduler and every node taint)");

@@ -188,7 +188,7 @@ class ChartClusterIT {
         String bundle = Base64.getEncoder().encodeToString("-----BEGIN CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII));
         helm.ok(List.of("install", "pg-secret", HelmBinary.CHART.toString(), "-n", "pg-secret", "--create-namespace",
                 "--set", "certificates.mode=secret", "--set", "certificates.existingSecret=corp-serving",
-                "--set", "certificates.caBundle=" + bundle, "--set", "namespaceLabels.enabled=false"));
+                "--set", "certificates.caBundle=" + bundle, "--set", "namespaceLabels.enabled=false", "--set", "namespaceResources.enabled=false"));
         assertThat(clientConfigs("pg-secret-podguard")).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(bundle));
         assertThat(client.rbac().clusterRoles().withName("pg-secret-podguard").get()).isNull();
     }

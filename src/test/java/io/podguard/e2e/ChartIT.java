@@ -275,7 +275,7 @@ class ChartIT {
         assertThat(pods.getFailurePolicy()).isEqualTo("Fail");
         assertThat(pods.getRules()).singleElement().satisfies(r -> {
             assertThat(r.getApiGroups()).containsExactly("");
-            assertThat(r.getResources()).containsExactly("pods", "pods/ephemeralcontainers");
+            assertThat(r.getResources()).containsExactly("pods", "pods/ephemeralcontainers", "pods/resize");
         });
         ValidatingWebhook workloads = validating.getWebhooks().get(1);
         assertThat(workloads.getFailurePolicy()).isEqualTo("Ignore");
@@ -362,7 +362,13 @@ class ChartIT {
         assertThat(one(objects, ClusterRole.class).getRules()).extracting(ChartIT::describe).containsExactly(
                 "admissionregistration.k8s.io:mutatingwebhookconfigurations [podguard] get,update",
                 "admissionregistration.k8s.io:validatingwebhookconfigurations [podguard] get,update",
-                ":namespaces [] get,list,watch");
+                ":namespaces [] get,list,watch",
+                ":limitranges,resourcequotas [] get,list,watch");
+        assertThat(container(objects).getArgs()).contains("--podguard.namespace-resources.watch=always");
+        assertThat(container(helm.template("--set", "namespaceResources.enabled=false")).getArgs())
+                .contains("--podguard.namespace-resources.watch=never");
+        assertThat(one(helm.template("--set", "namespaceResources.enabled=false"), ClusterRole.class).getRules())
+                .noneMatch(r -> r.getResources().contains("limitranges"));
     }
 
     @Test
@@ -374,6 +380,7 @@ class ChartIT {
                 "events.k8s.io:events [] create",
                 ":pods [] list",
                 ":namespaces [] get,list,watch",
+                ":limitranges,resourcequotas [] get,list,watch",
                 "wgpolicyk8s.io:policyreports [] get,list,create,update,delete");
         // PolicyReports come from the background audit: without it, no rights for them.
         assertThat(one(helm.template("--set", "policyReports.enabled=true"), ClusterRole.class).getRules())
@@ -383,7 +390,8 @@ class ChartIT {
                         "--podguard.audit.exclude-namespaces=kube-system,podguard-system,monitoring");
 
         // Nothing that talks to the API: no roles at all, and no token in the pod.
-        List<HasMetadata> none = helm.template("--set", "certificates.mode=helm", "--set", "namespaceLabels.enabled=false");
+        List<HasMetadata> none = helm.template("--set", "certificates.mode=helm", "--set", "namespaceLabels.enabled=false",
+                "--set", "namespaceResources.enabled=false");
         assertThat(none).noneMatch(o -> o.getKind().endsWith("Role") || o.getKind().endsWith("RoleBinding"));
         assertThat(one(none, Deployment.class).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
         assertThat(one(helm.template(), Deployment.class).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isTrue();

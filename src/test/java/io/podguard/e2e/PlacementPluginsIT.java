@@ -43,7 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * podguard's placement against kube-apiserver's own PodNodeSelector, PodTolerationRestriction and
- * ExtendedResourceToleration plugins, run ({@link PlacementPlugins}): on the cases of the plugins'
+ * ExtendedResourceToleration plugins, run ({@link UpstreamPrograms}): on the cases of the plugins'
  * own {@code admission_test.go}, then on generated ones. Each case is expressed for podguard twice
  * (the namespace's annotations read with {@code namespaceAnnotations: true}, and the same values
  * written as policy); the pod the plugins were given (with the apiserver's defaults) goes through
@@ -103,7 +103,7 @@ class PlacementPluginsIT {
                 }
             }
         }
-        ArrayNode results = PlacementPlugins.run(goCases);
+        ArrayNode results = UpstreamPrograms.run("placement-plugins", goCases);
         Tally tally = new Tally();
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {

@@ -54,6 +54,11 @@ final class Podguard implements AutoCloseable {
      * be taken by another process before podguard binds it: then it starts again on new ports.
      */
     static Podguard start(String name, String policyYaml) {
+        return start(name, policyYaml, List.of());
+    }
+
+    /** As {@link #start(String, String)}, with more arguments for {@code serve} ({@code --podguard.…=…}). */
+    static Podguard start(String name, String policyYaml, List<String> extraArgs) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: the e2e suite runs after `package` (./mvnw verify -Pe2e)");
         }
@@ -63,7 +68,7 @@ final class Podguard implements AutoCloseable {
             TestCertificates certificates = new TestCertificates(Files.createDirectories(dir.resolve("certs")));
             certificates.issue();
             for (int attempt = 1; ; attempt++) {
-                Podguard podguard = launch(name, dir, policyFile, certificates);
+                Podguard podguard = launch(name, dir, policyFile, certificates, extraArgs);
                 try {
                     podguard.awaitReady();
                     return podguard;
@@ -79,7 +84,8 @@ final class Podguard implements AutoCloseable {
         }
     }
 
-    private static Podguard launch(String name, Path dir, Path policyFile, TestCertificates certificates) throws IOException {
+    private static Podguard launch(String name, Path dir, Path policyFile, TestCertificates certificates, List<String> extraArgs)
+            throws IOException {
         int port = freePort();
         int managementPort = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -88,6 +94,7 @@ final class Podguard implements AutoCloseable {
                 "--port", Integer.toString(port), "--management-port", Integer.toString(managementPort),
                 "--tls-cert", certificates.certFile().toString(), "--tls-key", certificates.keyFile().toString(),
                 "--policy", policyFile.toString(), "--podguard.shutdown-drain-delay=0s"));
+        command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("podguard.log").toFile());

@@ -133,7 +133,7 @@ class PolicyServerTest extends WebhookServerTestSupport {
 
     static final String DENIAL = "violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), "
             + "privileged (container \"app\" must not set securityContext.privileged=true); "
-            + "violates resource rules: resources above maximum (container \"app\" must limit memory (maximum 1Gi))";
+            + "violates resource rules: resources above maximum (container \"app\": maximum memory usage per Container is 1Gi.  No limit is specified)";
 
     @Test
     void validateWhenNoOverrideThenDeniedWithPssAndResourceSentences() throws Exception {
@@ -150,7 +150,7 @@ class PolicyServerTest extends WebhookServerTestSupport {
         assertThat(r.path("auditAnnotations").path("audit-violations").asString()).isEqualTo(
                 "would violate PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), "
                         + "privileged (container \"app\" must not set securityContext.privileged=true); "
-                        + "would violate resource rules: resources above maximum (container \"app\" must limit memory (maximum 1Gi))");
+                        + "would violate resource rules: resources above maximum (container \"app\": maximum memory usage per Container is 1Gi.  No limit is specified)");
         assertThat(r.has("warnings")).isFalse();
     }
 
@@ -175,7 +175,7 @@ class PolicyServerTest extends WebhookServerTestSupport {
         assertThat(r.path("warnings")).extracting(JsonNode::asString).containsExactly(
                 "would violate PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true)",
                 "would violate PodSecurity \"baseline:latest\": privileged (container \"app\" must not set securityContext.privileged=true)",
-                "would violate resource rules: resources above maximum (container \"app\" must limit memory (maximum 1Gi))");
+                "would violate resource rules: resources above maximum (container \"app\": maximum memory usage per Container is 1Gi.  No limit is specified)");
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.podguard.engine.defaults;
 import io.podguard.engine.ContainerRef;
 import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.resources.NamespaceResources;
+import io.podguard.engine.resources.ResourceRules;
 import io.podguard.engine.placement.PlacementPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +42,17 @@ public final class DefaultingContext {
     /** The policy's {@code defaults} section. */
     public DefaultsConfig config() {
         return policy.defaults();
+    }
+
+    /** The policy's {@code resources} rules ({@link ResourceRules#NONE} when it has none in force). */
+    public ResourceRules resourceRules() {
+        ResourceRules rules = policy.rule(ResourceRules.class);
+        return rules == null ? ResourceRules.NONE : rules;
+    }
+
+    /** The LimitRanges and ResourceQuotas of the pod's namespace, as far as they are known. */
+    public NamespaceResources namespaceResources() {
+        return policy.namespaceResources();
     }
 
     /** The whole policy in force, for defaulters configured by other sections. */

@@ -22,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  *     enabled: true
  *     requests: {cpu: 100m, memory: 128Mi}
  *     limits: {memory: 256Mi}
+ *     impliedByRules: true
+ *     requestAboveDefaultLimit: raiseLimit
+ *     ephemeralStorage: {enabled: false, request: 256Mi, limit: 1Gi}
+ *     fromNamespace: true
  *   readinessProbe:
  *     enabled: true
  *   livenessProbe:
@@ -106,21 +110,38 @@ public record DefaultsConfig(
 
     /**
      * {@code defaults.resources}: requests and limits for containers and init containers (sidecars
-     * included; never ephemeral containers, which may not set resources).
+     * included; never ephemeral containers, which may not set resources). docs/defaults.md tells
+     * what is set in each case, and how LimitRanges and ResourceQuotas of the namespace change it.
      *
      * @param enabled default {@code true}
      * @param requests resource name → quantity set as a request where the container sets neither
      *     request nor limit for that resource. Default {@code {cpu: 100m, memory: 128Mi}}. A map
      *     given here replaces the default map as a whole ({@code {}} sets no requests).
      * @param limits resource name → quantity set as a limit where the container sets no limit
-     *     for that resource (raised to the container's own request when that is larger). Default
-     *     {@code {memory: 256Mi}}: no CPU limit, since CPU limits throttle without protecting
-     *     anything. Replaces the default map as a whole. Each limit must be at least its request.
+     *     for that resource. Default {@code {memory: 256Mi}}: no CPU limit, since CPU limits
+     *     throttle without protecting anything. Replaces the default map as a whole. Each limit
+     *     must be at least its request.
+     * @param impliedByRules defaults follow the {@code resources} rules as a LimitRange's do
+     *     ({@code SetDefaults_LimitRangeItem}): where no default limit is configured, a {@code max}
+     *     is the default limit; where no default request is, the default limit or the {@code min}
+     *     is the default request. Default {@code true}: a bare pod then passes the rules.
+     * @param requestAboveDefaultLimit what a container that requests more than the default limit
+     *     gets: {@code raiseLimit} (default), a limit equal to its request; {@code limitRanger}, the
+     *     default limit anyway, as LimitRanger sets it (the apiserver then refuses the pod).
+     * @param ephemeralStorage requests and limits of {@code ephemeral-storage}: off by default, and
+     *     set wherever a ResourceQuota of the namespace tracks it
+     * @param fromNamespace use what podguard knows of the namespace's LimitRanges (defaults kept
+     *     within their bounds and ratio, nothing set that they default) and ResourceQuotas (what a
+     *     quota needs is set). Default {@code true}; without cluster access podguard knows none.
      */
     public record Resources(
             @Nullable Boolean enabled,
             @Nullable Map<String, String> requests,
-            @Nullable Map<String, String> limits) {
+            @Nullable Map<String, String> limits,
+            @Nullable Boolean impliedByRules,
+            @Nullable RequestAboveDefaultLimit requestAboveDefaultLimit,
+            @Nullable EphemeralStorage ephemeralStorage,
+            @Nullable Boolean fromNamespace) {
 
         public static final Resources DEFAULT = new Resources(true, null, null);
 
@@ -135,7 +156,30 @@ public record DefaultsConfig(
                     throw new IllegalArgumentException("requests." + limit.getKey() + " " + request
                             + " is above limits." + limit.getKey() + " " + limit.getValue());
                 }
+                if (request != null && !io.podguard.engine.resources.ResourceNames.overcommitAllowed(limit.getKey()) && amount("requests." + limit.getKey(), request)
+                        .compareTo(amount("limits." + limit.getKey(), limit.getValue())) != 0) {
+                    throw new IllegalArgumentException("requests." + limit.getKey() + " " + request + " differs from limits."
+                            + limit.getKey() + " " + limit.getValue() + ": " + limit.getKey()
+                            + " cannot be overcommitted, its request and limit must be equal");
+                }
             }
+            impliedByRules = impliedByRules == null ? Boolean.TRUE : impliedByRules;
+            requestAboveDefaultLimit = requestAboveDefaultLimit == null ? RequestAboveDefaultLimit.RAISE_LIMIT : requestAboveDefaultLimit;
+            ephemeralStorage = ephemeralStorage == null ? EphemeralStorage.DEFAULT : ephemeralStorage;
+            fromNamespace = fromNamespace == null ? Boolean.TRUE : fromNamespace;
+        }
+
+        /** Requests, limits and on or off; the other keys take their defaults. */
+        public Resources(@Nullable Boolean enabled, @Nullable Map<String, String> requests, @Nullable Map<String, String> limits) {
+            this(enabled, requests, limits, null, null, null, null);
+        }
+
+        public boolean impliesFromRules() {
+            return Boolean.TRUE.equals(impliedByRules);
+        }
+
+        public boolean usesNamespace() {
+            return Boolean.TRUE.equals(fromNamespace);
         }
 
         public boolean isEnabled() {
@@ -160,12 +204,75 @@ public record DefaultsConfig(
             return Collections.unmodifiableMap(copy);
         }
 
-        private static BigDecimal amount(String field, String quantity) {
+        static BigDecimal amount(String field, String quantity) {
             try {
                 return Quantity.getAmountInBytes(new Quantity(quantity));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(field + " \"" + quantity + "\" is not a Kubernetes quantity (e.g. 100m, 128Mi)");
             }
+        }
+    }
+
+    /** {@code defaults.resources.requestAboveDefaultLimit}. */
+    public enum RequestAboveDefaultLimit {
+        /** The container's limit is its request: it keeps what it asked for and still gets a limit. */
+        RAISE_LIMIT("raiseLimit"),
+        /** The default limit, below the request, as LimitRanger sets it: the apiserver refuses the pod. */
+        LIMIT_RANGER("limitRanger");
+
+        private final String id;
+
+        RequestAboveDefaultLimit(String id) {
+            this.id = id;
+        }
+
+        @JsonValue
+        public String id() {
+            return id;
+        }
+
+        @JsonCreator
+        public static RequestAboveDefaultLimit parse(String value) {
+            for (RequestAboveDefaultLimit r : values()) {
+                if (r.id.equals(value)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("\"" + value + "\" is not one of raiseLimit, limitRanger");
+        }
+    }
+
+    /**
+     * {@code defaults.resources.ephemeralStorage}: local ephemeral storage (container writable
+     * layers, logs, {@code emptyDir}) as a default. Off by default: an ephemeral-storage limit
+     * evicts a pod that writes more, which a platform decides deliberately. Where a ResourceQuota
+     * of the namespace tracks {@code requests.ephemeral-storage} (or {@code limits.…}), what it
+     * tracks is set even when off, so the quota counts every pod.
+     *
+     * @param enabled default {@code false}
+     * @param request the request set where a container sets neither request nor limit. Default {@code 256Mi}.
+     * @param limit the limit set where a container sets none. Default {@code 1Gi}; at least the request.
+     */
+    public record EphemeralStorage(@Nullable Boolean enabled, @Nullable String request, @Nullable String limit) {
+
+        public static final EphemeralStorage DEFAULT = new EphemeralStorage(false, null, null);
+
+        public EphemeralStorage {
+            enabled = enabled == null ? Boolean.FALSE : enabled;
+            request = request == null ? "256Mi" : request;
+            limit = limit == null ? "1Gi" : limit;
+            BigDecimal r = Resources.amount("ephemeralStorage.request", request);
+            BigDecimal l = Resources.amount("ephemeralStorage.limit", limit);
+            if (r.signum() < 0 || l.signum() < 0) {
+                throw new IllegalArgumentException("ephemeralStorage: quantities may not be negative");
+            }
+            if (r.compareTo(l) > 0) {
+                throw new IllegalArgumentException("ephemeralStorage.request " + request + " is above ephemeralStorage.limit " + limit);
+            }
+        }
+
+        public boolean isEnabled() {
+            return Boolean.TRUE.equals(enabled);
         }
     }
 

@@ -12,11 +12,16 @@ public interface ResourceCheck {
 
     @Nullable Violation check(PodObject pod, ResourceRules rules);
 
-    /** Builds the one violation of a check from its per-container findings, PSA-style. */
+    /** Findings named in one violation; the rest are counted, so that a pod of many containers gets a message of bounded size. */
+    int MAX_FINDINGS = 20;
+
+    /** Builds the one violation of a check from its per-container findings: {@code a; b; …; and 12 more}. */
     static @Nullable Violation violation(String id, String reason, List<String> details, List<String> paths) {
         if (details.isEmpty()) {
             return null;
         }
-        return new Violation(id, paths.getFirst(), reason, String.join("; ", details));
+        String detail = details.size() <= MAX_FINDINGS ? String.join("; ", details)
+                : String.join("; ", details.subList(0, MAX_FINDINGS)) + "; and " + (details.size() - MAX_FINDINGS) + " more";
+        return new Violation(id, paths.getFirst(), reason, detail);
     }
 }

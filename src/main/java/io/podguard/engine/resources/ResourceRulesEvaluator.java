@@ -12,7 +12,8 @@ public final class ResourceRulesEvaluator {
 
     /** The registry: adding a rule is one class and one line here. */
     private static final List<ResourceCheck> CHECKS = List.of(
-            new ResourcesRequiredCheck(), new ResourceMinCheck(), new ResourceMaxCheck(), new ResourceRatioCheck());
+            new ResourcesRequiredCheck(), new ResourceMinCheck(), new ResourceMaxCheck(), new ResourceRatioCheck(),
+            new PodResourceMinCheck(), new PodResourceMaxCheck(), new PodResourceRatioCheck(), new ExtendedResourcesCheck());
 
     public static final Set<String> IDS = CHECKS.stream().map(ResourceCheck::id).collect(Collectors.toUnmodifiableSet());
 
@@ -37,7 +38,7 @@ public final class ResourceRulesEvaluator {
      * In a denial, next to PSA's sentence: {@code violates resource rules: reason (detail), …};
      * elsewhere {@code would violate resource rules: …}.
      */
-    static String message(List<Violation> violations, boolean denied) {
+    public static String message(List<Violation> violations, boolean denied) {
         return (denied ? "violates" : "would violate") + " resource rules: "
                 + violations.stream().map(Violation::message).collect(Collectors.joining(", "));
     }

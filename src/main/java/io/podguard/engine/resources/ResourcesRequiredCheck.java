@@ -21,6 +21,9 @@ public final class ResourcesRequiredCheck implements ResourceCheck {
 
     @Override
     public @Nullable Violation check(PodObject pod, ResourceRules rules) {
+        if (rules.requiredRequests().isEmpty() && rules.requiredLimits().isEmpty()) {
+            return null;
+        }
         List<String> details = new ArrayList<>();
         List<String> paths = new ArrayList<>();
         for (ContainerResources c : ContainerResources.of(pod)) {

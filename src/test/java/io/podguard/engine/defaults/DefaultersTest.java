@@ -27,15 +27,6 @@ class DefaultersTest {
     }
 
     @Test
-    void resourcesWhenPodLevelResourcesThenNothing() {
-        assertThat(patch(new ResourcesDefaulter(), CONFIG, """
-                spec:
-                  resources: {limits: {memory: 1Gi}}
-                  containers: [{name: app, image: app}]
-                """)).isEqualTo("[]");
-    }
-
-    @Test
     void resourcesWhenQuantityUnreadableThenThatResourceLeftAlone() {
         assertThat(patch(new ResourcesDefaulter(), CONFIG, """
                 spec:

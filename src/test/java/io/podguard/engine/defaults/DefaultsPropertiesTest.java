@@ -177,9 +177,9 @@ class DefaultsPropertiesTest {
         for (var entry : requests.properties()) {
             JsonNode limit = limits.get(entry.getKey());
             if (limit != null) {
-                BigDecimal request = ResourcesDefaulter.amount(entry.getValue());
+                BigDecimal request = io.podguard.engine.KubeQuantity.parse(entry.getValue().asString()).value();
                 assertThat(request).as("%s request of %s", entry.getKey(), container).isNotNull();
-                assertThat(request.compareTo(ResourcesDefaulter.amount(limit))).as("%s request ≤ limit in %s", entry.getKey(), container)
+                assertThat(request.compareTo(io.podguard.engine.KubeQuantity.parse(limit.asString()).value())).as("%s request ≤ limit in %s", entry.getKey(), container)
                         .isLessThanOrEqualTo(0);
             }
         }

@@ -234,8 +234,8 @@ public final class PodArbitraries {
     private static void putOrdered(ObjectNode resources, String name, Object request, Object limit) {
         Object low = request;
         Object high = limit;
-        if (request != null && limit != null && ResourcesDefaulter.amount(String.valueOf(request))
-                .compareTo(ResourcesDefaulter.amount(String.valueOf(limit))) > 0) {
+        if (request != null && limit != null && io.podguard.engine.KubeQuantity.parse(String.valueOf(request)).value()
+                .compareTo(io.podguard.engine.KubeQuantity.parse(String.valueOf(limit)).value()) > 0) {
             low = limit;
             high = request;
         }

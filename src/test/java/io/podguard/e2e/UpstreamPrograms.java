@@ -9,40 +9,42 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
 /**
- * kube-apiserver's own PodNodeSelector, PodTolerationRestriction and ExtendedResourceToleration
- * plugins: {@code src/test/cluster/cmd/placement-plugins}, built by {@code build.sh} from the
- * Kubernetes version the e2e tier pins, run over a corpus of cases (see its doc comment for the
- * format). When it cannot be built or run the test fails with the reason: this tier never skips.
+ * kube-apiserver's own code run over a corpus of cases, as the differential tests compare podguard
+ * with it: {@code placement-plugins} (PodNodeSelector, PodTolerationRestriction,
+ * ExtendedResourceToleration) and {@code limitranger} (LimitRanger), programs in
+ * {@code src/test/cluster/cmd} built by {@code build.sh} from the Kubernetes version the e2e tier
+ * pins (see each one's doc comment for its format). When one cannot be built or run the test fails
+ * with the reason: this tier never skips.
  */
-final class PlacementPlugins {
+final class UpstreamPrograms {
 
-    private static final Path BINARY = Cluster.REPO.resolve("target/e2e-bin/placement-plugins");
     private static boolean built;
 
-    private PlacementPlugins() {
+    private UpstreamPrograms() {
     }
 
-    /** The plugins' answer for each case of {@code cases}, in order. */
-    static ArrayNode run(ArrayNode cases) {
+    /** {@code program}'s answer for each case of {@code cases}, in order. */
+    static ArrayNode run(String program, ArrayNode cases) {
+        Path binary = Cluster.REPO.resolve("target/e2e-bin/" + program);
         build();
         try {
-            Path in = Files.createTempFile("placement-cases", ".json");
-            Path out = Files.createTempFile("placement-results", ".json");
-            Path err = Files.createTempFile("placement-plugins", ".err");
+            Path in = Files.createTempFile(program + "-cases", ".json");
+            Path out = Files.createTempFile(program + "-results", ".json");
+            Path err = Files.createTempFile(program, ".err");
             try {
                 Files.write(in, Json.mapper().writeValueAsBytes(cases));
-                Process p = new ProcessBuilder(BINARY.toString())
+                Process p = new ProcessBuilder(binary.toString())
                         .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
                 if (!p.waitFor(5, TimeUnit.MINUTES)) {
                     p.destroyForcibly();
-                    throw new IllegalStateException("placement-plugins did not finish in 5 minutes");
+                    throw new IllegalStateException(program + " did not finish in 5 minutes");
                 }
                 if (p.exitValue() != 0) {
-                    throw new IllegalStateException("placement-plugins exited " + p.exitValue() + ": " + Files.readString(err));
+                    throw new IllegalStateException(program + " exited " + p.exitValue() + ": " + Files.readString(err));
                 }
                 JsonNode results = Json.mapper().readTree(out.toFile());
                 if (!(results instanceof ArrayNode array) || array.size() != cases.size()) {
-                    throw new IllegalStateException("placement-plugins answered " + results.size() + " results for " + cases.size() + " cases");
+                    throw new IllegalStateException(program + " answered " + results.size() + " results for " + cases.size() + " cases");
                 }
                 return array;
             } finally {
@@ -51,7 +53,7 @@ final class PlacementPlugins {
                 Files.deleteIfExists(err);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + BINARY + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -64,7 +66,7 @@ final class PlacementPlugins {
             return;
         }
         try {
-            Path log = Files.createTempFile("placement-build", ".log");
+            Path log = Files.createTempFile("upstream-build", ".log");
             Process build = new ProcessBuilder(Cluster.REPO.resolve("src/test/cluster/build.sh").toString())
                     .directory(Cluster.REPO.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!build.waitFor(20, TimeUnit.MINUTES) || build.exitValue() != 0) {

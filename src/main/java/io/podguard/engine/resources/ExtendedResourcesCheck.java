@@ -1,0 +1,72 @@
+package io.podguard.engine.resources;
+
+import io.podguard.engine.ContainerRef;
+import io.podguard.engine.KubeQuantity;
+import io.podguard.engine.PodObject;
+import io.podguard.engine.Violation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code resources.extended}: resources that cannot be overcommitted (extended resources such as
+ * {@code nvidia.com/gpu}, and huge pages) are limited, and a request, where set, equals the
+ * limit. The apiserver refuses such a pod anyway; this says why before it does, and lets
+ * {@code check} tell. Judged wherever the policy has a {@code resources} section.
+ */
+public final class ExtendedResourcesCheck implements ResourceCheck {
+
+    public static final String ID = "resources.extended";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /**
+     * The requests of {@code pod} that differ from their limits, whatever the policy: a pod the
+     * apiserver's own validation refuses and nothing can make valid, which the mutating webhook
+     * refuses first, in these words. (A request without a limit the resources default completes;
+     * with the defaults off, the apiserver says so itself.)
+     */
+    public static @Nullable Violation unstorable(PodObject pod) {
+        return findings(pod, false);
+    }
+
+    @Override
+    public @Nullable Violation check(PodObject pod, ResourceRules rules) {
+        return findings(pod, true);
+    }
+
+    private static @Nullable Violation findings(PodObject pod, boolean withoutLimit) {
+        List<String> details = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        for (boolean init : new boolean[] {false, true}) {
+            for (ContainerResources c : ContainerResources.of(pod)) {
+                if ((c.ref().kind() == ContainerRef.Kind.INIT_CONTAINER) != init) {
+                    continue;
+                }
+                TreeSet<String> names = new TreeSet<>(c.setRequests().keySet());
+                names.addAll(c.limits().keySet());
+                for (String r : names) {
+                    if (ResourceNames.overcommitAllowed(r)) {
+                        continue;
+                    }
+                    KubeQuantity limit = c.limit(r);
+                    KubeQuantity request = c.setRequests().get(r);
+                    if (limit == null && withoutLimit) {
+                        details.add(c.describe() + " requests " + r + "=" + request + " without a limit: " + r
+                                + " cannot be overcommitted, its limit must be set and equal the request");
+                        paths.add(c.path() + ".limits." + r);
+                    } else if (limit != null && request != null && request.compareTo(limit) != 0) {
+                        details.add(c.describe() + " requests " + r + "=" + request + " but limits it to " + limit + ": " + r
+                                + " cannot be overcommitted, request and limit must be equal");
+                        paths.add(c.path() + ".requests." + r);
+                    }
+                }
+            }
+        }
+        return ResourceCheck.violation(ID, "resources not overcommittable", details, paths);
+    }
+}
