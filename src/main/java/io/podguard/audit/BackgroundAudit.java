@@ -128,7 +128,7 @@ public final class BackgroundAudit implements AutoCloseable {
 
     /** This replica leads: it audits, the first time when the last shared run is an interval old. */
     public void lead() {
-        executor.execute(() -> {
+        execute(() -> {
             if (closed || leading) {
                 return;
             }
@@ -142,7 +142,7 @@ public final class BackgroundAudit implements AutoCloseable {
     /** Another replica leads: no more runs here; one in progress stops at its next page or write. */
     public void follow() {
         leading = false;
-        executor.execute(() -> {
+        execute(() -> {
             if (next != null) {
                 next.cancel(false);
                 next = null;
@@ -157,7 +157,7 @@ public final class BackgroundAudit implements AutoCloseable {
 
     /** Asks for a run soon, e.g. after a policy change; folded into one already queued. Only the leader runs it. */
     public void trigger() {
-        executor.execute(() -> {
+        execute(() -> {
             if (leading && !closed) {
                 schedule(Duration.ZERO);
             }
@@ -166,6 +166,18 @@ public final class BackgroundAudit implements AutoCloseable {
 
     public Status status() {
         return status;
+    }
+
+    /** On the audit's thread; nothing once closed (the leader election may still tell it something while the server stops). */
+    private void execute(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            executor.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
     }
 
     /**
@@ -224,7 +236,7 @@ public final class BackgroundAudit implements AutoCloseable {
             status = new Status(report, outcome, null, null);
             LOG.info("audit: {} pods in {} namespaces, {} would be denied under enforce ({} ms){}", report.pods(),
                     report.namespaces().size(), report.wouldBeDenied(), report.duration().toMillis(),
-                    outcome == null ? "" : "; PolicyReports: " + outcome.detail());
+                    outcome == null ? "" : "; PolicyReports: " + outcome.detail() + " (writes took " + publication.writing().toMillis() + " ms in all)");
         } catch (ClusterAudit.Stopped e) {
             LOG.info("audit stopped: this replica no longer leads ({})", e.getMessage());
             return status;

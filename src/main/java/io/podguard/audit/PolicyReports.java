@@ -28,6 +28,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -52,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * each pod in the report its name hashes to, so that a pod that comes or goes changes one report
  * only. A message is cut at {@value #MAX_MESSAGE} characters.
  *
- * <p>Only what changed is written: each report carries the SHA-256 of its content (timestamps
+ * <p>Written {@value #WRITERS} namespaces at a time while the audit lists on. Only what changed is written: each report carries the SHA-256 of its content (timestamps
  * aside) in {@value #HASH}, the reports already there are listed as metadata only, and a report
  * whose content is the same is left alone. Reports of a namespace podguard no longer judges
  * (no pods left, or excluded) are deleted after a complete run. A write that fails is counted
@@ -71,6 +79,10 @@ public final class PolicyReports {
     /** A report's size as JSON, well under etcd's 1.5 MiB. */
     public static final int MAX_BYTES = 1024 * 1024;
     static final int MAX_MESSAGE = 1024;
+    /** Namespaces whose reports are written at once: the apiserver spends far longer on a write than podguard on a namespace. */
+    static final int WRITERS = 4;
+    /** Namespaces whose reports wait to be written, at most; the audit waits for a place. */
+    static final int PENDING = 16;
     /** Reports a namespace is split over at most; 4,096 × 1,000 results is more than any namespace holds pods. */
     private static final int MAX_SPLIT = 4096;
 
@@ -149,7 +161,12 @@ public final class PolicyReports {
         return publication.finish(true);
     }
 
-    /** One run's publication: a {@link ClusterAudit.Sink} that writes each namespace's reports as it comes. */
+    /**
+     * One run's publication: a {@link ClusterAudit.Sink} that writes each namespace's reports as
+     * it comes, {@value #WRITERS} namespaces at a time on threads of its own while the audit lists
+     * on (at most {@value #PENDING} namespaces wait, so memory stays bounded), the writes of one
+     * namespace in order.
+     */
     public final class Publication implements ClusterAudit.Sink {
 
         private final Instant at;
@@ -158,12 +175,17 @@ public final class PolicyReports {
         private final @Nullable String problem;
         private final boolean skip;
         private final Set<String> seen = new HashSet<>();
-        private int created;
-        private int updated;
-        private int unchanged;
-        private int deleted;
-        private int failed;
-        private @Nullable String firstFailure;
+        private final AtomicInteger created = new AtomicInteger();
+        private final AtomicInteger updated = new AtomicInteger();
+        private final AtomicInteger unchanged = new AtomicInteger();
+        private final AtomicInteger deleted = new AtomicInteger();
+        private final AtomicInteger failed = new AtomicInteger();
+        private final AtomicLong writingNanos = new AtomicLong();
+        private final AtomicReference<String> firstFailure = new AtomicReference<>();
+        private volatile @Nullable String stopped;
+        private final Semaphore pending = new Semaphore(PENDING);
+        private final Map<String, CompletableFuture<Void>> tasks = new HashMap<>();
+        private final @Nullable ThreadPoolExecutor writers;
 
         private Publication(Instant at, BooleanSupplier mayWrite, @Nullable Map<String, Map<String, ReportIndex.Entry>> existing,
                             @Nullable String problem, boolean skip) {
@@ -172,6 +194,14 @@ public final class PolicyReports {
             this.existing = existing;
             this.problem = problem;
             this.skip = skip;
+            if (skip) {
+                writers = null;
+            } else {
+                writers = new ThreadPoolExecutor(WRITERS, WRITERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                        Thread.ofPlatform().name("podguard-reports-", 1).daemon().factory());
+                // Threads of a run that ended without finish() (the listing failed) go away by themselves.
+                writers.allowCoreThreadTimeOut(true);
+            }
         }
 
         @Override
@@ -179,72 +209,139 @@ public final class PolicyReports {
             if (skip) {
                 return;
             }
+            checkStopped();
             seen.add(namespace);
             Map<String, ReportIndex.Entry> there = existing == null ? Map.of() : existing.getOrDefault(namespace, Map.of());
             List<Built> wanted = build(namespace, pods, at, there.size());
+            List<Runnable> writes = new ArrayList<>();
             Set<String> names = new HashSet<>();
             for (Built report : wanted) {
                 String name = report.resource().getMetadata().getName();
                 names.add(name);
                 ReportIndex.Entry old = there.get(name);
                 if (old != null && report.hash().equals(old.hash())) {
-                    unchanged++;
+                    unchanged.incrementAndGet();
                     continue;
                 }
-                write(report.resource(), old);
+                writes.add(() -> write(report.resource(), old));
             }
             for (String name : there.keySet()) {
                 if (!names.contains(name)) {
-                    delete(namespace, name);
+                    writes.add(() -> delete(namespace, name));
                 }
             }
             if (existing != null) {
-                // A second call for the namespace (listed again whole) compares with what this one wrote.
+                // A second call for the namespace (listed again whole) compares with what this one writes.
                 Map<String, ReportIndex.Entry> now = new HashMap<>();
                 for (Built report : wanted) {
                     now.put(report.resource().getMetadata().getName(), new ReportIndex.Entry(null, report.hash()));
                 }
                 existing.put(namespace, now);
             }
+            submit(namespace, writes);
         }
 
         /**
-         * Ends the run's publication.
+         * Ends the run's publication: waits for the writes in flight, then deletes what went away.
          *
          * @param complete whether every namespace in scope was handed over: only then are the
          *     reports of namespaces the run did not see deleted
+         * @throws ClusterAudit.Stopped when this replica stopped leading while writing
          */
         public Outcome finish(boolean complete) {
             if (skip) {
                 return Outcome.notPublished(problem);
             }
-            if (complete && existing != null) {
-                for (Map.Entry<String, Map<String, ReportIndex.Entry>> ns : new TreeMap<>(existing).entrySet()) {
-                    if (!seen.contains(ns.getKey())) {
-                        for (String name : ns.getValue().keySet()) {
-                            delete(ns.getKey(), name);
+            try {
+                await();
+                if (complete && existing != null) {
+                    for (Map.Entry<String, Map<String, ReportIndex.Entry>> ns : new TreeMap<>(existing).entrySet()) {
+                        if (!seen.contains(ns.getKey())) {
+                            List<Runnable> deletes = new ArrayList<>();
+                            for (String name : ns.getValue().keySet()) {
+                                deletes.add(() -> delete(ns.getKey(), name));
+                            }
+                            submit(ns.getKey(), deletes);
                         }
                     }
+                    await();
                 }
+            } finally {
+                writers.shutdown();
             }
             StringBuilder detail = new StringBuilder();
-            detail.append(created).append(" created, ").append(updated).append(" updated, ").append(unchanged).append(" unchanged, ")
-                    .append(deleted).append(" deleted");
-            if (failed > 0) {
-                detail.append(", ").append(failed).append(" failed (").append(firstFailure).append(')');
+            detail.append(created.get()).append(" created, ").append(updated.get()).append(" updated, ").append(unchanged.get())
+                    .append(" unchanged, ").append(deleted.get()).append(" deleted");
+            if (failed.get() > 0) {
+                detail.append(", ").append(failed.get()).append(" failed (").append(firstFailure.get()).append(')');
             }
             if (problem != null) {
                 detail.append("; ").append(problem);
             }
-            return new Outcome(true, created, updated, unchanged, deleted, failed, detail.toString());
+            return new Outcome(true, created.get(), updated.get(), unchanged.get(), deleted.get(), failed.get(), detail.toString());
+        }
+
+        /** How long the writes and deletes of this publication have taken, added up over the writer threads. */
+        public java.time.Duration writing() {
+            return java.time.Duration.ofNanos(writingNanos.get());
+        }
+
+        /** Runs {@code writes} after the namespace's earlier ones, once one of the {@value #PENDING} places is free. */
+        private void submit(String namespace, List<Runnable> writes) {
+            if (writes.isEmpty()) {
+                return;
+            }
+            try {
+                pending.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterAudit.Stopped("interrupted while writing PolicyReports");
+            }
+            Runnable task = () -> {
+                try {
+                    for (Runnable w : writes) {
+                        if (stopped != null) {
+                            return;
+                        }
+                        w.run();
+                    }
+                } catch (ClusterAudit.Stopped e) {
+                    stopped = e.getMessage();
+                } finally {
+                    pending.release();
+                }
+            };
+            CompletableFuture<Void> previous = tasks.get(namespace);
+            tasks.put(namespace, previous == null ? CompletableFuture.runAsync(task, writers) : previous.thenRunAsync(task, writers));
+        }
+
+        private void await() {
+            CompletableFuture.allOf(tasks.values().toArray(CompletableFuture[]::new)).join();
+            tasks.clear();
+            checkStopped();
+        }
+
+        private void checkStopped() {
+            if (stopped != null) {
+                throw new ClusterAudit.Stopped(stopped);
+            }
         }
 
         private void write(GenericKubernetesResource report, ReportIndex.@Nullable Entry old) {
             checkLeading();
+            long start = System.nanoTime();
+            try {
+                writeNow(report, old);
+            } finally {
+                writingNanos.addAndGet(System.nanoTime() - start);
+            }
+        }
+
+        private void writeNow(GenericKubernetesResource report, ReportIndex.@Nullable Entry old) {
             String namespace = report.getMetadata().getNamespace();
             try {
-                if (old == null) {
-                    create(report);
+                if (old == null || old.resourceVersion() == null) {
+                    create(report, old != null);
                 } else {
                     report.getMetadata().setResourceVersion(old.resourceVersion());
                     try {
@@ -258,44 +355,49 @@ public final class PolicyReports {
                         client.genericKubernetesResources(CONTEXT).inNamespace(namespace).resource(report)
                                 .createOr(op -> op.update());
                     }
-                    updated++;
+                    updated.incrementAndGet();
                 }
             } catch (KubernetesClientException e) {
                 failed(namespace, report.getMetadata().getName(), "write", e);
             }
         }
 
-        private void create(GenericKubernetesResource report) {
+        /** @param there whether it is known to be there already (written earlier in this run) */
+        private void create(GenericKubernetesResource report, boolean there) {
             String namespace = report.getMetadata().getNamespace();
-            try {
-                client.genericKubernetesResources(CONTEXT).inNamespace(namespace).resource(report).create();
-                created++;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                    throw e;
+            if (!there) {
+                try {
+                    client.genericKubernetesResources(CONTEXT).inNamespace(namespace).resource(report).create();
+                    created.incrementAndGet();
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                        throw e;
+                    }
+                    // There already, though it was not listed (listing failed, or it was made since).
                 }
-                // There already, though it was not listed (listing failed, or it was made since).
-                client.genericKubernetesResources(CONTEXT).inNamespace(namespace).resource(report).update();
-                updated++;
             }
+            client.genericKubernetesResources(CONTEXT).inNamespace(namespace).resource(report).update();
+            updated.incrementAndGet();
         }
 
         private void delete(String namespace, String name) {
             checkLeading();
+            long start = System.nanoTime();
             try {
                 client.genericKubernetesResources(CONTEXT).inNamespace(namespace).withName(name).delete();
-                deleted++;
+                deleted.incrementAndGet();
             } catch (KubernetesClientException e) {
                 failed(namespace, name, "delete", e);
+            } finally {
+                writingNanos.addAndGet(System.nanoTime() - start);
             }
         }
 
         private void failed(String namespace, String name, String what, KubernetesClientException e) {
-            failed++;
+            failed.incrementAndGet();
             String why = why(e);
-            if (firstFailure == null) {
-                firstFailure = what + " " + namespace + "/" + name + ": " + why;
-            }
+            firstFailure.compareAndSet(null, what + " " + namespace + "/" + name + ": " + why);
             LOG.warn("could not {} PolicyReport {}/{}: {}", what, namespace, name, why);
         }
 
