@@ -1,19 +1,18 @@
 package io.podguard.audit;
 
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Engine;
-import io.podguard.engine.Json;
 import io.podguard.engine.Judgement;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.RequestInfo;
 import io.podguard.engine.Stage;
 import io.podguard.policy.PolicyResolver;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +24,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -46,6 +48,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ClusterAudit {
 
     public static final int DEFAULT_PAGE_SIZE = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterAudit.class);
     /** A bigger page holds more pods at once in both the apiserver and podguard, for no fewer judgements. */
     public static final int MAX_PAGE_SIZE = 5000;
 
@@ -146,9 +149,12 @@ public final class ClusterAudit {
                         + (current == null ? "" : "from \"" + current + "\" ") + "on were not judged";
                 break;
             }
-            PodList page = list(scope.only(), next);
-            for (Pod pod : page.getItems()) {
-                String namespace = pod.getMetadata().getNamespace();
+            JsonNode page = list(scope.only(), next);
+            for (JsonNode item : page.path("items")) {
+                if (!(item instanceof ObjectNode pod)) {
+                    continue;
+                }
+                String namespace = pod.path("metadata").path("namespace").asString(null);
                 if (namespace == null || !scope.includes(namespace)) {
                     continue;
                 }
@@ -164,12 +170,15 @@ public final class ClusterAudit {
                     // Listed in two stretches: listed again whole at the end.
                     listedAgain.add(namespace);
                 } else {
-                    pods.add(judge(resolver, pod, stage));
+                    PodResult result = judge(resolver, pod, stage);
+                    if (result != null) {
+                        pods.add(result);
+                    }
                     judged++;
                 }
             }
             control.progress().judged(judged);
-            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+            next = page.path("metadata").path("continue").asString(null);
         } while (next != null && !next.isEmpty());
         if (incomplete == null) {
             if (current != null && !done.contains(current)) {
@@ -189,23 +198,32 @@ public final class ClusterAudit {
             if (!control.mayGoOn().getAsBoolean()) {
                 throw new Stopped("stopped while listing namespace " + namespace + " again");
             }
-            PodList page = list(namespace, next);
-            for (Pod pod : page.getItems()) {
-                pods.add(judge(resolver, pod, stage));
+            JsonNode page = list(namespace, next);
+            for (JsonNode item : page.path("items")) {
+                if (item instanceof ObjectNode pod) {
+                    PodResult result = judge(resolver, pod, stage);
+                    if (result != null) {
+                        pods.add(result);
+                    }
+                }
             }
-            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+            next = page.path("metadata").path("continue").asString(null);
         } while (next != null && !next.isEmpty());
         return pods;
     }
 
-    private PodList list(@Nullable String namespace, @Nullable String next) {
-        ListOptionsBuilder options = new ListOptionsBuilder().withLimit((long) pageSize);
+    /** One page of pods, as the apiserver sends it. */
+    private JsonNode list(@Nullable String namespace, @Nullable String next) {
+        StringBuilder path = new StringBuilder(namespace == null ? "/api/v1/pods" : "/api/v1/namespaces/" + encode(namespace) + "/pods");
+        path.append("?limit=").append(pageSize);
         if (next != null) {
-            options.withContinue(next);
+            path.append("&continue=").append(encode(next));
         }
-        return namespace != null
-                ? client.pods().inNamespace(namespace).list(options.build())
-                : client.pods().inAnyNamespace().list(options.build());
+        return RawGet.get(client, path.toString(), "application/json");
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static void finish(String namespace, List<PodResult> pods, TreeMap<String, AuditReport.Namespace> namespaces, Sink sink) {
@@ -213,19 +231,29 @@ public final class ClusterAudit {
         sink.namespace(namespace, pods);
     }
 
-    PodResult judge(PolicyResolver resolver, Pod pod, Stage stage) {
-        String namespace = pod.getMetadata().getNamespace();
-        String name = pod.getMetadata().getName();
-        ObjectNode node = Json.serialization().convertValue(pod, ObjectNode.class);
-        PodObject object = PodExtractor.extract("Pod", node).orElseThrow();
+    /** The engine's judgement of one pod as listed; null (and a log line) for one that is not a pod the engine can read. */
+    @Nullable PodResult judge(PolicyResolver resolver, ObjectNode node, Stage stage) {
+        // A list's items carry no apiVersion and kind of their own.
+        node.put("apiVersion", "v1");
+        node.put("kind", "Pod");
+        PodObject object;
+        try {
+            object = PodExtractor.extract("Pod", node).orElseThrow();
+        } catch (IllegalArgumentException e) {
+            LOG.warn("audit: pod {}/{} left out: {}", node.path("metadata").path("namespace").asString(""),
+                    node.path("metadata").path("name").asString(""), e.getMessage());
+            return null;
+        }
+        ObjectMeta meta = object.podMeta();
+        String namespace = meta.getNamespace();
         RequestInfo request = RequestInfo.offline(namespace);
         EffectivePolicy policy = resolver.resolve(request, object).enforcing();
         Judgement judgement = engine.judge(object, policy, request, stage);
-        return PodResult.of(namespace, name, pod.getMetadata().getUid(), owner(pod), judgement.defaults(), judgement.evaluation());
+        return PodResult.of(namespace, meta.getName(), meta.getUid(), owner(meta), judgement.defaults(), judgement.evaluation());
     }
 
-    private static @Nullable String owner(Pod pod) {
-        List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
+    private static @Nullable String owner(ObjectMeta meta) {
+        List<OwnerReference> owners = meta.getOwnerReferences();
         if (owners != null) {
             for (OwnerReference o : owners) {
                 if (Boolean.TRUE.equals(o.getController())) {

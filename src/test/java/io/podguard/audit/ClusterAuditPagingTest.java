@@ -47,7 +47,7 @@ class ClusterAuditPagingTest {
 
     private void page(String token, String next, Pod... pods) {
         PodList list = new PodListBuilder().withNewMetadata().withContinue(next).endMetadata().addToItems(pods).build();
-        server.expect().get().withPath("/api/v1/pods?" + (token == null ? "" : "continue=" + token + "&") + "limit=2")
+        server.expect().get().withPath("/api/v1/pods?limit=2" + (token == null ? "" : "&continue=" + token))
                 .andReturn(200, list).always();
     }
 
@@ -170,5 +170,19 @@ class ClusterAuditPagingTest {
             assertThat(registry.get("podguard.audit.runs").tag("result", "success").counter().count()).isEqualTo(1);
             assertThat(background.document().path("incomplete").asString()).startsWith("the time budget of PT1M30S ran out");
         }
+    }
+
+    @Test
+    void runWhenAnItemIsNoPodTheEngineCanReadThenItIsLeftOutAndTheOthersAreJudged() {
+        server.expect().get().withPath("/api/v1/namespaces/odd/pods?limit=2").andReturn(200, """
+                {"kind":"PodList","apiVersion":"v1","metadata":{},"items":[
+                 {"metadata":{"name":"broken","namespace":"odd"},"spec":"not an object"},
+                 {"metadata":{"name":"fine","namespace":"odd"},"spec":{"hostPID":true,"containers":[{"name":"c","image":"x"}]}}]}""").always();
+
+        AuditReport report = new ClusterAudit(client, Engine.standard(), 2, Clock.fixed(AT, ZoneOffset.UTC)).run(ClusterAuditTest.AUDIT_BASELINE,
+                "p", new ClusterAudit.Scope("odd", java.util.Set.of()), Stage.AS_WRITTEN);
+
+        assertThat(report.pods()).isEqualTo(1);
+        assertThat(report.denied()).extracting(PodResult::name).containsExactly("fine");
     }
 }

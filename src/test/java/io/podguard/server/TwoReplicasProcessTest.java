@@ -114,6 +114,9 @@ class TwoReplicasProcessTest {
         leader.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         Lease lastRenewed = client.leases().inNamespace("podguard").withName("podguard").get();
         await("the other replica to take over", other::leads);
+        assertThat(get(other.managementPort(), "/metrics").body())
+                .contains("podguard_leader_transitions_total{application=\"podguard\",change=\"acquired\"} 1.0")
+                .contains("podguard_leader_transitions_total{application=\"podguard\",change=\"lost\"} 0.0");
 
         Lease taken = client.leases().inNamespace("podguard").withName("podguard").get();
         assertThat(held.getSpec().getHolderIdentity()).startsWith(leader.name() + "_");
