@@ -298,7 +298,15 @@ def main():
     p.add_argument("--sweeps", type=int, default=3)
     p.add_argument("--heap", default="256m")
     p.add_argument("--keep-cluster")
+    p.add_argument("--render", help="only write the Markdown report of a JSON result again")
     a = p.parse_args()
+    if a.render:
+        with open(a.render) as f:
+            md = markdown(json.load(f))
+        with open(a.render[:-len(".json")] + ".md", "w") as f:
+            f.write(md)
+        print(md)
+        return
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     work = os.path.join(a.root, "bench/results/tmp", f"scale-{stamp}")
     os.makedirs(work, exist_ok=True)
@@ -450,6 +458,17 @@ def main():
     print(md)
 
 
+def first_after(r):
+    k = r["takeover"]["firstSweepAfterKill"]
+    if not k:
+        return "none seen"
+    text = f"by {k['by']}, {k['secondsAfterPreviousSweep']} s after the sweep before the kill"
+    if k["secondsAfterPreviousSweep"] < r["interval"]:
+        text += (" (the leader was killed during that run, which never finished: the last finished run was an interval old, "
+                 "so the new leader ran at once)")
+    return text
+
+
 def markdown(r):
     f, s, t, k = r["firstRun"], r["secondRun"], r["twoReplicas"], r["takeover"]
     rep = f["reports"]
@@ -504,10 +523,10 @@ def markdown(r):
         "| leader killed (SIGKILL) | |",
         "| --- | --- |",
         f"| takeover, by the clock (kill → the other's `podguard_leader` 1) | **{k['seconds']} s** |",
-        f"| lease duration | {k['leaseDurationSeconds']} s |",
+        f"| lease duration (a leader killed just after renewing keeps the Lease this long; the others try every 2 s, jittered up to 4.4 s) | {k['leaseDurationSeconds']} s |",
         f"| the Lease's own times: dead leader's last renewal → new leader's acquisition | {k['leaseGapSeconds']} s |",
         f"| lease transitions before / after | {k['transitions']} |",
-        f"| first sweep after the kill | {k['firstSweepAfterKill']} |",
+        f"| first sweep after the kill | {first_after(r)} |",
         f"| requests from the dead leader after the kill | {k['deadLeaderRequestsAfterKill']} |",
         f"| PolicyReports after the takeover | {k['reportsAfter']:,} |",
         "",
