@@ -63,6 +63,8 @@ RUN java --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard-
 USER 65532:65532
 EXPOSE 8443 8081
 # -XX:AOTCache without -XX:AOTMode=on: should the cache not fit (other JVM flags), the JVM starts without it.
+# -XX:+ExitOnOutOfMemoryError: a JVM whose threads died of OutOfMemoryError answers nothing and
+# never recovers; exiting lets the kubelet restart it.
 # --sun-misc-unsafe-memory-access=allow: protobuf (under CEL) uses sun.misc.Unsafe, which JDK 25 warns about on stderr.
-ENTRYPOINT ["java", "--sun-misc-unsafe-memory-access=allow", "-XX:AOTCache=/app/podguard.aot", "-jar", "/app/podguard.jar"]
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "--sun-misc-unsafe-memory-access=allow", "-XX:AOTCache=/app/podguard.aot", "-jar", "/app/podguard.jar"]
 CMD ["serve"]

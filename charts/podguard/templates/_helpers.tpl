@@ -76,15 +76,42 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $mode | default "enforce" -}}
 {{- end }}
 
-{{/* failurePolicy of the pods validating webhook: the value, else by the policy's mode. */}}
+{{/*
+Whether anything in the policy can deny a pod: the top-level mode is enforce (its default), or any
+section, namespace override, rule or binding says enforce or Deny (podSecurity.enforce, mode:
+enforce anywhere, a ValidatingAdmissionPolicyBinding with Deny), a PodSecurityPolicy is given (PSPs
+enforce), or namespaceLabelOverrides lets the podguard.io/mode label switch a namespace to enforce
+(the chart cannot know the labels, so it counts as enforcing). Read from the text on the safe
+side: a comment that says enforce counts too.
+*/}}
+{{- define "podguard.policyCanDeny" -}}
+{{- $text := include "podguard.policyText" . -}}
+{{- $deny := eq (include "podguard.policyMode" .) "enforce" -}}
+{{- if regexMatch `(^|[\s{,])["']?mode["']?\s*:\s*["']?enforce\b` $text }}{{ $deny = true }}{{ end -}}
+{{- if regexMatch `(^|[\s{,])["']?enforce["']?\s*:` $text }}{{ $deny = true }}{{ end -}}
+{{- if regexMatch `kind["']?\s*:\s*["']?(PodSecurityPolicy|PodSecurityPolicyList)\b` $text }}{{ $deny = true }}{{ end -}}
+{{- if regexMatch `namespaceLabelOverrides["']?\s*:\s*["']?true` $text }}{{ $deny = true }}{{ end -}}
+{{- /* PSA's namespace labels can make any namespace enforce, as a PodSecurityConfiguration reads them */}}
+{{- if regexMatch `namespaceLabels["']?\s*:\s*["']?true` $text }}{{ $deny = true }}{{ end -}}
+{{- if regexMatch `kind["']?\s*:\s*["']?(PodSecurityConfiguration|AdmissionConfiguration)\b` $text }}{{ $deny = true }}{{ end -}}
+{{- if and (regexMatch `kind["']?\s*:\s*["']?ValidatingAdmissionPolicyBinding\b` $text) (regexMatch `\bDeny\b` $text) }}{{ $deny = true }}{{ end -}}
+{{- if $deny }}true{{ end -}}
+{{- end }}
+
+{{/* failurePolicy of the pods validating webhook: the value, else Fail whenever the policy can deny, Ignore only when nothing can. */}}
 {{- define "podguard.validatingFailurePolicy" -}}
 {{- if .Values.webhooks.validating.failurePolicy }}
 {{- .Values.webhooks.validating.failurePolicy }}
-{{- else if has (include "podguard.policyMode" .) (list "audit" "warn") }}
-{{- "Ignore" }}
-{{- else }}
+{{- else if include "podguard.policyCanDeny" . }}
 {{- "Fail" }}
+{{- else }}
+{{- "Ignore" }}
 {{- end }}
+{{- end }}
+
+{{/* The namespaces no webhook is sent: kube-system, the release namespace, excludeNamespaces. */}}
+{{- define "podguard.excludedNamespaces" -}}
+{{- concat (list "kube-system" .Release.Namespace) .Values.webhooks.excludeNamespaces | uniq | toJson }}
 {{- end }}
 
 {{/* NoneOnDryRun when podguard writes Events (never on dry-run requests), else None. */}}
@@ -116,13 +143,16 @@ Whether the replicas elect a leader: leader election is on and something runs on
 {{- end }}
 
 {{/*
-namespaceSelector of every webhook: kube-system and the release namespace are always out
-(podguard must never judge the pods that run podguard or the control plane), then the
-excludeNamespaces value, the opt-out label, and the user's own terms.
+namespaceSelector of every pods and workloads webhook: kube-system and the release namespace are
+always out (podguard must never judge the pods that run podguard or the control plane), then the
+excludeNamespaces value, the opt-out label when it is on, and the user's own terms.
 */}}
 {{- define "podguard.namespaceSelector" -}}
-{{- $excluded := concat (list "kube-system" .Release.Namespace) .Values.webhooks.excludeNamespaces | uniq -}}
-{{- $terms := list (dict "key" "kubernetes.io/metadata.name" "operator" "NotIn" "values" $excluded) (dict "key" .Values.webhooks.optOutLabel "operator" "NotIn" "values" (list "true")) -}}
+{{- $excluded := include "podguard.excludedNamespaces" . | fromJsonArray -}}
+{{- $terms := list (dict "key" "kubernetes.io/metadata.name" "operator" "NotIn" "values" $excluded) -}}
+{{- if .Values.webhooks.optOut.enabled }}
+{{- $terms = append $terms (dict "key" .Values.webhooks.optOut.label "operator" "NotIn" "values" (list "true")) -}}
+{{- end }}
 {{- $user := .Values.webhooks.namespaceSelector | default dict -}}
 {{- $selector := dict "matchExpressions" (concat $terms ($user.matchExpressions | default list)) -}}
 {{- with $user.matchLabels }}

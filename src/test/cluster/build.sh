@@ -13,6 +13,9 @@
 #                         plugins over a JSON corpus (podguard's placement semantics are
 #                         compared with them)
 #   celeval               ./cmd/celeval: CEL evaluated as kube-apiserver's admission policies do
+#   psa-admission         ./cmd/psa-admission: upstream PSA's admission logic (namespace labels,
+#                         PodSecurityConfiguration, exemptions, the label-change dry run) over
+#                         requests from stdin
 #   limitranger           ./cmd/limitranger: kube-apiserver's LimitRanger plugin run over a corpus of cases
 #   pod-loader            ./cmd/pod-loader: fills a cluster with pods for the scale benchmark (bench/scale.sh)
 #
@@ -133,6 +136,7 @@ build e2e-cluster          ./harness                                 "-s -w"    
 build placement-plugins    ./cmd/placement-plugins                   "-s -w"               "$here/cmd/placement-plugins/main.go"
 build celeval              ./cmd/celeval                             "-s -w"               "$here/cmd/celeval/main.go"
 build psa-eval             ./cmd/psa-eval                            "-s -w"               "$here/cmd/psa-eval/main.go"
+build psa-admission        ./cmd/psa-admission                       "-s -w"               "$here/cmd/psa-admission/main.go"
 build limitranger          ./cmd/limitranger                         "-s -w"               "$here/cmd/limitranger/main.go"
 build pod-loader           ./cmd/pod-loader                          "-s -w"               "$here/cmd/pod-loader/main.go"
 

@@ -36,6 +36,7 @@ type startOptions struct {
 	ttl                     time.Duration
 	watchPID                int
 	serviceAccountAdmission bool
+	podSecurityAdmission    bool
 	extraAPIServerArgs      multiFlag
 	apiserverVerbosity      int
 }
@@ -96,6 +97,9 @@ func runStart(args []string) int {
 	fs.BoolVar(&o.serviceAccountAdmission, "service-account-admission",
 		os.Getenv("PODGUARD_E2E_SERVICE_ACCOUNT_ADMISSION") == "true",
 		"keep the ServiceAccount admission plugin; every namespace then needs its \"default\" ServiceAccount created by the test, since no controller makes it (env PODGUARD_E2E_SERVICE_ACCOUNT_ADMISSION=true)")
+	fs.BoolVar(&o.podSecurityAdmission, "pod-security-admission",
+		os.Getenv("PODGUARD_E2E_POD_SECURITY_ADMISSION") == "true",
+		"keep kube-apiserver's built-in PodSecurity admission plugin on (configure it with --apiserver-arg=--admission-control-config-file=FILE), to compare podguard with Pod Security Admission (env PODGUARD_E2E_POD_SECURITY_ADMISSION=true)")
 	fs.Var(&o.extraAPIServerArgs, "apiserver-arg",
 		"extra kube-apiserver flag, e.g. --apiserver-arg=--feature-gates=Foo=true; repeatable; overrides the defaults (env PODGUARD_E2E_APISERVER_ARGS, space-separated)")
 	fs.IntVar(&o.apiserverVerbosity, "apiserver-v", envInt("PODGUARD_E2E_APISERVER_V", 1), "kube-apiserver log verbosity (env PODGUARD_E2E_APISERVER_V)")
@@ -257,8 +261,13 @@ func buildConfig(l layout, o startOptions, etcdClientPort, etcdPeerPort, apiserv
 
 	enable := []string{"NamespaceLifecycle", "LimitRanger", "DefaultTolerationSeconds",
 		"MutatingAdmissionWebhook", "ValidatingAdmissionWebhook", "ResourceQuota"}
-	// PodSecurity is off so that podguard alone judges pods.
-	disable := []string{"PodSecurity"}
+	// PodSecurity is off so that podguard alone judges pods, unless a test compares podguard with it.
+	var disable []string
+	if o.podSecurityAdmission {
+		enable = append(enable, "PodSecurity")
+	} else {
+		disable = append(disable, "PodSecurity")
+	}
 	if o.serviceAccountAdmission {
 		enable = append(enable, "ServiceAccount")
 	} else {
@@ -287,7 +296,6 @@ func buildConfig(l layout, o startOptions, etcdClientPort, etcdPeerPort, apiserv
 		// Privileged pods must reach admission: judging them is podguard's job.
 		"--allow-privileged=true",
 		"--enable-admission-plugins=" + strings.Join(enable, ","),
-		"--disable-admission-plugins=" + strings.Join(disable, ","),
 		"--audit-policy-file=" + l.auditPolicy(),
 		"--audit-log-path=" + l.auditLog(),
 		"--audit-log-format=json",
@@ -297,6 +305,9 @@ func buildConfig(l layout, o startOptions, etcdClientPort, etcdPeerPort, apiserv
 		"--audit-log-maxbackup=0",
 		"--profiling=false",
 		fmt.Sprintf("--v=%d", o.apiserverVerbosity),
+	}
+	if len(disable) > 0 {
+		apiserverArgs = append(apiserverArgs, "--disable-admission-plugins="+strings.Join(disable, ","))
 	}
 	apiserverArgs = append(apiserverArgs, o.extraAPIServerArgs...)
 

@@ -16,8 +16,17 @@ public final class AdmissionReviewCodec {
 
     public static final String V1 = "admission.k8s.io/v1";
     public static final String V1BETA1 = "admission.k8s.io/v1beta1";
-    /** The apiserver's own limit on an object; a review carries at most two of them. */
-    public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+    /** The apiserver's limit on a request body (its {@code MaxRequestBodyBytes}, not configurable). */
+    public static final int APISERVER_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+    /**
+     * The largest review the apiserver sends: {@code object} and {@code oldObject} (on UPDATE),
+     * each from a request of up to {@link #APISERVER_MAX_REQUEST_BYTES}, re-encoded by Go's JSON
+     * encoder, which writes {@code <}, {@code >} and {@code &} (and control characters a
+     * protobuf client sent raw) as six bytes each, plus the review around them. A pod padded with
+     * {@code <} is judged, not refused as too large (and let through under {@code failurePolicy:
+     * Ignore}).
+     */
+    public static final int MAX_BODY_BYTES = 2 * 6 * APISERVER_MAX_REQUEST_BYTES + 1024 * 1024;
 
     private AdmissionReviewCodec() {
     }

@@ -1,5 +1,6 @@
 package io.podguard.cli;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.podguard.audit.AuditJson;
@@ -13,14 +14,20 @@ import io.podguard.kube.KubeconfigException;
 import io.podguard.kube.KubernetesClients;
 import io.podguard.kube.KubernetesClients.Target;
 import io.podguard.kube.KubernetesClients.Timeouts;
+import io.podguard.policy.ConfiguredPolicyResolver;
+import io.podguard.policy.NamespaceLabels;
+import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyResolver;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,9 +85,9 @@ public final class AuditCommand implements Callable<Integer> {
             return 2;
         }
         String source = policy.file == null ? "embedded default" : policy.file.toString();
-        PolicyResolver resolver;
+        Policy loaded;
         try {
-            resolver = PolicyResolver.fixed(policy.load());
+            loaded = policy.load();
         } catch (IllegalArgumentException e) {
             err.println("podguard: " + e.getMessage());
             return 2;
@@ -94,6 +101,9 @@ public final class AuditCommand implements Callable<Integer> {
         }
         AuditReport report;
         try (KubernetesClient client = KubernetesClients.connect(target, Timeouts.COMMAND)) {
+            PolicyResolver resolver = loaded.usesNamespaces()
+                    ? new ConfiguredPolicyResolver(loaded, namespaces(client, target), Clock.systemUTC(), PolicyResolver.ExpiryListener.NONE)
+                    : PolicyResolver.fixed(loaded);
             ClusterAudit.Scope scope = new ClusterAudit.Scope(namespace, namespace != null ? java.util.Set.of() : new HashSet<>(excluded));
             report = new ClusterAudit(client, Engine.standard(), pageSize, Clock.systemUTC()).run(resolver, source, scope,
                     noDefaults ? Stage.AS_WRITTEN : Stage.CREATE);
@@ -108,5 +118,35 @@ public final class AuditCommand implements Callable<Integer> {
         }
         out.flush();
         return report.wouldBeDenied() == 0 ? 0 : 1;
+    }
+
+    /**
+     * The labels and annotations of every namespace, read once, for a policy that reads them (PSA's
+     * labels, selectors, {@code podguard.io/mode}, placement's annotations), as the server's cache
+     * gives them to the webhook. When they cannot be listed, said on standard error; then no label is known.
+     */
+    private NamespaceLabels namespaces(KubernetesClient client, Target target) {
+        Map<String, Namespace> byName = new HashMap<>();
+        try {
+            for (Namespace ns : client.namespaces().list().getItems()) {
+                byName.put(ns.getMetadata().getName(), ns);
+            }
+        } catch (KubernetesClientException e) {
+            err.println("podguard: warning: cannot list namespaces (" + KubernetesClients.describe(e, target.server(), Timeouts.COMMAND)
+                    + "): judging as if no namespace had labels or annotations");
+        }
+        return new NamespaceLabels() {
+            @Override
+            public @Nullable Map<String, String> labels(String namespace) {
+                Namespace ns = byName.get(namespace);
+                return ns == null ? null : ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
+            }
+
+            @Override
+            public @Nullable Map<String, String> annotations(String namespace) {
+                Namespace ns = byName.get(namespace);
+                return ns == null ? null : ns.getMetadata().getAnnotations() == null ? Map.of() : ns.getMetadata().getAnnotations();
+            }
+        };
     }
 }

@@ -50,8 +50,9 @@ public final class ConfigCommand implements Runnable {
         @Override
         public Integer call() {
             Policy policy;
+            List<String> notes = new ArrayList<>();
             try {
-                policy = PolicyLoader.load(file);
+                policy = PolicyLoader.load(file, notes);
             } catch (NoSuchFileException e) {
                 err.println("podguard: cannot read " + file + ": no such file");
                 return 2;
@@ -66,6 +67,9 @@ public final class ConfigCommand implements Runnable {
                 return 1;
             }
             out.println(file + ": valid: " + summary(policy));
+            for (String note : notes) {
+                out.println(file + ": " + note);
+            }
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             for (int i = 0; i < policy.exemptions().size(); i++) {
                 Exemption e = policy.exemptions().get(i);
@@ -94,7 +98,8 @@ public final class ConfigCommand implements Runnable {
                 level(modes, "audit", levels.audit());
                 level(modes, "warn", levels.warn());
             }
-            parts.add(modes.isEmpty() ? "Pod Security Standards off" : String.join(", ", modes));
+            parts.add((modes.isEmpty() ? "Pod Security Standards off" : String.join(", ", modes))
+                    + (policy.podSecurity().readsNamespaceLabels() ? " (pod-security.kubernetes.io namespace labels read)" : ""));
             if (psp != null && policy.podSecurityPolicies() != null) {
                 List<String> names = policy.podSecurityPolicies().providers().stream().map(p -> p.name()).toList();
                 parts.add(count(names.size(), "PodSecurityPolicy").replace("Policys", "Policies") + " (" + String.join(", ", names) + ") in "

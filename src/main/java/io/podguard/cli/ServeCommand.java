@@ -163,12 +163,15 @@ public final class ServeCommand implements Runnable {
         if (cert == null) {
             Path dir = certDir != null ? certDir : Path.of(System.getProperty("java.io.tmpdir"), "podguard-certs");
             try {
+                if (certDir == null) {
+                    ServingCertificates.privateDirectory(dir); // shared with every user of the machine: must be podguard's own
+                }
                 ServingCertificates.ServingFiles files = ServingCertificates.generate(dir, dnsNames);
                 cert = files.certFile();
                 key = files.keyFile();
                 LOG.info("no certificate given: generated a serving certificate; its CA is {}", files.caFile().toAbsolutePath());
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write generated certificates to " + dir, e);
+                throw new IllegalArgumentException("cannot write generated certificates to " + dir + ": " + e.getMessage());
             }
         }
         String bundle = "spring.ssl.bundle.pem.podguard.";

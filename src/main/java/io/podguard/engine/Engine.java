@@ -109,12 +109,32 @@ public final class Engine {
         List<KindVerdict> verdicts = new ArrayList<>(4);
         Map<String, String> annotations = new LinkedHashMap<>(2);
         for (RuleSet config : policy.rules()) {
+            MatchedExemption wholeKind = exemptingKind(config.kind(), perRule);
+            if (wholeKind != null) {
+                // an exemption of every rule of a kind leaves the kind out, as if it were not configured
+                applied.add(wholeKind);
+                continue;
+            }
             PodObject pod = config.kind().judgesPods() ? judgedPod : asStored;
             Findings findings = run(config, pod, request);
             verdicts.addAll(Exemptions.apply(pod, findings.verdicts(), perRule, copy -> run(config, copy, request).verdicts(), applied));
             annotations.putAll(findings.annotations());
         }
         return new Evaluation(verdicts, List.copyOf(applied), annotations);
+    }
+
+    /** The first exemption, of no images, that covers every fixed rule of {@code kind}; null when none does. */
+    private static @org.jspecify.annotations.Nullable MatchedExemption exemptingKind(RuleKind<?> kind, List<MatchedExemption> exemptions) {
+        Set<String> ids = kind.ruleIds();
+        if (ids.isEmpty()) {
+            return null;
+        }
+        for (MatchedExemption e : exemptions) {
+            if (e.images() == null && e.rules().containsAll(ids)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     @SuppressWarnings("unchecked")

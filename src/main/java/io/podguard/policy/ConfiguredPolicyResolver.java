@@ -1,5 +1,7 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Glob;
+import io.podguard.engine.ImageReferences;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.podguard.engine.EffectivePolicy;
@@ -11,6 +13,7 @@ import io.podguard.engine.defaults.DefaultsConfig;
 import io.podguard.engine.placement.NamespaceAnnotations;
 import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.placement.PlacementRules;
+import io.podguard.engine.pss.PodSecurityLevels;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,8 +27,11 @@ import org.jspecify.annotations.Nullable;
  * The resolver of a loaded policy, compiled once per load (globs, selectors, the effective policy
  * of each override) so a request costs a few matches:
  * <ol>
+ *   <li>with {@code podSecurity.namespaceLabels: true}, Pod Security Admission's namespace
+ *       labels set the Pod Security Standards levels over the policy's ({@link PodSecurityLabels});</li>
  *   <li>the first {@code namespaces} entry whose names and selector both match replaces the
- *       top-level sections it names;</li>
+ *       top-level sections it names (one that names {@code podSecurity} or {@code mode} sets the
+ *       levels itself: PSA's labels are not read there);</li>
  *   <li>with {@code namespaceLabelOverrides: true}, a namespace label {@code podguard.io/mode}
  *       then sets the mode;</li>
  *   <li>with {@code placement.namespaceAnnotations: true}, the namespace's PodNodeSelector and
@@ -52,9 +58,11 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     private final List<Override> overrides;
     private final List<CompiledExemption> exemptions;
     private final boolean needsLabels;
+    private final boolean podSecurityLabels;
     private final Set<Integer> reportedExpired = ConcurrentHashMap.newKeySet();
 
-    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, boolean namespaceAnnotations) {
+    private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, boolean namespaceAnnotations,
+                            boolean ownLevels) {
     }
 
     /** The group of every kubelet: they create the mirror pods of their static pods, bound to themselves. */
@@ -88,7 +96,8 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
                 effective = effective.with(own);
             }
             compiled.add(new Override(globs(n.names()), n.selector(), effective,
-                    applied.placement() != null && applied.placement().honoursNamespaceAnnotations()));
+                    applied.placement() != null && applied.placement().honoursNamespaceAnnotations(),
+                    n.podSecurity() != null || n.mode() != null));
         }
         this.overrides = List.copyOf(compiled);
         List<CompiledExemption> ex = new ArrayList<>();
@@ -98,9 +107,10 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
             ex.add(new CompiledExemption(e, globs(e.namespaces()), globs(e.usernames()), globs(e.groups()),
                     globs(e.serviceAccounts()), globs(e.runtimeClassNames()),
                     new MatchedExemption(i, e.reason(), e.kind(), Set.copyOf(e.checks()),
-                            images.isEmpty() ? null : image -> Glob.any(images, image))));
+                            images.isEmpty() ? null : image -> Glob.any(images, ImageReferences.normalize(image)))));
         }
         this.exemptions = List.copyOf(ex);
+        this.podSecurityLabels = policy.podSecurity().readsNamespaceLabels();
         // rules read the namespace's labels (namespaceObject) when the namespace cache knows them
         this.needsLabels = policy.usesNamespaceLabels() || !policy.rules().isEmpty() || !policy.validatingAdmissionPolicies().isEmpty()
                 || policy.namespaces().stream().anyMatch(n -> n.rules() != null && !n.rules().isEmpty());
@@ -121,13 +131,58 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     public EffectivePolicy resolve(RequestInfo request, PodObject pod) {
         String namespace = request.namespace() != null ? request.namespace() : "";
         Map<String, String> labels = needsLabels && !namespace.isEmpty() ? namespaces.labels(namespace) : null;
+        EffectivePolicy effective = inNamespace(namespace, labels, request.groups().contains(NODES_GROUP));
+        return exempt(effective, request, namespace, pod.podSpec()).withNamespaceLabels(labels);
+    }
+
+    /** The policy in {@code namespace} were its labels {@code labels}: steps 1 to 4, no exemption. */
+    @java.lang.Override
+    public EffectivePolicy forNamespace(String namespace, Map<String, String> labels) {
+        return inNamespace(namespace, labels, false).withNamespaceLabels(labels);
+    }
+
+    @java.lang.Override
+    public EffectivePolicy exempt(EffectivePolicy policy, RequestInfo request, PodObject pod) {
+        return exempt(policy, request, request.namespace() != null ? request.namespace() : "", pod.podSpec());
+    }
+
+    /**
+     * Whether an exemption that names only namespaces (no user, group, service account, runtime
+     * class or image) leaves every request in {@code namespace} out of Pod Security, as PSA's
+     * namespace exemptions do.
+     */
+    @java.lang.Override
+    public boolean exemptsNamespace(String namespace) {
+        LocalDate today = LocalDate.now(clock);
+        Set<String> podSecurity = io.podguard.engine.pss.PodSecurityKind.INSTANCE.ruleIds();
+        for (CompiledExemption e : exemptions) {
+            if (!e.namespaces().isEmpty() && e.usernames().isEmpty() && e.groups().isEmpty() && e.serviceAccounts().isEmpty()
+                    && e.runtimeClassNames().isEmpty() && e.matched().images() == null
+                    && (e.matched().wholeRequest() || e.matched().rules().containsAll(podSecurity))
+                    && !e.source().isExpired(today) && Glob.any(e.namespaces(), namespace)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private EffectivePolicy inNamespace(String namespace, @Nullable Map<String, String> labels, boolean kubelet) {
         EffectivePolicy effective = topLevel;
         boolean annotations = topLevelAnnotations;
+        boolean ownLevels = false;
         for (Override o : overrides) {
             if (matches(o, namespace, labels)) {
                 effective = o.effective();
                 annotations = o.namespaceAnnotations();
+                ownLevels = o.ownLevels();
                 break;
+            }
+        }
+        if (podSecurityLabels && labels != null && !ownLevels) {
+            PodSecurityLevels levels = effective.rule(PodSecurityLevels.class);
+            PodSecurityLevels labelled = levels == null ? null : PodSecurityLabels.apply(labels, levels);
+            if (labelled != null && labelled != levels) {
+                effective = effective.with(labelled);
             }
         }
         PlacementPolicy placement = effective.rule(PlacementPolicy.class);
@@ -138,7 +193,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
                 effective = effective.with(placement);
             }
         }
-        if (placement != null && placement.nodeName() != null && request.groups().contains(NODES_GROUP)) {
+        if (placement != null && placement.nodeName() != null && kubelet) {
             effective = effective.with(placement.without(Set.of(PlacementRules.NODE_NAME)));
         }
         if (policy.allowsNamespaceLabelOverrides() && labels != null) {
@@ -151,7 +206,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         if (!namespace.isEmpty() && defaults.isEnabled() && defaults.resources().isEnabled() && defaults.resources().usesNamespace()) {
             effective = effective.withNamespaceResources(limits.of(namespace));
         }
-        return exempt(effective, request, namespace, pod.podSpec()).withNamespaceLabels(labels);
+        return effective;
     }
 
     private EffectivePolicy exempt(EffectivePolicy effective, RequestInfo request, String namespace, PodSpec spec) {

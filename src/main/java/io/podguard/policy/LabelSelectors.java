@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Kubernetes label selector semantics: every matchLabels pair and every expression must hold. */
-final class LabelSelectors {
+public final class LabelSelectors {
 
     private LabelSelectors() {
     }
 
-    static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    public static boolean matches(LabelSelector selector, Map<String, String> labels) {
         Map<String, String> matchLabels = selector.getMatchLabels();
         if (matchLabels != null) {
             for (Map.Entry<String, String> e : matchLabels.entrySet()) {

@@ -12,6 +12,7 @@ import io.podguard.engine.placement.Toleration;
 import io.podguard.engine.placement.TolerationPlacement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import io.podguard.engine.Glob;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;

@@ -3,7 +3,6 @@ package io.podguard.policy;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodSecurityPolicy;
 import io.podguard.engine.psp.PspDocuments;
 import io.podguard.engine.psp.PspSet;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +28,8 @@ final class PodSecurityPolicyDocuments {
      *
      * @throws IllegalArgumentException with a one-line-per-problem reason
      */
-    static @Nullable Policy read(String yaml, @Nullable Path baseDir) {
+    static @Nullable Policy read(String yaml, @Nullable PolicyFiles files) {
+        PspDocuments.References references = files == null ? null : files::reference;
         List<JsonNode> docs = PspDocuments.documents(yaml);
         List<JsonNode> policyDocs = new ArrayList<>();
         List<PodSecurityPolicy> psps = new ArrayList<>();
@@ -37,7 +37,7 @@ final class PodSecurityPolicyDocuments {
         for (int i = 0; i < docs.size(); i++) {
             JsonNode doc = docs.get(i);
             if (PspDocuments.holdsPolicies(doc)) {
-                PspDocuments.collect(doc, "document " + (i + 1), baseDir, psps);
+                PspDocuments.collect(doc, "document " + (i + 1), references, psps);
                 anyPsp = true;
             } else {
                 policyDocs.add(doc);
@@ -67,7 +67,7 @@ final class PodSecurityPolicyDocuments {
                 throw new IllegalArgumentException(FIELD + ": expected a list of PodSecurityPolicy objects or file names");
             }
             for (int i = 0; i < listed.size(); i++) {
-                PspDocuments.collect(listed.get(i), FIELD + "[" + i + "]", baseDir, referenced);
+                PspDocuments.collect(listed.get(i), FIELD + "[" + i + "]", references, referenced);
             }
         }
         referenced.addAll(psps);

@@ -123,7 +123,7 @@ public record Policy(
 
     /** Whether resolving a request needs its namespace's labels. */
     public boolean usesNamespaceLabels() {
-        return allowsNamespaceLabelOverrides() || namespaces.stream().anyMatch(n -> n.selector() != null);
+        return allowsNamespaceLabelOverrides() || podSecurity.readsNamespaceLabels() || namespaces.stream().anyMatch(n -> n.selector() != null);
     }
 
     /** Whether resolving a request reads its namespace's annotations ({@code placement.namespaceAnnotations}, here or in an override). */

@@ -48,9 +48,16 @@ public final class PolicyCompiler {
         return new EffectivePolicy(policy.defaults(), rules);
     }
 
-    /** The short form gives {@code mode} its level; a mode named in {@code podSecurity} adds or replaces its own. */
-    static PodSecurityLevels podSecurity(Policy policy) {
+    /**
+     * The short form gives {@code mode} its level; a mode named in {@code podSecurity} adds or
+     * replaces its own. Null when the policy leaves Pod Security out because PodSecurityPolicies
+     * (or ValidatingAdmissionPolicies alone) are the policy: then it records nothing either.
+     */
+    static @Nullable PodSecurityLevels podSecurity(Policy policy) {
         PodSecurityConfig ps = policy.podSecurity();
+        if (ps == Policy.PSS_OFF) {
+            return null;
+        }
         LevelVersion lv = ps.levelVersion();
         LevelVersion enforce = policy.mode() == Mode.ENFORCE ? lv : null;
         LevelVersion audit = policy.mode() == Mode.AUDIT ? lv : null;

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +24,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class PolicyLoader {
 
     public static final String EMBEDDED_DEFAULT = "/io/podguard/policy/default-policy.yaml";
-
-    /** Big enough for any sane policy; bounds what a broken ConfigMap can make us read. */
-    static final int MAX_POLICY_BYTES = 1024 * 1024;
 
     /**
      * The one YAML mapper, strict about duplicate keys: {@code level:} twice would otherwise let the
@@ -52,14 +48,31 @@ public final class PolicyLoader {
     }
 
     /**
+     * The one way a policy file is read: at start-up, on every reload and by {@code config validate}.
+     *
      * @throws IOException when the file cannot be read
      * @throws PolicyException with every error when it is not a valid policy
      */
     public static Policy load(Path file) throws IOException {
-        if (Files.size(file) > MAX_POLICY_BYTES) {
-            throw new PolicyException("policy file is larger than " + MAX_POLICY_BYTES + " bytes");
-        }
-        return parse(Files.readString(file), file.toAbsolutePath().getParent());
+        return load(file, null);
+    }
+
+    /**
+     * As {@link #load(Path)}, saying in {@code notes} (when given) what podguard made of documents
+     * that are not its own (a PodSecurityConfiguration's defaults and exemptions).
+     */
+    public static Policy load(Path file, @Nullable List<String> notes) throws IOException {
+        return load(new PolicyFiles(file), notes);
+    }
+
+    /** As {@link #load(Path)}; {@code files} keeps the digest of what was read, for the file watcher. */
+    public static Policy load(PolicyFiles files) throws IOException {
+        return load(files, null);
+    }
+
+    /** As {@link #load(PolicyFiles)}, with {@code notes} as {@link #load(Path, List)} says. */
+    public static Policy load(PolicyFiles files, @Nullable List<String> notes) throws IOException {
+        return parse(new String(files.readPolicy(), StandardCharsets.UTF_8), files, notes);
     }
 
     /** @throws PolicyException with every error, each naming its field path */
@@ -68,10 +81,15 @@ public final class PolicyLoader {
     }
 
     /**
-     * @param baseDir where file names in {@code podSecurityPolicies} are resolved; null: they are refused
+     * @param files where file names in {@code podSecurityPolicies} are read; null: they are refused
      * @throws PolicyException with every error, each naming its field path
      */
-    public static Policy parse(String yaml, @Nullable Path baseDir) {
+    static Policy parse(String yaml, @Nullable PolicyFiles files) {
+        return parse(yaml, files, null);
+    }
+
+    /** @param notes receives what podguard made of documents that are not its own; null: not wanted */
+    static Policy parse(String yaml, @Nullable PolicyFiles files, @Nullable List<String> notes) {
         List<JsonNode> documents = documents(yaml);
         if (documents.isEmpty()) {
             throw new PolicyException("policy is empty");
@@ -84,16 +102,20 @@ public final class PolicyLoader {
             // ValidatingAdmissionPolicies as documents of their own (docs/rules.md): the rest is read as usual
             List<JsonNode> rest = documents.stream().filter(d -> !AdmissionPolicyDocuments.isAdmissionPolicy(d)).toList();
             Policy base = rest.isEmpty() ? new Policy(null, null, null, null, null)
-                    : parse(String.join("\n---\n", rest.stream().map(PolicyLoader::yaml).toList()), baseDir);
+                    : parse(String.join("\n---\n", rest.stream().map(PolicyLoader::yaml).toList()), files, notes);
             Policy policy = base.withAdmissionPolicies(admissionPolicies, rest.isEmpty());
             AdmissionPolicyDocuments.compile(policy.validatingAdmissionPolicies());
             return policy;
+        }
+        if (documents.stream().anyMatch(PodSecurityConfigurationDocuments::isConfiguration)) {
+            // Pod Security Admission's own configuration (docs/psa.md), alone or beside a PodGuardPolicy
+            return PodSecurityConfigurationDocuments.read(documents, files == null ? null : files.file().toString(), notes);
         }
         Policy withPsps;
         try {
             // PodSecurityPolicy documents, alone or beside a PodGuardPolicy (docs/psp.md); its
             // PodGuardPolicy document, if any, is validated and bound by bind() below.
-            withPsps = PodSecurityPolicyDocuments.read(yaml, baseDir);
+            withPsps = PodSecurityPolicyDocuments.read(yaml, files);
         } catch (PolicyException e) {
             throw e;
         } catch (IllegalArgumentException e) {

@@ -4,12 +4,35 @@ import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.RequestInfo;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 
 /** Resolves the policy in force for one request: configuration, namespace overrides, exemptions. */
 @FunctionalInterface
 public interface PolicyResolver {
 
     EffectivePolicy resolve(RequestInfo request, PodObject pod);
+
+    /**
+     * The policy in force in {@code namespace} were its labels {@code labels} (a label change
+     * judged before it is made), before any exemption; by default the policy of a request there.
+     */
+    default EffectivePolicy forNamespace(String namespace, Map<String, String> labels) {
+        tools.jackson.databind.node.ObjectNode pod = io.podguard.engine.Json.mapper().createObjectNode();
+        pod.putObject("metadata").put("namespace", namespace);
+        pod.putObject("spec").putArray("containers");
+        return resolve(new RequestInfo(namespace, null, List.of()), io.podguard.engine.PodExtractor.extract("Pod", pod).orElseThrow());
+    }
+
+    /** {@code policy} with the exemptions that match {@code request} for {@code pod}; by default none. */
+    default EffectivePolicy exempt(EffectivePolicy policy, RequestInfo request, PodObject pod) {
+        return policy;
+    }
+
+    /** Whether an exemption of the namespace alone leaves every request in it out of Pod Security; by default none does. */
+    default boolean exemptsNamespace(String namespace) {
+        return false;
+    }
 
     /** One policy for every request, with its namespace overrides (by name only) and exemptions. */
     static PolicyResolver fixed(Policy policy) {

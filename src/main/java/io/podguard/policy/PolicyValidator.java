@@ -1,5 +1,6 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Glob;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -72,9 +73,10 @@ final class PolicyValidator {
         FIELD_RULES.put("PodBounds.maxLimitRequestRatio", PolicyValidator::quantities);
         FIELD_RULES.put("Required.requests", PolicyValidator::resourceNames);
         FIELD_RULES.put("Required.limits", PolicyValidator::resourceNames);
-        for (String matcher : List.of("namespaces", "usernames", "groups", "runtimeClassNames", "images")) {
+        for (String matcher : List.of("namespaces", "usernames", "groups", "runtimeClassNames")) {
             FIELD_RULES.put("Exemption." + matcher, PolicyValidator::globs);
         }
+        FIELD_RULES.put("Exemption.images", PolicyValidator::imagePatterns);
         FIELD_RULES.put("Exemption.serviceAccounts", PolicyValidator::serviceAccounts);
         FIELD_RULES.put("Exemption.checks", PolicyValidator::checkIds);
         FIELD_RULES.put("NamespacePolicy.names", PolicyValidator::globs);
@@ -382,6 +384,24 @@ final class PolicyValidator {
         }
     }
 
+    /**
+     * An image pattern is anchored to what the pod author cannot choose: a registry host
+     * ({@code registry.example/istio/proxyv2:*}) or a digest ({@code *@sha256:…}). An unanchored
+     * pattern ({@code *}{@code /istio/proxyv2:*}) exempts {@code attacker.example/istio/proxyv2:pwn} too.
+     */
+    private void imagePatterns(JsonNode node, String path) {
+        globs(node, path);
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode n = node.get(i);
+                String problem = n.isString() ? ImagePatterns.anchoringProblem(n.asString()) : null;
+                if (problem != null) {
+                    errors.add(path + "[" + i + "]: \"" + n.asString() + "\" " + problem);
+                }
+            }
+        }
+    }
+
     private void checkIds(JsonNode node, String path) {
         if (!expect(node.isArray(), node, path, "a list of check ids")) {
             return;
@@ -594,6 +614,27 @@ final class PolicyValidator {
         if (!any) {
             errors.add(path + ": names nothing to exempt: give namespaces, usernames, groups, serviceAccounts, runtimeClassNames, checks or images");
         }
+        // A service account whose namespace is a wildcard is any tenant's account of that name.
+        JsonNode accounts = node.get("serviceAccounts");
+        JsonNode namespaces = node.get("namespaces");
+        boolean namespacesListed = namespaces != null && namespaces.isArray() && !namespaces.isEmpty();
+        if (accounts != null && accounts.isArray() && !namespacesListed) {
+            for (int i = 0; i < accounts.size(); i++) {
+                JsonNode n = accounts.get(i);
+                if (n.isString() && SERVICE_ACCOUNT.matcher(n.asString()).matches() && !literalNamespace(n.asString())) {
+                    errors.add(path + ".serviceAccounts[" + i + "]: \"" + n.asString() + "\" matches that account in any namespace,"
+                            + " and whoever can create a service account there is exempt: name the namespace or list it in namespaces");
+                }
+            }
+        }
+    }
+
+    private static boolean literalNamespace(String account) {
+        try {
+            return Glob.compile(account.substring(0, account.indexOf(':'))).hasLiteralStart();
+        } catch (IllegalArgumentException e) {
+            return true; // a bad pattern is reported on its own
+        }
     }
 
     private void namespacePolicy(JsonNode node, String path) {
@@ -603,6 +644,11 @@ final class PolicyValidator {
         boolean hasSelector = selector != null && !selector.isNull() && !selector.isEmpty();
         if (!hasNames && !hasSelector) {
             errors.add(path + ": matches every namespace: give names, a selector, or both");
+        }
+        JsonNode labels = node.path("podSecurity").get("namespaceLabels");
+        if (labels != null && !labels.isNull()) {
+            errors.add(path + ".podSecurity.namespaceLabels: top level only: whether Pod Security Admission's labels are read "
+                    + "is the policy's choice; an entry that names podSecurity sets its namespaces' levels itself");
         }
     }
 

@@ -9,6 +9,13 @@ public final class MetricNames {
     public static final String ADMISSION_REVIEW_DURATION = "podguard.admission.review.duration";
     /** {@code podguard_admission_bad_requests_total{webhook,status}} */
     public static final String ADMISSION_BAD_REQUESTS = "podguard.admission.bad.requests";
+    /**
+     * {@code podguard_admission_rejected_total{reason}}: requests the webhook server answered
+     * without a review (413, 503 …) or whose connection it closed at a deadline
+     */
+    public static final String ADMISSION_REJECTED = "podguard.admission.rejected";
+    /** {@code podguard_admission_memory_budget_bytes{state}}: the heap reviews in flight may hold ({@code capacity}) and hold ({@code in_use}) */
+    public static final String ADMISSION_MEMORY_BUDGET = "podguard.admission.memory.budget.bytes";
     /** {@code podguard_admission_errors_total{webhook}}: reviews podguard failed through a fault of its own (answered 500) */
     public static final String ADMISSION_ERRORS = "podguard.admission.errors";
     /**

@@ -31,6 +31,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * ({@link #name}): a second replica's create of the same Event is refused and counted as
  * {@code duplicate}. Never for {@code dryRun} requests: the
  * webhook is declared {@code sideEffects: NoneOnDryRun}.
+ *
+ * <p>Only for namespaces the webhook configurations select ({@code scope}): anyone who reaches
+ * the HTTPS port can send a review naming any namespace, and must not make podguard write into
+ * namespaces it never judges. What a review carries reaches the Event escaped and bounded: no
+ * control characters, names and users quoted and cut, references only to well-formed names.
  */
 public final class PolicyEvents implements ReviewObserver, AutoCloseable {
 
@@ -72,14 +78,18 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
     private final Counter dropped;
     private final Counter limited;
     private final Counter duplicate;
+    private final Counter outOfScope;
+    private final Predicate<String> scope;
 
     /**
      * @param writer creates one Event in the cluster; called on the background thread only
      * @param instance this replica's name ({@code reportingInstance})
+     * @param scope the namespaces the webhooks select; an Event is written only there
      */
     public PolicyEvents(Consumer<Event> writer, EventRateLimiter limiter, int queueCapacity, Clock clock, String instance,
-                        MeterRegistry registry) {
+                        MeterRegistry registry, Predicate<String> scope) {
         this.writer = writer;
+        this.scope = scope;
         this.limiter = limiter;
         this.clock = clock;
         this.instance = instance.length() > 128 ? instance.substring(0, 128) : instance;
@@ -89,6 +99,7 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
         this.dropped = counter(registry, "dropped");
         this.limited = counter(registry, "rate_limited");
         this.duplicate = counter(registry, "duplicate");
+        this.outOfScope = counter(registry, "out_of_scope");
         this.worker = Thread.ofPlatform().name("podguard-events").daemon().start(this::drainLoop);
     }
 
@@ -104,7 +115,7 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
         }
         PodObject pod = judgement.sent();
         String namespace = review.namespace() != null ? review.namespace() : pod.namespace();
-        if (namespace == null) {
+        if (namespace == null || !KubernetesNames.isDnsLabel(namespace)) {
             return;
         }
         Evaluation evaluation = judgement.evaluation();
@@ -117,6 +128,10 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
             }
         }
         if (mode == null) {
+            return;
+        }
+        if (!scope.test(namespace)) {
+            outOfScope.increment();
             return;
         }
         Set<String> keys = new LinkedHashSet<>();
@@ -140,9 +155,9 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
         Instant now = clock.instant();
         ObjectReference regarding = regarding(review, pod, namespace);
         String name = review.name() != null ? review.name() : pod.name() != null ? pod.name() : "";
-        String who = review.username() != null ? " by " + review.username() : "";
-        String note = review.kind() + " \"" + name + "\" (" + review.operation().toLowerCase(java.util.Locale.ROOT) + who + ", "
-                + mode.id() + " mode): " + message;
+        String who = review.username() != null ? " by " + KubernetesNames.cut(review.username(), 128) : "";
+        String note = KubernetesNames.cut(review.kind(), 63) + " " + KubernetesNames.quoted(name, 253) + " ("
+                + review.operation().toLowerCase(java.util.Locale.ROOT) + who + ", " + mode.id() + " mode): " + message;
         long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         return new EventBuilder()
                 .withNewMetadata()
@@ -157,7 +172,7 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
                 .withReason(REASON)
                 .withType("Warning")
                 .withRegarding(regarding)
-                .withNote(note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 1) + "…" : note)
+                .withNote(KubernetesNames.printable(note, MAX_NOTE))
                 .build();
     }
 
@@ -188,15 +203,20 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
             List<OwnerReference> owners = pod.podMeta().getOwnerReferences();
             if (owners != null) {
                 for (OwnerReference owner : owners) {
-                    if (Boolean.TRUE.equals(owner.getController())) {
+                    if (Boolean.TRUE.equals(owner.getController()) && KubernetesNames.isObjectName(owner.getName())
+                            && KubernetesNames.isKindOrApiVersion(owner.getKind()) && KubernetesNames.isKindOrApiVersion(owner.getApiVersion())
+                            && (owner.getUid() == null || KubernetesNames.isKindOrApiVersion(owner.getUid()))) {
                         return new ObjectReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
                                 .withName(owner.getName()).withUid(owner.getUid()).withNamespace(namespace).build();
                     }
                 }
             }
-        } else if (request.name() != null || pod.name() != null) {
+        } else if (KubernetesNames.isObjectName(request.name() != null ? request.name() : pod.name())
+                && KubernetesNames.isKindOrApiVersion(request.kind()) && KubernetesNames.isKindOrApiVersion(request.version())
+                && (request.group().isEmpty() || KubernetesNames.isKindOrApiVersion(request.group()))) {
             String apiVersion = request.group().isEmpty() ? request.version() : request.group() + "/" + request.version();
             String uid = pod.object().at("/metadata/uid").isString() ? pod.object().at("/metadata/uid").asString() : null;
+            uid = uid != null && KubernetesNames.isKindOrApiVersion(uid) ? uid : null;
             return new ObjectReferenceBuilder().withApiVersion(apiVersion).withKind(request.kind())
                     .withName(request.name() != null ? request.name() : pod.name()).withUid(uid).withNamespace(namespace).build();
         }

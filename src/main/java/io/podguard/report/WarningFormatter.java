@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns violations into the AdmissionResponse {@code warnings} that kubectl prints as
@@ -31,9 +29,6 @@ public final class WarningFormatter {
     public static final int MAX_LENGTH = 256;
     public static final int DEFAULT_MAX_WARNINGS = 5;
 
-    /** A quoted list of two or more names: {@code "a", "b", "c"}. */
-    private static final Pattern QUOTED_LIST = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"(?:, \"(?:[^\"\\\\]|\\\\.)*\")+");
-    private static final Pattern QUOTED = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
     private static final String ELLIPSIS = "…";
 
     private static final WarningFormatter STANDARD = new WarningFormatter(DEFAULT_MAX_WARNINGS);
@@ -88,28 +83,58 @@ public final class WarningFormatter {
         return List.copyOf(warnings);
     }
 
-    /** {@code would violate PodSecurity "restricted:latest": reason (detail)}, fitted to the limits. */
+    /**
+     * {@code would violate PodSecurity "restricted:latest": reason (detail)}, fitted to the limits:
+     * the detail as sent when it fits {@value #TARGET_LENGTH}; else with its quoted lists cut to
+     * the most names that fit; else the longest of those under {@value #MAX_LENGTH}; else cut.
+     * Shorter variants are found by bisection, so a detail naming thousands of containers costs a
+     * few passes over it, not one per name.
+     */
     static String one(LevelVersion level, Violation violation) {
         String prefix = prefix(level) + violation.reason();
         String detail = violation.detail() == null ? "" : violation.detail();
         if (detail.isEmpty()) {
             return cut(prefix, MAX_LENGTH);
         }
-        List<String> variants = shortenedDetails(detail);
-        String longestUnderMax = null;
-        for (String d : variants) {
-            String candidate = prefix + " (" + d + ")";
-            if (candidate.length() <= TARGET_LENGTH) {
-                return candidate;
-            }
-            if (longestUnderMax == null && candidate.length() <= MAX_LENGTH) {
-                longestUnderMax = candidate;
+        String whole = prefix + " (" + detail + ")";
+        if (whole.length() <= TARGET_LENGTH) {
+            return whole;
+        }
+        List<List<int[]>> lists = quotedLists(detail);
+        int longest = 0;
+        for (List<int[]> names : lists) {
+            longest = Math.max(longest, names.size());
+        }
+        String fitting = mostNamesWithin(prefix, detail, lists, longest - 1, TARGET_LENGTH);
+        if (fitting != null) {
+            return fitting;
+        }
+        if (whole.length() <= MAX_LENGTH) {
+            return whole;
+        }
+        fitting = mostNamesWithin(prefix, detail, lists, longest - 1, MAX_LENGTH);
+        if (fitting != null) {
+            return fitting;
+        }
+        return cut(prefix + " (" + (longest >= 2 ? keepNames(detail, lists, 1) : detail) + ")", MAX_LENGTH);
+    }
+
+    /** The warning that keeps the most names (at most {@code most}) and is at most {@code limit} long; null if none is. */
+    private static String mostNamesWithin(String prefix, String detail, List<List<int[]>> lists, int most, int limit) {
+        String best = null;
+        int low = 1;
+        int high = most;
+        while (low <= high) { // the length grows with the names kept
+            int keep = (low + high) >>> 1;
+            String candidate = prefix + " (" + keepNames(detail, lists, keep) + ")";
+            if (candidate.length() <= limit) {
+                best = candidate;
+                low = keep + 1;
+            } else {
+                high = keep - 1;
             }
         }
-        if (longestUnderMax != null) {
-            return longestUnderMax;
-        }
-        return cut(prefix + " (" + variants.getLast() + ")", MAX_LENGTH);
+        return best;
     }
 
     private static String rollup(List<Item> rest) {
@@ -133,48 +158,59 @@ public final class WarningFormatter {
         return cut(sb.toString(), MAX_LENGTH);
     }
 
-    /**
-     * The detail as sent, then with every quoted list of names cut to fewer and fewer names
-     * (at least one), {@code "a", "b", "c"} → {@code "a", "b" and 1 more} → {@code "a" and 2 more}.
-     */
-    static List<String> shortenedDetails(String detail) {
-        List<String> variants = new ArrayList<>();
-        variants.add(detail);
-        int longest = 0;
-        Matcher m = QUOTED_LIST.matcher(detail);
-        while (m.find()) {
-            longest = Math.max(longest, count(m.group()));
-        }
-        for (int keep = longest - 1; keep >= 1; keep--) {
-            variants.add(keepNames(detail, keep));
-        }
-        return variants;
-    }
-
-    private static String keepNames(String detail, int keep) {
-        Matcher m = QUOTED_LIST.matcher(detail);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            List<String> names = new ArrayList<>();
-            Matcher q = QUOTED.matcher(m.group());
-            while (q.find()) {
-                names.add(q.group());
+    private static String keepNames(String detail, List<List<int[]>> lists, int keep) {
+        StringBuilder out = new StringBuilder(detail.length());
+        int copied = 0;
+        for (List<int[]> names : lists) {
+            if (names.size() <= keep) {
+                continue;
             }
-            String replacement = names.size() <= keep ? m.group()
-                    : String.join(", ", names.subList(0, keep)) + " and " + (names.size() - keep) + " more";
-            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+            out.append(detail, copied, names.get(keep - 1)[1]).append(" and ").append(names.size() - keep).append(" more");
+            copied = names.getLast()[1];
         }
-        m.appendTail(out);
-        return out.toString();
+        return out.append(detail, copied, detail.length()).toString();
     }
 
-    private static int count(String list) {
-        Matcher q = QUOTED.matcher(list);
-        int n = 0;
-        while (q.find()) {
-            n++;
+    /**
+     * Every run of two or more quoted names separated by {@code ", "} ({@code "a", "b\"c"}),
+     * each name as its [start, end) span, quotes included. A hand-written scan, in one pass and
+     * without recursion: a regex for quoted strings recurses once per character and overflows the
+     * stack on a name of a few ten thousand characters (a pod author chooses such names).
+     */
+    static List<List<int[]>> quotedLists(String s) {
+        List<List<int[]>> lists = new ArrayList<>();
+        int i = s.indexOf('"');
+        while (i >= 0) {
+            List<int[]> names = new ArrayList<>();
+            int start = i;
+            int end = quotedEnd(s, start);
+            if (end < 0) {
+                break; // nothing after an unclosed quote can close either: the scan saw every later quote escaped
+            }
+            while (end > 0) {
+                names.add(new int[] {start, end});
+                start = end + 2;
+                end = s.startsWith(", \"", names.getLast()[1]) ? quotedEnd(s, start) : -1;
+            }
+            if (names.size() >= 2) {
+                lists.add(names);
+            }
+            i = s.indexOf('"', names.getLast()[1]);
         }
-        return n;
+        return lists;
+    }
+
+    /** The index just past the string quoted at {@code open} (backslash escapes), or -1 when it is not closed. */
+    private static int quotedEnd(String s, int open) {
+        for (int k = open + 1; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == '\\') {
+                k++;
+            } else if (c == '"') {
+                return k + 1;
+            }
+        }
+        return -1;
     }
 
     private static String prefix(LevelVersion level) {

@@ -74,13 +74,24 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
         return synced;
     }
 
+    /**
+     * The cache's apiserver client, made on first use: the label dry run lists a namespace's pods
+     * with it.
+     *
+     * @throws RuntimeException when there is no cluster to reach
+     */
+    synchronized KubernetesClient client() {
+        KubernetesClient c = client;
+        if (c == null) {
+            c = clients.get();
+            client = c;
+        }
+        return c;
+    }
+
     private void startInformer() {
         try {
-            KubernetesClient c = client;
-            if (c == null) {
-                c = clients.get();
-                client = c;
-            }
+            KubernetesClient c = client();
             SharedIndexInformer<Namespace> inf = c.namespaces().runnableInformer(0);
             informer = inf;
             inf.start().whenComplete((ok, error) -> {
@@ -147,6 +158,17 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
             ns = fetch(namespace);
         }
         return ns == null || ns.getMetadata() == null ? null : ns;
+    }
+
+    /** The labels of {@code namespace} if the cache holds it; never asks the apiserver. */
+    @Nullable Map<String, String> cachedLabels(String namespace) {
+        SharedIndexInformer<Namespace> inf = informer;
+        Namespace ns = inf == null ? null : inf.getStore().getByKey(namespace);
+        if (ns == null || ns.getMetadata() == null) {
+            return null;
+        }
+        Map<String, String> labels = ns.getMetadata().getLabels();
+        return labels == null ? Map.of() : labels;
     }
 
     /**

@@ -3,10 +3,14 @@ package io.podguard.server;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Gauge;
+import io.podguard.admission.NamespaceHandler;
+import io.podguard.admission.PodSecurityLabelDryRun;
+import io.podguard.engine.Engine;
 import io.podguard.kube.KubernetesClients;
 import io.podguard.policy.ConfiguredPolicyResolver;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyException;
+import io.podguard.policy.PolicyFiles;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.MetricNames;
@@ -62,6 +66,27 @@ class PolicyConfiguration {
         return cache;
     }
 
+    /** The policy podguard starts with, and the digest of what its load read (for the file watcher). */
+    record InitialPolicy(Policy policy, String source, byte[] digest) {
+    }
+
+    @Bean
+    InitialPolicy initialPolicy(PodguardProperties properties) {
+        if (properties.policyFile() == null) {
+            return new InitialPolicy(PolicyLoader.embeddedDefault(), "embedded default", new byte[0]);
+        }
+        // Strict at start-up: a broken file fails start-up with its errors; only reloads keep a last good policy.
+        PolicyFiles files = new PolicyFiles(properties.policyFile());
+        try {
+            return new InitialPolicy(PolicyLoader.load(files), properties.policyFile().toString(), files.digest());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read policy file " + properties.policyFile() + ": " + e.getMessage());
+        } catch (PolicyException e) {
+            throw new IllegalStateException("policy file " + properties.policyFile() + " is invalid:\n  "
+                    + String.join("\n  ", e.errors()));
+        }
+    }
+
     @Bean(destroyMethod = "close")
     NamespaceResourcesCache namespaceResourcesCache(ObjectProvider<KubernetesClient> provided, Readiness readiness,
                                                     @Value("${podguard.kubeconfig:}") String kubeconfig,
@@ -94,26 +119,11 @@ class PolicyConfiguration {
     }
 
     @Bean
-    PolicyStore policyStore(PodguardProperties properties, NamespaceCache namespaces, NamespaceResourcesCache limits,
+    PolicyStore policyStore(InitialPolicy initialPolicy, NamespaceCache namespaces, NamespaceResourcesCache limits,
                             @Value("${podguard.namespaces.watch:auto}") String watch) {
         NamespaceWatch mode = namespaceWatch(watch);
-        Policy initial;
-        String source;
-        if (properties.policyFile() == null) {
-            initial = PolicyLoader.embeddedDefault();
-            source = "embedded default";
-        } else {
-            // Strict at start-up: a broken file fails start-up with its errors; only reloads keep a last good policy.
-            try {
-                initial = PolicyLoader.load(properties.policyFile());
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read policy file " + properties.policyFile() + ": " + e.getMessage());
-            } catch (PolicyException e) {
-                throw new IllegalStateException("policy file " + properties.policyFile() + " is invalid:\n  "
-                        + String.join("\n  ", e.errors()));
-            }
-            source = properties.policyFile().toString();
-        }
+        Policy initial = initialPolicy.policy();
+        String source = initialPolicy.source();
         LOG.info("policy: {}", source);
         if (mode == NamespaceWatch.ALWAYS || mode == NamespaceWatch.AUTO && initial.usesNamespaces()) {
             namespaces.start(true);
@@ -127,6 +137,17 @@ class PolicyConfiguration {
                         index, exemption.reason(), exemption.expires())));
     }
 
+    /**
+     * {@code /namespaces/pod-security-labels}: PSA's namespace label dry run, through the namespace
+     * cache's client ({@code list} on pods). Always served; the chart registers its webhook when
+     * namespace labels are on.
+     */
+    @Bean
+    NamespaceHandler podSecurityLabelDryRun(Engine engine, PolicyStore policies, NamespaceCache namespaces,
+                                            @Value("${podguard.namespace-dry-run.list-timeout:2s}") Duration listTimeout) {
+        return new PodSecurityLabelDryRun(engine, policies::resolver, new NamespacePodPages(namespaces::client, listTimeout));
+    }
+
     @Bean
     PolicyMetrics policyMetrics(MeterRegistry registry, PolicyStore store) {
         PolicyMetrics metrics = new PolicyMetrics(registry, store);
@@ -135,8 +156,8 @@ class PolicyConfiguration {
     }
 
     @Bean
-    PolicyFileWatcher policyFileWatcher(PodguardProperties properties, PolicyStore store, PolicyMetrics metrics,
-                                        NamespaceCache namespaces,
+    PolicyFileWatcher policyFileWatcher(PodguardProperties properties, InitialPolicy initialPolicy, PolicyStore store,
+                                        PolicyMetrics metrics, NamespaceCache namespaces,
                                         @Value("${podguard.policy-poll-interval:10s}") Duration interval,
                                         @Value("${podguard.namespaces.watch:auto}") String watch) {
         if (properties.policyFile() == null) {
@@ -148,11 +169,7 @@ class PolicyConfiguration {
                 namespaces.start(false);
             }
         });
-        try {
-            watcher.loadedInitially(Files.readAllBytes(properties.policyFile()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        watcher.loadedInitially(initialPolicy.digest());
         return watcher;
     }
 

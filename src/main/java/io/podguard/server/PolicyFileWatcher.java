@@ -2,19 +2,17 @@ package io.podguard.server;
 
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyException;
+import io.podguard.policy.PolicyFiles;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyStore;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +30,8 @@ import org.springframework.context.SmartLifecycle;
  * what was last read; a poll at {@code interval} catches what a watch can miss (network or
  * overlay filesystems, a directory replaced whole).
  *
- * <p>A new policy is validated before it is put in force; a broken one is refused with every
+ * <p>A reload reads the file exactly as start-up does (same size limits, same file references).
+ * A new policy is validated before it is put in force; a broken one is refused with every
  * error logged, the last good policy stays. A file that disappears or cannot be read also leaves
  * the last good policy in force: readiness stays true, because a policy is in force.
  */
@@ -61,9 +60,9 @@ final class PolicyFileWatcher implements SmartLifecycle {
         this.onNewPolicy = onNewPolicy;
     }
 
-    /** Remembers what the initial load read, so the first poll does not reload it. */
-    void loadedInitially(byte[] content) {
-        lastDigest = digest(content);
+    /** Remembers what the initial load read ({@link PolicyFiles#digest()}), so the first poll does not reload it. */
+    void loadedInitially(byte[] digest) {
+        lastDigest = digest.clone();
     }
 
     @Override
@@ -143,31 +142,36 @@ final class PolicyFileWatcher implements SmartLifecycle {
         }
     }
 
-    /** Reads the file again; puts a changed, valid policy in force. Visible for tests through reload behaviour. */
+    /**
+     * Loads the file again exactly as start-up does ({@link PolicyLoader#load(PolicyFiles)}: the
+     * same size limits, the same confined file references), and puts a changed, valid policy in
+     * force. "Changed" is judged on everything the load read, referenced files included.
+     */
     synchronized void check() {
-        byte[] content;
+        PolicyFiles files = new PolicyFiles(file);
+        Policy policy = null;
+        PolicyException invalid = null;
         try {
-            content = Files.readAllBytes(file);
+            policy = PolicyLoader.load(files);
         } catch (NoSuchFileException e) {
             readFailed("policy file " + file + " is gone");
             return;
         } catch (IOException e) {
             readFailed("policy file " + file + " cannot be read: " + e.getMessage());
             return;
+        } catch (PolicyException e) {
+            invalid = e;
         }
         lastReadFailed = false;
-        byte[] digest = digest(content);
+        byte[] digest = files.digest();
         if (Arrays.equals(digest, lastDigest)) {
             return;
         }
         lastDigest = digest;
-        Policy policy;
-        try {
-            policy = PolicyLoader.parse(new String(content, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (PolicyException e) {
+        if (invalid != null) {
             metrics.reloadFailed();
-            LOG.error("policy file {} changed but is invalid; the last good policy stays in force. {} error(s):", file, e.errors().size());
-            for (String error : e.errors()) {
+            LOG.error("policy file {} changed but is invalid; the last good policy stays in force. {} error(s):", file, invalid.errors().size());
+            for (String error : invalid.errors()) {
                 LOG.error("  {}", error);
             }
             return;
@@ -190,14 +194,6 @@ final class PolicyFileWatcher implements SmartLifecycle {
             lastDigest = null; // the same content coming back is a change
             metrics.reloadFailed();
             LOG.warn("{}; the last good policy stays in force", why);
-        }
-    }
-
-    private static byte[] digest(byte[] content) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -63,18 +63,28 @@ class ReportingConfiguration {
                 KubernetesClients.Environment.current(), LeaderElectionConfiguration.userAgent(role.leadership().identity()));
     }
 
-    /** {@link PolicyEvents} when Events are on, else an observer that does nothing. */
+    /**
+     * {@link PolicyEvents} when Events are on, else an observer that does nothing. Events only for
+     * the namespaces the webhook configurations select ({@code podguard.webhooks.*}); when that
+     * depends on labels, the namespace cache is started and a namespace it does not hold gets none.
+     */
     @Bean
-    ReviewObserver policyEvents(EventsProperties properties, ClusterConnection cluster, MeterRegistry registry) {
+    ReviewObserver policyEvents(EventsProperties properties, ClusterConnection cluster, MeterRegistry registry,
+                                PodguardProperties podguard, NamespaceCache namespaces) {
         KubernetesClient client = cluster.client();
         if (!on("podguard.events", properties.enabled(), cluster)) {
             return ReviewObserver.NONE;
         }
-        LOG.info("Events: on ({}), at most one per namespace and check every {}, {} a minute in all",
-                cluster.description(), properties.perKeyInterval(), properties.maxPerMinute());
+        WebhookScope scope = new WebhookScope(podguard.webhooks(), namespaces::cachedLabels);
+        if (scope.needsLabels()) {
+            namespaces.start(false);
+        }
+        LOG.info("Events: on ({}), at most one per namespace and check every {}, {} a minute in all; not in namespaces {}{}",
+                cluster.description(), properties.perKeyInterval(), properties.maxPerMinute(), podguard.webhooks().excludeNamespaces(),
+                scope.needsLabels() ? " nor outside the webhooks' namespace selector" : "");
         return new PolicyEvents(PolicyEvents.writer(client),
                 new EventRateLimiter(properties.perKeyInterval(), properties.maxPerMinute(), System::nanoTime),
-                properties.queueCapacity(), Clock.systemUTC(), instance(), registry);
+                properties.queueCapacity(), Clock.systemUTC(), instance(), registry, scope);
     }
 
     @Bean

@@ -1,13 +1,23 @@
 package io.podguard.server;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.podguard.admission.AdmissionHandler;
 import io.podguard.admission.Endpoint;
+import io.podguard.admission.NamespaceHandler;
+import io.podguard.admission.OptOutLabelGuard;
 import io.podguard.engine.Engine;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.AdmissionMetrics;
+import io.podguard.report.MetricNames;
 import io.podguard.report.ReviewObserver;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.Semaphore;
 import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.slf4j.Logger;
@@ -74,20 +84,97 @@ class ServerConfiguration {
         return new Semaphore(properties.maxConcurrentReviews(), true);
     }
 
-    @Bean
-    ServletRegistrationBean<WebhookServlet> mutateServlet(AdmissionHandler handler, Semaphore evaluationSlots, PodguardProperties properties) {
-        return registration(Endpoint.MUTATE, handler, evaluationSlots, properties);
+    @Bean(destroyMethod = "close")
+    Evaluations evaluations(Semaphore evaluationSlots, PodguardProperties properties) {
+        return new Evaluations(evaluationSlots, properties.maxConcurrentReviews());
     }
 
     @Bean
-    ServletRegistrationBean<WebhookServlet> validateServlet(AdmissionHandler handler, Semaphore evaluationSlots, PodguardProperties properties) {
-        return registration(Endpoint.VALIDATE, handler, evaluationSlots, properties);
+    MemoryBudget memoryBudget(PodguardProperties properties, MeterRegistry registry) {
+        MemoryBudget budget = new MemoryBudget(properties.memoryBudget().toBytes());
+        Gauge.builder(MetricNames.ADMISSION_MEMORY_BUDGET, budget, MemoryBudget::capacity).tag("state", "capacity")
+                .description("Heap reviews in flight may hold (capacity) and hold now (in_use)").register(registry);
+        Gauge.builder(MetricNames.ADMISSION_MEMORY_BUDGET, budget, MemoryBudget::inUse).tag("state", "in_use")
+                .description("Heap reviews in flight may hold (capacity) and hold now (in_use)").register(registry);
+        long heap = Runtime.getRuntime().maxMemory();
+        LOG.info("reviews: bodies up to {} bytes, {} MiB of memory budget (max heap {} MiB), {} evaluated at once, head and body deadlines {} and {}",
+                properties.maxReviewBytes().toBytes(), budget.capacity() >> 20, heap >> 20, properties.maxConcurrentReviews(),
+                properties.headTimeout(), properties.bodyTimeout());
+        if (budget.capacity() > heap / 2) {
+            LOG.warn("podguard.memory-budget ({} MiB) is over half the maximum heap ({} MiB): reviews in flight may run the JVM out of memory",
+                    budget.capacity() >> 20, heap >> 20);
+        }
+        return budget;
+    }
+
+    @Bean
+    Refusals refusals(MeterRegistry registry) {
+        return new Refusals(registry);
+    }
+
+    @Bean
+    RequestDeadlines requestDeadlines(PodguardProperties properties) {
+        return new RequestDeadlines(properties.headTimeout(), properties.bodyTimeout(), System::nanoTime);
+    }
+
+    @Bean
+    WebhookServlet.Server webhookServer(MemoryBudget budget, Evaluations evaluations, Refusals refusals, RequestDeadlines deadlines,
+                                        PodguardProperties properties) {
+        ClientNames clients = new ClientNames(properties.tls().clientNames());
+        if (clients.restricts() && properties.tls().clientCaFile() == null) {
+            throw new IllegalStateException("podguard.tls.client-names needs a client CA (--client-ca): without mutual TLS no client has a certificate");
+        }
+        return new WebhookServlet.Server(budget, evaluations, refusals, clients, deadlines,
+                (int) Math.min(Integer.MAX_VALUE - 8, properties.maxReviewBytes().toBytes()), properties.defaultTimeout());
+    }
+
+    @Bean
+    ServletRegistrationBean<WebhookServlet> mutateServlet(AdmissionHandler handler, WebhookServlet.Server server) {
+        return registration(Endpoint.MUTATE, handler, server);
+    }
+
+    @Bean
+    ServletRegistrationBean<WebhookServlet> validateServlet(AdmissionHandler handler, WebhookServlet.Server server) {
+        return registration(Endpoint.VALIDATE, handler, server);
+    }
+
+    /**
+     * {@code /namespaces/ID}: one webhook per {@link NamespaceHandler} bean, each with its own
+     * webhook configuration (so its own failurePolicy), all through the same server limits.
+     */
+    @Bean
+    ServletRegistrationBean<WebhookServlet> namespaceServlet(ObjectProvider<NamespaceHandler> handlers, WebhookServlet.Server server) {
+        Map<String, NamespaceHandler> byPath = new LinkedHashMap<>();
+        handlers.orderedStream().filter(Objects::nonNull).forEach(h -> byPath.put("/" + h.id(), h));
+        if (!byPath.isEmpty()) {
+            LOG.info("Namespace webhooks: {}", byPath.keySet().stream().map(p -> "/namespaces" + p).toList());
+        }
+        Function<@Nullable String, WebhookServlet.@Nullable Reviewer> reviewers = pathInfo -> {
+            NamespaceHandler handler = pathInfo == null ? null : byPath.get(pathInfo);
+            return handler == null ? null : body -> NamespaceHandler.handle(handler, body);
+        };
+        ServletRegistrationBean<WebhookServlet> bean = new ServletRegistrationBean<>(
+                new WebhookServlet("/namespaces", reviewers, server), "/namespaces/*");
+        bean.setName("namespaceWebhooks");
+        return bean;
+    }
+
+    /** The opt-out label's guard, when an opt-out label is configured. */
+    @Bean
+    NamespaceHandler optOutLabelGuard(PodguardProperties properties) {
+        PodguardProperties.Webhooks webhooks = properties.webhooks();
+        if (webhooks.optOutLabel().isEmpty()) {
+            return null;
+        }
+        LOG.info("opt-out label {}=true: allowed on namespaces {} only", webhooks.optOutLabel(), webhooks.optOutNamespaces());
+        return new OptOutLabelGuard(webhooks.optOutLabel(), Set.copyOf(webhooks.optOutNamespaces()));
     }
 
     private static ServletRegistrationBean<WebhookServlet> registration(Endpoint endpoint, AdmissionHandler handler,
-                                                                       Semaphore slots, PodguardProperties properties) {
+                                                                       WebhookServlet.Server server) {
+        String path = "/" + endpoint.id();
         ServletRegistrationBean<WebhookServlet> bean = new ServletRegistrationBean<>(
-                new WebhookServlet(endpoint, handler, slots, properties.defaultTimeout()), "/" + endpoint.id());
+                WebhookServlet.of(path, body -> handler.handle(endpoint, body), server), path);
         bean.setName(endpoint.id() + "Webhook");
         return bean;
     }
@@ -103,17 +190,33 @@ class ServerConfiguration {
     }
 
     /**
-     * The apiserver keeps up to 25 idle connections per webhook for 90 s: never close a
-     * connection after N requests (each reconnect costs a TLS handshake), keep idle ones longer.
+     * The webhook connector: the apiserver keeps up to 25 idle connections per webhook for 90 s,
+     * so never close a connection after N requests (each reconnect costs a TLS handshake) and keep
+     * idle ones longer; total deadlines for a request's head and body ({@link DeadlineNioProtocol});
+     * a refused body is not swallowed.
      */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> keepAliveCustomizer() {
-        return factory -> factory.addConnectorCustomizers(connector -> {
-            if (connector.getProtocolHandler() instanceof AbstractHttp11Protocol<?> http) {
-                http.setMaxKeepAliveRequests(-1);
-                http.setKeepAliveTimeout(120_000);
-                http.setMaxSwallowSize(4 * 1024 * 1024);
-            }
-        });
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectorCustomizer(RequestDeadlines deadlines, Refusals refusals) {
+        return factory -> {
+            factory.setProtocol(DeadlineNioProtocol.class.getName());
+            factory.addConnectorCustomizers(connector -> {
+                if (connector.getProtocolHandler() instanceof AbstractHttp11Protocol<?> http) {
+                    http.setMaxKeepAliveRequests(-1);
+                    http.setKeepAliveTimeout(120_000);
+                    http.setMaxSwallowSize(64 * 1024);
+                }
+                if (connector.getProtocolHandler() instanceof DeadlineNioProtocol protocol) {
+                    protocol.deadlines(deadlines, body -> {
+                        if (body) {
+                            refusals.refused(Refusals.Reason.BODY_TIMEOUT, 0, "connection", "request body took over "
+                                    + deadlines.bodyTimeout().toMillis() + " ms: closed");
+                        } else {
+                            refusals.refused(Refusals.Reason.HEAD_TIMEOUT, 0, "connection", "TLS handshake and request head took over "
+                                    + deadlines.headTimeout().toMillis() + " ms: closed");
+                        }
+                    });
+                }
+            });
+        };
     }
 }

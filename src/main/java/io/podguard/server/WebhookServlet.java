@@ -1,166 +1,218 @@
 package io.podguard.server;
 
-import io.podguard.engine.Text;
-
-import io.podguard.admission.AdmissionHandler;
 import io.podguard.admission.BadReviewException;
-import io.podguard.admission.Endpoint;
+import io.podguard.engine.Text;
+import io.podguard.server.Refusals.Reason;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /mutate} and {@code POST /validate}. A plain servlet: the body is read once as
- * bytes and handed to the {@link AdmissionHandler}; nothing of Spring MVC sits on the path.
- * Bad input gets a one-line 4xx, never a stack trace.
+ * One webhook path ({@code /mutate}, {@code /validate}, {@code /namespaces/…}): a plain servlet,
+ * nothing of Spring MVC on the path. In order: the client (mutual TLS names), the content type
+ * and length, the body read into memory charged to the {@link MemoryBudget} as it arrives, the
+ * evaluation in a slot of {@link Evaluations} until the request's deadline, the answer. Whatever
+ * goes wrong, the client gets one line and a status, never a stack trace, and the refusal is
+ * counted and logged ({@link Refusals}).
  */
 final class WebhookServlet extends HttpServlet {
 
+    /** The review behind a path: bytes in, bytes out. */
+    @FunctionalInterface
+    interface Reviewer {
+        /** @throws BadReviewException for input that is not a review podguard can answer */
+        byte[] review(byte[] body) throws BadReviewException;
+    }
+
+    /** What every webhook path shares. */
+    record Server(MemoryBudget budget, Evaluations evaluations, Refusals refusals, ClientNames clients,
+                  RequestDeadlines deadlines, int maxBodyBytes, Duration defaultTimeout) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServlet.class);
+    /** Request attribute: the body has been read whole. */
+    private static final String BODY_READ = WebhookServlet.class.getName() + ".bodyRead";
     /** Answer this long before the apiserver's own deadline, so it hears us rather than timing out. */
     private static final long DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** The apiserver's longest webhook timeout. */
+    private static final long MAX_TIMEOUT_SECONDS = 30;
 
-    private final Endpoint endpoint;
-    private final AdmissionHandler handler;
-    private final Semaphore slots;
-    private final Duration defaultTimeout;
+    private final String path;
+    private final Function<@Nullable String, @Nullable Reviewer> reviewers;
+    private final Server server;
 
-    WebhookServlet(Endpoint endpoint, AdmissionHandler handler, Semaphore slots, Duration defaultTimeout) {
-        this.endpoint = endpoint;
-        this.handler = handler;
-        this.slots = slots;
-        this.defaultTimeout = defaultTimeout;
+    /** One reviewer for the path. */
+    static WebhookServlet of(String path, Reviewer reviewer, Server server) {
+        Function<@Nullable String, @Nullable Reviewer> only = pathInfo -> pathInfo == null || pathInfo.isEmpty() ? reviewer : null;
+        return new WebhookServlet(path, only, server);
+    }
+
+    /** @param reviewers the reviewer for a request's path info ({@code /opt-out} under {@code /namespaces/*}); null: none there */
+    WebhookServlet(String path, Function<@Nullable String, @Nullable Reviewer> reviewers, Server server) {
+        this.path = path;
+        this.reviewers = reviewers;
+        this.server = server;
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos(req.getParameter("timeout")) - DEADLINE_MARGIN_NANOS;
+        try {
+            serve(req, resp, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            refuse(req, resp, Reason.OVERLOADED, 503, "podguard is shutting down");
+        } catch (Throwable e) { // the last line of defence: an Error must not become Tomcat's HTML page
+            LOG.error("request on {} failed", path, e);
+            refuse(req, resp, Reason.INTERNAL_ERROR, 500, "podguard could not review the request: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private void serve(HttpServletRequest req, HttpServletResponse resp, long deadline) throws IOException, InterruptedException {
+        if (!server.clients().allows((X509Certificate[]) req.getAttribute("jakarta.servlet.request.X509Certificate"))) {
+            refuse(req, resp, Reason.CLIENT_NOT_ALLOWED, 403, "the client certificate names no client allowed to call podguard");
+            return;
+        }
+        Reviewer reviewer = reviewers.apply(req.getPathInfo());
+        if (reviewer == null) {
+            refuse(req, resp, Reason.NOT_FOUND, 404, "no webhook at " + Text.oneLine(req.getRequestURI()));
+            return;
+        }
         String contentType = req.getContentType();
         if (contentType != null && !isJson(contentType)) {
-            error(resp, 415, "content type must be application/json, not " + Text.oneLine(contentType));
+            refuse(req, resp, Reason.UNSUPPORTED_MEDIA_TYPE, 415, "content type must be application/json, not " + Text.oneLine(contentType));
             return;
         }
         long declared = req.getContentLengthLong();
-        if (declared > io.podguard.admission.AdmissionReviewCodec.MAX_BODY_BYTES) {
-            error(resp, 413, "request body exceeds " + io.podguard.admission.AdmissionReviewCodec.MAX_BODY_BYTES + " bytes");
+        if (declared < 0) {
+            refuse(req, resp, Reason.LENGTH_REQUIRED, 411, "Content-Length required");
             return;
         }
-        byte[] body;
-        try {
-            body = readBody(req.getInputStream(), declared);
-        } catch (BadReviewException e) {
-            error(resp, e.status(), e.getMessage());
-            return;
-        } catch (IOException e) {
-            // The client went away or sent a truncated body; there is nobody to answer well.
-            error(resp, 400, "request body could not be read: " + Text.oneLine(e.getMessage()));
+        if (declared > server.maxBodyBytes()) {
+            refuse(req, resp, Reason.TOO_LARGE, 413, "request body of " + declared + " bytes exceeds " + server.maxBodyBytes()
+                    + " bytes, more than any review the apiserver sends");
+            resp.flushBuffer(); // sent now: what is left of the body is swallowed (up to max-swallow-size) only after
             return;
         }
-        boolean acquired = false;
-        try {
-            long wait = deadline - System.nanoTime();
-            acquired = wait > 0 && slots.tryAcquire(wait, TimeUnit.NANOSECONDS);
-            if (!acquired) {
-                error(resp, 503, "podguard is overloaded: no evaluation slot before the request's deadline");
+        try (MemoryBudget.Charge charge = server.budget().open()) {
+            byte[] body;
+            long bodyDeadline = Math.min(deadline, server.deadlines().bodyStarted(req.getServletConnection()));
+            try {
+                body = ReviewBody.read(req.getInputStream(), (int) declared, charge, bodyDeadline);
+            } catch (ReviewBody.NoRoom e) {
+                refuse(req, resp, Reason.MEMORY_BUDGET, 503, e.getMessage());
+                return;
+            } catch (BadReviewException e) {
+                refuse(req, resp, Reason.MALFORMED, e.status(), e.getMessage());
+                return;
+            } catch (IOException e) {
+                if (server.deadlines().bodyEnded(req.getServletConnection())) { // else closed at the body deadline, and counted there
+                    // The client went away: nobody to answer well.
+                    refuse(req, resp, Reason.MALFORMED, 400, "request body could not be read: " + Text.oneLine(e.getMessage()));
+                }
+                return;
+            } finally {
+                server.deadlines().bodyEnded(req.getServletConnection());
+            }
+            req.setAttribute(BODY_READ, Boolean.TRUE);
+            long footprint = ReviewBody.footprint(body);
+            if (charge.bytes() + footprint > server.budget().largestCharge()) {
+                refuse(req, resp, Reason.TOO_LARGE_FOR_MEMORY, 413, "a review of " + body.length + " bytes would need about "
+                        + (charge.bytes() + footprint) / (1024 * 1024) + " MiB to judge, more than podguard's memory budget allows one review ("
+                        + server.budget().largestCharge() / (1024 * 1024) + " MiB of podguard.memory-budget)");
                 return;
             }
-            byte[] out = handler.handle(endpoint, body);
+            if (!charge.add(footprint, deadline)) {
+                refuse(req, resp, Reason.MEMORY_BUDGET, 503, "podguard is at its memory budget for reviews in flight:"
+                        + " no room to judge this review before the request's deadline");
+                return;
+            }
+            charge.share();
+            byte[] out = server.evaluations().run(() -> reviewer.review(body), deadline, charge::close);
             resp.setStatus(200);
             resp.setContentType("application/json");
             resp.setContentLength(out.length);
             try (OutputStream os = resp.getOutputStream()) {
                 os.write(out);
             }
-        } catch (BadReviewException e) {
-            error(resp, e.status(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error(resp, 503, "podguard is shutting down");
-        } catch (RuntimeException e) {
-            // A bug, not bad input: logged with its trace here, a one-line answer to the client.
-            LOG.error("review failed on /{}", endpoint.id(), e);
-            error(resp, 500, "podguard could not review the request: " + e.getClass().getSimpleName());
-        } finally {
-            if (acquired) {
-                slots.release();
+        } catch (Evaluations.NotInTime e) {
+            if (e.outcome() == Evaluations.Outcome.NO_SLOT) {
+                refuse(req, resp, Reason.OVERLOADED, 503, "podguard is overloaded: no evaluation slot before the request's deadline");
+            } else {
+                refuse(req, resp, Reason.DEADLINE, 503, "podguard could not judge the review before the request's deadline");
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BadReviewException bad) {
+                refuse(req, resp, bad.status() >= 500 ? Reason.INTERNAL_ERROR : Reason.MALFORMED, bad.status(), bad.getMessage());
+            } else {
+                // A bug, not bad input: logged with its trace here, a one-line answer to the client.
+                LOG.error("review failed on {}", path, cause);
+                refuse(req, resp, Reason.INTERNAL_ERROR, 500, "podguard could not review the request: " + cause.getClass().getSimpleName());
             }
         }
     }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        methodNotAllowed(resp);
+        methodNotAllowed(req, resp);
     }
 
     @Override
     protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        methodNotAllowed(resp);
+        methodNotAllowed(req, resp);
     }
 
     @Override
     protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        methodNotAllowed(resp);
+        methodNotAllowed(req, resp);
     }
 
     @Override
-    protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    protected void doHead(HttpServletRequest req, HttpServletResponse resp) {
+        server.refusals().refused(Reason.METHOD_NOT_ALLOWED, 405, path, "HEAD");
         resp.setHeader("Allow", "POST");
         resp.setStatus(405);
     }
 
-    private static void methodNotAllowed(HttpServletResponse resp) throws IOException {
+    private void methodNotAllowed(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("Allow", "POST");
-        error(resp, 405, "method not allowed: the webhook takes POST with an AdmissionReview");
+        refuse(req, resp, Reason.METHOD_NOT_ALLOWED, 405, "method not allowed: the webhook takes POST with an AdmissionReview");
     }
 
-    private static byte[] readBody(InputStream in, long declared) throws IOException, BadReviewException {
-        int max = io.podguard.admission.AdmissionReviewCodec.MAX_BODY_BYTES;
-        byte[] buffer = new byte[declared > 0 ? (int) declared : 8192];
-        int length = 0;
-        while (true) {
-            if (length == buffer.length) {
-                if (length > max) {
-                    throw new BadReviewException(413, "request body exceeds " + max + " bytes");
-                }
-                buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, max + 1));
-            }
-            int n = in.read(buffer, length, buffer.length - length);
-            if (n < 0) {
-                break;
-            }
-            length += n;
+    private void refuse(HttpServletRequest req, HttpServletResponse resp, Reason reason, int status, String message) throws IOException {
+        if (req.getAttribute(BODY_READ) == null) {
+            // A body podguard did not read: the client must not send its next request on this
+            // connection (nor Tomcat swallow the rest of the body first).
+            resp.setHeader("Connection", "close");
         }
-        if (length > max) {
-            throw new BadReviewException(413, "request body exceeds " + max + " bytes");
-        }
-        if (length == 0) {
-            throw new BadReviewException(400, "request body is empty: expected an AdmissionReview");
-        }
-        return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+        server.refusals().refused(reason, status, path, Text.oneLine(message));
+        error(resp, status, message);
     }
 
     private long timeoutNanos(String param) {
         if (param != null && param.length() < 12 && param.endsWith("s")) {
             try {
                 long seconds = Long.parseLong(param.substring(0, param.length() - 1));
-                if (seconds > 0 && seconds <= 30) {
+                if (seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS) {
                     return TimeUnit.SECONDS.toNanos(seconds);
                 }
             } catch (NumberFormatException ignored) {
                 // fall back to the default deadline
             }
         }
-        return defaultTimeout.toNanos();
+        return server.defaultTimeout().toNanos();
     }
 
     private static boolean isJson(String contentType) {
@@ -179,5 +231,4 @@ final class WebhookServlet extends HttpServlet {
         resp.setContentLength(bytes.length);
         resp.getOutputStream().write(bytes);
     }
-
 }

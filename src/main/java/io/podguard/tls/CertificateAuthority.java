@@ -7,7 +7,16 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -150,9 +159,16 @@ public final class CertificateAuthority {
      * Writes {@code ca.crt}, {@code ca.key}, {@code tls.crt} and {@code tls.key} into {@code dir};
      * keys are readable by the owner only.
      */
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     public static void writeFiles(Path dir, CertificateAuthority ca, Issued serving) {
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, posix(dir.toAbsolutePath().getRoot())
+                        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+                        : new FileAttribute<?>[0]);
+            }
             write(dir.resolve("ca.crt"), pem(ca.certificate()), false);
             write(dir.resolve("ca.key"), pem(ca.keyPair().getPrivate()), true);
             // The serving chain carries the CA too, so clients that trust only the CA can verify it.
@@ -163,17 +179,27 @@ public final class CertificateAuthority {
         }
     }
 
+    /**
+     * Writes {@code content} to a fresh temporary file, then renames it over {@code file}. A key
+     * is created owner-only (0600) from the first byte: never written into a file someone else
+     * might already hold open, never through a symbolic link left in its place.
+     */
     private static void write(Path file, String content, boolean secret) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content);
-        if (secret) {
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
+        Files.deleteIfExists(tmp); // a stale one, or a link: removed, never written through
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        FileAttribute<?>[] attributes = secret && posix(file) ? new FileAttribute<?>[] {OWNER_ONLY_FILE} : new FileAttribute<?>[0];
+        try (SeekableByteChannel out = Files.newByteChannel(tmp, options, attributes)) {
+            ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
             }
         }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static boolean posix(Path file) {
+        return file.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
     public static String pem(Object object) {

@@ -2,8 +2,14 @@ package io.podguard.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.security.KeyPair;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -28,8 +34,43 @@ public final class ServingCertificates {
     }
 
     /**
+     * {@code dir} as podguard's own directory, for the default location in a directory every
+     * user of the machine shares ({@code $TMPDIR/podguard-certs}): created owner-only (0700), or,
+     * if it exists, used only when it is a directory (not a link) owned by this user that no one
+     * else may enter. Someone else's directory there could hold a CA they also hold the key of.
+     *
+     * @throws IOException with the reason, when it is not podguard's to use
+     */
+    public static Path privateDirectory(Path dir) throws IOException {
+        if (!posix(dir)) {
+            Files.createDirectories(dir);
+            return dir;
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException exists) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(dir + " exists and is not a directory (or is a symbolic link): remove it, or give --cert-dir");
+            }
+            int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            if (owner != ownUid()) {
+                throw new IOException(dir + " belongs to another user (uid " + owner + "): it could hold a CA they have the key of;"
+                        + " remove it, or give --cert-dir");
+            }
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+            if (!Collections.disjoint(perms, OTHERS)) {
+                throw new IOException(dir + " is open to other users (" + PosixFilePermissions.toString(perms)
+                        + "): they could read or replace its keys; remove it, or chmod 700 it");
+            }
+        }
+        return dir;
+    }
+
+    /**
      * Generates a CA (or reuses the one already in {@code dir}) and a fresh serving certificate
-     * for {@code localhost}, {@code 127.0.0.1} and {@code extraNames}.
+     * for {@code localhost}, {@code 127.0.0.1} and {@code extraNames}. Keys are written owner-only
+     * from the start; a CA is reused only if its key is a regular file of this user's that no one
+     * else may read.
      */
     public static ServingFiles generate(Path dir, List<String> extraNames) throws IOException {
         Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
@@ -46,7 +87,7 @@ public final class ServingCertificates {
     private static CertificateAuthority reuseCa(Path dir) {
         Path crt = dir.resolve("ca.crt");
         Path key = dir.resolve("ca.key");
-        if (!Files.isReadable(crt) || !Files.isReadable(key)) {
+        if (!Files.isReadable(crt) || !Files.isReadable(key) || !ownPrivateFile(key)) {
             return null;
         }
         try {
@@ -57,6 +98,20 @@ public final class ServingCertificates {
             return CertificateAuthority.of(cert, readKeyPair(key, cert));
         } catch (Exception e) {
             return null;
+        }
+    }
+
+    /** A regular file (not a link) of this user's that no one else may read or write; true where there are no POSIX permissions. */
+    private static boolean ownPrivateFile(Path file) {
+        if (!posix(file)) {
+            return true;
+        }
+        try {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    && (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS) == ownUid()
+                    && Collections.disjoint(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS), OTHERS);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 
@@ -112,6 +167,19 @@ public final class ServingCertificates {
         } catch (java.security.GeneralSecurityException e) {
             return false;
         }
+    }
+
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
+
+    private static boolean posix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("unix");
+    }
+
+    /** This process's user id. */
+    static int ownUid() {
+        return (int) new com.sun.security.auth.module.UnixSystem().getUid();
     }
 
     public static X509Certificate readCertificate(Path file) throws Exception {

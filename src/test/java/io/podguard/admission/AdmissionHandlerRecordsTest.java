@@ -110,11 +110,13 @@ class AdmissionHandlerRecordsTest {
     }
 
     @Test
-    void validateWhenEveryModeIsPrivilegedThenNothingIsRecordedAsPsa() throws Exception {
-        JsonNode response = answer("mode: enforce\npodSecurity: {level: privileged}\n", "Pod", BAD_POD, false);
+    void validateWhenEveryModeIsPrivilegedThenOnlyThePrivilegedLevelIsRecordedAsPsa() throws Exception {
+        JsonNode response = answer("mode: enforce\npodSecurity: {level: privileged, version: v1.30}\n", "Pod", BAD_POD, false);
 
         assertThat(response.get("allowed").asBoolean()).isTrue();
-        assertThat(response.get("auditAnnotations")).isNull();
+        // PSA's answer for a namespace where no mode checks anything, whatever the version
+        assertThat(response.get("auditAnnotations").properties()).hasSize(1);
+        assertThat(response.at("/auditAnnotations/enforce-policy").asString()).isEqualTo("privileged:latest");
     }
 
     @Test

@@ -125,6 +125,29 @@ class AuditCommandTest {
     }
 
     @Test
+    void auditWhenThePolicyReadsPsaLabelsThenEachNamespaceIsJudgedAtItsLabelledLevel() throws Exception {
+        client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("team-a")
+                .addToLabels("pod-security.kubernetes.io/enforce", "privileged").endMetadata().build()).create();
+        client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("team-b")
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
+        Path policy = dir.resolve("psa.yaml");
+        Files.writeString(policy, """
+                apiVersion: pod-security.admission.config.k8s.io/v1
+                kind: PodSecurityConfiguration
+                defaults: {enforce: baseline}
+                """);
+
+        int code = run("audit", "--kubeconfig", kubeconfig.toString(), "--policy", policy.toString(), "--no-defaults", "-o", "json");
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        JsonNode json = Json.mapper().readTree(out.toString(StandardCharsets.UTF_8));
+        // team-a's label allows its hostIPC pod; team-b's label enforces restricted, which its pod meets
+        assertThat(json.get("totals").toString()).isEqualTo("{\"namespaces\":2,\"pods\":2,\"wouldBeDenied\":0}");
+        assertThat(json.at("/namespaces/team-b/levels").toString()).isEqualTo("[\"restricted:latest\"]");
+        assertThat(code).isZero();
+    }
+
+    @Test
     void auditWhenTheContextIsNamedThenThatOne() {
         assertThat(run("audit", "--kubeconfig", kubeconfig.toString(), "--context", "mock", "-n", "team-b")).isZero();
     }

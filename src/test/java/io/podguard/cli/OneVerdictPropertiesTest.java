@@ -247,7 +247,7 @@ class OneVerdictPropertiesTest {
             exemptions.add("  - {reason: sandboxed, runtimeClassNames: [gvisor], checks: [seccompProfile_restricted, seccompProfile_baseline]}\n");
         }
         if (r.nextInt(4) == 0) {
-            exemptions.add("  - {reason: scheduler, serviceAccounts: [\"*:builder\"], checks: [placement.nodeName, placement.tolerations, placement.nodeSelector]}\n");
+            exemptions.add("  - {reason: scheduler, namespaces: [team-a, team-b, kube-system], serviceAccounts: [\"*:builder\"], checks: [placement.nodeName, placement.tolerations, placement.nodeSelector]}\n");
         }
         if (!exemptions.isEmpty()) {
             y.append("exemptions:\n");

@@ -120,7 +120,9 @@ class ChartClusterIT {
                 "--set", "webhooks.matchConditions[0].expression=!request.userInfo.username.startsWith('system:node:')"));
 
         ValidatingWebhookConfiguration v = client.admissionRegistration().v1().validatingWebhookConfigurations().withName("podguard").get();
-        assertThat(v.getWebhooks()).hasSize(2).allSatisfy(w -> {
+        assertThat(v.getWebhooks()).hasSize(3);
+        assertThat(v.getWebhooks().getLast().getName()).isEqualTo("pod-security-labels.namespaces.validate.podguard.io");
+        assertThat(v.getWebhooks().subList(0, 2)).allSatisfy(w -> {
             assertThat(w.getSideEffects()).isEqualTo("NoneOnDryRun");
             assertThat(w.getMatchConditions()).extracting(c -> c.getName()).containsExactly("not-node-lifecycle");
         });
@@ -149,7 +151,7 @@ class ChartClusterIT {
             Secret secret = client.secrets().inNamespace("podguard-system").withName("podguard-tls").get();
             CertificateSet set = CertificateSet.fromSecretData(secret.getData());
             String caBundle = Base64.getEncoder().encodeToString(set.caBundlePem().getBytes(StandardCharsets.US_ASCII));
-            assertThat(clientConfigs("podguard")).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(caBundle));
+            assertThat(clientConfigs("podguard")).hasSize(4).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(caBundle));
             for (Replica r : replicas) {
                 X509Certificate served = r.servedCertificate();
                 assertThat(served).isEqualTo(set.serving());
@@ -159,7 +161,7 @@ class ChartClusterIT {
             // An upgrade renders the webhook configurations again: the injected bundle must survive it.
             helm.ok(List.of("upgrade", "podguard", HelmBinary.CHART.toString(), "-n", "podguard-system", "--reuse-values",
                     "--set", "webhooks.timeoutSeconds=4"));
-            assertThat(clientConfigs("podguard")).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(caBundle));
+            assertThat(clientConfigs("podguard")).hasSize(4).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(caBundle));
         } finally {
             replicas.forEach(Replica::stop);
         }
@@ -171,14 +173,14 @@ class ChartClusterIT {
         helm.ok(List.of("install", "pg-helm", HelmBinary.CHART.toString(), "-n", "pg-helm", "--create-namespace", "--set", "certificates.mode=helm"));
         String ca = client.secrets().inNamespace("pg-helm").withName("pg-helm-podguard-tls").get().getData().get("ca.crt");
         String serving = client.secrets().inNamespace("pg-helm").withName("pg-helm-podguard-tls").get().getData().get("tls.crt");
-        assertThat(clientConfigs("pg-helm-podguard")).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(ca));
+        assertThat(clientConfigs("pg-helm-podguard")).hasSize(4).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(ca));
 
         helm.ok(List.of("upgrade", "pg-helm", HelmBinary.CHART.toString(), "-n", "pg-helm", "--set", "certificates.mode=helm", "--set", "replicaCount=3"));
 
         Secret after = client.secrets().inNamespace("pg-helm").withName("pg-helm-podguard-tls").get();
         assertThat(after.getData().get("ca.crt")).isEqualTo(ca);
         assertThat(after.getData().get("tls.crt")).isEqualTo(serving);
-        assertThat(clientConfigs("pg-helm-podguard")).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(ca));
+        assertThat(clientConfigs("pg-helm-podguard")).hasSize(4).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(ca));
         assertThat(client.apps().deployments().inNamespace("pg-helm").withName("pg-helm-podguard").get().getSpec().getReplicas()).isEqualTo(3);
     }
 
@@ -209,7 +211,7 @@ class ChartClusterIT {
             applied.merge(o.getKind(), 1, Integer::sum);
         }
         assertThat(applied).containsOnlyKeys("ServiceAccount", "ConfigMap", "ClusterRole", "ClusterRoleBinding", "Service",
-                "Deployment", "PodDisruptionBudget", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
+                "Deployment", "PodDisruptionBudget", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "NetworkPolicy");
         assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("pg-cm-podguard").get()).isNull();
     }
 

@@ -101,7 +101,8 @@ class ChartIT {
         assertThat(helm.template()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
                 "ServiceAccount/podguard", "ConfigMap/podguard-policy", "ClusterRole/podguard", "ClusterRoleBinding/podguard",
                 "Role/podguard", "RoleBinding/podguard", "Service/podguard", "Deployment/podguard",
-                "PodDisruptionBudget/podguard", "MutatingWebhookConfiguration/podguard", "ValidatingWebhookConfiguration/podguard");
+                "PodDisruptionBudget/podguard", "MutatingWebhookConfiguration/podguard", "ValidatingWebhookConfiguration/podguard",
+                "NetworkPolicy/podguard");
     }
 
     @ParameterizedTest
@@ -210,6 +211,7 @@ class ChartIT {
         Service service = one(helm.template(), Service.class);
         assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
         ServicePort https = service.getSpec().getPorts().stream().filter(p -> p.getName().equals("https")).findFirst().orElseThrow();
+        assertThat(service.getSpec().getPorts()).as("the management port is not in the webhook Service").containsExactly(https);
         assertThat(https.getPort()).isEqualTo(443);
         assertThat(https.getTargetPort().getStrVal()).isEqualTo("https");
         assertThat(service.getSpec().getSelector()).isEqualTo(Map.of("app.kubernetes.io/name", "podguard", "app.kubernetes.io/instance", NAME));
@@ -261,8 +263,8 @@ class ChartIT {
 
         ValidatingWebhookConfiguration validating = one(objects, ValidatingWebhookConfiguration.class);
         assertThat(validating.getWebhooks()).extracting(ValidatingWebhook::getName)
-                .containsExactly("pods.validate.podguard.io", "workloads.validate.podguard.io");
-        assertThat(validating.getWebhooks()).allSatisfy(w -> {
+                .containsExactly("pods.validate.podguard.io", "workloads.validate.podguard.io", "pod-security-labels.namespaces.validate.podguard.io");
+        assertThat(validating.getWebhooks().subList(0, 2)).allSatisfy(w -> {
             assertThat(w.getAdmissionReviewVersions()).containsExactly("v1");
             assertThat(w.getSideEffects()).isEqualTo("None");
             assertThat(w.getTimeoutSeconds()).isEqualTo(5);
@@ -283,8 +285,26 @@ class ChartIT {
         assertThat(workloads.getRules()).extracting(r -> r.getApiGroups().getFirst() + ":" + String.join(",", r.getResources()))
                 .containsExactly(":replicationcontrollers,podtemplates", "apps:deployments,statefulsets,daemonsets,replicasets", "batch:jobs,cronjobs");
 
-        assertThat(one(helm.template("--set", "webhooks.validating.workloads=false"), ValidatingWebhookConfiguration.class).getWebhooks())
-                .extracting(ValidatingWebhook::getName).containsExactly("pods.validate.podguard.io");
+        // The label dry run: Namespace creates and label changes, warnings only, so Ignore.
+        ValidatingWebhook labels = validating.getWebhooks().get(2);
+        assertThat(labels.getFailurePolicy()).isEqualTo("Ignore");
+        assertThat(labels.getSideEffects()).isEqualTo("None");
+        assertThat(labels.getTimeoutSeconds()).isEqualTo(5);
+        assertThat(labels.getNamespaceSelector()).isNull();
+        assertThat(labels.getObjectSelector()).isNull();
+        assertService(labels.getClientConfig(), "/namespaces/pod-security-labels");
+        assertThat(labels.getMatchConditions()).singleElement().satisfies(c -> assertThat(c.getName()).isEqualTo("labels-changed"));
+        assertThat(labels.getRules()).singleElement().satisfies(r -> {
+            assertThat(r.getApiGroups()).containsExactly("");
+            assertThat(r.getResources()).containsExactly("namespaces");
+            assertThat(r.getOperations()).containsExactly("CREATE", "UPDATE");
+            assertThat(r.getScope()).isEqualTo("Cluster");
+        });
+
+        assertThat(one(helm.template("--set", "webhooks.validating.workloads=false", "--set", "webhooks.podSecurityLabels.enabled=false"),
+                ValidatingWebhookConfiguration.class).getWebhooks()).extracting(ValidatingWebhook::getName).containsExactly("pods.validate.podguard.io");
+        assertThat(one(helm.template("--set", "namespaceLabels.enabled=false"), ValidatingWebhookConfiguration.class).getWebhooks())
+                .extracting(ValidatingWebhook::getName).doesNotContain("pod-security-labels.namespaces.validate.podguard.io");
     }
 
     @Test
@@ -295,7 +315,7 @@ class ChartIT {
                 "--set", "webhooks.namespaceSelector.matchExpressions[0].operator=In",
                 "--set", "webhooks.namespaceSelector.matchExpressions[0].values={kube-system,guard,team-a}",
                 "--set", "webhooks.namespaceSelector.matchLabels.tier=apps",
-                "--set", "webhooks.optOutLabel=example.com/skip-podguard");
+                "--set", "webhooks.optOut.enabled=true", "--set", "webhooks.optOut.label=example.com/skip-podguard");
         for (List<LabelSelectorRequirement> expressions : allNamespaceSelectors(objects)) {
             // The user's In term is ANDed with the exclusions, which therefore still hold.
             assertThat(expressions).hasSize(3);
@@ -328,7 +348,14 @@ class ChartIT {
         });
         assertThat(m.getSideEffects()).isEqualTo("NoneOnDryRun");
         assertThat(m.getTimeoutSeconds()).isEqualTo(3);
-        assertThat(v).hasSize(2).allSatisfy(w -> {
+        // every webhook on pods and workloads; the Namespace webhooks keep their own selection
+        assertThat(v).hasSize(3).last().satisfies(w -> {
+            assertThat(w.getName()).isEqualTo("pod-security-labels.namespaces.validate.podguard.io");
+            assertThat(w.getObjectSelector()).isNull();
+            assertThat(w.getSideEffects()).isEqualTo("None");
+            assertThat(w.getTimeoutSeconds()).isEqualTo(3);
+        });
+        assertThat(v.subList(0, 2)).allSatisfy(w -> {
             assertThat(w.getObjectSelector().getMatchLabels()).isEqualTo(Map.of("podguard", "on"));
             assertThat(w.getMatchConditions()).extracting(c -> c.getName()).containsExactly("not-flux");
             assertThat(w.getSideEffects()).isEqualTo("NoneOnDryRun");
@@ -362,8 +389,12 @@ class ChartIT {
         assertThat(one(objects, ClusterRole.class).getRules()).extracting(ChartIT::describe).containsExactly(
                 "admissionregistration.k8s.io:mutatingwebhookconfigurations [podguard] get,update",
                 "admissionregistration.k8s.io:validatingwebhookconfigurations [podguard] get,update",
+                ":pods [] list",
                 ":namespaces [] get,list,watch",
                 ":limitranges,resourcequotas [] get,list,watch");
+        // pods are listed for the label dry run only: without it (or without namespace labels), no list on pods
+        assertThat(one(helm.template("--set", "webhooks.podSecurityLabels.enabled=false"), ClusterRole.class).getRules())
+                .noneMatch(r -> r.getResources().contains("pods"));
         assertThat(container(objects).getArgs()).contains("--podguard.namespace-resources.watch=always");
         assertThat(container(helm.template("--set", "namespaceResources.enabled=false")).getArgs())
                 .contains("--podguard.namespace-resources.watch=never");
@@ -441,7 +472,7 @@ class ChartIT {
         PodSpec pod = one(objects, Deployment.class).getSpec().getTemplate().getSpec();
         assertThat(volume(pod, "certs").getEmptyDir().getMedium()).isEqualTo("Memory");
         // helm template has no cluster to look up: nothing injected yet, podguard does it.
-        assertThat(allClientConfigs(objects)).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isNull());
+        assertThat(allClientConfigs(objects)).hasSize(4).allSatisfy(cc -> assertThat(cc.getCaBundle()).isNull());
         assertThat(objects).noneMatch(Secret.class::isInstance);
     }
 
@@ -483,7 +514,7 @@ class ChartIT {
         assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
         assertThat(secret.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
         String caBundle = secret.getData().get("ca.crt");
-        assertThat(allClientConfigs(objects)).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(caBundle));
+        assertThat(allClientConfigs(objects)).hasSize(4).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(caBundle));
         X509Certificate ca = CertificateSet.certificates(decode(caBundle), "ca.crt").getFirst();
         X509Certificate serving = CertificateSet.certificates(decode(secret.getData().get("tls.crt")), "tls.crt").getFirst();
         assertThat(names(serving)).containsExactlyInAnyOrder("podguard", "podguard.podguard-system", "podguard.podguard-system.svc",
@@ -499,7 +530,7 @@ class ChartIT {
     void certificatesWhenExistingSecretThenMountedAndTheGivenCaBundleInjected() {
         List<HasMetadata> objects = helm.template("--set", "certificates.mode=secret", "--set", "certificates.existingSecret=corp-serving",
                 "--set", "certificates.caBundle=" + CA_BUNDLE);
-        assertThat(allClientConfigs(objects)).hasSize(3).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(CA_BUNDLE));
+        assertThat(allClientConfigs(objects)).hasSize(4).allSatisfy(cc -> assertThat(cc.getCaBundle()).isEqualTo(CA_BUNDLE));
         assertServesFromSecret(objects, "corp-serving");
         assertThat(objects).noneMatch(Secret.class::isInstance);
 
@@ -547,14 +578,14 @@ class ChartIT {
 
     static void assertExclusions(List<LabelSelectorRequirement> expressions, String releaseNamespace) {
         assertThat(expressions).extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues()).containsExactly(
-                "kubernetes.io/metadata.name NotIn [kube-system, " + releaseNamespace + "]",
-                "podguard.io/ignore NotIn [true]");
+                "kubernetes.io/metadata.name NotIn [kube-system, " + releaseNamespace + "]");
     }
 
     static List<List<LabelSelectorRequirement>> allNamespaceSelectors(List<HasMetadata> objects) {
         List<List<LabelSelectorRequirement>> all = new ArrayList<>();
         one(objects, MutatingWebhookConfiguration.class).getWebhooks().forEach(w -> all.add(w.getNamespaceSelector().getMatchExpressions()));
-        one(objects, ValidatingWebhookConfiguration.class).getWebhooks().forEach(w -> all.add(w.getNamespaceSelector().getMatchExpressions()));
+        one(objects, ValidatingWebhookConfiguration.class).getWebhooks().stream().filter(w -> !w.getName().endsWith(".namespaces.validate.podguard.io"))
+                .forEach(w -> all.add(w.getNamespaceSelector().getMatchExpressions()));
         assertThat(all).hasSize(3);
         return all;
     }

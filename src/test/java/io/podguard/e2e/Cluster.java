@@ -33,6 +33,7 @@ public final class Cluster {
 
     private static Cluster instance;
     private static RuntimeException failure;
+    private static final java.util.Map<String, Cluster> PSA_CLUSTERS = new java.util.HashMap<>();
 
     private final Properties env;
     private final KubernetesClient client;
@@ -58,11 +59,39 @@ public final class Cluster {
         return instance;
     }
 
+    /**
+     * A second kube-apiserver of this JVM (and its etcd) where Pod Security Admission itself judges
+     * pods: the built-in PodSecurity plugin on, configured by {@code admissionConfiguration} (an
+     * AdmissionConfiguration, as {@code --admission-control-config-file} reads it). One per
+     * configuration, started on first use, stopped by a shutdown hook. No podguard is registered there.
+     */
+    public static synchronized Cluster withPodSecurityAdmission(String admissionConfiguration) {
+        Cluster c = PSA_CLUSTERS.get(admissionConfiguration);
+        if (c == null) {
+            try {
+                Path target = REPO.resolve("target");
+                Files.createDirectories(target);
+                Path config = Files.createTempFile(target, "e2e-psa-admission-", ".yaml");
+                Files.writeString(config, admissionConfiguration);
+                c = start("e2e-psa-cluster-", List.of("--pod-security-admission",
+                        "--apiserver-arg=--admission-control-config-file=" + config));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the Pod Security Admission cluster: " + e, e);
+            }
+            PSA_CLUSTERS.put(admissionConfiguration, c);
+        }
+        return c;
+    }
+
     private static Cluster start() {
+        return start("e2e-cluster-", List.of());
+    }
+
+    private static Cluster start(String prefix, List<String> flags) {
         try {
             Path target = REPO.resolve("target");
             Files.createDirectories(target);
-            Path workDir = Files.createTempDirectory(target, "e2e-cluster-");
+            Path workDir = Files.createTempDirectory(target, prefix);
             Path buildLog = workDir.resolveSibling(workDir.getFileName() + "-build.log");
 
             Instant t0 = Instant.now();
@@ -84,8 +113,10 @@ public final class Cluster {
 
             Path startLog = workDir.resolveSibling(workDir.getFileName() + "-start.log");
             Instant t1 = Instant.now();
-            ProcessBuilder pb = new ProcessBuilder(CLUSTER_DIR.resolve("start-cluster.sh").toString(), workDir.toString(),
-                    "--watch-pid=" + ProcessHandle.current().pid(), "--ttl=1h")
+            List<String> command = new java.util.ArrayList<>(List.of(CLUSTER_DIR.resolve("start-cluster.sh").toString(), workDir.toString(),
+                    "--watch-pid=" + ProcessHandle.current().pid(), "--ttl=1h"));
+            command.addAll(flags);
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .directory(REPO.toFile())
                     .redirectError(startLog.toFile());
             pb.environment().put("PODGUARD_E2E_SKIP_BUILD", "true");

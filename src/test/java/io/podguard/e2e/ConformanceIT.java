@@ -65,8 +65,11 @@ class ConformanceIT extends ClusterTest {
         try (Podguard podguard = Podguard.start("conformance-" + level + "-" + version, policy)) {
             WebhookConfigurations.register(client, podguard, FailurePolicy.Fail);
             String ns = Namespaces.create(client, "pss-" + level);
-            // Not sent to podguard: where the apiserver shows the pod a webhook would be sent.
-            String unwatched = Namespaces.create(client, "pss-unwatched", Map.of(WebhookConfigurations.OPT_OUT_LABEL, "true"));
+            // Not sent to podguard (the release namespace, which the chart always excludes): where the
+            // apiserver shows the pod a webhook would be sent.
+            String unwatched = ChartIT.NS;
+            client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(unwatched).endMetadata().build())
+                    .forceConflicts().serverSideApply();
             PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse(policy));
             AdmissionHandler review = new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
             Set<String> implemented = PodSecurityChecks.registry().checks().stream()

@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * podguard down: {@code failurePolicy: Fail} blocks pods, {@code Ignore} admits them, and the
- * namespaces the configurations exclude (kube-system, the opt-out label) work either way.
+ * namespaces the configurations exclude (kube-system) work either way. The opt-out label is off
+ * by default: a namespace that carries it is judged like any other.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailurePolicyIT extends ClusterTest {
@@ -37,6 +38,7 @@ class FailurePolicyIT extends ClusterTest {
         podguard.stop();
         ns = Namespaces.create(client, "down");
         optedOut = Namespaces.create(client, "optout", Map.of(WebhookConfigurations.OPT_OUT_LABEL, "true"));
+        // the label does nothing unless the opt-out is configured: this namespace is not excluded
     }
 
     @AfterAll
@@ -61,6 +63,16 @@ class FailurePolicyIT extends ClusterTest {
     @Order(2)
     void failWhenPodguardDownThenExcludedNamespacesStillAdmitPods() {
         assertExcludedNamespacesAdmit();
+    }
+
+    @Test
+    @Order(2)
+    void failWhenPodguardDownAndOptOutNotConfiguredThenTheLabelExemptsNothing() {
+        KubernetesClientException e = catchThrowableOfType(KubernetesClientException.class,
+                () -> client.pods().inNamespace(optedOut).resource(Manifests.privilegedPod("labelled")).create());
+
+        assertThat(e.getCode()).isEqualTo(500);
+        assertThat(e.getStatus().getMessage()).startsWith("Internal error occurred: failed calling webhook \"mutate.podguard.io\"");
     }
 
     @Test
@@ -95,7 +107,7 @@ class FailurePolicyIT extends ClusterTest {
     }
 
     private static void assertExcludedNamespacesAdmit() {
-        for (String namespace : new String[] {"kube-system", optedOut}) {
+        for (String namespace : new String[] {"kube-system"}) {
             String name = "excluded-" + NAMES.incrementAndGet();
             Pod stored = client.pods().inNamespace(namespace).resource(Manifests.privilegedPod(name)).create();
             try {

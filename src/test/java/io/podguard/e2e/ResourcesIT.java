@@ -108,7 +108,7 @@ class ResourcesIT extends ClusterTest {
 
     @Test
     void theSameBarePodWithoutPodguardIsRefusedByTheQuota() {
-        String ns = Namespaces.create(client, "quota-unwatched", Map.of(WebhookConfigurations.OPT_OUT_LABEL, "true"));
+        String ns = Namespaces.create(client, "quota-unwatched", Map.of(WebhookConfigurations.UNWATCHED_LABEL, "true"));
         limitedAndQuotaed(ns);
 
         KubernetesClientException refused = catchThrowableOfType(KubernetesClientException.class,

@@ -31,6 +31,11 @@ final class WebhookConfigurations {
     static final String VALIDATING_WEBHOOK = "pods.validate.podguard.io";
     /** A namespace labelled {@code podguard.io/ignore: "true"} is not sent to podguard at all (the chart's default). */
     static final String OPT_OUT_LABEL = "podguard.io/ignore";
+    /**
+     * Namespaces labelled with it ({@code =true}) are not sent to podguard: a term of the chart's
+     * {@code webhooks.namespaceSelector}, as a user would add one (the opt-out label is off by default).
+     */
+    static final String UNWATCHED_LABEL = "e2e.podguard.io/unwatched";
 
     enum FailurePolicy {
         Fail, Ignore
@@ -41,10 +46,14 @@ final class WebhookConfigurations {
     private WebhookConfigurations() {
     }
 
-    /** {@code helm template} once per run: the chart's objects as a default install renders them. */
+    /**
+     * {@code helm template} once per run: the chart's objects as a default install renders them,
+     * with one namespaceSelector term for {@link #UNWATCHED_LABEL}.
+     */
     private static synchronized <T extends HasMetadata> T rendered(Class<T> kind) {
         if (rendered == null) {
-            rendered = HelmBinary.locate().template();
+            rendered = HelmBinary.locate().template("--set", "webhooks.namespaceSelector.matchExpressions[0].key=" + UNWATCHED_LABEL,
+                    "--set", "webhooks.namespaceSelector.matchExpressions[0].operator=DoesNotExist");
         }
         return rendered.stream().filter(kind::isInstance).map(kind::cast).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the chart renders no " + kind.getSimpleName()));
@@ -65,13 +74,16 @@ final class WebhookConfigurations {
                 rendered(ValidatingWebhookConfiguration.class)).build();
         for (ValidatingWebhook webhook : configuration.getWebhooks()) {
             webhook.setClientConfig(onLoopback(webhook.getClientConfig(), baseUrl, caBundle));
-            webhook.setFailurePolicy(failurePolicy.name());
+            if (!webhook.getName().endsWith(".namespaces.validate.podguard.io")) {
+                // the Namespace webhooks keep the chart's failurePolicy: each concern has its own
+                webhook.setFailurePolicy(failurePolicy.name());
+            }
         }
         return configuration;
     }
 
     /** No Service network here: the same path on podguard's loopback URL. */
-    private static WebhookClientConfig onLoopback(WebhookClientConfig rendered, String baseUrl, String caBundle) {
+    static WebhookClientConfig onLoopback(WebhookClientConfig rendered, String baseUrl, String caBundle) {
         String path = rendered.getService() != null ? rendered.getService().getPath() : URI.create(rendered.getUrl()).getPath();
         return new WebhookClientConfigBuilder().withUrl(baseUrl + path).withCaBundle(caBundle).build();
     }

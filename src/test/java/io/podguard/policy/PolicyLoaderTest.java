@@ -56,7 +56,7 @@ class PolicyLoaderTest {
                 exemptions:
                   - reason: istio sidecar
                     expires: 2030-01-31
-                    images: ["*/istio/proxyv2:*"]
+                    images: ["docker.io/istio/proxyv2:*"]
                     checks: [privileged]
                 namespaces:
                   - names: ["legacy-*"]
@@ -70,7 +70,7 @@ class PolicyLoaderTest {
         assertThat(p.resources().required().requests()).containsExactly("cpu", "memory");
         assertThat(p.allowsNamespaceLabelOverrides()).isTrue();
         assertThat(p.exemptions().getFirst().expires()).isEqualTo(LocalDate.of(2030, 1, 31));
-        assertThat(p.exemptions().getFirst().images()).containsExactly("*/istio/proxyv2:*");
+        assertThat(p.exemptions().getFirst().images()).containsExactly("docker.io/istio/proxyv2:*");
         assertThat(p.namespaces().getFirst().selector().getMatchLabels()).isEqualTo(Map.of("team", "a"));
         assertThat(p.namespaces().getFirst().selector().getMatchExpressions().getFirst().getValues()).containsExactly("web");
         EffectivePolicy e = PolicyCompiler.compile(p);
@@ -174,5 +174,46 @@ class PolicyLoaderTest {
         assertThat(levels.warn()).hasToString("restricted:latest");
         assertThat(p.defaults().mode()).isEqualTo(DefaultsConfig.DefaultsMode.APPLY);
         assertThat(p.defaults().isEnabled()).isTrue();
+    }
+
+    /** The documented example once was *&#47;istio/proxyv2:*, which exempted attacker.example/istio/proxyv2:pwn too. */
+    @Test
+    void parseWhenImagePatternNotAnchoredThenRefusedWithTheReason() {
+        String reason = " is not anchored: a pod author chooses the registry of an image, so a pattern must start with a registry host"
+                + " (docker.io/istio/proxyv2:*, registry.example/team/*) or end with a digest (…@sha256:<64 hex digits>)";
+        assertThat(errors("""
+                exemptions:
+                  - reason: proxy
+                    images: ["*/istio/proxyv2:*", "istio/proxyv2:*", "*.example/x", "?ocker.io/x", "nginx", "*@sha256:abc"]
+                """)).containsExactly(
+                "exemptions[0].images[0]: \"*/istio/proxyv2:*\"" + reason,
+                "exemptions[0].images[1]: \"istio/proxyv2:*\"" + reason,
+                "exemptions[0].images[2]: \"*.example/x\"" + reason,
+                "exemptions[0].images[3]: \"?ocker.io/x\"" + reason,
+                "exemptions[0].images[4]: \"nginx\"" + reason,
+                "exemptions[0].images[5]: \"*@sha256:abc\"" + reason);
+        String digest = "a".repeat(64);
+        Policy ok = PolicyLoader.parse("""
+                exemptions:
+                  - reason: proxy
+                    images: ["docker.io/istio/proxyv2:*", "registry.example:5000/team/*", "localhost/dev/*", "*@sha256:%s"]
+                """.formatted(digest));
+        assertThat(ok.exemptions().getFirst().images()).hasSize(4);
+    }
+
+    @Test
+    void parseWhenServiceAccountExemptionMatchesAnyNamespaceThenRefusedUnlessNamespacesListed() {
+        assertThat(errors("""
+                exemptions:
+                  - reason: builders
+                    serviceAccounts: ["*:builder", "ci:runner-*", "team-*:deployer"]
+                """)).containsExactly("exemptions[0].serviceAccounts[0]: \"*:builder\" matches that account in any namespace,"
+                + " and whoever can create a service account there is exempt: name the namespace or list it in namespaces");
+        assertThat(PolicyLoader.parse("""
+                exemptions:
+                  - reason: builders
+                    namespaces: [ci]
+                    serviceAccounts: ["*:builder"]
+                """).exemptions()).hasSize(1);
     }
 }

@@ -221,7 +221,7 @@ class PolicyResolutionTest {
                 podSecurity: {level: baseline}
                 exemptions:
                   - reason: istio proxy needs it
-                    images: ["*/istio/proxyv2:*"]
+                    images: ["docker.io/istio/proxyv2:*"]
                     checks: [privileged]
                 """);
         assertThat(evaluate(r, in("default"), Pods.sidecarPod("default", false)).enforce()).isEmpty();
@@ -245,7 +245,7 @@ class PolicyResolutionTest {
                 podSecurity: {level: baseline}
                 exemptions:
                   - reason: istio proxy host ports
-                    images: ["*/istio/proxyv2:*"]
+                    images: ["docker.io/istio/proxyv2:*"]
                     checks: [hostNamespaces]
                 """);
         assertThat(rules(evaluate(r, in("default"), Pods.sidecarPod("default", false)).enforce()))
@@ -323,10 +323,32 @@ class PolicyResolutionTest {
                 resources: {required: {limits: [memory]}}
                 exemptions:
                   - reason: injected proxy
-                    images: ["*/istio/*"]
+                    images: ["docker.io/istio/*"]
                 """);
         Evaluation ev = evaluate(r, in("default"), Pods.sidecarPod("default", false));
         assertThat(rules(ev.enforce())).containsExactly("resources.required@spec.containers[1].resources.limits.memory");
         assertThat(ev.enforce().getFirst().message()).isEqualTo("resources required (container \"app\" must set limits.memory)");
+    }
+
+    /** Images are matched as the runtime resolves them: short Docker Hub names match docker.io patterns; other registries never do. */
+    @Test
+    void evaluateWhenImageFromAnotherRegistryThenNotExemptAndShortNamesAreDockerHub() {
+        ConfiguredPolicyResolver r = resolver("""
+                podSecurity: {level: baseline}
+                exemptions:
+                  - reason: istio proxy needs it
+                    images: ["docker.io/istio/proxyv2:*"]
+                    checks: [privileged]
+                """);
+        String pod = """
+                {"kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"%s","securityContext":{"privileged":true}}]}}""";
+        for (String attacker : List.of("attacker.example/istio/proxyv2:pwn", "attacker.example/docker.io/istio/proxyv2:1",
+                "localhost/istio/proxyv2:1", "docker.io/istio/proxyv2", "x".repeat(300_000) + "/istio/proxyv2:1")) {
+            assertThat(evaluate(r, in("default"), Pods.pod(pod.formatted(attacker))).enforce()).as(attacker.substring(0, 20))
+                    .extracting(Violation::rule).containsExactly("privileged");
+        }
+        for (String proxy : List.of("istio/proxyv2:1.24.0", "docker.io/istio/proxyv2:1.24.0", "index.docker.io/istio/proxyv2:1")) {
+            assertThat(evaluate(r, in("default"), Pods.pod(pod.formatted(proxy))).enforce()).as(proxy).isEmpty();
+        }
     }
 }

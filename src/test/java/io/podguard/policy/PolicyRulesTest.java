@@ -94,7 +94,7 @@ class PolicyRulesTest {
         String proxy = RULES + """
                 exemptions:
                   - reason: the mesh pins its proxy by its own means
-                    images: ["istio/proxy:*"]
+                    images: ["docker.io/istio/proxy:*"]
                     checks: [no-latest]
                 """;
         assertThat(judge(proxy, "shop", "nginx:1.27").enforce()).isEmpty();

@@ -58,7 +58,7 @@ class PolicyEventsQueueTest {
     void evaluatedWhenTheApiserverHangsThenReviewsAreAnsweredAndEventsBeyondTheQueueDropped() throws Exception {
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"));
         try (PolicyEvents events = new PolicyEvents(hangingApiserver, new EventRateLimiter(Duration.ofMinutes(1), 100, System::nanoTime),
-                1, Clock.systemUTC(), "p", registry)) {
+                1, Clock.systemUTC(), "p", registry, namespace -> true)) {
             AdmissionHandler handler = new AdmissionHandler(Engine.standard(), () -> resolver, events);
 
             handler.handle(Endpoint.VALIDATE, review("ns-1", "Pod", "", BAD_POD));
@@ -77,14 +77,18 @@ class PolicyEventsQueueTest {
     @Test
     void eventWhenAWorkloadIsJudgedThenItRegardsTheWorkloadAndALongNoteIsCut() throws Exception {
         List<Event> seen = new CopyOnWriteArrayList<>();
-        String longName = "c".repeat(1200);
+        StringBuilder containers = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            containers.append(i == 0 ? "" : ",").append("{\"name\":\"").append(("c" + i + "-").repeat(30), 0, 63)
+                    .append("\",\"image\":\"x\",\"securityContext\":{\"privileged\":true}}");
+        }
         String deployment = """
                 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","uid":"d-uid"},
-                 "spec":{"template":{"spec":{"containers":[{"name":"%s","image":"x","securityContext":{"privileged":true}}]}}}}"""
-                .formatted(longName);
+                 "spec":{"template":{"spec":{"containers":[%s]}}}}"""
+                .formatted(containers);
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse("mode: enforce\npodSecurity: {level: baseline}\n"));
         try (PolicyEvents events = new PolicyEvents(seen::add, new EventRateLimiter(Duration.ofMinutes(1), 100, System::nanoTime),
-                10, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), "p", registry)) {
+                10, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), "p", registry, namespace -> true)) {
             new AdmissionHandler(Engine.standard(), () -> resolver, events)
                     .handle(Endpoint.VALIDATE, review("team-a", "Deployment", "apps", deployment));
             assertThat(events.awaitIdle(Duration.ofSeconds(10))).isTrue();

@@ -62,7 +62,7 @@ class PolicyEventsTest {
 
     private AdmissionHandler handler(String mode) {
         events = new PolicyEvents(PolicyEvents.writer(client), new EventRateLimiter(Duration.ofMinutes(1), 30, nanos::get), 100,
-                clock, "podguard-7c9d-abcde", registry);
+                clock, "podguard-7c9d-abcde", registry, namespace -> !namespace.startsWith("unjudged"));
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse("mode: " + mode + "\npodSecurity: {level: baseline}\n"));
         return new AdmissionHandler(Engine.standard(), () -> resolver, events);
     }
@@ -188,8 +188,8 @@ class PolicyEventsTest {
         };
         SimpleMeterRegistry registryB = new SimpleMeterRegistry();
         PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"));
-        events = new PolicyEvents(writer, new EventRateLimiter(Duration.ofMinutes(1), 30, nanos::get), 100, clock, "replica-a", registry);
-        try (PolicyEvents b = new PolicyEvents(writer, new EventRateLimiter(Duration.ofMinutes(1), 30, nanos::get), 100, clock, "replica-b", registryB)) {
+        events = new PolicyEvents(writer, new EventRateLimiter(Duration.ofMinutes(1), 30, nanos::get), 100, clock, "replica-a", registry, ns -> true);
+        try (PolicyEvents b = new PolicyEvents(writer, new EventRateLimiter(Duration.ofMinutes(1), 30, nanos::get), 100, clock, "replica-b", registryB, ns -> true)) {
             new AdmissionHandler(Engine.standard(), () -> resolver, events).handle(Endpoint.VALIDATE, review("team-f", "debug", BARE_POD, false));
             assertThat(events.awaitIdle(Duration.ofSeconds(10))).isTrue();
             new AdmissionHandler(Engine.standard(), () -> resolver, b).handle(Endpoint.VALIDATE, review("team-f", "debug", BARE_POD, false));
@@ -207,5 +207,36 @@ class PolicyEventsTest {
             assertThat(b.awaitIdle(Duration.ofSeconds(10))).isTrue();
             assertThat(store).hasSize(2);
         }
+    }
+
+    /** Anyone who reaches the port can name any namespace: Events only where the webhooks select. */
+    @Test
+    void evaluatedWhenNamespaceOutsideTheWebhooksThenNoEventAndCounted() throws Exception {
+        handler("enforce").handle(Endpoint.VALIDATE, review("unjudged-kube-public", "debug", BARE_POD, false));
+
+        assertThat(written("unjudged-kube-public")).isEmpty();
+        assertThat(count("out_of_scope")).isEqualTo(1);
+        assertThat(count("sent")).isZero();
+    }
+
+    /** What a forged review carries reaches the Event escaped and bounded, and references only well-formed names. */
+    @Test
+    void evaluatedWhenForgedReviewCarriesControlCharactersAndBadReferencesThenEscapedBoundedAndRegardingTheNamespace() throws Exception {
+        String forged = """
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"x","namespace":"%s",
+                  "ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"EVIL\\nname","uid":"u","controller":true}]},
+                 "spec":{"hostPID":true,"containers":[{"name":"app","image":"busybox"}]}}""";
+        byte[] review = ("""
+                {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1",
+                 "kind":{"group":"","version":"v1","kind":"Pod"},"resource":{"group":"","version":"v1","resource":"pods"},
+                 "namespace":"team-f","name":"line\\nbreak\\u202eevil","operation":"CREATE","userInfo":{"username":"%s"},"object":%s}}"""
+                .formatted("u\\r\\n".repeat(200), forged.formatted("team-f"))).getBytes(StandardCharsets.UTF_8);
+
+        handler("enforce").handle(Endpoint.VALIDATE, review);
+
+        Event e = written("team-f").getFirst();
+        assertThat(e.getRegarding().getKind()).isEqualTo("Namespace");
+        assertThat(e.getNote()).startsWith("Pod \"line\\nbreak\\u202eevil\" (create by u\\u000d\\u000au\\u000d\\u000a")
+                .doesNotContain("\n").doesNotContain("\r").doesNotContain("\u202e").hasSizeLessThanOrEqualTo(PolicyEvents.MAX_NOTE);
     }
 }

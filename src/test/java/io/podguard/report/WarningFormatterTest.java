@@ -156,4 +156,28 @@ class WarningFormatterTest {
         assertThat(warnings).hasSize(5).allSatisfy(w -> assertThat(w).hasSizeLessThanOrEqualTo(WarningFormatter.MAX_LENGTH));
         assertThat(String.join("", warnings).length()).isLessThan(4096);
     }
+
+    /** A regex for quoted names recursed once per character: a 50,000-character name overflowed the stack. */
+    @Test
+    void formatWhenNamesAreHugeOrManyThenWarningsWithinLimitsWithoutRecursion() {
+        String huge = "x".repeat(50_000);
+        Violation seLinux = new Violation("seLinuxOptions", "spec.containers[0].securityContext.seLinuxOptions.type", "seLinuxOptions",
+                "container \"app\" set forbidden securityContext.seLinuxOptions: type \"" + huge + "\", \"" + huge + "\"");
+        StringBuilder many = new StringBuilder("containers ");
+        for (int i = 0; i < 20_000; i++) {
+            many.append(i == 0 ? "" : ", ").append('"').append("c").append(i).append('"');
+        }
+        Violation crowd = new Violation("privileged", "p", "privileged", many + " must not set securityContext.privileged=true");
+        Violation unclosed = new Violation("hostPorts", "p", "hostPort", "containers \"a\\\"" + "\\\"".repeat(20_000) + " use hostPort 80");
+
+        List<String> warnings = WarningFormatter.standard().format(RESTRICTED, List.of(seLinux, crowd, unclosed));
+
+        assertThat(warnings).hasSize(3).allSatisfy(w -> assertThat(w).hasSizeLessThanOrEqualTo(WarningFormatter.MAX_LENGTH));
+        assertThat(warnings.get(0)).startsWith("would violate PodSecurity \"restricted:latest\": seLinuxOptions (container \"app\" set forbidden "
+                + "securityContext.seLinuxOptions: type \"xxx").endsWith("…");
+        assertThat(warnings.get(1)).isEqualTo("would violate PodSecurity \"restricted:latest\": privileged (containers \"c0\", \"c1\", \"c2\", "
+                + "\"c3\", \"c4\", \"c5\", \"c6\", \"c7\", \"c8\", \"c9\", \"c10\", \"c11\", \"c12\", \"c13\", \"c14\", \"c15\", \"c16\", "
+                + "\"c17\", \"c18\" and 19981 more must not set securityContext.privileged=true)");
+        assertThat(warnings.get(2)).startsWith("would violate PodSecurity \"restricted:latest\": hostPort (containers \"a\\\"").endsWith("…");
+    }
 }

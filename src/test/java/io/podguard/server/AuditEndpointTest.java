@@ -29,7 +29,8 @@ import tools.jackson.databind.JsonNode;
  */
 @EnableKubernetesMockClient(crud = true)
 @SpringBootTest(classes = PodguardApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "server.port=0", "management.server.port=0", "server.ssl.enabled=false", "podguard.events.enabled=false"})
+        "server.port=0", "management.server.port=0", "server.ssl.enabled=false", "podguard.events.enabled=false",
+        "management.endpoint.audit.access=read-only"})
 class AuditEndpointTest {
 
     static KubernetesClient client;

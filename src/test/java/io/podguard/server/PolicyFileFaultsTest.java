@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.podguard.policy.Policy;
+import io.podguard.policy.PolicyFiles;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyStore;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +39,13 @@ class PolicyFileFaultsTest {
     @BeforeEach
     void setUp() throws Exception {
         file = Files.writeString(dir.resolve("policy.yaml"), GOOD);
-        store = new PolicyStore(PolicyLoader.parse(GOOD), file.toString());
+        PolicyFiles initial = new PolicyFiles(file);
+        store = new PolicyStore(PolicyLoader.load(initial), file.toString());
         registry = new SimpleMeterRegistry();
         PolicyMetrics metrics = new PolicyMetrics(registry, store);
         metrics.loaded(false);
         watcher = new PolicyFileWatcher(file, store, metrics, Duration.ofSeconds(10), taken::add);
-        watcher.loadedInitially(GOOD.getBytes(StandardCharsets.UTF_8));
+        watcher.loadedInitially(initial.digest());
     }
 
     @Test
@@ -113,5 +115,53 @@ class PolicyFileFaultsTest {
 
     private double lastSuccess() {
         return registry.get("podguard.config.last.reload.success.timestamp.seconds").gauge().value();
+    }
+
+    /** A reload once skipped start-up's size check: an 8 MiB file was read whole and parsed. */
+    @Test
+    void reloadWhenFileTooLargeThenRefusedAsAtStartUp() throws Exception {
+        String big = "mode: audit\n#" + "x".repeat(8 * 1024 * 1024) + "\n";
+        Files.writeString(file, big);
+
+        watcher.check();
+        watcher.check();
+
+        assertThat(store.current().policy().podSecurity().level()).isEqualTo("baseline");
+        assertThat(failures()).isEqualTo(1.0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyLoader.load(file))
+                .hasMessage("policy file " + file + " is larger than " + PolicyFiles.MAX_FILE_BYTES + " bytes");
+    }
+
+    /** A reload once refused every podSecurityPolicies file reference: a policy that started could never be reloaded. */
+    @Test
+    void reloadWhenPolicyReferencesPspFilesThenTakenUpAndAChangedReferencedFileReloads() throws Exception {
+        Files.writeString(dir.resolve("restricted.yaml"), psp("restricted"));
+        Files.writeString(file, "mode: enforce\npodSecurityPolicies: [restricted.yaml]\n");
+
+        watcher.check();
+
+        assertThat(store.current().policy().podSecurityPolicies().providers()).extracting(p -> p.name()).containsExactly("restricted");
+        assertThat(successes()).isEqualTo(1.0);
+
+        Files.writeString(dir.resolve("restricted.yaml"), psp("renamed"));
+        watcher.check();
+        watcher.check();
+
+        assertThat(store.current().policy().podSecurityPolicies().providers()).extracting(p -> p.name()).containsExactly("renamed");
+        assertThat(successes()).isEqualTo(2.0);
+        assertThat(taken).hasSize(2);
+    }
+
+    private static String psp(String name) {
+        return """
+                apiVersion: policy/v1beta1
+                kind: PodSecurityPolicy
+                metadata: {name: %s}
+                spec:
+                  runAsUser: {rule: RunAsAny}
+                  seLinux: {rule: RunAsAny}
+                  supplementalGroups: {rule: RunAsAny}
+                  fsGroup: {rule: RunAsAny}
+                """.formatted(name);
     }
 }

@@ -46,7 +46,7 @@ class PolicyServerTest extends WebhookServerTestSupport {
               - reason: system components
                 namespaces: [kube-system]
               - reason: istio proxy runs privileged
-                images: ["*/istio/proxyv2:*"]
+                images: ["docker.io/istio/proxyv2:*"]
                 checks: [privileged]
               - reason: migration window
                 expires: 2020-01-31

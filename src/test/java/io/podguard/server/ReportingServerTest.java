@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podguard.testing.Pods;
 import io.podguard.testing.Reviews;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * The HTTPS server as {@code java -jar} runs it (embedded default policy: enforce baseline,
- * audit and warn restricted; no cluster access): per-check metrics after a review, and {@code /audit} off with its reason.
+ * audit and warn restricted; no cluster access): per-check metrics after a review, and {@code /audit}
+ * off unless enabled.
  */
 class ReportingServerTest extends WebhookServerTestSupport {
 
@@ -37,14 +37,12 @@ class ReportingServerTest extends WebhookServerTestSupport {
         assertThat(after).doesNotContainPattern("podguard_policy_evaluations_total\\{[^}]*(name|namespace|pod)=");
     }
 
+    /** /audit lists the cluster's riskiest pods to whoever reaches the management port: off unless asked for. */
     @Test
-    void auditWhenNoClusterAccessThenDisabledWithTheReason() throws Exception {
-        HttpResponse<String> response = getManagement("/audit");
-
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"enabled\":false,\"reason\":\"no cluster access (no kubeconfig found: "
-                + "pass --kubeconfig FILE, set $KUBECONFIG, or create " + Path.of(System.getProperty("user.home"), ".kube", "config")
-                + " (and podguard does not run in a pod, so it has no service account either))\"}");
+    void auditWhenNotEnabledThenNotServed() throws Exception {
+        assertThat(getManagement("/audit").statusCode()).isEqualTo(404);
         assertThat(getManagement("/audit/team-a").statusCode()).isEqualTo(404);
+        assertThat(getManagement("/").body()).doesNotContain("audit");
+        assertThat(getManagement("/livez").statusCode()).isEqualTo(200);
     }
 }

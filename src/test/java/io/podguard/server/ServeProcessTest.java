@@ -67,7 +67,8 @@ class ServeProcessTest {
         process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.podguard.Main", "serve",
                 "--port", Integer.toString(port), "--management-port", Integer.toString(managementPort),
                 "--tls-cert", serving.certFile().toString(), "--tls-key", serving.keyFile().toString(),
-                "--client-ca", clientCaFile.toString(), "--podguard.shutdown-drain-delay=1s")
+                "--client-ca", clientCaFile.toString(), "--podguard.tls.client-names=kube-apiserver,apiserver.example",
+                "--podguard.shutdown-drain-delay=1s")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("podguard.log").toFile())
                 .start();
@@ -110,6 +111,18 @@ class ServeProcessTest {
 
         assertThatThrownBy(() -> client(context).send(review(), HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(IOException.class);
+    }
+
+    /** The client CA may sign certificates for others too: only the names given are let through. */
+    @Test
+    @Order(3)
+    void mutualTlsWhenCertificateFromTheCaNamesAnotherClientThenForbidden() throws Exception {
+        SSLContext other = clientContext(clientCa.issueClient("metrics-scraper", Duration.ofDays(1)));
+
+        HttpResponse<String> resp = client(other).send(review(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(resp.statusCode()).isEqualTo(403);
+        assertThat(resp.body()).isEqualTo("the client certificate names no client allowed to call podguard\n");
     }
 
     @Test

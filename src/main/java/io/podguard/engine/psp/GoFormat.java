@@ -16,7 +16,7 @@ final class GoFormat {
     private GoFormat() {
     }
 
-    /** Go's {@code %q} (strconv.Quote): the one Go quoting of podguard, {@link Messages#goQuote}. */
+    /** Go's {@code %q} (strconv.Quote): the one Go quoting of podguard, {@link Messages#goQuote}, which cuts long values. */
     static String quote(@Nullable String s) {
         return Messages.goQuote(s == null ? "" : s);
     }

@@ -1,5 +1,6 @@
 package io.podguard.engine.psp;
 
+import io.podguard.engine.Glob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +13,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code podguard.io/namespaces: "kube-system, monitoring, team-*"}: pods in these namespaces;
- *   <li>{@code podguard.io/service-accounts: "kube-system:fluentd, *:log-shipper, builder"}:
- *       pods running as these service accounts ({@code namespace:name}, or a bare name in any namespace).
+ *   <li>{@code podguard.io/service-accounts: "kube-system:fluentd, logging:log-shipper"}:
+ *       pods running as these service accounts, {@code NAMESPACE:NAME}. A bare {@code NAME}, or a
+ *       namespace part that starts with a wildcard, is only accepted beside
+ *       {@code podguard.io/namespaces}: otherwise a tenant could create an account of that name in
+ *       its own namespace and grant itself the policy.
  * </ul>
  *
- * A policy with neither applies to every pod. With both, a pod must match both. A trailing
- * {@code *} matches by prefix; {@code *} alone matches all.
+ * A policy with neither applies to every pod. With both, a pod must match both. Names are
+ * {@link Glob} patterns ({@code team-*}; {@code *} alone matches all).
  */
 public record PspBinding(@Nullable List<String> namespaces, @Nullable List<String> serviceAccounts) {
 
@@ -43,7 +47,7 @@ public record PspBinding(@Nullable List<String> namespaces, @Nullable List<Strin
      */
     public boolean matches(@Nullable String namespace, String serviceAccount) {
         String ns = namespace == null ? "" : namespace;
-        if (namespaces != null && namespaces.stream().noneMatch(p -> glob(p, ns))) {
+        if (namespaces != null && namespaces.stream().noneMatch(p -> Glob.compile(p).matches(ns))) {
             return false;
         }
         if (serviceAccounts == null) {
@@ -53,7 +57,7 @@ public record PspBinding(@Nullable List<String> namespaces, @Nullable List<Strin
             int colon = entry.indexOf(':');
             String nsPattern = colon < 0 ? "*" : entry.substring(0, colon);
             String namePattern = colon < 0 ? entry : entry.substring(colon + 1);
-            if (glob(nsPattern, ns) && glob(namePattern, serviceAccount)) {
+            if (Glob.compile(nsPattern).matches(ns) && Glob.compile(namePattern).matches(serviceAccount)) {
                 return true;
             }
         }
@@ -71,17 +75,46 @@ public record PspBinding(@Nullable List<String> namespaces, @Nullable List<Strin
                 problems.add("metadata.annotations[" + SERVICE_ACCOUNTS_ANNOTATION + "]: must name at least one service account");
             }
             for (String entry : serviceAccounts) {
-                if (entry.indexOf(':') != entry.lastIndexOf(':') || entry.startsWith(":") || entry.endsWith(":")) {
-                    problems.add("metadata.annotations[" + SERVICE_ACCOUNTS_ANNOTATION + "]: \"" + entry
-                            + "\" is not NAME or NAMESPACE:NAME");
+                String where = "metadata.annotations[" + SERVICE_ACCOUNTS_ANNOTATION + "]: \"" + entry + "\"";
+                int colon = entry.indexOf(':');
+                if (colon != entry.lastIndexOf(':') || entry.startsWith(":") || entry.endsWith(":")) {
+                    problems.add(where + " is not NAME or NAMESPACE:NAME");
+                } else if (namespaces == null && (colon < 0 || !literalStart(entry.substring(0, colon)))) {
+                    problems.add(where + " matches that account name in any namespace, and whoever can create a service account"
+                            + " there could use this policy: name the namespace (NAMESPACE:NAME) or list the namespaces in "
+                            + NAMESPACES_ANNOTATION);
                 }
+                for (String part : entry.split(":", -1)) {
+                    problems.addAll(globProblem(where, part));
+                }
+            }
+        }
+        if (namespaces != null) {
+            for (String ns : namespaces) {
+                problems.addAll(globProblem("metadata.annotations[" + NAMESPACES_ANNOTATION + "]: \"" + ns + "\"", ns));
             }
         }
         return problems;
     }
 
-    static boolean glob(String pattern, String value) {
-        return pattern.endsWith("*") ? value.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(value);
+    private static boolean literalStart(String pattern) {
+        try {
+            return Glob.compile(pattern).hasLiteralStart();
+        } catch (IllegalArgumentException e) {
+            return true; // reported by globProblem
+        }
+    }
+
+    private static List<String> globProblem(String where, String pattern) {
+        if (pattern.isEmpty()) {
+            return List.of();
+        }
+        try {
+            Glob.compile(pattern);
+            return List.of();
+        } catch (IllegalArgumentException e) {
+            return List.of(where + ": bad pattern: " + e.getMessage());
+        }
     }
 
     private static @Nullable List<String> list(@Nullable String value) {

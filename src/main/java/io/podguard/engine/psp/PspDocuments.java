@@ -74,25 +74,55 @@ public final class PspDocuments {
     }
 
     /**
-     * Collects the policies {@code node} holds: a PSP object, a list of them, a ConfigMap whose
-     * data values are PSP YAML, or (in a policy's {@code podSecurityPolicies}) a file name
-     * resolved against {@code baseDir}.
+     * Where a policy's file references are read. The engine does no I/O: the policy loader
+     * supplies this, confined to the policy file's directory.
+     */
+    @FunctionalInterface
+    public interface References {
+
+        /**
+         * The text of the file {@code name}.
+         *
+         * @throws IllegalArgumentException {@code where: problem}, naming the file, never quoting its content
+         */
+        String read(String name, String where);
+    }
+
+    /**
+     * Collects the policies {@code node} holds: a PSP object, a list of them, or a ConfigMap whose
+     * data values are PSP YAML.
      */
     public static void collect(JsonNode node, String where, List<PodSecurityPolicy> out) {
         collect(node, where, null, out);
     }
 
-    public static void collect(JsonNode node, String where, @Nullable Path baseDir, List<PodSecurityPolicy> out) {
+    /**
+     * As {@link #collect(JsonNode, String, List)}, and (in a policy's {@code podSecurityPolicies})
+     * a file name read through {@code references}; null: file names are refused. A referenced
+     * file holds PSP objects only (no further references), and its errors never quote its content.
+     */
+    public static void collect(JsonNode node, String where, @Nullable References references, List<PodSecurityPolicy> out) {
         if (node.isString()) {
-            if (baseDir == null) {
-                throw new IllegalArgumentException(where + ": file reference \"" + node.asString()
+            if (references == null) {
+                throw new IllegalArgumentException(where + ": file reference \"" + shortened(node.asString())
                         + "\" can only be used in a policy file");
             }
-            Path file = baseDir.resolve(node.asString());
+            String name = node.asString();
+            String text = references.read(name, where);
+            String file = where + " (" + shortened(name) + ")";
+            List<JsonNode> docs;
             try {
-                out.addAll(load(file));
-            } catch (IOException e) {
-                throw new IllegalArgumentException(where + ": cannot read " + file + ": " + e.getMessage());
+                docs = documents(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": not valid YAML");
+            }
+            for (int i = 0; i < docs.size(); i++) {
+                JsonNode doc = docs.get(i);
+                String at = docs.size() == 1 ? file : file + " document " + (i + 1);
+                if (!doc.isObject()) {
+                    throw new IllegalArgumentException(at + ": expected PodSecurityPolicy objects");
+                }
+                collect(doc, at, null, out);
             }
             return;
         }
@@ -109,7 +139,7 @@ public final class PspDocuments {
                 JsonNode items = node.get("items");
                 if (items != null && items.isArray()) {
                     for (int i = 0; i < items.size(); i++) {
-                        collect(items.get(i), where + " items[" + i + "]", baseDir, out);
+                        collect(items.get(i), where + " items[" + i + "]", references, out);
                     }
                 }
             }
@@ -117,25 +147,30 @@ public final class PspDocuments {
                 JsonNode data = node.get("data");
                 if (data != null && data.isObject()) {
                     for (Map.Entry<String, JsonNode> e : data.properties()) {
-                        String key = where + " data[" + e.getKey() + "]";
+                        String key = where + " data[" + shortened(e.getKey()) + "]";
                         if (!e.getValue().isString()) {
                             throw new IllegalArgumentException(key + ": expected a string of YAML");
                         }
                         List<JsonNode> inner = documents(e.getValue().asString());
                         for (int i = 0; i < inner.size(); i++) {
-                            collect(inner.get(i), inner.size() == 1 ? key : key + " document " + (i + 1), baseDir, out);
+                            collect(inner.get(i), inner.size() == 1 ? key : key + " document " + (i + 1), references, out);
                         }
                     }
                 }
             }
-            default -> throw new IllegalArgumentException(where + ": kind " + kind + " is not PodSecurityPolicy");
+            default -> throw new IllegalArgumentException(where + ": kind " + shortened(kind) + " is not PodSecurityPolicy");
         }
+    }
+
+    /** A value quoted in an error, cut so a stray file's content cannot fill it. */
+    private static String shortened(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 
     private static PodSecurityPolicy policy(JsonNode node, String where) {
         String apiVersion = PodJson.text(node, "apiVersion");
         if (apiVersion == null || !API_VERSIONS.contains(apiVersion)) {
-            throw new IllegalArgumentException(where + ": apiVersion " + (apiVersion == null ? "(none)" : "\"" + apiVersion + "\"")
+            throw new IllegalArgumentException(where + ": apiVersion " + (apiVersion == null ? "(none)" : "\"" + shortened(apiVersion) + "\"")
                     + " is not policy/v1beta1");
         }
         try {

@@ -5,7 +5,24 @@ import java.util.Collection;
 /** PSA's wording helpers, so messages read exactly as upstream's. */
 public final class Messages {
 
+    /**
+     * Longer values a pod carries (an SELinux type, a capability, a sysctl …) are echoed cut to
+     * this many characters and {@code …}: a pod author must not be able to make every warning,
+     * audit annotation, log line and Event carry tens of KB. Real values are far shorter, so
+     * messages stay identical to PSA's.
+     */
+    public static final int MAX_ECHOED_LENGTH = 256;
+
     private Messages() {
+    }
+
+    /** {@code s} cut to {@link #MAX_ECHOED_LENGTH} characters (never inside a surrogate pair) and {@code …}. */
+    public static String echoed(String s) {
+        if (s.length() <= MAX_ECHOED_LENGTH) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(MAX_ECHOED_LENGTH - 1)) ? MAX_ECHOED_LENGTH - 1 : MAX_ECHOED_LENGTH;
+        return s.substring(0, end) + "…";
     }
 
     public static String pluralize(String singular, String plural, int count) {
@@ -22,7 +39,7 @@ public final class Messages {
             if (!sb.isEmpty()) {
                 sb.append(", ");
             }
-            sb.append('"').append(s == null ? "" : s).append('"');
+            sb.append('"').append(s == null ? "" : echoed(s)).append('"');
         }
         return sb.toString();
     }
@@ -38,7 +55,8 @@ public final class Messages {
     }
 
     /** A string quoted as Go's {@code strconv.Quote} does: escapes for quotes, backslashes and control characters. */
-    public static String goQuote(String s) {
+    public static String goQuote(String value) {
+        String s = echoed(value);
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);

@@ -24,6 +24,9 @@ public final class PodSecurityKind implements RuleKind<PodSecurityLevels> {
     public static final String ID = "podSecurity";
     /** The audit annotation PSA records on every pod judged by a policy that checks something: the enforce level. */
     public static final String ENFORCE_POLICY = "enforce-policy";
+    /** The audit annotation PSA records on a pod judged in a namespace whose Pod Security labels could not be read. */
+    public static final String POLICY_ERROR = "error";
+    private static final String PRIVILEGED_LATEST = "privileged:latest";
 
     public static final PodSecurityKind INSTANCE = new PodSecurityKind(new PodSecurityEvaluator(PodSecurityChecks.registry()));
 
@@ -65,10 +68,21 @@ public final class PodSecurityKind implements RuleKind<PodSecurityLevels> {
             List<Violation> violations = memo.computeIfAbsent(lv, key -> evaluator.evaluate(key, pod));
             out.add(mode, lv, evaluator.registry().ids(lv), violations, wording(lv));
         }
-        // As PSA: a pod judged by a policy that checks something is recorded with its enforce level.
-        if (config.enforce() != null && pod.isPod() && checksSomething) {
-            out.annotate(ENFORCE_POLICY, config.enforce().toString());
+        // As PSA: every pod is recorded with its enforce level (privileged:latest when no mode
+        // checks anything, as PSA's shortcut for such namespaces says), and labels that could not
+        // be read with PSA's words for them.
+        boolean labelErrors = !config.labelErrors().isEmpty();
+        if (labelErrors) {
+            out.annotate(POLICY_ERROR, "Failed to parse policy: " + aggregate(config.labelErrors()));
         }
+        if (config.enforce() != null && pod.isPod()) {
+            out.annotate(ENFORCE_POLICY, checksSomething || labelErrors ? config.enforce().toString() : PRIVILEGED_LATEST);
+        }
+    }
+
+    /** Several errors as Kubernetes' error aggregate prints them: one alone, more in brackets. */
+    private static String aggregate(List<String> errors) {
+        return errors.size() == 1 ? errors.getFirst() : "[" + String.join(", ", errors) + "]";
     }
 
     /** PSA's sentences at {@code lv}. */

@@ -5,6 +5,7 @@ import io.podguard.engine.Mode;
 import io.podguard.engine.RuleSet;
 import io.podguard.engine.RuleKind;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -14,9 +15,21 @@ import org.jspecify.annotations.Nullable;
  *
  * @param shortForm the level of the policy's short form, which a namespace's
  *     {@code podguard.io/mode: enforce} label enforces when the policy enforces nothing
+ * @param labelErrors the namespace's Pod Security Admission labels that could not be read, in
+ *     PSA's words ({@code metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: …}):
+ *     recorded on each judged object as PSA records them; empty when there are none
  */
 public record PodSecurityLevels(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
-                                LevelVersion shortForm) implements RuleSet {
+                                LevelVersion shortForm, List<String> labelErrors) implements RuleSet {
+
+    public PodSecurityLevels {
+        labelErrors = List.copyOf(labelErrors);
+    }
+
+    public PodSecurityLevels(@Nullable LevelVersion enforce, @Nullable LevelVersion audit, @Nullable LevelVersion warn,
+                             LevelVersion shortForm) {
+        this(enforce, audit, warn, shortForm, List.of());
+    }
 
     @Override
     public RuleKind<?> kind() {
@@ -46,9 +59,9 @@ public record PodSecurityLevels(@Nullable LevelVersion enforce, @Nullable LevelV
     @Override
     public PodSecurityLevels withMode(Mode mode) {
         return switch (mode) {
-            case ENFORCE -> new PodSecurityLevels(enforce != null ? enforce : shortForm, audit, warn, shortForm);
-            case AUDIT -> new PodSecurityLevels(null, LevelVersion.stricter(audit, enforce), warn, shortForm);
-            case WARN -> new PodSecurityLevels(null, audit, LevelVersion.stricter(warn, enforce), shortForm);
+            case ENFORCE -> new PodSecurityLevels(enforce != null ? enforce : shortForm, audit, warn, shortForm, labelErrors);
+            case AUDIT -> new PodSecurityLevels(null, LevelVersion.stricter(audit, enforce), warn, shortForm, labelErrors);
+            case WARN -> new PodSecurityLevels(null, audit, LevelVersion.stricter(warn, enforce), shortForm, labelErrors);
         };
     }
 
@@ -58,6 +71,6 @@ public record PodSecurityLevels(@Nullable LevelVersion enforce, @Nullable LevelV
         if (enforce != null) {
             return this;
         }
-        return new PodSecurityLevels(LevelVersion.stricter(audit, warn), audit, warn, shortForm);
+        return new PodSecurityLevels(LevelVersion.stricter(audit, warn), audit, warn, shortForm, labelErrors);
     }
 }

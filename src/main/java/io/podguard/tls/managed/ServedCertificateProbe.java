@@ -34,10 +34,11 @@ public final class ServedCertificateProbe {
         if (p <= 0) {
             return Optional.empty();
         }
+        ReadOnlyTrustManager seen = new ReadOnlyTrustManager();
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             // Only the certificate is read; no request is sent, so nothing needs trusting here.
-            context.init(null, new TrustManager[] {new ReadOnlyTrustManager()}, null);
+            context.init(null, new TrustManager[] {seen}, null);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", p), TIMEOUT_MILLIS);
                 socket.setSoTimeout(TIMEOUT_MILLIS);
@@ -46,17 +47,22 @@ public final class ServedCertificateProbe {
                 return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? Optional.of(leaf) : Optional.empty();
             }
         } catch (IOException | GeneralSecurityException e) {
-            return Optional.empty();
+            // With mutual TLS the server refuses this client, which has no certificate, after it
+            // has shown its own: that is all the probe asks.
+            return Optional.ofNullable(seen.leaf);
         }
     }
 
     private static final class ReadOnlyTrustManager implements X509TrustManager {
+        private volatile @Nullable X509Certificate leaf;
+
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            leaf = chain.length > 0 ? chain[0] : null;
         }
 
         @Override

@@ -5,6 +5,7 @@ import static io.podguard.engine.psp.PspFixtures.podObject;
 import static io.podguard.engine.psp.PspFixtures.policy;
 import static io.podguard.engine.psp.PspFixtures.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podguard.engine.Json;
 import io.podguard.engine.PodObject;
@@ -146,12 +147,31 @@ class PspEngineTest {
                 policy("all", ""),
                 policy("system", "metadata: {annotations: {podguard.io/namespaces: 'kube-system, team-*'}}"),
                 policy("logging", "metadata: {annotations: {podguard.io/namespaces: logging, podguard.io/service-accounts: 'logging:fluent-bit, *:vector'}}"),
-                policy("builder", "metadata: {annotations: {podguard.io/service-accounts: builder}}")));
+                policy("builder", "metadata: {annotations: {podguard.io/service-accounts: 'team-*:builder'}}")));
         assertThat(set.applicable("default", "default")).extracting(PspProvider::name).containsExactly("all");
         assertThat(set.applicable("kube-system", "default")).extracting(PspProvider::name).containsExactly("all", "system");
         assertThat(set.applicable("team-a", "builder")).extracting(PspProvider::name).containsExactly("all", "builder", "system");
         assertThat(set.applicable("logging", "fluent-bit")).extracting(PspProvider::name).containsExactly("all", "logging");
         assertThat(set.applicable("logging", "vector")).extracting(PspProvider::name).containsExactly("all", "logging");
         assertThat(set.applicable("default", "vector")).extracting(PspProvider::name).containsExactly("all");
+        assertThat(set.applicable("default", "builder")).extracting(PspProvider::name).containsExactly("all");
+    }
+
+    /** A tenant creates a service account named like a bound one in its own namespace: it gets nothing. */
+    @Test
+    void bindingWhenBareNameOrAnyNamespaceThenRefusedUnlessNamespacesListed() {
+        assertThatThrownBy(() -> PspSet.of(List.of(policy("builder", "metadata: {annotations: {podguard.io/service-accounts: 'builder, *:vector'}}"))))
+                .hasMessage(String.join("\n",
+                        "PodSecurityPolicy \"builder\": metadata.annotations[podguard.io/service-accounts]: \"builder\" matches that account name"
+                                + " in any namespace, and whoever can create a service account there could use this policy: name the namespace"
+                                + " (NAMESPACE:NAME) or list the namespaces in podguard.io/namespaces",
+                        "PodSecurityPolicy \"builder\": metadata.annotations[podguard.io/service-accounts]: \"*:vector\" matches that account name"
+                                + " in any namespace, and whoever can create a service account there could use this policy: name the namespace"
+                                + " (NAMESPACE:NAME) or list the namespaces in podguard.io/namespaces"));
+
+        PspSet listed = PspSet.of(List.of(policy("builder",
+                "metadata: {annotations: {podguard.io/namespaces: ci, podguard.io/service-accounts: 'builder'}}")));
+        assertThat(listed.applicable("ci", "builder")).extracting(PspProvider::name).containsExactly("builder");
+        assertThat(listed.applicable("tenant", "builder")).isEmpty();
     }
 }
