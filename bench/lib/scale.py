@@ -151,7 +151,7 @@ class Podguard:
                "--kubeconfig", kubeconfig, "--policy", policy,
                "--port", str(self.port), "--management-port", str(self.mport),
                "--tls-cert", os.path.join(certs, "tls.crt"), "--tls-key", os.path.join(certs, "tls.key"),
-               "--podguard.events.enabled=false", "--podguard.audit.enabled=true",
+               "--podguard.events.enabled=false", "--podguard.audit.enabled=true", "--management.endpoint.audit.access=read-only",
                f"--podguard.audit.interval={interval}s", "--podguard.leader-election.namespace=podguard-bench",
                "--podguard.shutdown-drain-delay=0s"]
         env = dict(os.environ, POD_NAME=name, POD_NAMESPACE="podguard-bench")

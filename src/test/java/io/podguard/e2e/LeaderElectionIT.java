@@ -120,7 +120,7 @@ class LeaderElectionIT {
         // The pods run before podguard is installed (once installed, its webhooks would judge every new one).
         int pods = createPods();
         helm.ok(List.of("install", "podguard", HelmBinary.CHART.toString(), "-n", NS, "--create-namespace",
-                "--set", "backgroundAudit.enabled=true", "--set", "policyReports.enabled=true", "--set", "events.enabled=true",
+                "--set", "backgroundAudit.enabled=true", "--set", "backgroundAudit.endpoint=true", "--set", "policyReports.enabled=true", "--set", "events.enabled=true",
                 "--set", "leaderElection.leaseDuration=5s", "--set", "leaderElection.renewDeadline=3s", "--set", "leaderElection.retryPeriod=1s",
                 "--set", "extraArgs={--podguard.audit.interval=30s}"));
         Deployment deployment = client.apps().deployments().inNamespace(NS).withName("podguard").get();

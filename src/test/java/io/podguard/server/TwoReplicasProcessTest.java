@@ -142,7 +142,7 @@ class TwoReplicasProcessTest {
                 "io.podguard.Main", "serve", "--kubeconfig", kubeconfig.toString(),
                 "--port", Integer.toString(port), "--management-port", Integer.toString(managementPort),
                 "--tls-cert", certificates.certFile().toString(), "--tls-key", certificates.keyFile().toString(),
-                "--podguard.events.enabled=false", "--podguard.audit.interval=10s",
+                "--podguard.events.enabled=false", "--podguard.audit.interval=10s", "--management.endpoint.audit.access=read-only",
                 "--podguard.leader-election.lease-duration=3s", "--podguard.leader-election.renew-deadline=2s",
                 "--podguard.leader-election.retry-period=500ms", "--podguard.shutdown-drain-delay=0s")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -192,10 +192,20 @@ class TwoReplicasProcessTest {
                 StringBuilder logs = new StringBuilder();
                 for (Replica r : replicas) {
                     logs.append("\n--- ").append(r.name()).append('\n').append(tail(r.log()));
+                    logs.append("\n--- ").append(r.name()).append(" /audit and podguard_leader: ").append(probe(r));
                 }
                 throw new AssertionError("waiting for " + what + logs);
             }
             Thread.sleep(200);
+        }
+    }
+
+    private static String probe(Replica r) {
+        try {
+            Matcher m = LEADER.matcher(get(r.managementPort(), "/metrics").body());
+            return get(r.managementPort(), "/audit").body() + " | " + (m.find() ? m.group() : "no podguard_leader");
+        } catch (RuntimeException e) {
+            return e.toString();
         }
     }
 
