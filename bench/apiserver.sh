@@ -30,7 +30,7 @@ WORK="$ROOT/bench/results/tmp/apiserver-$STAMP"
 OUT="$ROOT/bench/results/apiserver-$STAMP"
 mkdir -p "$WORK"
 
-command -v go >/dev/null || { echo "bench: go is missing (Go 1.26, for the cluster and podload)" >&2; exit 2; }
+command -v go >/dev/null || { echo "bench: go is missing (Go 1.26, for the cluster and create-load)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "bench: python3 is missing" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install -y wrk), for podguard's warm-up" >&2; exit 2; }
 if [[ "${SKIP_BUILD:-false}" != true || ! -f target/podguard.jar ]]; then
@@ -98,7 +98,7 @@ PODGUARD_ARGS=${PODGUARD_ARGS:---podguard.events.enabled=false --podguard.audit.
 
 python3 bench/lib/apiserver.py \
   --java "$JAVA" --jar target/podguard.jar --podguard-jvm "$PODGUARD_JVM" --podguard-args "$PODGUARD_ARGS" \
-  --podload "$E2E_BIN_DIR/podload" --upstream-bin "$E2E_BIN_DIR/pod-security-webhook" \
+  --create-load "$E2E_BIN_DIR/create-load" --upstream-bin "$E2E_BIN_DIR/pod-security-webhook" \
   --upstream-config "$WORK/podsecurity.yaml" --upstream-manifest "$WORK/upstream-webhook.yaml" \
   --chart-manifests "$WORK/chart.yaml" --cluster-env "$CLUSTER/cluster.env" --certs "$WORK/certs" \
   --pod "$WORK/pod.json" --review bench/reviews/pod-review.json --lua bench/lib/review.lua --work "$WORK" --out "$OUT" \

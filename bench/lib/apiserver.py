@@ -2,7 +2,7 @@
 """podguard's end-to-end benchmark: pod creates through a real kube-apiserver, four ways.
 
 Run through bench/apiserver.sh, which builds what is needed and passes the paths in. Python
-standard library only; the load itself comes from `podload` (src/test/cluster/cmd/podload), a
+standard library only; the load itself comes from `create-load` (src/test/cluster/cmd/create-load), a
 client-go program. One cluster (kube-apiserver + etcd on loopback, the end-to-end tier's), one
 namespace per configuration:
 
@@ -35,11 +35,11 @@ from bench import CLK_TCK, Server, cpu_seconds, free_port, insecure_tls, log, rs
 CONFIGS = ["none", "podguard", "upstream", "psa"]
 
 
-def podload(a, *args, timeout=600):
-    out = subprocess.run([a.podload, *args, "-kubeconfig", a.kubeconfig], capture_output=True, text=True,
+def create-load(a, *args, timeout=600):
+    out = subprocess.run([a.create-load, *args, "-kubeconfig", a.kubeconfig], capture_output=True, text=True,
                          timeout=timeout)
     if out.returncode != 0:
-        raise RuntimeError(f"podload {' '.join(args)} failed: {out.stderr.strip()}")
+        raise RuntimeError(f"create-load {' '.join(args)} failed: {out.stderr.strip()}")
     return out.stdout
 
 
@@ -106,7 +106,7 @@ def measure(a, servers, config, mode, rate, rnd):
             "-duration", f"{a.duration}s", "-workers", str(a.workers)]
     if mode == "fixed-rate":
         args += ["-rate", str(rate)]
-    r = json.loads(podload(a, *args))
+    r = json.loads(create-load(a, *args))
     wall = time.monotonic() - t0
     after = cpu_all(p)
     if pprof:
@@ -127,7 +127,7 @@ def measure(a, servers, config, mode, rate, rnd):
     r.update(round=rnd, config=config, load_average_1m_before=round(load_before, 2),
              load_average_1m_after=round(os.getloadavg()[0], 2))
     t1 = time.monotonic()
-    podload(a, "clean", "-namespace", ns)
+    create-load(a, "clean", "-namespace", ns)
     r["clean_s"] = round(time.monotonic() - t1, 1)
     return r
 
@@ -138,7 +138,7 @@ def main():
     p.add_argument("--jar", required=True)
     p.add_argument("--podguard-jvm", default="")
     p.add_argument("--podguard-args", default="")
-    p.add_argument("--podload", required=True)
+    p.add_argument("--create-load", required=True)
     p.add_argument("--upstream-bin", required=True)
     p.add_argument("--upstream-config", required=True)
     p.add_argument("--upstream-manifest", required=True)
@@ -198,10 +198,10 @@ def main():
         if "upstream" in servers:
             setup += ["-upstream-manifest", a.upstream_manifest, "-upstream-url", f"https://127.0.0.1:{up_port}",
                       "-upstream-ca", f"{a.certs}/ca.crt"]
-        podload(a, *setup)
+        create-load(a, *setup)
         # Every configuration enforces baseline (a privileged pod is denied) except "none".
         for c in a.configs:
-            log(podload(a, "probe", "-namespace", f"bench-{c}", "-expect", "allowed" if c == "none" else "denied").strip())
+            log(create-load(a, "probe", "-namespace", f"bench-{c}", "-expect", "allowed" if c == "none" else "denied").strip())
         if "podguard" in servers:
             # The JIT must be done before anything is measured: at a few hundred creates per second
             # that takes minutes, so podguard's endpoints get the HTTP load benchmark's warm-up first.
@@ -211,9 +211,9 @@ def main():
                                env=dict(os.environ, REVIEW=a.review), capture_output=True, check=True, timeout=a.warmup + 60)
         log(f"warm-up: {a.warmup} s at saturation per configuration")
         for c in a.configs:
-            podload(a, "load", "-namespace", f"bench-{c}", "-pod", a.pod, "-prefix", "warm-",
+            create-load(a, "load", "-namespace", f"bench-{c}", "-pod", a.pod, "-prefix", "warm-",
                     "-duration", f"{a.warmup}s", "-workers", str(a.workers))
-            podload(a, "clean", "-namespace", f"bench-{c}")
+            create-load(a, "clean", "-namespace", f"bench-{c}")
         rate = a.rate
         if not rate and "none" in a.configs:
             cal = measure(a, servers, "none", "saturation", 0, 0)

@@ -1,15 +1,15 @@
-// podload is the load generator of podguard's end-to-end benchmark (bench/apiserver.sh): it
+// create-load is the load generator of podguard's end-to-end benchmark (bench/apiserver.sh): it
 // creates pods through a real kube-apiserver with client-go, at a fixed rate (open loop) or as
 // fast as a number of workers can (closed loop, saturation), and prints what it measured as one
 // JSON object. It also prepares the cluster for the benchmark: a namespace per configuration,
 // the webhook configurations, a probe that each configuration enforces what it should, and
 // removing the pods a run created (there is no kubelet: pods stay Pending until deleted).
 //
-//	podload setup -kubeconfig K -podguard-manifests F -podguard-url U -podguard-ca F \
+//	create-load setup -kubeconfig K -podguard-manifests F -podguard-url U -podguard-ca F \
 //	              -upstream-manifest F -upstream-url U -upstream-ca F
-//	podload probe -kubeconfig K -namespace N -expect allowed|denied [-timeout 60s]
-//	podload load  -kubeconfig K -namespace N -pod F -prefix P -duration 10s (-rate R | -workers W)
-//	podload clean -kubeconfig K -namespace N
+//	create-load probe -kubeconfig K -namespace N -expect allowed|denied [-timeout 60s]
+//	create-load load  -kubeconfig K -namespace N -pod F -prefix P -duration 10s (-rate R | -workers W)
+//	create-load clean -kubeconfig K -namespace N
 package main
 
 import (
@@ -48,7 +48,7 @@ const configLabel = "bench.podguard.io/config"
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: podload setup|probe|load|clean [flags]")
+		fail("usage: create-load setup|probe|load|clean [flags]")
 	}
 	cmd, args := os.Args[1], os.Args[2:]
 	fs := flag.NewFlagSet(cmd, flag.ExitOnError)
@@ -98,7 +98,7 @@ func parse(fs *flag.FlagSet, args []string) {
 }
 
 func fail(msg string) {
-	fmt.Fprintln(os.Stderr, "podload: "+msg)
+	fmt.Fprintln(os.Stderr, "create-load: "+msg)
 	os.Exit(2)
 }
 
@@ -129,7 +129,7 @@ func client(kubeconfig string, workers int) *kubernetes.Clientset {
 	cfg.QPS = -1
 	cfg.WarningHandler = warnings
 	cfg.Timeout = 30 * time.Second
-	cfg.UserAgent = "podguard-bench/podload"
+	cfg.UserAgent = "podguard-bench/create-load"
 	c, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		fail(err.Error())
@@ -242,7 +242,7 @@ func register(ctx context.Context, c *kubernetes.Clientset, objs []runtime.Objec
 			if _, err := c.AdmissionregistrationV1().MutatingWebhookConfigurations().Create(ctx, o, metav1.CreateOptions{}); err != nil {
 				fail(err.Error())
 			}
-			fmt.Fprintf(os.Stderr, "podload: registered MutatingWebhookConfiguration %s (%d webhooks) for %s\n", o.Name, len(o.Webhooks), config)
+			fmt.Fprintf(os.Stderr, "create-load: registered MutatingWebhookConfiguration %s (%d webhooks) for %s\n", o.Name, len(o.Webhooks), config)
 		case *admissionv1.ValidatingWebhookConfiguration:
 			for i := range o.Webhooks {
 				o.Webhooks[i].ClientConfig = clientConfig(o.Webhooks[i].ClientConfig)
@@ -252,7 +252,7 @@ func register(ctx context.Context, c *kubernetes.Clientset, objs []runtime.Objec
 			if _, err := c.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(ctx, o, metav1.CreateOptions{}); err != nil {
 				fail(err.Error())
 			}
-			fmt.Fprintf(os.Stderr, "podload: registered ValidatingWebhookConfiguration %s (%d webhooks) for %s\n", o.Name, len(o.Webhooks), config)
+			fmt.Fprintf(os.Stderr, "create-load: registered ValidatingWebhookConfiguration %s (%d webhooks) for %s\n", o.Name, len(o.Webhooks), config)
 		}
 	}
 }
