@@ -76,9 +76,13 @@ func main() {
 		prefix := fs.String("prefix", "bench-", "pod name prefix (names are PREFIX<n>)")
 		duration := fs.Duration("duration", 10*time.Second, "how long to create pods")
 		rate := fs.Float64("rate", 0, "creates per second (open loop); 0: closed loop with -workers")
-		workers := fs.Int("workers", 32, "closed loop: concurrent creates; open loop: at most this many in flight at once")
+		workers := fs.Int("workers", 32, "closed loop: concurrent creates")
+		inflight := fs.Int("max-in-flight", 1000, "open loop: at most this many creates in flight at once (one that waits for room counts as late)")
 		parse(fs, args)
 		pod := readPod(*podFile)
+		if *rate > 0 {
+			*workers = *inflight
+		}
 		result := load(client(*kubeconfig, *workers), *namespace, pod, *prefix, *duration, *rate, *workers)
 		if err := json.NewEncoder(os.Stdout).Encode(result); err != nil {
 			fail(err.Error())
