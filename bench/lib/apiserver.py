@@ -35,8 +35,8 @@ from bench import CLK_TCK, Server, cpu_seconds, free_port, insecure_tls, log, rs
 CONFIGS = ["none", "podguard", "upstream", "psa"]
 
 
-def create-load(a, *args, timeout=600):
-    out = subprocess.run([a.create-load, *args, "-kubeconfig", a.kubeconfig], capture_output=True, text=True,
+def create_load(a, *args, timeout=600):
+    out = subprocess.run([a.create_load, *args, "-kubeconfig", a.kubeconfig], capture_output=True, text=True,
                          timeout=timeout)
     if out.returncode != 0:
         raise RuntimeError(f"create-load {' '.join(args)} failed: {out.stderr.strip()}")
@@ -106,7 +106,7 @@ def measure(a, servers, config, mode, rate, rnd):
             "-duration", f"{a.duration}s", "-workers", str(a.workers)]
     if mode == "fixed-rate":
         args += ["-rate", str(rate)]
-    r = json.loads(create-load(a, *args))
+    r = json.loads(create_load(a, *args))
     wall = time.monotonic() - t0
     after = cpu_all(p)
     if pprof:
@@ -127,7 +127,7 @@ def measure(a, servers, config, mode, rate, rnd):
     r.update(round=rnd, config=config, load_average_1m_before=round(load_before, 2),
              load_average_1m_after=round(os.getloadavg()[0], 2))
     t1 = time.monotonic()
-    create-load(a, "clean", "-namespace", ns)
+    create_load(a, "clean", "-namespace", ns)
     r["clean_s"] = round(time.monotonic() - t1, 1)
     return r
 
@@ -198,10 +198,10 @@ def main():
         if "upstream" in servers:
             setup += ["-upstream-manifest", a.upstream_manifest, "-upstream-url", f"https://127.0.0.1:{up_port}",
                       "-upstream-ca", f"{a.certs}/ca.crt"]
-        create-load(a, *setup)
+        create_load(a, *setup)
         # Every configuration enforces baseline (a privileged pod is denied) except "none".
         for c in a.configs:
-            log(create-load(a, "probe", "-namespace", f"bench-{c}", "-expect", "allowed" if c == "none" else "denied").strip())
+            log(create_load(a, "probe", "-namespace", f"bench-{c}", "-expect", "allowed" if c == "none" else "denied").strip())
         if "podguard" in servers:
             # The JIT must be done before anything is measured: at a few hundred creates per second
             # that takes minutes, so podguard's endpoints get the HTTP load benchmark's warm-up first.
@@ -211,9 +211,9 @@ def main():
                                env=dict(os.environ, REVIEW=a.review), capture_output=True, check=True, timeout=a.warmup + 60)
         log(f"warm-up: {a.warmup} s at saturation per configuration")
         for c in a.configs:
-            create-load(a, "load", "-namespace", f"bench-{c}", "-pod", a.pod, "-prefix", "warm-",
+            create_load(a, "load", "-namespace", f"bench-{c}", "-pod", a.pod, "-prefix", "warm-",
                     "-duration", f"{a.warmup}s", "-workers", str(a.workers))
-            create-load(a, "clean", "-namespace", f"bench-{c}")
+            create_load(a, "clean", "-namespace", f"bench-{c}")
         rate = a.rate
         if not rate and "none" in a.configs:
             cal = measure(a, servers, "none", "saturation", 0, 0)
