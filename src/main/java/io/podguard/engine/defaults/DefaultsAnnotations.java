@@ -62,12 +62,16 @@ public final class DefaultsAnnotations {
      * Adds {@code applied} to the {@link #DEFAULTS} annotation of {@code podJson}, after what it
      * already says and without repeating an entry.
      */
-    static void record(ObjectNode podJson, List<AppliedDefault> applied) {
-        ObjectNode metadata = DefaultingContext.object(podJson, "metadata");
+    static void record(DefaultingContext context, List<AppliedDefault> applied) {
+        ObjectNode podJson = context.podJson();
+        if (podJson.get("metadata") != null && !podJson.get("metadata").isNull() && !podJson.get("metadata").isObject()) {
+            return;
+        }
+        ObjectNode metadata = context.object(context.writablePod(), "metadata");
         if (metadata == null) {
             return;
         }
-        ObjectNode annotations = DefaultingContext.object(metadata, "annotations");
+        ObjectNode annotations = context.object(metadata, "annotations");
         if (annotations == null) {
             return;
         }
