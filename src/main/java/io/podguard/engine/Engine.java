@@ -96,7 +96,7 @@ public final class Engine {
             stored = () -> judged;
         }
         ArrayNode webhookPatch = pod.isPod() ? ops : Json.mapper().createArrayNode();
-        return new Judgement(pod, webhookPatch, applied, wouldSet, annotations, stored, evaluation);
+        return new Judgement(pod, webhookPatch, applied, wouldSet, annotations, finalObject, stored, evaluation);
     }
 
     /** {@code object} (the object of {@code pod} with something set) typed; {@code pod} itself should it not read as a pod. */

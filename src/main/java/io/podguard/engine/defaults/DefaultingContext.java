@@ -105,17 +105,19 @@ public final class DefaultingContext {
 
     /** The JSON of {@code ref}, writable, or null when it is not an object (never for a decodable pod). */
     public @Nullable ObjectNode containerJson(ContainerRef ref) {
-        return writable(pod.podPointer() + ref.pointer());
+        JsonNode node = step(step(step(writable(pod.podPointer()), "spec"), ref.kind().field()), ref.index());
+        return node instanceof ObjectNode object ? object : null;
     }
 
     /** The JSON of {@code ref} as it is now, to read, or null when it is not an object. */
     public @Nullable ObjectNode readContainer(ContainerRef ref) {
-        return podJson().at(ref.pointer()) instanceof ObjectNode node ? node : null;
+        JsonNode list = podJson().path("spec").get(ref.kind().field());
+        return list instanceof ArrayNode a && a.get(ref.index()) instanceof ObjectNode node ? node : null;
     }
 
     /** The pod's {@code spec}, writable, or null when it is missing. */
     public @Nullable ObjectNode specJson() {
-        return writable(pod.podPointer() + "/spec");
+        return step(writable(pod.podPointer()), "spec") instanceof ObjectNode spec ? spec : null;
     }
 
     /**
@@ -129,36 +131,37 @@ public final class DefaultingContext {
         }
         JsonNode node = root;
         int start = 1;
-        while (start <= pointer.length()) {
+        while (node != null && start <= pointer.length()) {
             int end = pointer.indexOf('/', start);
             if (end < 0) {
                 end = pointer.length();
             }
             String token = pointer.substring(start, end);
             start = end + 1;
-            if (node instanceof ObjectNode parent) {
-                node = parent.get(token) instanceof ObjectNode child ? writableChild(parent, token, child)
-                        : parent.get(token) instanceof ArrayNode list ? writableChild(parent, token, list) : null;
-            } else if (node instanceof ArrayNode list) {
-                int index = index(token);
-                JsonNode child = index < 0 || index >= list.size() ? null : list.get(index);
-                if (child instanceof ObjectNode || child instanceof ArrayNode) {
-                    if (!owned.contains(child)) {
-                        child = own(shallowCopy(child));
-                        list.set(index, child);
-                    }
-                    node = child;
-                } else {
-                    node = null;
-                }
-            } else {
-                node = null;
-            }
-            if (node == null) {
-                return null;
-            }
+            node = node instanceof ArrayNode ? step(node, index(token)) : step(node, token);
         }
         return node instanceof ObjectNode object ? object : null;
+    }
+
+    /** The object or list at {@code parent.field}, writable; null when there is none. */
+    private @Nullable JsonNode step(@Nullable JsonNode parent, String field) {
+        if (parent instanceof ObjectNode object && object.get(field) instanceof JsonNode child && child.isContainer()) {
+            return writableChild(object, field, child);
+        }
+        return null;
+    }
+
+    /** The object or list at {@code parent[index]}, writable; null when there is none. */
+    private @Nullable JsonNode step(@Nullable JsonNode parent, int index) {
+        if (parent instanceof ArrayNode list && index >= 0 && index < list.size() && list.get(index).isContainer()) {
+            JsonNode child = list.get(index);
+            if (!owned.contains(child)) {
+                child = own(shallowCopy(child));
+                list.set(index, child);
+            }
+            return child;
+        }
+        return null;
     }
 
     private JsonNode writableChild(ObjectNode parent, String field, JsonNode child) {

@@ -78,10 +78,13 @@ public final class DefaultsAnnotations {
         JsonNode existing = annotations.get(DEFAULTS);
         String before = existing != null && existing.isString() ? existing.asString() : "";
         Set<String> known = new LinkedHashSet<>();
-        for (String entry : before.split(", ")) {
+        for (int start = 0; start < before.length(); ) {
+            int end = before.indexOf(", ", start);
+            String entry = before.substring(start, end < 0 ? before.length() : end);
             if (!entry.isBlank()) {
                 known.add(entry.strip());
             }
+            start = end < 0 ? before.length() : end + 2;
         }
         StringBuilder value = new StringBuilder(before.strip());
         for (AppliedDefault a : applied) {

@@ -417,9 +417,27 @@ final class ResourcesDefaulter implements Defaulter {
         return fallback != null ? fallback : configured(FALLBACK_REQUESTS.get(r));
     }
 
+    /**
+     * A value of the policy, parsed: once per text, not once per review (a policy has a handful;
+     * the map is emptied should reloads ever leave more than a thousand behind).
+     */
     private static @Nullable KubeQuantity configured(@Nullable String text) {
-        return KubeQuantity.parseOrNull(text);
+        if (text == null) {
+            return null;
+        }
+        java.util.Optional<KubeQuantity> parsed = CONFIGURED.get(text);
+        if (parsed == null) {
+            if (CONFIGURED.size() >= MAX_CONFIGURED) {
+                CONFIGURED.clear();
+            }
+            parsed = java.util.Optional.ofNullable(KubeQuantity.parseOrNull(text));
+            CONFIGURED.put(text, parsed);
+        }
+        return parsed.orElse(null);
     }
+
+    private static final int MAX_CONFIGURED = 1024;
+    private static final Map<String, java.util.Optional<KubeQuantity>> CONFIGURED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code resources.<list>.<name>} when set (a string or a number), else null. */
     private static @Nullable JsonNode value(@Nullable JsonNode resources, String list, String name) {
