@@ -130,6 +130,14 @@ side: a comment that says enforce counts too.
 {{- end }}
 
 {{/* Whether the pod talks to the Kubernetes API at all (else no token is mounted). */}}
+{{/*
+Whether the replicas elect a leader: leader election is on and something runs once per cluster
+(the background audit, or self-managed certificates).
+*/}}
+{{- define "podguard.leaderElection" -}}
+{{- if and .Values.leaderElection.enabled (or (eq .Values.certificates.mode "self") .Values.backgroundAudit.enabled) }}true{{ end }}
+{{- end }}
+
 {{- define "podguard.needsApi" -}}
 {{- if or (eq .Values.certificates.mode "self") .Values.events.enabled .Values.backgroundAudit.enabled .Values.policyReports.enabled .Values.namespaceLabels.enabled .Values.namespaceResources.enabled }}true{{ end }}
 {{- end }}

@@ -17,6 +17,7 @@
 #                         PodSecurityConfiguration, exemptions, the label-change dry run) over
 #                         requests from stdin
 #   limitranger           ./cmd/limitranger: kube-apiserver's LimitRanger plugin run over a corpus of cases
+#   pod-loader            ./cmd/pod-loader: fills a cluster with pods for the scale benchmark (bench/scale.sh)
 #
 # Usage: src/test/cluster/build.sh [OUT_DIR]     (default: <repo>/target/e2e-bin)
 #        BUILD_ONLY="psa-eval" src/test/cluster/build.sh [OUT_DIR]   (only the named binaries, no smoke check)
@@ -137,6 +138,7 @@ build celeval              ./cmd/celeval                             "-s -w"    
 build psa-eval             ./cmd/psa-eval                            "-s -w"               "$here/cmd/psa-eval/main.go"
 build psa-admission        ./cmd/psa-admission                       "-s -w"               "$here/cmd/psa-admission/main.go"
 build limitranger          ./cmd/limitranger                         "-s -w"               "$here/cmd/limitranger/main.go"
+build pod-loader           ./cmd/pod-loader                          "-s -w"               "$here/cmd/pod-loader/main.go"
 
 if [[ -n "${BUILD_ONLY:-}" ]]; then
   echo "==> done in $(fmt_secs $(( SECONDS - total_start ))) (built: ${built[*]:-none}; up to date: ${skipped[*]:-none})"

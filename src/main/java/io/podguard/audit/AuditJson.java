@@ -1,7 +1,6 @@
 package io.podguard.audit;
 
 import io.podguard.engine.Json;
-import io.podguard.engine.Violation;
 import io.podguard.engine.defaults.AppliedDefault;
 import java.util.Map;
 import tools.jackson.databind.node.ArrayNode;
@@ -15,6 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
  *  "namespaces":{"team-a":{"levels":["restricted:latest"],"pods":3,"wouldBeDenied":1,"checks":{"privileged":1},
  *     "deniedPods":[{"name":"web-1","owner":"ReplicaSet/web","level":"restricted:latest","checks":["privileged"],
  *        "message":"violates PodSecurity …","defaults":["securityContext (container app)"],"exemptions":["…"]}]}}}</pre>
+ * {@code incomplete} (only when the run stopped early) says why.
  * {@code checks} count pods failing each rule (of every kind). {@code message} is the webhook's
  * denial; {@code defaults} what was assumed set first (empty for running pods judged as they
  * are); {@code exemptions} the reasons of those that made a difference. {@code deniedPods} is
@@ -31,6 +31,9 @@ public final class AuditJson {
         root.put("startedAt", report.startedAt().toString());
         root.put("finishedAt", report.finishedAt().toString());
         root.put("durationMillis", report.duration().toMillis());
+        if (report.incomplete() != null) {
+            root.put("incomplete", report.incomplete());
+        }
         ObjectNode totals = root.putObject("totals");
         totals.put("namespaces", report.namespaces().size());
         totals.put("pods", report.pods());
@@ -47,7 +50,7 @@ public final class AuditJson {
         ObjectNode node = Json.mapper().createObjectNode();
         ArrayNode levels = node.putArray("levels");
         ns.levels().forEach(levels::add);
-        node.put("pods", ns.pods().size());
+        node.put("pods", ns.pods());
         node.put("wouldBeDenied", ns.wouldBeDenied());
         counts(node.putObject("checks"), ns.checks());
         if (withPods) {
@@ -56,9 +59,9 @@ public final class AuditJson {
                 ObjectNode p = pods.addObject();
                 p.put("name", pod.name());
                 p.put("owner", pod.owner());
-                p.put("level", pod.level() == null ? null : pod.level().toString());
+                p.put("level", pod.level());
                 ArrayNode checks = p.putArray("checks");
-                pod.violations().stream().map(Violation::rule).forEach(checks::add);
+                pod.findings().stream().map(PodResult.Finding::rule).forEach(checks::add);
                 p.put("message", pod.message());
                 ArrayNode defaults = p.putArray("defaults");
                 pod.defaults().stream().map(AppliedDefault::entry).forEach(defaults::add);

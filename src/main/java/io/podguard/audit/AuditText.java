@@ -12,6 +12,9 @@ public final class AuditText {
     public static String render(AuditReport report) {
         StringBuilder sb = new StringBuilder();
         sb.append("policy: ").append(report.policySource()).append('\n');
+        if (report.incomplete() != null) {
+            sb.append("incomplete: ").append(report.incomplete()).append('\n');
+        }
         sb.append(report.pods()).append(plural(report.pods(), " pod", " pods")).append(" in ")
                 .append(report.namespaces().size()).append(plural(report.namespaces().size(), " namespace", " namespaces"))
                 .append(": ").append(report.wouldBeDenied()).append(" would be denied under enforce\n");
@@ -35,8 +38,8 @@ public final class AuditText {
         sb.append("\nby namespace:\n");
         for (AuditReport.Namespace ns : report.namespaces().values()) {
             if (ns.wouldBeDenied() > 0) {
-                sb.append("  ").append(ns.name()).append(": ").append(ns.wouldBeDenied()).append(" of ").append(ns.pods().size())
-                        .append(plural(ns.pods().size(), " pod", " pods")).append('\n');
+                sb.append("  ").append(ns.name()).append(": ").append(ns.wouldBeDenied()).append(" of ").append(ns.pods())
+                        .append(plural(ns.pods(), " pod", " pods")).append('\n');
             }
         }
         sb.append("\nby check (pods failing it):\n");

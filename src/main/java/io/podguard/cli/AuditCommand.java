@@ -80,8 +80,8 @@ public final class AuditCommand implements Callable<Integer> {
             err.println("podguard: -o must be text or json, not \"" + output + "\"");
             return 2;
         }
-        if (pageSize < 1) {
-            err.println("podguard: --page-size must be at least 1");
+        if (pageSize < 1 || pageSize > ClusterAudit.MAX_PAGE_SIZE) {
+            err.println("podguard: --page-size must be between 1 and " + ClusterAudit.MAX_PAGE_SIZE);
             return 2;
         }
         String source = policy.file == null ? "embedded default" : policy.file.toString();

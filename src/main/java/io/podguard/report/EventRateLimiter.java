@@ -68,6 +68,16 @@ public final class EventRateLimiter {
         return true;
     }
 
+    /**
+     * The window {@code at} falls in: the wall-clock time divided by the per-key interval, the
+     * same on every replica whose clock agrees. Events are named after it, so that replicas do
+     * not write one each.
+     */
+    public long window(java.time.Instant at) {
+        long millis = Math.max(1, perKeyNanos / 1_000_000);
+        return Math.floorDiv(at.toEpochMilli(), millis);
+    }
+
     private void refill(long now) {
         long elapsed = now - refilledAt;
         if (elapsed > 0) {

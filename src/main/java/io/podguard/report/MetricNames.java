@@ -42,7 +42,7 @@ public final class MetricNames {
     /** {@code podguard_tls_reloads_total{result}} */
     public static final String TLS_RELOADS = "podguard.tls.reloads";
 
-    /** {@code podguard_events_total{result}}: PolicyViolation Events sent, failed, dropped (queue full) or rate_limited */
+    /** {@code podguard_events_total{result}}: PolicyViolation Events sent, failed, dropped (queue full), rate_limited, or duplicate (another replica wrote it) */
     public static final String EVENTS = "podguard.events";
     /** {@code podguard_audit_runs_total{result}}: background audits that succeeded or failed */
     public static final String AUDIT_RUNS = "podguard.audit.runs";
@@ -50,6 +50,16 @@ public final class MetricNames {
     public static final String AUDIT_PODS = "podguard.audit.pods";
     /** {@code podguard_audit_last_run_timestamp_seconds}: when the last background audit finished */
     public static final String AUDIT_LAST_RUN = "podguard.audit.last.run.timestamp.seconds";
+    /** {@code podguard_audit_last_run_duration_seconds}: how long the last background audit took */
+    public static final String AUDIT_LAST_RUN_DURATION = "podguard.audit.last.run.duration.seconds";
+    /** {@code podguard_audit_pods_judged}: pods the background audit in progress (or this replica's last) has judged so far */
+    public static final String AUDIT_PODS_JUDGED = "podguard.audit.pods.judged";
+    /** {@code podguard_policy_report_writes_total{result}}: PolicyReports created, updated, unchanged (not written), deleted or failed */
+    public static final String POLICY_REPORT_WRITES = "podguard.policy.report.writes";
+    /** {@code podguard_leader}: 1 while this replica is the leader (background audit, PolicyReports, the certificate Secret), else 0 */
+    public static final String LEADER = "podguard.leader";
+    /** {@code podguard_leader_transitions_total{change}}: times this replica became ({@code acquired}) or stopped being ({@code lost}) the leader */
+    public static final String LEADER_TRANSITIONS = "podguard.leader.transitions";
 
     public static final String WEBHOOK = "webhook";
     public static final String OPERATION = "operation";
@@ -63,6 +73,7 @@ public final class MetricNames {
     public static final String DEFAULTER = "defaulter";
     public static final String RESULT = "result";
     public static final String KIND = "kind";
+    public static final String CHANGE = "change";
 
     private MetricNames() {
     }

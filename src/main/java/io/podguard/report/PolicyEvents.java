@@ -45,7 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Admission never waits on the apiserver: the Event is built on the request thread, offered
  * to a bounded queue (dropped when full) and written by one background thread. Rate-limited
- * per namespace and check ({@link EventRateLimiter}). Never for {@code dryRun} requests: the
+ * per namespace and check ({@link EventRateLimiter}), and across replicas by the Event's name,
+ * which every replica computes alike from the namespace, the checks and the time window
+ * ({@link #name}): a second replica's create of the same Event is refused and counted as
+ * {@code duplicate}. Never for {@code dryRun} requests: the
  * webhook is declared {@code sideEffects: NoneOnDryRun}.
  *
  * <p>Only for namespaces the webhook configurations select ({@code scope}): anyone who reaches
@@ -74,6 +77,7 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
     private final Counter failed;
     private final Counter dropped;
     private final Counter limited;
+    private final Counter duplicate;
     private final Counter outOfScope;
     private final Predicate<String> scope;
 
@@ -94,6 +98,7 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
         this.failed = counter(registry, "failed");
         this.dropped = counter(registry, "dropped");
         this.limited = counter(registry, "rate_limited");
+        this.duplicate = counter(registry, "duplicate");
         this.outOfScope = counter(registry, "out_of_scope");
         this.worker = Thread.ofPlatform().name("podguard-events").daemon().start(this::drainLoop);
     }
@@ -138,6 +143,7 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
             return;
         }
         Event event = event(review, pod, namespace, denied, mode, evaluation.message(mode, denied && mode == Mode.ENFORCE));
+        event.getMetadata().setName(name(namespace, mode, keys, limiter.window(clock.instant())));
         pending.incrementAndGet();
         if (!queue.offer(event)) {
             pending.decrementAndGet();
@@ -168,6 +174,23 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
                 .withRegarding(regarding)
                 .withNote(KubernetesNames.printable(note, MAX_NOTE))
                 .build();
+    }
+
+    /**
+     * The Event's name, the same on every replica for the same namespace, mode, checks and window
+     * ({@link EventRateLimiter#window}): when two replicas judge alike in one window, the second
+     * create is refused as a duplicate, so replicas do not multiply Events.
+     */
+    static String name(String namespace, Mode mode, Set<String> keys, long window) {
+        StringBuilder key = new StringBuilder(namespace).append('|').append(mode.id());
+        keys.stream().sorted().forEach(k -> key.append('|').append(k));
+        byte[] hash;
+        try {
+            hash = java.security.MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return "podguard." + java.util.HexFormat.of().formatHex(hash, 0, 10) + "." + Long.toHexString(window);
     }
 
     /**
@@ -224,6 +247,11 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
                 writer.accept(event);
                 sent.increment();
             } catch (KubernetesClientException e) {
+                if (e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT) {
+                    // Another replica wrote this namespace's Event for these checks in this window.
+                    duplicate.increment();
+                    continue;
+                }
                 failed.increment();
                 LOG.warn("could not write Event {}/{}: {} {}", event.getMetadata().getNamespace(), event.getMetadata().getName(),
                         e.getCode(), Text.oneLine(e.getMessage()));

@@ -38,6 +38,11 @@ final class ClusterConnection implements AutoCloseable {
      *     podguard does not start on a cluster nobody chose
      */
     static ClusterConnection of(@Nullable Path kubeconfig, @Nullable String context, Environment environment) {
+        return of(kubeconfig, context, environment, null);
+    }
+
+    /** As {@link #of(Path, String, Environment)}, introducing itself to the apiserver as {@code userAgent}. */
+    static ClusterConnection of(@Nullable Path kubeconfig, @Nullable String context, Environment environment, @Nullable String userAgent) {
         Target target;
         try {
             target = KubernetesClients.resolve(kubeconfig, context, environment);
@@ -47,7 +52,7 @@ final class ClusterConnection implements AutoCloseable {
             }
             return none("no cluster access (" + e.getMessage() + ")");
         }
-        return new ClusterConnection(KubernetesClients.connect(target, Timeouts.SERVER), target, target.description());
+        return new ClusterConnection(KubernetesClients.connect(target, Timeouts.SERVER, userAgent), target, target.description());
     }
 
     static ClusterConnection none(String why) {

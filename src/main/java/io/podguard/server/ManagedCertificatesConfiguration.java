@@ -2,6 +2,7 @@ package io.podguard.server;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podguard.kube.KubernetesClients;
+import io.podguard.kube.Leadership;
 import io.podguard.tls.managed.CaBundleInjector;
 import io.podguard.tls.managed.CertificateSettings;
 import io.podguard.tls.managed.ManagedCertificates;
@@ -24,7 +25,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Self-managed certificates ({@code podguard.certs.managed.enabled=true}): wires
  * {@link ManagedCertificates} to the serving files {@code serve} made at start-up, to readiness,
- * and starts it once the HTTPS server listens.
+ * and to the leader election (only the leader writes the Secret and the CA bundle), and starts it
+ * once the HTTPS server listens.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty("podguard.certs.managed.enabled")
@@ -49,13 +51,14 @@ class ManagedCertificatesConfiguration {
 
     @Bean(destroyMethod = "close")
     ManagedCertificates managedCertificates(ManagedCertificatesProperties managed, PodguardProperties podguard,
-                                            Readiness readiness, KubernetesClient managedCertificatesClient) {
+                                            Readiness readiness, KubernetesClient managedCertificatesClient, ReplicaRole role) {
         CertificateSettings settings = settings(managed);
         PodguardProperties.Tls tls = podguard.tls();
         if (tls.certFile() == null || tls.keyFile() == null) {
             throw new IllegalStateException("podguard.certs.managed needs podguard.tls.cert-file and key-file (set by `serve`)");
         }
-        return new ManagedCertificates(settings,
+        Leadership leadership = role.leadership();
+        ManagedCertificates certificates = new ManagedCertificates(settings,
                 new SecretCertificateStore(managedCertificatesClient, settings),
                 new CaBundleInjector(managedCertificatesClient, settings.webhookConfigurations()),
                 new ServingFiles(tls.certFile(), tls.keyFile()),
@@ -71,7 +74,19 @@ class ManagedCertificatesConfiguration {
                         readiness.ready(ManagedCertificates.CONDITION);
                     }
                 },
-                Clock.systemUTC(), managed.checkInterval());
+                Clock.systemUTC(), managed.checkInterval(), leadership::isLeader);
+        leadership.addListener(new Leadership.Listener() {
+            @Override
+            public void startedLeading() {
+                // A renewal another replica left due, or a Secret nobody made yet, is this one's now.
+                certificates.soon();
+            }
+
+            @Override
+            public void stoppedLeading() {
+            }
+        });
+        return certificates;
     }
 
     /** Starts the certificate loop when the webhook's HTTPS server (not the management one) listens. */

@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.podguard.audit.BackgroundAudit;
 import io.podguard.audit.ClusterAudit;
 import io.podguard.audit.PolicyReports;
+import io.podguard.audit.SharedResults;
 import io.podguard.engine.Engine;
 import io.podguard.kube.KubernetesClients;
+import io.podguard.kube.Leadership;
 import io.podguard.policy.PolicyStore;
 import io.podguard.report.EvaluationMetrics;
 import io.podguard.report.EventRateLimiter;
@@ -15,6 +17,7 @@ import io.podguard.report.ReviewObserver;
 import io.podguard.report.ViolationLog;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +39,8 @@ import org.springframework.context.annotation.Configuration;
 class ReportingConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportingConfiguration.class);
+    /** How long a replica serves the leader's shared audit before it reads it again. */
+    private static final Duration SHARED_MAX_AGE = Duration.ofSeconds(5);
 
     @Bean
     EvaluationMetrics evaluationMetrics(MeterRegistry registry) {
@@ -49,12 +54,13 @@ class ReportingConfiguration {
 
     @Bean
     ClusterConnection clusterConnection(@Value("${podguard.kubeconfig:}") String kubeconfig,
-                                        @Value("${podguard.kube-context:}") String context, AuditProperties audit, EventsProperties events) {
+                                        @Value("${podguard.kube-context:}") String context, AuditProperties audit, EventsProperties events,
+                                        ReplicaRole role) {
         if (Boolean.FALSE.equals(audit.enabled()) && Boolean.FALSE.equals(events.enabled())) {
             return ClusterConnection.none("no cluster access needed (podguard.audit.enabled and podguard.events.enabled are false)");
         }
         return ClusterConnection.of(kubeconfig.isEmpty() ? null : Path.of(kubeconfig), context.isEmpty() ? null : context,
-                KubernetesClients.Environment.current());
+                KubernetesClients.Environment.current(), LeaderElectionConfiguration.userAgent(role.leadership().identity()));
     }
 
     /**
@@ -83,8 +89,8 @@ class ReportingConfiguration {
 
     @Bean
     AuditEndpoint auditEndpoint(AuditProperties properties, ClusterConnection cluster, Engine engine, PolicyStore policies,
-                                MeterRegistry registry) {
-        BackgroundAudit audit = backgroundAudit(properties, cluster, engine, policies, registry);
+                                ReplicaRole role, MeterRegistry registry) {
+        BackgroundAudit audit = backgroundAudit(properties, cluster, engine, policies, role, registry);
         String reason = audit != null ? "" : properties.enabled() == Boolean.FALSE ? "podguard.audit.enabled is false"
                 : cluster.client() == null ? cluster.description()
                 : "off unless podguard.audit.enabled=true: podguard reaches the cluster through " + cluster.description()
@@ -93,7 +99,7 @@ class ReportingConfiguration {
     }
 
     private static @Nullable BackgroundAudit backgroundAudit(AuditProperties properties, ClusterConnection cluster, Engine engine,
-                                                             PolicyStore policies, MeterRegistry registry) {
+                                                             PolicyStore policies, ReplicaRole role, MeterRegistry registry) {
         KubernetesClient client = cluster.client();
         if (!on("podguard.audit", properties.enabled(), cluster)) {
             return null;
@@ -103,13 +109,30 @@ class ReportingConfiguration {
         if (own != null && !own.isEmpty()) {
             excluded.add(own);
         }
+        Leadership leadership = role.leadership();
         PolicyReports reports = properties.policyReports()
                 ? new PolicyReports(client, properties.maxResultsPerReport()) : null;
+        // With leader election, the leader shares each run beside the Lease; the others serve it from there.
+        SharedResults shared = role.namespace() == null ? null
+                : new SharedResults(client, role.namespace(), role.sharedAuditConfigMap(), SHARED_MAX_AGE, Clock.systemUTC());
         BackgroundAudit audit = new BackgroundAudit(new ClusterAudit(client, engine, properties.pageSize(), Clock.systemUTC()),
-                reports, policies::current, new ClusterAudit.Scope(null, excluded), properties.interval(), registry);
+                reports, shared, policies::current, new ClusterAudit.Scope(null, excluded), properties.interval(),
+                properties.timeBudget(), leadership::isLeader, leadership.identity(), Clock.systemUTC(), registry);
         policies.addListener(snapshot -> audit.trigger());
-        LOG.info("background audit: on ({}), every {}, excluding namespaces {}", cluster.description(), properties.interval(), excluded);
-        audit.start();
+        LOG.info("background audit: on ({}), every {} within {}, {} pods a page, excluding namespaces {}; {}", cluster.description(),
+                properties.interval(), properties.timeBudget(), properties.pageSize(), excluded,
+                shared == null ? "this replica audits" : "the leader audits and shares its runs through " + shared.describe());
+        leadership.addListener(new Leadership.Listener() {
+            @Override
+            public void startedLeading() {
+                audit.lead();
+            }
+
+            @Override
+            public void stoppedLeading() {
+                audit.follow();
+            }
+        });
         return audit;
     }
 

@@ -64,6 +64,14 @@ class ClusterAuditTest {
         return new ClusterAudit(client, Engine.standard(), 2, Clock.fixed(AT, ZoneOffset.UTC)).run(AUDIT_BASELINE, "policy.yaml", scope, io.podguard.engine.Stage.AS_WRITTEN);
     }
 
+    /** Every pod judged, by namespace, as the sink is handed them. */
+    private Map<String, List<PodResult>> pods(ClusterAudit.Scope scope) {
+        Map<String, List<PodResult>> pods = new java.util.TreeMap<>();
+        new ClusterAudit(client, Engine.standard(), 2, Clock.fixed(AT, ZoneOffset.UTC)).run(AUDIT_BASELINE, "policy.yaml", scope,
+                io.podguard.engine.Stage.AS_WRITTEN, pods::put, ClusterAudit.Control.UNBOUNDED);
+        return pods;
+    }
+
     @Test
     void runWhenPodsPassAndFailThenTheExactReport() {
         AuditReport report = run(new ClusterAudit.Scope(null, Set.of("kube-system")));
@@ -128,14 +136,14 @@ class ClusterAuditTest {
                 .withNewMetadata().withName(PolicyReports.NAME).withNamespace("gone").addToLabels("app.kubernetes.io/managed-by", "podguard").endMetadata()
                 .build()).create();
         PolicyReports reports = new PolicyReports(client, PolicyReports.DEFAULT_MAX_RESULTS);
-        AuditReport report = run(new ClusterAudit.Scope(null, Set.of("kube-system")));
+        Map<String, List<PodResult>> pods = pods(new ClusterAudit.Scope(null, Set.of("kube-system")));
 
-        PolicyReports.Outcome outcome = reports.publish(report);
-        // A second run replaces the reports in place.
-        PolicyReports.Outcome again = reports.publish(report);
+        PolicyReports.Outcome outcome = reports.publish(AT, pods);
+        // A second run with the same findings writes nothing.
+        PolicyReports.Outcome again = reports.publish(AT.plusSeconds(600), pods);
 
-        assertThat(outcome).isEqualTo(new PolicyReports.Outcome(true, 3, 1, "3 written, 1 deleted"));
-        assertThat(again).isEqualTo(new PolicyReports.Outcome(true, 3, 0, "3 written, 0 deleted"));
+        assertThat(outcome).isEqualTo(new PolicyReports.Outcome(true, 3, 0, 0, 1, 0, "3 created, 0 updated, 0 unchanged, 1 deleted"));
+        assertThat(again).isEqualTo(new PolicyReports.Outcome(true, 0, 0, 3, 0, 0, "0 created, 0 updated, 3 unchanged, 0 deleted"));
         List<GenericKubernetesResource> all = client.genericKubernetesResources(PolicyReports.CONTEXT).inAnyNamespace().list().getItems();
         assertThat(all).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b", "team-c");
         GenericKubernetesResource teamB = client.genericKubernetesResources(PolicyReports.CONTEXT).inNamespace("team-b").withName("podguard-pod-security").get();
@@ -177,12 +185,20 @@ class ClusterAuditTest {
     }
 
     @Test
-    void publishWhenMoreResultsThanTheCapThenFailuresFirstAndTheSummaryCountsAll() {
-        PolicyReports reports = new PolicyReports(client, 1);
-        GenericKubernetesResource teamA = reports.build(run(ClusterAudit.Scope.ALL), run(ClusterAudit.Scope.ALL).namespaces().get("team-a"));
+    void runWhenANamespaceIsListedInTwoStretchesThenItIsListedAgainWholeAndHandedOnWhole() {
+        client.resource(pod("""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"late","namespace":"team-a"},
+                 "spec":{"hostPID":true,"containers":[{"name":"app","image":"nginx"}]}}""")).create();
+        List<String> handed = new java.util.ArrayList<>();
 
-        assertThat((List<?>) teamA.getAdditionalProperties().get("results")).hasSize(1)
-                .first().extracting(r -> ((Map<?, ?>) r).get("result")).isEqualTo("fail");
-        assertThat(teamA.getAdditionalProperties().get("summary")).isEqualTo(Map.of("pass", 1, "fail", 1, "warn", 0, "error", 0, "skip", 0));
+        AuditReport report = new ClusterAudit(client, Engine.standard(), 500, Clock.fixed(AT, ZoneOffset.UTC)).run(AUDIT_BASELINE, "p",
+                ClusterAudit.Scope.ALL, io.podguard.engine.Stage.AS_WRITTEN,
+                (ns, pods) -> handed.add(ns + ":" + pods.stream().map(PodResult::name).sorted().toList()), ClusterAudit.Control.UNBOUNDED);
+
+        // The mock apiserver lists in creation order: team-a comes back after kube-system.
+        assertThat(handed).containsExactly("team-a:[web-1, web-2]", "team-b:[db-0]", "team-c:[ok]", "kube-system:[kube-proxy-x]",
+                "team-a:[late, web-1, web-2]");
+        assertThat(report.namespaces().get("team-a").pods()).isEqualTo(3);
+        assertThat(report.namespaces().get("team-a").denied()).extracting(PodResult::name).containsExactly("late", "web-1");
     }
 }

@@ -54,10 +54,12 @@ class PolicyReportsEveryRuleTest {
              "spec":{"hostNetwork":true,"containers":[{"name":"agent","image":"agent","resources":{"limits":{"memory":"512Mi"}}}]}}"""}) {
             client.resource(Json.serialization().unmarshal(json, io.fabric8.kubernetes.api.model.Pod.class)).create();
         }
-        AuditReport report = new ClusterAudit(client, Engine.standard(), 100, Clock.fixed(ClusterAuditTest.AT, ZoneOffset.UTC))
-                .run(PolicyResolver.fixed(PolicyLoader.parse(POLICY)), "p", new ClusterAudit.Scope("team-a", Set.of()), Stage.AS_WRITTEN);
+        java.util.List<PodResult> pods = new java.util.ArrayList<>();
+        new ClusterAudit(client, Engine.standard(), 100, Clock.fixed(ClusterAuditTest.AT, ZoneOffset.UTC))
+                .run(PolicyResolver.fixed(PolicyLoader.parse(POLICY)), "p", new ClusterAudit.Scope("team-a", Set.of()), Stage.AS_WRITTEN,
+                        (ns, judged) -> pods.addAll(judged), ClusterAudit.Control.UNBOUNDED);
 
-        GenericKubernetesResource built = new PolicyReports(client, 100).build(report, report.namespaces().get("team-a"));
+        GenericKubernetesResource built = new PolicyReports(client, 100).build("team-a", pods, ClusterAuditTest.AT, 0).getFirst().resource();
 
         assertThat(Json.mapper().writeValueAsString(built.getAdditionalProperties().get("summary")))
                 .isEqualTo("{\"pass\":1,\"fail\":2,\"warn\":0,\"error\":0,\"skip\":1}");

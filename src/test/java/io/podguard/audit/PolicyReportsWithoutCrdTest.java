@@ -26,12 +26,15 @@ class PolicyReportsWithoutCrdTest {
                         .withNewMetadata().withName("p").withNamespace("team-a").endMetadata()
                         .withNewSpec().withHostIPC(true).addNewContainer().withName("c").withImage("x").endContainer().endSpec()
                         .endItem().build()).once();
+        PolicyReports.Publication publication = new PolicyReports(client, 10).begin(Instant.EPOCH, () -> true);
         AuditReport report = new ClusterAudit(client, Engine.standard(), 500, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
-                .run(ClusterAuditTest.AUDIT_BASELINE, "p", ClusterAudit.Scope.ALL, io.podguard.engine.Stage.AS_WRITTEN);
+                .run(ClusterAuditTest.AUDIT_BASELINE, "p", ClusterAudit.Scope.ALL, io.podguard.engine.Stage.AS_WRITTEN,
+                        publication, ClusterAudit.Control.UNBOUNDED);
 
-        PolicyReports.Outcome outcome = new PolicyReports(client, 10).publish(report);
+        PolicyReports.Outcome outcome = publication.finish(report.complete());
 
         assertThat(report.wouldBeDenied()).isEqualTo(1);
-        assertThat(outcome).isEqualTo(new PolicyReports.Outcome(false, 0, 0, "the PolicyReport CRD (wgpolicyk8s.io/v1alpha2) is not installed"));
+        assertThat(outcome).isEqualTo(new PolicyReports.Outcome(false, 0, 0, 0, 0, 0,
+                "the PolicyReport CRD (wgpolicyk8s.io/v1alpha2) is not installed"));
     }
 }

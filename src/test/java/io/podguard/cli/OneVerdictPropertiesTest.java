@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.podguard.admission.AdmissionHandler;
 import io.podguard.admission.Endpoint;
-import io.podguard.audit.AuditReport;
 import io.podguard.audit.ClusterAudit;
 import io.podguard.audit.PodResult;
 import io.podguard.engine.Engine;
@@ -96,9 +95,11 @@ class OneVerdictPropertiesTest {
             String namespace = pod.at("/metadata/namespace").asString();
             Pod created = client.resource(Json.serialization().convertValue(pod, Pod.class)).create();
             try {
-                AuditReport report = new ClusterAudit(client, Engine.standard(), 100, Clock.systemUTC())
-                        .run(resolver, "p", new ClusterAudit.Scope(namespace, Set.of()), Stage.CREATE);
-                PodResult audited = report.namespaces().get(namespace).pods().getFirst();
+                List<PodResult> judged = new java.util.ArrayList<>();
+                new ClusterAudit(client, Engine.standard(), 100, Clock.systemUTC())
+                        .run(resolver, "p", new ClusterAudit.Scope(namespace, Set.of()), Stage.CREATE,
+                                (ns, pods) -> judged.addAll(pods), ClusterAudit.Control.UNBOUNDED);
+                PodResult audited = judged.getFirst();
                 if (enforces(resolver, pod)) {
                     assertThat(audited.wouldBeDenied()).as("audit denies; server denies=%s (%s)\n%s", serverDenies, serverMessage, label)
                             .isEqualTo(serverDenies);

@@ -384,7 +384,8 @@ class ChartIT {
         Role role = one(objects, Role.class);
         assertThat(role.getMetadata().getNamespace()).isEqualTo(NS);
         assertThat(role.getRules()).extracting(ChartIT::describe).containsExactly(
-                ":secrets [] create", ":secrets [podguard-tls] get,update");
+                ":secrets [] create", ":secrets [podguard-tls] get,update",
+                "coordination.k8s.io:leases [] create", "coordination.k8s.io:leases [podguard] get,update,patch");
         assertThat(one(objects, ClusterRole.class).getRules()).extracting(ChartIT::describe).containsExactly(
                 "admissionregistration.k8s.io:mutatingwebhookconfigurations [podguard] get,update",
                 "admissionregistration.k8s.io:validatingwebhookconfigurations [podguard] get,update",
@@ -426,6 +427,30 @@ class ChartIT {
         assertThat(one(none, Deployment.class).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
         assertThat(one(helm.template(), Deployment.class).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isTrue();
         assertThat(helm.template("--set", "rbac.create=false")).noneMatch(o -> o.getKind().endsWith("Role") || o.getKind().endsWith("RoleBinding"));
+    }
+
+    @Test
+    void leaderElectionWhenTheAuditOrSelfManagedCertificatesRunThenOneLeaseAndTheSharedAuditByName() {
+        List<HasMetadata> audit = helm.template("--set", "certificates.mode=helm", "--set", "backgroundAudit.enabled=true",
+                "--set", "leaderElection.leaseDuration=20s", "--set", "leaderElection.renewDeadline=12s", "--set", "leaderElection.retryPeriod=3s");
+        assertThat(one(audit, Role.class).getRules()).extracting(ChartIT::describe).containsExactly(
+                "coordination.k8s.io:leases [] create", "coordination.k8s.io:leases [podguard] get,update,patch",
+                ":configmaps [] create", ":configmaps [podguard-audit] get,update");
+        assertThat(container(audit).getArgs()).contains("--podguard.leader-election.enabled=true",
+                "--podguard.leader-election.lease-name=podguard", "--podguard.leader-election.lease-duration=20s",
+                "--podguard.leader-election.renew-deadline=12s", "--podguard.leader-election.retry-period=3s");
+
+        // Nothing runs once per cluster, or leader election switched off: no Lease, and podguard told so.
+        for (List<HasMetadata> off : List.of(helm.template("--set", "certificates.mode=helm"),
+                helm.template("--set", "backgroundAudit.enabled=true", "--set", "leaderElection.enabled=false"))) {
+            assertThat(rules(off)).noneMatch(r -> r.getResources().contains("leases") || r.getResources().contains("configmaps"));
+            assertThat(container(off).getArgs()).contains("--podguard.leader-election.enabled=false")
+                    .noneMatch(a -> a.startsWith("--podguard.leader-election.lease"));
+        }
+        // The Lease stores whole seconds.
+        HelmBinary.Run fractional = helm.run(List.of("template", "podguard", HelmBinary.CHART.toString(), "--set", "leaderElection.leaseDuration=1.5s"));
+        assertThat(fractional.exitCode()).isNotZero();
+        assertThat(fractional.stderr()).contains("/leaderElection/leaseDuration");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.podguard.admission.AdmissionHandler;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
+import io.podguard.engine.Mode;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyResolver;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,9 @@ class PolicyEventsTest {
 
     @AfterEach
     void close() throws InterruptedException {
-        events.close();
+        if (events != null) {
+            events.close();
+        }
     }
 
     @Test
@@ -96,8 +99,9 @@ class PolicyEventsTest {
         List<Event> written = written("team-a");
         assertThat(written).hasSize(1);
         Event e = written.getFirst();
-        long epochNanos = NOW.getEpochSecond() * 1_000_000_000L + NOW.getNano();
-        assertThat(e.getMetadata().getName()).isEqualTo("web-5d8f7." + Long.toHexString(epochNanos));
+        // podguard.<the first 10 bytes of SHA-256("team-a|audit|team-a|privileged")>.<the minute since the epoch, in hex>
+        assertThat(e.getMetadata().getName()).isEqualTo("podguard.ac6be658652f2b8c7701." + Long.toHexString(NOW.toEpochMilli() / 60_000));
+        assertThat(Long.toHexString(NOW.toEpochMilli() / 60_000)).isEqualTo("1c8abc6");
         assertThat(e.getMetadata().getNamespace()).isEqualTo("team-a");
         assertThat(e.getEventTime().getTime()).isEqualTo("2026-11-26T14:30:00.123456Z");
         assertThat(e.getReason()).isEqualTo("PolicyViolation");
@@ -146,7 +150,7 @@ class PolicyEventsTest {
         nanos.addAndGet(Duration.ofMinutes(1).toNanos());
         handler.handle(Endpoint.VALIDATE, review("team-d", "web-5d8f7-x2x9k", OWNED_POD, false));
         handler.handle(Endpoint.VALIDATE, review("team-d", "debug", BARE_POD, false));
-        // privileged is a new key; hostNamespaces' minute has passed: both go (different regarding names).
+        // privileged is a new key; hostNamespaces' minute has passed: both go (another window, other names).
         assertThat(written("team-d")).extracting(e -> e.getRegarding().getKind()).containsExactly("Namespace", "Namespace", "ReplicaSet");
         assertThat(count("sent")).isEqualTo(3);
     }
@@ -157,6 +161,52 @@ class PolicyEventsTest {
                 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"ok","namespace":"%s"},"spec":{"containers":[{"name":"a","image":"x"}]}}""", false));
 
         assertThat(written("team-e")).isEmpty();
+    }
+
+    @Test
+    void nameWhenTheSameNamespaceModeAndChecksInOneWindowThenTheSameOnEveryReplica() {
+        String name = PolicyEvents.name("team-a", Mode.AUDIT, new java.util.LinkedHashSet<>(List.of("team-a|privileged", "team-a|hostNamespaces")), 30_000_000L);
+
+        assertThat(name).isEqualTo(PolicyEvents.name("team-a", Mode.AUDIT,
+                new java.util.LinkedHashSet<>(List.of("team-a|hostNamespaces", "team-a|privileged")), 30_000_000L));
+        assertThat(name).matches("podguard\\.[0-9a-f]{20}\\.1c9c380");
+        assertThat(PolicyEvents.name("team-a", Mode.AUDIT, java.util.Set.of("team-a|privileged"), 30_000_001L)).isNotEqualTo(
+                PolicyEvents.name("team-a", Mode.AUDIT, java.util.Set.of("team-a|privileged"), 30_000_000L));
+        assertThat(PolicyEvents.name("team-a", Mode.ENFORCE, java.util.Set.of("team-a|privileged"), 30_000_000L)).isNotEqualTo(
+                PolicyEvents.name("team-a", Mode.AUDIT, java.util.Set.of("team-a|privileged"), 30_000_000L));
+    }
+
+    @Test
+    void evaluatedWhenTwoReplicasJudgeAlikeInOneWindowThenOneEventAndTheOtherCountedAsDuplicate() throws Exception {
+        // An Event store that refuses a second create of a name, as the apiserver does (fabric8's mock does not).
+        java.util.Map<String, Event> store = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.function.Consumer<Event> writer = event -> {
+            if (store.putIfAbsent(event.getMetadata().getNamespace() + "/" + event.getMetadata().getName(), event) != null) {
+                throw new io.fabric8.kubernetes.client.KubernetesClientException("events.events.k8s.io \"" + event.getMetadata().getName()
+                        + "\" already exists", 409, null);
+            }
+        };
+        SimpleMeterRegistry registryB = new SimpleMeterRegistry();
+        PolicyResolver resolver = PolicyResolver.fixed(PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"));
+        events = new PolicyEvents(writer, new EventRateLimiter(Duration.ofMinutes(1), 30, nanos::get), 100, clock, "replica-a", registry, ns -> true);
+        try (PolicyEvents b = new PolicyEvents(writer, new EventRateLimiter(Duration.ofMinutes(1), 30, nanos::get), 100, clock, "replica-b", registryB, ns -> true)) {
+            new AdmissionHandler(Engine.standard(), () -> resolver, events).handle(Endpoint.VALIDATE, review("team-f", "debug", BARE_POD, false));
+            assertThat(events.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            new AdmissionHandler(Engine.standard(), () -> resolver, b).handle(Endpoint.VALIDATE, review("team-f", "debug", BARE_POD, false));
+            assertThat(b.awaitIdle(Duration.ofSeconds(10))).isTrue();
+
+            assertThat(store).hasSize(1);
+            assertThat(store.values().iterator().next().getReportingInstance()).isEqualTo("replica-a");
+            assertThat(count("sent")).isEqualTo(1);
+            assertThat(registryB.get("podguard.events").tag("result", "duplicate").counter().count()).isEqualTo(1);
+            assertThat(registryB.get("podguard.events").tag("result", "failed").counter().count()).isZero();
+
+            // The next window: the other replica's Event goes.
+            nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+            new AdmissionHandler(Engine.standard(), () -> resolver, b).handle(Endpoint.VALIDATE, review("team-f", "debug", BARE_POD, false));
+            assertThat(b.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(store).hasSize(2);
+        }
     }
 
     /** Anyone who reaches the port can name any namespace: Events only where the webhooks select. */

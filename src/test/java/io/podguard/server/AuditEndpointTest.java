@@ -80,7 +80,7 @@ class AuditEndpointTest {
         assertThat(body.get("status").asString()).isEqualTo("ok");
         assertThat(body.get("interval").asString()).isEqualTo("PT10M");
         assertThat(body.get("policySource").asString()).isEqualTo("embedded default");
-        assertThat(body.get("policyReports").asString()).isEqualTo("1 written, 0 deleted");
+        assertThat(body.get("policyReports").asString()).isEqualTo("1 created, 0 updated, 0 unchanged, 0 deleted");
         assertThat(body.get("totals").toString()).isEqualTo("{\"namespaces\":1,\"pods\":1,\"wouldBeDenied\":1}");
         assertThat(body.at("/namespaces/team-a/checks/hostNamespaces").asInt()).isEqualTo(1);
 

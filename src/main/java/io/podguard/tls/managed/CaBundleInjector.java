@@ -44,7 +44,9 @@ public final class CaBundleInjector {
         /** At least one configuration was updated. */
         INJECTED,
         /** A configuration carries a newer podguard CA than this bundle: re-read the Secret first. */
-        STALE
+        STALE,
+        /** Not every webhook carries the bundle yet, and this replica may not write it: the leader does. */
+        PENDING
     }
 
     /** Thrown when a configuration is missing: the chart has not installed it (yet). */
@@ -61,10 +63,22 @@ public final class CaBundleInjector {
      * @throws KubernetesClientException when the API refuses
      */
     public Outcome inject(CertificateSet set, Instant now) {
+        return inject(set, now, true);
+    }
+
+    /**
+     * As {@link #inject(CertificateSet, Instant)}; a replica that may not write (it does not
+     * lead) only looks, and answers {@link Outcome#PENDING} where the bundle is not there yet.
+     */
+    public Outcome inject(CertificateSet set, Instant now, boolean mayWrite) {
         String caBundle = Base64.getEncoder().encodeToString(set.caBundlePem().getBytes(StandardCharsets.US_ASCII));
         Outcome outcome = Outcome.UNCHANGED;
         for (WebhookConfigurationRef ref : configurations) {
-            Outcome one = injectWithRetry(ref, set, caBundle, now);
+            Outcome one = mayWrite ? injectWithRetry(ref, set, caBundle, now) : look(ref, set, caBundle, now);
+            if (one == Outcome.PENDING) {
+                outcome = Outcome.PENDING;
+                continue;
+            }
             if (one == Outcome.STALE) {
                 return Outcome.STALE;
             }
@@ -85,6 +99,24 @@ public final class CaBundleInjector {
                 }
             }
         }
+    }
+
+    /** Whether {@code ref} carries the bundle already, without writing. */
+    private Outcome look(WebhookConfigurationRef ref, CertificateSet set, String caBundle, Instant now) {
+        HasMetadata configuration = switch (ref.kind()) {
+            case MUTATING -> client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(ref.name()).get();
+            case VALIDATING -> client.admissionRegistration().v1().validatingWebhookConfigurations().withName(ref.name()).get();
+        };
+        if (configuration == null) {
+            throw new MissingConfigurationException(ref);
+        }
+        for (WebhookClientConfig clientConfig : clientConfigs(configuration)) {
+            if (Objects.equals(clientConfig.getCaBundle(), caBundle)) {
+                continue;
+            }
+            return newerCaInjected(clientConfig.getCaBundle(), set, now) ? Outcome.STALE : Outcome.PENDING;
+        }
+        return Outcome.UNCHANGED;
     }
 
     private Outcome injectOnce(WebhookConfigurationRef ref, CertificateSet set, String caBundle, Instant now) {

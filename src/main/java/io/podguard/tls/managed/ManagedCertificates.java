@@ -12,14 +12,15 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The self-managed certificate loop of one replica: read (or create, or renew) the shared set,
- * inject its CA bundle, write the serving files, and hold readiness until the server serves
- * that very certificate. Runs at start-up, then before the next renewal is due or every check
+ * The self-managed certificate loop of one replica: read (or, on the leader, create or renew)
+ * the shared set, inject its CA bundle (the leader; the others wait until it is there), write
+ * the serving files, and hold readiness until the server serves that very certificate. Runs at start-up, then before the next renewal is due or every check
  * interval, whichever comes first (another replica may have renewed the Secret), and retries
  * with back-off while something is missing.
  */
@@ -53,12 +54,25 @@ public final class ManagedCertificates implements AutoCloseable {
     private final ReadinessGate readiness;
     private final Clock clock;
     private final Duration checkInterval;
+    private final BooleanSupplier mayWrite;
     private @Nullable ScheduledExecutorService scheduler;
+    private java.util.concurrent.@Nullable ScheduledFuture<?> pending;
     private Duration retry = MIN_RETRY;
 
     public ManagedCertificates(CertificateSettings settings, SecretCertificateStore store, CaBundleInjector injector,
                                ServingFiles files, ServedCertificateProbe probe, ReadinessGate readiness,
                                Clock clock, Duration checkInterval) {
+        this(settings, store, injector, files, probe, readiness, clock, checkInterval, () -> true);
+    }
+
+    /**
+     * @param mayWrite whether this replica leads: only the leader creates and renews the Secret
+     *     and injects the CA bundle; the others read the Secret, check the bundle, and serve
+     */
+    public ManagedCertificates(CertificateSettings settings, SecretCertificateStore store, CaBundleInjector injector,
+                               ServingFiles files, ServedCertificateProbe probe, ReadinessGate readiness,
+                               Clock clock, Duration checkInterval, BooleanSupplier mayWrite) {
+        this.mayWrite = mayWrite;
         this.settings = settings;
         this.store = store;
         this.injector = injector;
@@ -86,12 +100,20 @@ public final class ManagedCertificates implements AutoCloseable {
         }
     }
 
+    /** Runs a round now (this replica just became the leader: a renewal may be due), then as before. */
+    public synchronized void soon() {
+        // Only a round that waits is brought forward; one that runs now reschedules itself.
+        if (scheduler != null && pending != null && pending.cancel(false)) {
+            pending = scheduler.schedule(this::roundAndReschedule, 0, TimeUnit.MILLISECONDS);
+        }
+    }
+
     private void roundAndReschedule() {
         Round round = round();
         Duration delay = Duration.between(clock.instant(), round.nextRound());
         synchronized (this) {
             if (scheduler != null) {
-                scheduler.schedule(this::roundAndReschedule, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+                pending = scheduler.schedule(this::roundAndReschedule, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -101,9 +123,12 @@ public final class ManagedCertificates implements AutoCloseable {
         Instant now = clock.instant();
         CertificateSet set = null;
         String notReady;
+        boolean leads = mayWrite.getAsBoolean();
         try {
-            set = store.ensure(now).certificates();
-            notReady = apply(set, now);
+            set = store.ensure(now, leads).certificates();
+            notReady = apply(set, now, leads);
+        } catch (SecretCertificateStore.WaitingForLeader e) {
+            notReady = e.getMessage();
         } catch (CaBundleInjector.MissingConfigurationException e) {
             notReady = e.getMessage() + ": the CA bundle cannot be injected";
         } catch (KubernetesClientException e) {
@@ -133,10 +158,14 @@ public final class ManagedCertificates implements AutoCloseable {
     }
 
     /** Injects, writes, probes: null when the server serves {@code set}'s certificate, else why not. */
-    private @Nullable String apply(CertificateSet set, Instant now) throws IOException {
+    private @Nullable String apply(CertificateSet set, Instant now, boolean leads) throws IOException {
         // The bundle goes in before the certificate is served: the apiserver must trust it first.
-        if (injector.inject(set, now) == CaBundleInjector.Outcome.STALE) {
+        CaBundleInjector.Outcome injected = injector.inject(set, now, leads);
+        if (injected == CaBundleInjector.Outcome.STALE) {
             return "the Secret was renewed by another replica since it was read";
+        }
+        if (injected == CaBundleInjector.Outcome.PENDING) {
+            return "waiting for the leader to inject the CA bundle into the webhook configurations";
         }
         if (files.write(set)) {
             LOG.info("serving certificate (serial {}) written to {}", set.serving().getSerialNumber().toString(16), files.certFile());

@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the {@link CertificateSet} in one Secret that every replica shares. Every write is
- * conditional: a create fails when another replica created the Secret first, an update fails
- * when the Secret changed since it was read. The loser re-reads and takes what the winner
- * wrote, so replicas starting together agree on one CA.
+ * Keeps the {@link CertificateSet} in one Secret that every replica shares. Only the leader
+ * writes it (with leader election on); every write is conditional all the same: a create fails
+ * when another replica created the Secret first, an update fails when the Secret changed since
+ * it was read. The loser re-reads and takes what the winner wrote, so replicas agree on one CA
+ * even while two of them believe they lead.
  */
 public final class SecretCertificateStore {
 
@@ -54,6 +55,19 @@ public final class SecretCertificateStore {
      * @throws KubernetesClientException when the API refuses (RBAC, network); the caller retries
      */
     public Result ensure(Instant now) {
+        return ensure(now, true);
+    }
+
+    /**
+     * As {@link #ensure(Instant)}; a replica that may not write (it does not lead) only reads:
+     * it takes the set in force even when renewal is due, and waits when there is none.
+     *
+     * @throws WaitingForLeader when there is no usable set and this replica may not make one
+     */
+    public Result ensure(Instant now, boolean mayWrite) {
+        if (!mayWrite) {
+            return read();
+        }
         for (int attempt = 1; ; attempt++) {
             Secret secret = secrets().withName(settings.secretName()).get();
             try {
@@ -64,6 +78,26 @@ public final class SecretCertificateStore {
                 }
                 LOG.debug("Secret {}/{} changed under us (attempt {}): reading it again", settings.namespace(), settings.secretName(), attempt);
             }
+        }
+    }
+
+    /** Thrown to a replica that does not lead when the Secret holds nothing it can serve: the leader makes it. */
+    public static final class WaitingForLeader extends RuntimeException {
+        WaitingForLeader(String why) {
+            super(why);
+        }
+    }
+
+    private Result read() {
+        Secret secret = secrets().withName(settings.secretName()).get();
+        if (secret == null) {
+            throw new WaitingForLeader("no Secret " + settings.namespace() + "/" + settings.secretName() + " yet: the leader creates it");
+        }
+        try {
+            return new Result(CertificateSet.fromSecretData(secret.getData() == null ? Map.of() : secret.getData()), Action.READ);
+        } catch (IllegalArgumentException e) {
+            throw new WaitingForLeader("Secret " + settings.namespace() + "/" + settings.secretName()
+                    + " holds no usable certificates (" + e.getMessage() + "): the leader replaces them");
         }
     }
 

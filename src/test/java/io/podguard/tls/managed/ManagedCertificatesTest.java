@@ -266,6 +266,56 @@ class ManagedCertificatesTest {
         assertThat(second.nextRound()).isEqualTo(t0.plusSeconds(2));
     }
 
+    @Test
+    void roundWhenTheReplicaDoesNotLeadThenItWritesNothingAndWaitsForTheLeader(@TempDir Path dir) throws Exception {
+        createWebhookConfigurations();
+        ServingFiles files = new ServingFiles(dir.resolve("tls.crt"), dir.resolve("tls.key"));
+        RecordingGate gate = new RecordingGate();
+        java.util.concurrent.atomic.AtomicBoolean leads = new java.util.concurrent.atomic.AtomicBoolean();
+        try (FileServingTlsServer https = new FileServingTlsServer(files)) {
+            MutableClock clock = new MutableClock(t0);
+            ManagedCertificates follower = new ManagedCertificates(settings, new SecretCertificateStore(client, settings),
+                    new CaBundleInjector(client, settings.webhookConfigurations()), files,
+                    new ServedCertificateProbe(https::port), gate, clock, Duration.ofMinutes(5), leads::get);
+
+            // No Secret yet: the follower makes none.
+            assertThat(follower.round().ready()).isFalse();
+            assertThat(gate.blocked).isEqualTo("no Secret podguard-system/" + secretName + " yet: the leader creates it");
+            assertThat(client.secrets().inNamespace(NS).withName(secretName).get()).isNull();
+
+            // The leader made it but has not injected the bundle: the follower injects nothing and waits.
+            SecretCertificateStore leaderStore = new SecretCertificateStore(client, settings);
+            CertificateSet set = leaderStore.ensure(t0).certificates();
+            assertThat(follower.round().ready()).isFalse();
+            assertThat(gate.blocked).isEqualTo("waiting for the leader to inject the CA bundle into the webhook configurations");
+            assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(settings.mutatingWebhookConfiguration())
+                    .get().getWebhooks().getFirst().getClientConfig().getCaBundle()).isNull();
+
+            // Injected: the follower serves the Secret's certificate.
+            new CaBundleInjector(client, settings.webhookConfigurations()).inject(set, t0);
+            ManagedCertificates.Round served = follower.round();
+            assertThat(served.ready()).isTrue();
+            assertThat(served.certificates()).isEqualTo(set);
+
+            // Renewal due: the follower keeps serving what is there and writes nothing.
+            String version = client.secrets().inNamespace(NS).withName(secretName).get().getMetadata().getResourceVersion();
+            clock.now = t0.plus(Duration.ofMinutes(39));
+            ManagedCertificates.Round due = follower.round();
+            assertThat(due.ready()).isTrue();
+            assertThat(due.certificates()).isEqualTo(set);
+            assertThat(client.secrets().inNamespace(NS).withName(secretName).get().getMetadata().getResourceVersion()).isEqualTo(version);
+
+            // It becomes the leader: it renews, injects and serves the new certificate.
+            leads.set(true);
+            ManagedCertificates.Round renewed = follower.round();
+            assertThat(renewed.ready()).isTrue();
+            assertThat(renewed.certificates().serving()).isNotEqualTo(set.serving());
+            assertThat(renewed.certificates().ca().certificate()).isEqualTo(set.ca().certificate());
+            assertThat(injectedBundles()).allSatisfy(bundle -> assertThat(bundle).containsExactly(set.ca().certificate()));
+            assertThat(client.secrets().inNamespace(NS).withName(secretName).get().getMetadata().getResourceVersion()).isNotEqualTo(version);
+        }
+    }
+
     private void createWebhookConfigurations() {
         WebhookClientConfig service = new WebhookClientConfig(null, new io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference(
                 "podguard", NS, "/mutate", 443), null);
