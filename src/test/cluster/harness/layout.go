@@ -86,13 +86,30 @@ func loadConfig(path string) (clusterConfig, error) {
 
 // writeFileAtomic writes through a temporary file and a rename, so that a
 // reader (a test polling cluster.env, stop-cluster.sh reading a pid file)
-// never sees half a file.
+// never sees half a file. Each writer has its own temporary file: the start
+// command and the supervisor it spawned both write the supervisor's pid file,
+// and a shared temporary name let one rename the other's file away.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, perm); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, perm)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		_ = os.Remove(tmp)
+	}
+	return werr
 }
 
 func writePID(path string, pid int) error {

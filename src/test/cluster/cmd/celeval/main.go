@@ -6,6 +6,13 @@
 //
 // Input (stdin): a JSON array of {"expression", "object", "oldObject", "params"}.
 // Output (stdout): a JSON array of {"compileError", "error", "type", "value", "cost"}.
+//
+// Expressions are compiled as the apiserver compiles those of a ValidatingAdmissionPolicy it is
+// asked to create (the NewExpressions environment at its default compatibility version), and
+// run as it runs them.
+//
+// With -functions, it reads nothing and writes the functions of that environment instead: a
+// JSON array of {"name", "id", "member", "args", "result"}, one per overload, sorted.
 package main
 
 import (
@@ -14,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"sort"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
@@ -21,7 +29,6 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/structpb"
 
-	"k8s.io/apimachinery/pkg/util/version"
 	plugincel "k8s.io/apiserver/pkg/admission/plugin/cel"
 	"k8s.io/apiserver/pkg/cel/environment"
 )
@@ -47,6 +54,10 @@ func (a accessor) GetExpression() string     { return a.expression }
 func (a accessor) ReturnTypes() []*cel.Type { return []*cel.Type{cel.AnyType} }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "-functions" {
+		functions()
+		return
+	}
 	var cases []input
 	dec := json.NewDecoder(os.Stdin)
 	dec.UseNumber()
@@ -54,7 +65,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "celeval:", err)
 		os.Exit(2)
 	}
-	compiler := plugincel.NewCompiler(environment.MustBaseEnvSet(version.MajorMinor(1, 37)))
+	compiler := plugincel.NewCompiler(environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion()))
 	out := make([]output, 0, len(cases))
 	for _, c := range cases {
 		out = append(out, evaluate(compiler, c))
@@ -69,7 +80,7 @@ func main() {
 
 func evaluate(compiler plugincel.Compiler, c input) output {
 	result := compiler.CompileCELExpression(accessor{c.Expression},
-		plugincel.OptionalVariableDeclarations{HasParams: true}, environment.StoredExpressions)
+		plugincel.OptionalVariableDeclarations{HasParams: true}, environment.NewExpressions)
 	if result.Error != nil {
 		return output{CompileError: result.Error.Detail}
 	}
@@ -127,4 +138,45 @@ func toJSON(val ref.Val) json.RawMessage {
 		return json.RawMessage(`null`)
 	}
 	return json.RawMessage(b)
+}
+
+type overload struct {
+	Name   string   `json:"name"`
+	ID     string   `json:"id"`
+	Member bool     `json:"member"`
+	Args   []string `json:"args"`
+	Result string   `json:"result"`
+}
+
+// functions writes every overload of the environment a new ValidatingAdmissionPolicy's
+// validations are compiled in (with the authorizer, without params).
+func functions() {
+	envSet := environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion())
+	env, err := envSet.Env(environment.NewExpressions)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "celeval:", err)
+		os.Exit(2)
+	}
+	var out []overload
+	for name, fn := range env.Functions() {
+		for _, o := range fn.OverloadDecls() {
+			var args []string
+			for _, a := range o.ArgTypes() {
+				args = append(args, a.String())
+			}
+			out = append(out, overload{Name: name, ID: o.ID(), Member: o.IsMemberFunction(), Args: args, Result: o.ResultType().String()})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].ID < out[j].ID
+	})
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		fmt.Fprintln(os.Stderr, "celeval:", err)
+		os.Exit(2)
+	}
 }

@@ -159,8 +159,9 @@ public final class AdmissionHandler {
     private static AdmissionResponse validate(AdmissionRequest request, PodObject pod, EffectivePolicy policy, Evaluation evaluation) {
         Map<String, String> audit = new LinkedHashMap<>(evaluation.annotations());
         for (KindVerdict v : evaluation.verdicts(Mode.AUDIT)) {
-            if (!v.passed()) {
-                audit.merge(v.wording().auditAnnotation(), v.message(false), (a, b) -> a + "; " + b);
+            String key = v.wording().auditAnnotation();
+            if (!v.passed() && key != null) {
+                audit.merge(key, v.message(false), (a, b) -> a + "; " + b);
             }
         }
         // Workloads are not denied (their pods will be): warn at apply time instead of failing silently later.
@@ -188,7 +189,7 @@ public final class AdmissionHandler {
         String mode = policy.decidingMode();
         if (message != null) {
             // As PSA: no warnings on a request that is rejected, the denial says it all.
-            return new AdmissionResponse(request.uid(), false, 403, message, null, List.of(), audit, mode);
+            return new AdmissionResponse(request.uid(), false, evaluation.denialCode(), message, null, List.of(), audit, mode);
         }
         return new AdmissionResponse(request.uid(), true, 200, null, null, warnings, audit, mode);
     }

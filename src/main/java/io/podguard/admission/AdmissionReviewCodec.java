@@ -102,6 +102,16 @@ public final class AdmissionReviewCodec {
                 nullToNull(request.get("oldObject")));
     }
 
+    /** The status reason of a denial's code, as the apiserver pairs them ({@code reasonToCode}'s inverse). */
+    static String reason(int code) {
+        return switch (code) {
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 413 -> "RequestEntityTooLarge";
+            default -> "Invalid";
+        };
+    }
+
     /** Writes the response AdmissionReview, echoing the request's apiVersion and uid. */
     public static byte[] encode(String apiVersion, AdmissionResponse response) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
@@ -121,7 +131,7 @@ public final class AdmissionReviewCodec {
                 g.writeEndObject();
                 g.writeStringProperty("status", "Failure");
                 g.writeStringProperty("message", response.message());
-                g.writeStringProperty("reason", response.code() == 403 ? "Forbidden" : "Invalid");
+                g.writeStringProperty("reason", reason(response.code()));
                 g.writeNumberProperty("code", response.code());
                 g.writeEndObject();
             }

@@ -84,6 +84,16 @@ public record Evaluation(List<KindVerdict> verdicts, List<MatchedExemption> exem
         return sb.toString();
     }
 
+    /** The HTTP status of the denial {@link #message(Mode, boolean)} words: the first denying kind's (403 for most). */
+    public int denialCode() {
+        for (KindVerdict v : verdicts) {
+            if (v.mode() == Mode.ENFORCE && !v.passed()) {
+                return v.wording().denialCode(v.violations());
+            }
+        }
+        return 403;
+    }
+
     /** The Pod Security Standards level {@code mode} judged at, or null when it judged none. */
     public @Nullable LevelVersion level(Mode mode) {
         for (KindVerdict v : verdicts) {

@@ -2,6 +2,7 @@ package io.podguard.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** How a rule kind words the violations it found in one mode: the denial, the warnings, the audit annotation. */
 public interface Wording {
@@ -24,8 +25,20 @@ public interface Wording {
         return out;
     }
 
-    /** The audit annotation audit-mode findings go to (without {@code /}: the apiserver prefixes the webhook's name). */
-    default String auditAnnotation() {
+    /**
+     * The audit annotation audit-mode findings go to (without {@code /}: the apiserver prefixes the
+     * webhook's name); null when the kind records them itself ({@link Findings#annotate}), in a
+     * form of its own.
+     */
+    default @Nullable String auditAnnotation() {
         return AUDIT_VIOLATIONS;
+    }
+
+    /**
+     * The HTTP status of a denial for {@code violations} (403 Forbidden for most kinds; a
+     * ValidatingAdmissionPolicy's validation says its own, as in the apiserver).
+     */
+    default int denialCode(List<Violation> violations) {
+        return 403;
     }
 }

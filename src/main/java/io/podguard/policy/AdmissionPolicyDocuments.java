@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmiss
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.podguard.engine.Json;
 import io.podguard.engine.rules.AdmissionPolicyBinding;
+import io.podguard.engine.rules.CompiledAdmissionPolicy;
 import io.podguard.engine.rules.RuleCompileException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,21 +67,28 @@ final class AdmissionPolicyDocuments {
                 errors.add(where + ": " + e.getOriginalMessage());
             }
         }
+        // every policy is compiled, bound or not, and refused as the apiserver would refuse it
+        Map<String, CompiledAdmissionPolicy> compiled = new LinkedHashMap<>();
+        for (Map.Entry<String, ValidatingAdmissionPolicy> p : policies.entrySet()) {
+            try {
+                compiled.put(p.getKey(), CompiledAdmissionPolicy.compile(p.getValue()));
+            } catch (RuleCompileException e) {
+                e.errors().forEach(error -> errors.add(POLICY_KIND + " " + p.getKey() + ": " + error));
+            }
+        }
         List<AdmissionPolicyBinding> out = new ArrayList<>();
         for (ValidatingAdmissionPolicyBinding b : bindings) {
             String where = BINDING_KIND + " " + b.getMetadata().getName();
             String policyName = b.getSpec() == null ? null : b.getSpec().getPolicyName();
-            ValidatingAdmissionPolicy p = policyName == null ? null : policies.get(policyName);
-            if (p == null) {
+            if (policyName == null || !policies.containsKey(policyName)) {
                 errors.add(where + ": spec.policyName: no " + POLICY_KIND + " \"" + policyName + "\" in the policy file");
                 continue;
             }
             try {
-                out.add(AdmissionPolicyBinding.compile(p, b));
+                out.add(AdmissionPolicyBinding.bind(compiled.get(policyName), b));
             } catch (RuleCompileException e) {
                 for (String error : e.errors()) {
-                    errors.add((error.startsWith("binding ") ? where + ": " + error.substring(error.indexOf(": ") + 2)
-                            : POLICY_KIND + " " + policyName + ": " + error));
+                    errors.add(where + ": " + error.substring(error.indexOf(": ") + 2));
                 }
             }
         }

@@ -12,6 +12,7 @@ import io.podguard.report.ReviewObserver;
 import io.podguard.admission.Endpoint;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
+import io.podguard.engine.rules.AuditAnnotationKeys;
 import io.podguard.policy.ConfiguredPolicyResolver;
 import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyLoader;
@@ -24,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +43,27 @@ class AdmissionPolicyDifferentialIT extends ClusterTest {
     private static final Path FILE = Path.of("src/test/resources/rules/vap-differential.yaml");
     private static final List<HasMetadata> CREATED = new ArrayList<>();
 
-    record Verdict(boolean allowed, String message, List<String> warnings) {
+    /**
+     * What one side answered: allowed, the denial's status code, reason and message, the
+     * warnings, and the audit annotations the ValidatingAdmissionPolicies recorded, under the
+     * apiserver's keys ({@code validation.policy.admission.k8s.io/validation_failure},
+     * {@code POLICY/KEY}; podguard's {@code validation_failure} and {@code POLICY_KEY} mapped to them).
+     */
+    record Verdict(boolean allowed, int code, String reason, String message, List<String> warnings, Map<String, String> annotations) {
+
+        /**
+         * The apiserver runs its policies and their bindings in no defined order (it ranges over
+         * Go maps), so the order of warnings is not compared: sorted. (The Audit failures of the
+         * cases all come from one binding, in order, and are compared as written.)
+         */
+        Verdict {
+            warnings = warnings.stream().sorted().toList();
+            annotations = new java.util.TreeMap<>(annotations);
+        }
+    }
+
+    /** A pod to create in both places, and what shows that the apiserver enforces the bindings it needs. */
+    record Case(String name, String pod, java.util.function.Predicate<Verdict> acted) {
     }
 
     @AfterAll
@@ -58,6 +78,13 @@ class AdmissionPolicyDifferentialIT extends ClusterTest {
         String prod = Namespaces.create(client, "vap-prod", Map.of("podguard-e2e-vap", "on", "env", "prod"));
         String dev = Namespaces.create(client, "vap-dev", Map.of("podguard-e2e-vap", "on", "env", "dev"));
         String strict = Namespaces.create(client, "vap-strict", Map.of("podguard-e2e-vap", "on", "env", "strict"));
+        String reasons = Namespaces.create(client, "vap-reasons", Map.of("podguard-e2e-vap", "on", "env", "reasons"));
+        String messages = Namespaces.create(client, "vap-messages", Map.of("podguard-e2e-vap", "on", "env", "messages"));
+        String audit = Namespaces.create(client, "vap-audit", Map.of("podguard-e2e-vap", "on", "env", "audit"));
+        String annotationError = Namespaces.create(client, "vap-annotation-error", Map.of("podguard-e2e-vap", "on", "env", "annotation-error"));
+        String match = Namespaces.create(client, "vap-match", Map.of("podguard-e2e-vap", "on", "env", "match"));
+        String cost = Namespaces.create(client, "vap-cost", Map.of("podguard-e2e-vap", "on", "env", "cost"));
+        String budget = Namespaces.create(client, "vap-budget", Map.of("podguard-e2e-vap", "on", "env", "budget"));
         for (HasMetadata o : client.load(Files.newInputStream(FILE)).items()) {
             CREATED.add(client.resource(o).create());
         }
@@ -66,34 +93,61 @@ class AdmissionPolicyDifferentialIT extends ClusterTest {
                 ns -> client.namespaces().withName(ns).get().getMetadata().getLabels(), Clock.systemUTC(), PolicyResolver.ExpiryListener.NONE);
         AdmissionHandler podguard = new AdmissionHandler(Engine.standard(), () -> resolver, ReviewObserver.NONE);
 
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("compliant", pod(prod, "ok", "{\"team\":\"a\"}", "", "nginx:1.27", true));
-        pods.put("latest in prod", pod(prod, "latest", "{\"team\":\"a\"}", "", "nginx:latest", true));
-        pods.put("latest in dev", pod(dev, "latest", "{\"team\":\"a\"}", "", "nginx:latest", true));
-        pods.put("no team, no limits", pod(dev, "noteam", "{}", "", "nginx:1.27", false));
-        pods.put("no team, exempt", pod(dev, "exempt", "{}", "\"annotations\":{\"pg-e2e/exempt\":\"yes\"},", "nginx:1.27", false));
-        pods.put("latest, no team, no limits in prod", pod(prod, "two", "{}", "", "nginx:latest", false));
-        pods.put("expression fails in strict", pod(strict, "strict", "{\"team\":\"a\"}", "", "nginx:1.27", true));
-        pods.put("no team in strict", pod(strict, "strict2", "{}", "", "nginx:1.27", true));
+        java.util.function.Predicate<Verdict> denied = v -> !v.allowed();
+        java.util.function.Predicate<Verdict> any = v -> true;
+        String team = "{\"team\":\"a\"}";
+        List<Case> cases = List.of(
+                new Case("compliant", pod(prod, "ok", team, "", "nginx:1.27", true), any),
+                new Case("latest in prod", pod(prod, "latest", team, "", "nginx:latest", true), denied),
+                new Case("latest in dev", pod(dev, "latest", team, "", "nginx:latest", true), v -> v.warnings().size() == 1),
+                new Case("no team, no limits", pod(dev, "noteam", "{}", "", "nginx:1.27", false), v -> v.warnings().size() == 2),
+                new Case("no team, exempt", pod(dev, "exempt", "{}", "\"annotations\":{\"pg-e2e/exempt\":\"yes\"},", "nginx:1.27", false), any),
+                new Case("latest, no team, no limits in prod", pod(prod, "two", "{}", "", "nginx:latest", false), any),
+                new Case("expression fails in strict", pod(strict, "strict", team, "", "nginx:1.27", true), denied),
+                new Case("no team in strict", pod(strict, "strict2", "{}", "", "nginx:1.27", true), any),
+                new Case("reason Forbidden", pod(reasons, "forbid", "{\"team\":\"a\",\"forbid\":\"x\"}", "", "nginx:1", true), denied),
+                new Case("reason RequestEntityTooLarge", pod(reasons, "big", "{\"team\":\"a\",\"big\":\"x\"}", "", "nginx:1", true), denied),
+                new Case("no reason: Invalid", pod(reasons, "plain", "{\"team\":\"a\",\"plain\":\"x\"}", "", "nginx:1", true), denied),
+                new Case("reason Invalid, no message", pod(reasons, "invalid", "{\"team\":\"a\",\"invalid\":\"x\"}", "", "nginx:1", true), denied),
+                new Case("three reasons: the first", pod(reasons, "all", "{\"big\":\"x\",\"plain\":\"x\",\"forbid\":\"x\"}", "", "nginx:1", true),
+                        denied),
+                new Case("message expressions and their fallbacks", pod(messages, "msg", "{\"team\":\"a\",\"m\":\"on\"}", "", "nginx:1", true),
+                        v -> v.warnings().stream().anyMatch(w -> w.contains("pg-e2e-messages"))),
+                new Case("audit: two failures and annotations", pod(audit, "audited", "{}", "", "nginx:latest", true),
+                        v -> v.warnings().stream().anyMatch(w -> w.contains("pg-e2e-audit"))),
+                new Case("audit: annotations only", pod(audit, "clean", team, "", "nginx:1.27", true), any),
+                new Case("audit annotation fails closed", pod(annotationError, "noowner", team, "", "nginx:1", true), denied),
+                new Case("audit annotation recorded", pod(annotationError, "owned", team, "\"annotations\":{\"owner\":\" ops \"},", "nginx:1", true),
+                        any),
+                new Case("match conditions fail", pod(match, "nomatch", team, "", "nginx:1", true), denied),
+                new Case("match conditions fail, one false", pod(match, "skipped", "{\"team\":\"a\",\"skip\":\"yes\"}", "", "nginx:1", true), any),
+                new Case("per-expression cost limit", pod(cost, "expr", "{\"team\":\"a\",\"cost\":\"expression\"}", "", "nginx:1", true), denied),
+                new Case("per-expression cost limit in a variable", pod(cost, "var", "{\"team\":\"a\",\"cost\":\"variable\"}", "", "nginx:1", true),
+                        denied),
+                new Case("binding's cost budget", pod(budget, "budget", team, "", "nginx:1", true), denied));
 
         // bindings take effect a moment after they are created: wait until each one acts
-        await(pods.get("latest in prod"), v -> !v.allowed());
-        await(pods.get("expression fails in strict"), v -> !v.allowed());
-        await(pods.get("latest in dev"), v -> v.warnings().size() == 1);
-        await(pods.get("no team, no limits"), v -> v.warnings().size() == 2);
+        for (Case c : cases) {
+            await(c.pod(), c.acted());
+        }
         List<String> differences = new ArrayList<>();
-        for (Map.Entry<String, String> c : pods.entrySet()) {
-            Verdict apiserver = apiserver(c.getValue());
-            Verdict ours = podguard(podguard, c.getValue());
+        for (Case c : cases) {
+            Verdict apiserver = apiserver(c.pod());
+            Verdict ours = podguard(podguard, c.pod());
             if (!apiserver.equals(ours)) {
-                differences.add(c.getKey() + "\n  apiserver: " + apiserver + "\n  podguard:  " + ours);
+                differences.add(c.name() + "\n  apiserver: " + apiserver + "\n  podguard:  " + ours);
             }
         }
-        assertThat(differences).as("verdicts, messages and warnings that differ").isEmpty();
-        // the cases judge something: at least one denial and one warning each way
-        assertThat(apiserver(pods.get("latest in prod")).allowed()).isFalse();
-        assertThat(apiserver(pods.get("latest in dev")).warnings()).isNotEmpty();
+        assertThat(differences).as("verdicts, statuses, messages, warnings and audit annotations that differ").isEmpty();
+        // the cases judge something: denials with each status, warnings, audit records
+        assertThat(apiserver(cases.get(1).pod()).allowed()).isFalse();
+        assertThat(apiserver(cases.get(2).pod()).warnings()).isNotEmpty();
+        assertThat(cases.subList(8, 12).stream().map(c -> apiserver(c.pod()).code()).toList()).containsExactly(403, 413, 422, 422);
+        assertThat(apiserver(cases.get(14).pod()).annotations()).containsKeys(FAILURE_KEY, "pg-e2e-audit/images", "pg-e2e-audit/container-count")
+                .doesNotContainKeys("pg-e2e-audit/nothing", "pg-e2e-audit/blank");
     }
+
+    private static final String FAILURE_KEY = "validation.policy.admission.k8s.io/validation_failure";
 
     private static String pod(String ns, String name, String labels, String extraMeta, String image, boolean limits) {
         return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns + "\"," + extraMeta
@@ -113,15 +167,30 @@ class AdmissionPolicyDifferentialIT extends ClusterTest {
         List<String> warnings = new ArrayList<>();
         KubernetesClient withWarnings = cluster.clientWithWarnings(warnings);
         Pod pod = Json.mapper().readValue(podJson, Pod.class);
+        String ns = pod.getMetadata().getNamespace();
+        String name = pod.getMetadata().getName();
+        Verdict answer;
         try {
-            withWarnings.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).dryRun().create();
-            return new Verdict(true, null, List.copyOf(warnings));
+            withWarnings.pods().inNamespace(ns).resource(pod).dryRun().create();
+            answer = new Verdict(true, 0, "", null, List.copyOf(warnings), Map.of());
         } catch (KubernetesClientException e) {
             String message = e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage();
             // the apiserver says whose request it refused; podguard's message is what follows
-            String prefix = "pods \"" + pod.getMetadata().getName() + "\" is forbidden: ";
-            return new Verdict(false, message.startsWith(prefix) ? message.substring(prefix.length()) : message, List.of());
+            String prefix = "pods \"" + name + "\" is forbidden: ";
+            answer = new Verdict(false, e.getCode(), e.getStatus() == null ? "" : e.getStatus().getReason(),
+                    message.startsWith(prefix) ? message.substring(prefix.length()) : message, List.of(), Map.of());
         }
+        // what the policies recorded, from the audit log's event of this very request
+        Verdict said = answer;
+        JsonNode event = new AuditLog(cluster.auditLog()).event("create", "pods", ns, name)
+                .orElseThrow(() -> new AssertionError("no audit event for the creation of pod " + ns + "/" + name + ": " + said));
+        Map<String, String> annotations = new java.util.TreeMap<>();
+        event.path("annotations").properties().forEach(a -> {
+            if (a.getKey().equals(FAILURE_KEY) || a.getKey().startsWith("pg-e2e-")) {
+                annotations.put(a.getKey(), a.getValue().asString());
+            }
+        });
+        return new Verdict(answer.allowed(), answer.code(), answer.reason(), answer.message(), answer.warnings(), annotations);
     }
 
     private static Verdict podguard(AdmissionHandler handler, String podJson) throws Exception {
@@ -131,6 +200,16 @@ class AdmissionPolicyDifferentialIT extends ClusterTest {
         List<String> warnings = new ArrayList<>();
         r.path("warnings").forEach(w -> warnings.add(w.asString()));
         boolean allowed = r.get("allowed").asBoolean();
-        return new Verdict(allowed, allowed ? null : r.at("/status/message").asString(), List.copyOf(warnings));
+        Map<String, String> annotations = new java.util.TreeMap<>();
+        r.path("auditAnnotations").properties().forEach(a -> {
+            if (a.getKey().equals(AuditAnnotationKeys.VALIDATION_FAILURE)) {
+                annotations.put(FAILURE_KEY, a.getValue().asString());
+            } else if (a.getKey().startsWith("pg-e2e-")) {
+                // POLICY_KEY is the apiserver's POLICY/KEY: a policy's name holds no '_'
+                annotations.put(a.getKey().replaceFirst("_", "/"), a.getValue().asString());
+            }
+        });
+        return new Verdict(allowed, allowed ? 0 : r.at("/status/code").asInt(), allowed ? "" : r.at("/status/reason").asString(),
+                allowed ? null : r.at("/status/message").asString(), List.copyOf(warnings), annotations);
     }
 }

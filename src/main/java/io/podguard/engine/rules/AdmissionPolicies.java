@@ -30,6 +30,9 @@ public record AdmissionPolicies(List<AdmissionPolicyBinding> bindings) implement
             for (AdmissionPolicyBinding.Action a : b.actions()) {
                 modes.add(mode(a));
             }
+            if (b.deniesOnAnnotationErrors()) {
+                modes.add(Mode.ENFORCE);
+            }
         }
         return modes;
     }

@@ -1,15 +1,13 @@
 package io.podguard.engine.rules;
 
-import dev.cel.runtime.CelVariableResolver;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.NamedRuleWithOperations;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.Validation;
-import io.podguard.engine.Violation;
+import io.podguard.engine.Text;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +15,14 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A ValidatingAdmissionPolicy with one of its bindings, compiled once, judged as the apiserver's
+ * A compiled ValidatingAdmissionPolicy with one of its bindings, judged as the apiserver's
  * validating admission policy plugin judges (k8s.io/apiserver
  * {@code pkg/admission/plugin/policy/validating}): the policy's {@code matchConstraints} and the
  * binding's {@code matchResources} (resource rules, namespace and object selectors), then
- * {@code matchConditions}, then each validation with {@code variables}; a failed validation
- * produces the apiserver's words for each of the binding's {@code validationActions}.
- * {@code object} is the object as sent (a Deployment is a Deployment), as in the apiserver.
+ * {@code matchConditions}, then the validations, their message expressions and the audit
+ * annotations, each a batch with its own budget. {@code object} is the object as sent (a
+ * Deployment is a Deployment), as in the apiserver. What the binding's
+ * {@code validationActions} make of the outcome is {@link AdmissionPoliciesKind}'s.
  */
 public final class AdmissionPolicyBinding {
 
@@ -32,144 +31,154 @@ public final class AdmissionPolicyBinding {
 
     /** What a failed validation does, from the binding's validationActions. */
     public enum Action {
-        DENY, WARN, AUDIT
+        DENY("Deny"), WARN("Warn"), AUDIT("Audit");
+
+        private final String id;
+
+        Action(String id) {
+            this.id = id;
+        }
+
+        /** As the binding spells it. */
+        public String id() {
+            return id;
+        }
     }
 
-    private record CompiledValidation(CompiledExpression expression, @Nullable String message,
-                                      @Nullable CompiledExpression messageExpression) {
+    /**
+     * A denial of the request by this binding: a failed validation, or an error.
+     *
+     * @param message the apiserver's message (what follows {@code denied request: })
+     * @param reason the status reason ({@code Invalid} unless the validation gives one)
+     * @param expressionIndex the validation's index (0 for an error of the whole binding)
+     */
+    public record Denial(String message, String reason, int expressionIndex) {
     }
 
-    private final String policyName;
+    /**
+     * What the binding made of a request it matched.
+     *
+     * @param failures the failed validations (and errors), each one for every action of the binding
+     * @param annotationErrors audit annotations that failed under {@code failurePolicy: Fail}: they
+     *     deny whatever the binding's actions, as in the apiserver
+     * @param annotations the audit annotations to record, key to value
+     */
+    public record Outcome(List<Denial> failures, List<Denial> annotationErrors, Map<String, String> annotations) {
+    }
+
+    /** The longest audit annotation value the apiserver records; longer ones are cut. */
+    static final int MAX_ANNOTATION_VALUE = 10 * 1024;
+
+    private final CompiledAdmissionPolicy policy;
     private final String bindingName;
-    private final boolean failClosed;
-    private final Set<Action> actions;
-    private final @Nullable MatchResources constraints;
+    private final List<Action> actions;
     private final @Nullable MatchResources bindingMatch;
-    private final List<CelRule.Named> matchConditionSources;
-    private final List<CompiledExpression> matchConditions;
-    private final List<LazyVariables.Variable> variables;
-    private final List<CompiledValidation> validations;
 
-    private AdmissionPolicyBinding(String policyName, String bindingName, boolean failClosed, Set<Action> actions,
-                                   @Nullable MatchResources constraints, @Nullable MatchResources bindingMatch,
-                                   List<CelRule.Named> matchConditionSources, List<CompiledExpression> matchConditions,
-                                   List<LazyVariables.Variable> variables, List<CompiledValidation> validations) {
-        this.policyName = policyName;
+    private AdmissionPolicyBinding(CompiledAdmissionPolicy policy, String bindingName, List<Action> actions,
+                                   @Nullable MatchResources bindingMatch) {
+        this.policy = policy;
         this.bindingName = bindingName;
-        this.failClosed = failClosed;
         this.actions = actions;
-        this.constraints = constraints;
         this.bindingMatch = bindingMatch;
-        this.matchConditionSources = matchConditionSources;
-        this.matchConditions = matchConditions;
-        this.variables = variables;
-        this.validations = validations;
     }
 
     public String policyName() {
-        return policyName;
+        return policy.name();
     }
 
     public String bindingName() {
         return bindingName;
     }
 
-    public Set<Action> actions() {
+    /** The binding's validationActions, in its order. */
+    public List<Action> actions() {
         return actions;
     }
 
+    /** Whether the binding may deny although its actions do not say Deny (an audit annotation that fails closed). */
+    public boolean deniesOnAnnotationErrors() {
+        return policy.failClosed() && !policy.auditAnnotations().isEmpty();
+    }
+
     /**
-     * Compiles a policy with one binding; every error is reported with its field path.
+     * Compiles a policy with one binding; every error is reported with its field path, the
+     * binding's starting with {@code binding NAME: }.
      *
      * @throws RuleCompileException listing every error
      */
-    public static AdmissionPolicyBinding compile(ValidatingAdmissionPolicy policy, ValidatingAdmissionPolicyBinding binding) {
+    public static AdmissionPolicyBinding compile(io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy policy,
+                                                 ValidatingAdmissionPolicyBinding binding) {
         List<String> errors = new ArrayList<>();
-        var spec = policy.getSpec();
-        String name = policy.getMetadata() == null ? null : policy.getMetadata().getName();
-        String bname = binding.getMetadata() == null ? null : binding.getMetadata().getName();
+        CompiledAdmissionPolicy compiled = null;
+        try {
+            compiled = CompiledAdmissionPolicy.compile(policy);
+        } catch (RuleCompileException e) {
+            errors.addAll(e.errors());
+        }
+        try {
+            AdmissionPolicyBinding b = bind(compiled, binding);
+            if (errors.isEmpty()) {
+                return b;
+            }
+        } catch (RuleCompileException e) {
+            errors.addAll(e.errors());
+        }
+        throw new RuleCompileException(errors);
+    }
+
+    /**
+     * Binds a compiled policy ({@code null}: it did not compile, only the binding is checked).
+     *
+     * @throws RuleCompileException listing the binding's errors, each starting with {@code binding NAME: }
+     */
+    public static AdmissionPolicyBinding bind(@Nullable CompiledAdmissionPolicy policy, ValidatingAdmissionPolicyBinding binding) {
+        List<String> errors = new ArrayList<>();
+        String bname = binding.getMetadata() == null ? "" : Text.orEmpty(binding.getMetadata().getName());
+        var spec = binding.getSpec();
         if (spec == null) {
-            throw new RuleCompileException(List.of("spec: required"));
+            throw new RuleCompileException(List.of("binding " + bname + ": spec: Required value"));
         }
-        if (spec.getParamKind() != null || binding.getSpec().getParamRef() != null) {
-            errors.add((spec.getParamKind() != null ? "spec.paramKind" : "binding " + bname + ": spec.paramRef")
-                    + ": parameters are not supported: podguard reads no objects from the cluster to judge; "
-                    + "put the values in variables instead");
+        if (spec.getParamRef() != null) {
+            errors.add("binding " + bname + ": spec.paramRef: parameters are not supported: podguard reads no objects from the cluster "
+                    + "to judge; put the values in variables instead");
         }
-        Set<Action> actions = new LinkedHashSet<>();
-        List<String> given = binding.getSpec().getValidationActions() == null ? List.of() : binding.getSpec().getValidationActions();
-        if (given.isEmpty()) {
-            errors.add("binding " + bname + ": spec.validationActions: Required value");
-        }
-        for (String a : given) {
-            switch (a) {
-                case "Deny" -> actions.add(Action.DENY);
-                case "Warn" -> actions.add(Action.WARN);
-                case "Audit" -> actions.add(Action.AUDIT);
-                default -> errors.add("binding " + bname + ": spec.validationActions: Unsupported value: \"" + a
+        List<String> given = Text.orEmpty(spec.getValidationActions());
+        Set<String> seen = new LinkedHashSet<>();
+        List<Action> actions = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            String a = given.get(i);
+            Action action = switch (a) {
+                case "Deny" -> Action.DENY;
+                case "Warn" -> Action.WARN;
+                case "Audit" -> Action.AUDIT;
+                default -> null;
+            };
+            if (action == null) {
+                errors.add("binding " + bname + ": spec.validationActions[" + i + "]: Unsupported value: \"" + a
                         + "\": supported values: \"Audit\", \"Deny\", \"Warn\"");
             }
-        }
-        KubernetesCel cel = KubernetesCel.get();
-        Set<String> declared = new LinkedHashSet<>();
-        List<LazyVariables.Variable> vars = new ArrayList<>();
-        var specVars = spec.getVariables() == null ? List.<io.fabric8.kubernetes.api.model.admissionregistration.v1.Variable>of() : spec.getVariables();
-        for (int i = 0; i < specVars.size(); i++) {
-            try {
-                vars.add(new LazyVariables.Variable(specVars.get(i).getName(),
-                        cel.compile(specVars.get(i).getExpression(), Set.copyOf(declared), KubernetesCel.Result.ANY)));
-            } catch (CelRuleException e) {
-                errors.add("spec.variables[" + i + "].expression: " + CelRule.oneLine(e.getMessage()));
-            }
-            declared.add(specVars.get(i).getName());
-        }
-        List<CelRule.Named> conditionSources = new ArrayList<>();
-        List<CompiledExpression> conditions = new ArrayList<>();
-        var specConditions = spec.getMatchConditions() == null
-                ? List.<io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition>of() : spec.getMatchConditions();
-        for (int i = 0; i < specConditions.size(); i++) {
-            conditionSources.add(new CelRule.Named(specConditions.get(i).getName(), specConditions.get(i).getExpression()));
-            try {
-                conditions.add(cel.compile(specConditions.get(i).getExpression(), Set.of(), KubernetesCel.Result.BOOL));
-            } catch (CelRuleException e) {
-                errors.add("spec.matchConditions[" + i + "].expression: " + CelRule.oneLine(e.getMessage()));
+            if (!seen.add(a)) {
+                errors.add("binding " + bname + ": spec.validationActions[" + i + "]: Duplicate value: \"" + a + "\"");
+            } else if (action != null) {
+                actions.add(action);
             }
         }
-        List<CompiledValidation> validations = new ArrayList<>();
-        List<Validation> specValidations = spec.getValidations() == null ? List.of() : spec.getValidations();
-        for (int i = 0; i < specValidations.size(); i++) {
-            Validation v = specValidations.get(i);
-            CompiledExpression e = null;
-            CompiledExpression m = null;
-            try {
-                e = cel.compile(v.getExpression(), declared, KubernetesCel.Result.BOOL);
-            } catch (CelRuleException x) {
-                errors.add("spec.validations[" + i + "].expression: " + CelRule.oneLine(x.getMessage()));
-            }
-            if (v.getMessageExpression() != null) {
-                try {
-                    m = cel.compile(v.getMessageExpression(), declared, KubernetesCel.Result.STRING);
-                } catch (CelRuleException x) {
-                    errors.add("spec.validations[" + i + "].messageExpression: " + CelRule.oneLine(x.getMessage()));
-                }
-            }
-            validations.add(new CompiledValidation(e, v.getMessage(), m));
+        if (seen.contains("Deny") && seen.contains("Warn")) {
+            errors.add("binding " + bname + ": spec.validationActions: Invalid value: must not contain both Deny and Warn "
+                    + "(repeating the same validation failure information in the API response and headers serves no purpose)");
         }
-        if (specValidations.isEmpty()) {
-            errors.add("spec.validations: Required value: validations or auditAnnotations must contain at least one item");
+        if (seen.isEmpty()) {
+            errors.add("binding " + bname + ": spec.validationActions: Required value: at least one validation action is required");
         }
-        if (!errors.isEmpty()) {
+        if (!errors.isEmpty() || policy == null) {
             throw new RuleCompileException(errors);
         }
-        boolean failClosed = !"Ignore".equals(spec.getFailurePolicy());
-        return new AdmissionPolicyBinding(name, bname, failClosed, Set.copyOf(actions), spec.getMatchConstraints(),
-                binding.getSpec().getMatchResources(), List.copyOf(conditionSources), List.copyOf(conditions), List.copyOf(vars),
-                List.copyOf(validations));
+        return new AdmissionPolicyBinding(policy, bname, List.copyOf(actions), spec.getMatchResources());
     }
 
     /** Whether the request is in scope of the policy and the binding (resources, namespace, object labels). */
     public boolean matches(RuleInput input) {
-        return matches(constraints, input, true) && matches(bindingMatch, input, false);
+        return matches(policy.constraints(), input, true) && matches(bindingMatch, input, false);
     }
 
     private static boolean matches(@Nullable MatchResources m, RuleInput input, boolean required) {
@@ -242,76 +251,106 @@ public final class AdmissionPolicyBinding {
         return true;
     }
 
-    /** The violations of one request, one per failed validation and action, in the apiserver's words; empty when admitted. */
-    public List<Violation> evaluate(RuleInput input, Action action) {
-        if (!actions.contains(action) || !matches(input)) {
+    /**
+     * The binding's judgement of a request: null when out of its scope or its match conditions
+     * say it does not apply; else the failed validations, the audit annotations and their
+     * errors, as the apiserver's validator makes them.
+     */
+    public @Nullable Outcome evaluate(RuleInput input) {
+        if (!matches(input)) {
+            return null;
+        }
+        var base = input.variablesAsSent();
+        MatchConditions.Decision match = policy.matchConditions().decide(policy.variables(), base);
+        if (match.error() != null) {
+            return policy.failClosed() ? new Outcome(List.of(new Denial(match.error(), "", 0)), List.of(), Map.of()) : null;
+        }
+        if (!match.matches()) {
+            return null;
+        }
+        List<Denial> failures = validate(base);
+        if (failures == null) {
+            return new Outcome(policy.failClosed() ? List.of(new Denial(ExpressionBatch.OUT_OF_BUDGET, "", 0)) : List.of(), List.of(), Map.of());
+        }
+        if (policy.auditAnnotations().isEmpty()) {
+            return new Outcome(failures, List.of(), Map.of());
+        }
+        List<CompiledExpression> values = new ArrayList<>(policy.auditAnnotations().size());
+        policy.auditAnnotations().forEach(a -> values.add(a.valueExpression()));
+        ExpressionBatch.Outcome batch = ExpressionBatch.run(values, policy.variables(), base, KubernetesCel.RUNTIME_BUDGET);
+        if (batch.outOfBudget()) {
+            // the apiserver's validator gives up on the whole binding: this error is all it says
+            return new Outcome(policy.failClosed() ? List.of(new Denial(ExpressionBatch.OUT_OF_BUDGET, "", 0)) : List.of(), List.of(), Map.of());
+        }
+        List<Denial> errors = new ArrayList<>(0);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        for (int i = 0; i < batch.results().size(); i++) {
+            CompiledAdmissionPolicy.CompiledAuditAnnotation a = policy.auditAnnotations().get(i);
+            ExpressionBatch.Result r = batch.results().get(i);
+            if (r == null) {
+                continue;
+            }
+            String error = r.error();
+            if (error == null && r.value() instanceof String s) {
+                String value = GoStrings.trimSpace(s);
+                if (!value.isEmpty()) {
+                    annotations.put(a.key(), GoStrings.truncateBytes(value, MAX_ANNOTATION_VALUE));
+                }
+                continue;
+            }
+            if (error == null && r.value() instanceof dev.cel.common.values.NullValue) {
+                continue;
+            }
+            if (error == null) {
+                error = "valueExpression '" + a.valueExpression().source() + "' resulted in unsupported return type: "
+                        + CelValueTypes.name(r.value()) + ". Return type must be either string or null.";
+            }
+            if (policy.failClosed()) {
+                errors.add(new Denial(error, "", 0));
+            }
+        }
+        return new Outcome(failures, errors, annotations);
+    }
+
+    /** The failed validations, or null when the validations ran out of their budget. */
+    private @Nullable List<Denial> validate(dev.cel.runtime.CelVariableResolver base) {
+        List<CompiledAdmissionPolicy.CompiledValidation> validations = policy.validations();
+        if (validations.isEmpty()) {
             return List.of();
         }
-        LazyVariables vars = new LazyVariables(variables, input.variablesAsSent());
-        CelVariableResolver resolver = vars.resolver();
-        KubernetesCel cel = KubernetesCel.get();
-        long budget = KubernetesCel.MATCH_CONDITIONS_BUDGET;
-        for (int i = 0; i < matchConditions.size(); i++) {
-            KubernetesCel.Outcome o = cel.evaluate(matchConditions.get(i), resolver, KubernetesCel.PER_CALL_LIMIT);
-            budget -= o.cost();
-            if (o.failed()) {
-                return failClosed ? List.of(violation(action, "failed to evaluate match condition '"
-                        + matchConditionSources.get(i).name() + "': expression '" + matchConditionSources.get(i).expression()
-                        + "' resulted in error: " + o.error())) : List.of();
-            }
-            if (!Boolean.TRUE.equals(o.value())) {
-                return List.of();
-            }
+        List<CompiledExpression> expressions = new ArrayList<>(validations.size());
+        List<CompiledExpression> messages = new ArrayList<>(validations.size());
+        for (CompiledAdmissionPolicy.CompiledValidation v : validations) {
+            expressions.add(v.expression());
+            messages.add(v.messageExpression());
         }
-        budget = KubernetesCel.RUNTIME_BUDGET;
-        List<Violation> out = new ArrayList<>(0);
-        for (CompiledValidation v : validations) {
-            KubernetesCel.Outcome o = cel.evaluate(v.expression(), resolver, KubernetesCel.PER_CALL_LIMIT);
-            budget -= o.cost() + vars.takeCost();
-            if (budget < 0 || o.outOfBudget()) {
-                if (failClosed) {
-                    out.add(violation(action, "validation failed due to running out of cost budget, no further validation rules will be run"));
+        ExpressionBatch.Outcome results = ExpressionBatch.run(expressions, policy.variables(), base, KubernetesCel.RUNTIME_BUDGET);
+        if (results.outOfBudget()) {
+            return null;
+        }
+        // every message expression is evaluated, whatever its validation's outcome, with what the validations left
+        boolean anyMessage = messages.stream().anyMatch(java.util.Objects::nonNull);
+        ExpressionBatch.Outcome messageResults = anyMessage
+                ? ExpressionBatch.run(messages, policy.variables(), base, results.remaining())
+                : new ExpressionBatch.Outcome(List.of(), results.remaining(), false);
+        List<Denial> out = new ArrayList<>(0);
+        for (int i = 0; i < validations.size(); i++) {
+            CompiledAdmissionPolicy.CompiledValidation v = validations.get(i);
+            ExpressionBatch.Result r = results.results().get(i);
+            if (r.failed()) {
+                if (policy.failClosed()) {
+                    out.add(new Denial(r.error(), "", i));
                 }
-                break;
-            }
-            if (o.failed()) {
-                if (failClosed) {
-                    out.add(violation(action, "expression '" + v.expression().source() + "' resulted in error: " + o.error()));
+            } else if (messageResults.outOfBudget()) {
+                // as the apiserver: the message expressions' budget error fails every validation, passed or not
+                if (policy.failClosed()) {
+                    out.add(new Denial("failed messageExpression: " + ExpressionBatch.OUT_OF_BUDGET, "", i));
                 }
-                continue;
+            } else if (!Boolean.TRUE.equals(r.value())) {
+                ExpressionBatch.Result m = messageResults.results().isEmpty() ? null : messageResults.results().get(i);
+                out.add(new Denial(FailureMessage.of(m, v.message(), v.expression().source()), v.reason(), i));
             }
-            if (Boolean.TRUE.equals(o.value())) {
-                continue;
-            }
-            out.add(violation(action, message(v, resolver, vars)));
         }
         return out;
-    }
-
-    private static String message(CompiledValidation v, CelVariableResolver resolver, LazyVariables vars) {
-        if (v.messageExpression() != null) {
-            KubernetesCel.Outcome m = KubernetesCel.get().evaluate(v.messageExpression(), resolver, KubernetesCel.PER_CALL_LIMIT);
-            vars.takeCost();
-            if (!m.failed() && m.value() instanceof String s) {
-                String text = s.strip();
-                if (!text.isEmpty() && text.length() <= KubernetesCel.MAX_MESSAGE_BYTES && text.indexOf('\n') < 0) {
-                    return text;
-                }
-            }
-        }
-        if (v.message() != null && !v.message().isBlank()) {
-            return v.message().strip();
-        }
-        return "failed expression: " + v.expression().source().strip();
-    }
-
-    /** The apiserver's sentence: a denial, a warning, or an audit record. */
-    private Violation violation(Action action, String message) {
-        String text = switch (action) {
-            case DENY -> "ValidatingAdmissionPolicy '" + policyName + "' with binding '" + bindingName + "' denied request: " + message;
-            case WARN -> "Validation failed for ValidatingAdmissionPolicy '" + policyName + "' with binding '" + bindingName + "': " + message;
-            case AUDIT -> message;
-        };
-        return new Violation(policyName, "", REASON + policyName, text);
     }
 }

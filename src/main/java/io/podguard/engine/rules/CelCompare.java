@@ -1,6 +1,6 @@
 package io.podguard.engine.rules;
 
-import com.google.protobuf.ByteString;
+import dev.cel.common.values.CelByteString;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import dev.cel.common.values.NullValue;
@@ -30,8 +30,8 @@ final class CelCompare {
         if (a instanceof Boolean x && b instanceof Boolean y) {
             return Boolean.compare(x, y);
         }
-        if (a instanceof ByteString x && b instanceof ByteString y) {
-            return Integer.signum(ByteString.unsignedLexicographicalComparator().compare(x, y));
+        if (a instanceof CelByteString x && b instanceof CelByteString y) {
+            return Integer.signum(CelByteString.unsignedLexicographicalComparator().compare(x, y));
         }
         if (a instanceof Duration x && b instanceof Duration y) {
             return x.getSeconds() != y.getSeconds() ? Long.compare(x.getSeconds(), y.getSeconds()) : Integer.compare(x.getNanos(), y.getNanos());

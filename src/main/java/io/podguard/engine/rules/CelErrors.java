@@ -17,6 +17,7 @@ final class CelErrors {
     private static final Pattern INDEX = Pattern.compile("^Index out of bounds: (-?\\d+)$");
     private static final Pattern OVERLOAD = Pattern.compile("^No matching overload for function '([^']*)'.*", Pattern.DOTALL);
     private static final Pattern CANDIDATES = Pattern.compile(" \\(candidates: .*\\)$", Pattern.MULTILINE);
+    private static final Pattern TYPE_PARAMETER = Pattern.compile("%[A-Z]+\\d+");
     private static final Pattern SYNTAX = Pattern.compile(
             "^(ERROR: <input>:\\d+:\\d+: )(mismatched input|extraneous input|no viable alternative|token recognition error|missing )",
             Pattern.MULTILINE);
@@ -47,8 +48,12 @@ final class CelErrors {
         if (m.equals("/ by zero") || m.endsWith("ArithmeticException: / by zero")) {
             return offset >= 0 && offset < source.length() && source.charAt(offset) == '%' ? "modulus by zero" : "division by zero";
         }
-        if (m.equals("long overflow") || m.endsWith("ArithmeticException: long overflow")) {
+        if (m.equals("long overflow") || m.endsWith("ArithmeticException: long overflow") || m.equals("double is out of range for int")
+                || m.equals("unsigned out of int range")) {
             return "integer overflow";
+        }
+        if (m.equals("int out of uint range") || m.equals("double out of uint range")) {
+            return "unsigned integer overflow";
         }
         if (OVERLOAD.matcher(m).matches()) {
             return "no such overload";
@@ -57,9 +62,14 @@ final class CelErrors {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    /** A compile error in cel-go's words: no list of candidate overloads, syntax errors marked as such. */
+    /**
+     * A compile error in cel-go's words: no list of candidate overloads, syntax errors marked as
+     * such, a type parameter left unresolved written {@code dyn} ({@code list(%T0)} is cel-go's
+     * {@code list(dyn)}).
+     */
     static String compileMessage(String celJava) {
         String m = CANDIDATES.matcher(celJava).replaceAll("");
+        m = TYPE_PARAMETER.matcher(m).replaceAll("dyn");
         return SYNTAX.matcher(m).replaceAll("$1Syntax error: $2");
     }
 }

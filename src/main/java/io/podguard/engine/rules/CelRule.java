@@ -3,9 +3,11 @@ package io.podguard.engine.rules;
 import dev.cel.runtime.CelVariableResolver;
 import io.podguard.engine.Violation;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,36 +57,41 @@ public final class CelRule {
                                   @Nullable String message, @Nullable String messageExpression) {
         List<String> errors = new ArrayList<>();
         KubernetesCel cel = KubernetesCel.get();
-        Set<String> declared = new LinkedHashSet<>();
+        // as in a ValidatingAdmissionPolicy: no variables, no `variables`; else each sees those before it, typed
+        Map<String, CelType> declared = new LinkedHashMap<>();
         List<LazyVariables.Variable> vars = new ArrayList<>();
         for (int i = 0; i < variables.size(); i++) {
             Named v = variables.get(i);
+            CelType type = SimpleType.DYN;
             try {
-                // a variable may read the variables declared before it
-                vars.add(new LazyVariables.Variable(v.name(), cel.compile(v.expression(), Set.copyOf(declared), KubernetesCel.Result.ANY)));
+                CompiledExpression c = compileBounded(cel, v.expression(), KubernetesCel.Scope.of(declared), KubernetesCel.Result.ANY);
+                vars.add(new LazyVariables.Variable(v.name(), c));
+                type = KubernetesTypes.variableType(c.type());
             } catch (CelRuleException e) {
                 errors.add("variables[" + i + "].expression: " + oneLine(e.getMessage()));
             }
-            declared.add(v.name());
+            declared.put(v.name(), type);
         }
+        KubernetesCel.Scope scope = KubernetesCel.Scope.of(variables.isEmpty() ? null : declared);
         List<CompiledExpression> conditions = new ArrayList<>();
         for (int i = 0; i < matchConditions.size(); i++) {
             try {
-                conditions.add(cel.compile(matchConditions.get(i).expression(), declared, KubernetesCel.Result.BOOL));
+                // unlike a ValidatingAdmissionPolicy's, a rule's match conditions may read its variables
+                conditions.add(compileBounded(cel, matchConditions.get(i).expression(), scope, KubernetesCel.Result.BOOL));
             } catch (CelRuleException e) {
                 errors.add("matchConditions[" + i + "].expression: " + oneLine(e.getMessage()));
             }
         }
         CompiledExpression compiled = null;
         try {
-            compiled = cel.compile(expression, declared, KubernetesCel.Result.BOOL);
+            compiled = compileBounded(cel, expression, scope, KubernetesCel.Result.BOOL);
         } catch (CelRuleException e) {
             errors.add("expression: " + oneLine(e.getMessage()));
         }
         CompiledExpression messageCompiled = null;
         if (messageExpression != null) {
             try {
-                messageCompiled = cel.compile(messageExpression, declared, KubernetesCel.Result.STRING);
+                messageCompiled = compileBounded(cel, messageExpression, scope.withoutAuthorizer(), KubernetesCel.Result.STRING);
             } catch (CelRuleException e) {
                 errors.add("messageExpression: " + oneLine(e.getMessage()));
             }
@@ -93,6 +100,16 @@ public final class CelRule {
             throw new RuleCompileException(errors);
         }
         return new CelRule(id, compiled, List.copyOf(vars), List.copyOf(matchConditions), List.copyOf(conditions), message, messageCompiled);
+    }
+
+    /** A rule's expression: at most {@value KubernetesCel#MAX_EXPRESSION_LENGTH} characters, then compiled. */
+    private static CompiledExpression compileBounded(KubernetesCel cel, String expression, KubernetesCel.Scope scope,
+                                                     KubernetesCel.Result result) {
+        if (expression.length() > KubernetesCel.MAX_EXPRESSION_LENGTH) {
+            throw new CelRuleException("expression is " + expression.length() + " characters long, the limit is "
+                    + KubernetesCel.MAX_EXPRESSION_LENGTH);
+        }
+        return cel.compile(expression, scope, result);
     }
 
     /**
@@ -129,55 +146,42 @@ public final class CelRule {
         return evaluate(input.variables());
     }
 
-    /** The rule's judgement with the variables of {@link RuleInput#variables()}, built once for all rules. */
+    /**
+     * The rule's judgement with the variables of {@link RuleInput#variables()}, built once for
+     * all rules: the match conditions, the expression and its message expression, each a batch
+     * with its own budget as the apiserver evaluates a validation ({@link ExpressionBatch}).
+     */
     public @Nullable Violation evaluate(CelVariableResolver base) {
-        LazyVariables vars = new LazyVariables(variables, base);
-        CelVariableResolver resolver = vars.resolver();
-        KubernetesCel cel = KubernetesCel.get();
-        long budget = KubernetesCel.MATCH_CONDITIONS_BUDGET;
-        for (int i = 0; i < matchConditions.size(); i++) {
-            KubernetesCel.Outcome o = cel.evaluate(matchConditions.get(i), resolver, KubernetesCel.PER_CALL_LIMIT);
-            budget -= o.cost() + vars.takeCost();
-            if (o.failed() || budget < 0) {
-                String why = budget < 0 || o.outOfBudget() ? "validation failed due to running out of cost budget, no further validation rules will be run"
-                        : "expression '" + matchConditionSources.get(i).expression() + "' resulted in error: " + o.error();
-                return violation("failed to evaluate match condition '" + matchConditionSources.get(i).name() + "': " + why);
-            }
-            if (!Boolean.TRUE.equals(o.value())) {
-                return null;
-            }
+        MatchConditions.Decision match = new MatchConditions(matchConditionSources, matchConditions).decide(variables, base);
+        if (match.error() != null) {
+            String why = match.failedCondition() == null ? match.error()
+                    : "failed to evaluate match condition '" + match.failedCondition() + "': " + match.error();
+            return violation(why);
         }
-        budget = KubernetesCel.RUNTIME_BUDGET;
-        KubernetesCel.Outcome o = cel.evaluate(expression, resolver, KubernetesCel.PER_CALL_LIMIT);
-        budget -= o.cost() + vars.takeCost();
-        if (budget < 0 || o.outOfBudget()) {
-            return violation("validation failed due to running out of cost budget, no further validation rules will be run");
-        }
-        if (o.failed()) {
-            return violation("expression '" + expression.source() + "' resulted in error: " + o.error());
-        }
-        if (Boolean.TRUE.equals(o.value())) {
+        if (!match.matches()) {
             return null;
         }
-        return violation(message(resolver, vars, budget));
-    }
-
-    /** The apiserver's choice: the message expression's text if usable, else the message, else the failed expression. */
-    private String message(CelVariableResolver resolver, LazyVariables vars, long budget) {
+        ExpressionBatch.Outcome result = ExpressionBatch.run(List.of(expression), variables, base, KubernetesCel.RUNTIME_BUDGET);
+        if (result.outOfBudget()) {
+            return violation(ExpressionBatch.OUT_OF_BUDGET);
+        }
+        ExpressionBatch.Result r = result.results().getFirst();
+        if (r.failed()) {
+            return violation(r.error());
+        }
+        if (Boolean.TRUE.equals(r.value())) {
+            // unlike the apiserver, a passing rule's message expression is not evaluated: its cost is spared
+            return null;
+        }
+        ExpressionBatch.Result m = null;
         if (messageExpression != null) {
-            KubernetesCel.Outcome m = KubernetesCel.get().evaluate(messageExpression, resolver, Math.min(budget, KubernetesCel.PER_CALL_LIMIT));
-            vars.takeCost();
-            if (!m.failed() && m.value() instanceof String s) {
-                String text = s.strip();
-                if (!text.isEmpty() && text.length() <= KubernetesCel.MAX_MESSAGE_BYTES && text.indexOf('\n') < 0) {
-                    return text;
-                }
+            ExpressionBatch.Outcome message = ExpressionBatch.run(List.of(messageExpression), variables, base, result.remaining());
+            if (message.outOfBudget()) {
+                return violation("failed messageExpression: " + ExpressionBatch.OUT_OF_BUDGET);
             }
+            m = message.results().getFirst();
         }
-        if (message != null && !message.isBlank()) {
-            return message.strip();
-        }
-        return "failed expression: " + expression.source().strip();
+        return violation(FailureMessage.of(m, message, expression.source()));
     }
 
     private Violation violation(String text) {

@@ -9,6 +9,14 @@ import dev.cel.runtime.CelRuntime;
  * @param source the expression as written
  * @param program the program cel-java evaluates
  * @param type the type the checker inferred ({@code dyn} when it depends on the object)
+ * @param folded the expressions cel-go computes once, which cost nothing when evaluated ({@link ConstantFolding})
+ * @param untracked the calls cel-go charges 1 whatever their arguments ({@link ConstantFolding#untracked})
  */
-public record CompiledExpression(String source, CelRuntime.Program program, CelType type) {
+public record CompiledExpression(String source, CelRuntime.Program program, CelType type, java.util.Set<Long> folded,
+                                 java.util.Set<Long> untracked) {
+
+    public CompiledExpression {
+        folded = java.util.Set.copyOf(folded);
+        untracked = java.util.Set.copyOf(untracked);
+    }
 }

@@ -40,11 +40,15 @@ final class CostTracker implements CelEvaluationListener {
     }
 
     private final long limit;
+    private final java.util.Set<Long> folded;
+    private final java.util.Set<Long> untracked;
     private long cost;
     private final Map<Long, Object> values = new HashMap<>();
 
-    CostTracker(long limit) {
+    CostTracker(long limit, java.util.Set<Long> folded, java.util.Set<Long> untracked) {
         this.limit = limit;
+        this.folded = folded;
+        this.untracked = untracked;
     }
 
     long cost() {
@@ -53,10 +57,15 @@ final class CostTracker implements CelEvaluationListener {
 
     @Override
     public void callback(CelExpr expr, Object value) {
+        if (folded.contains(expr.id())) {
+            // computed once when cel-go builds the program: no cost when evaluated
+            values.put(expr.id(), value);
+            return;
+        }
         switch (expr.exprKind().getKind()) {
             case IDENT -> cost += 1;
             case SELECT -> cost += expr.select().testOnly() ? 0 : 1;
-            case CALL -> cost += callCost(expr, value);
+            case CALL -> cost += untracked.contains(expr.id()) ? 1 : callCost(expr, value);
             case LIST -> cost += 10;
             case MAP -> cost += 30;
             case STRUCT -> cost += 40;
@@ -93,13 +102,13 @@ final class CostTracker implements CelEvaluationListener {
                 if (isKubernetesValue(a0)) {
                     return 1;
                 }
-                if (fn.startsWith("_=") || fn.startsWith("_!") || a0 instanceof String || a0 instanceof com.google.protobuf.ByteString) {
+                if (fn.startsWith("_=") || fn.startsWith("_!") || a0 instanceof String || a0 instanceof dev.cel.common.values.CelByteString) {
                     return ceil(Math.min(size(a0), size(a1)) * STRING_TRAVERSAL);
                 }
                 return 1;
             }
             case "_+_" -> {
-                if (a0 instanceof String || a0 instanceof com.google.protobuf.ByteString) {
+                if (a0 instanceof String || a0 instanceof dev.cel.common.values.CelByteString) {
                     return ceil((size(a0) + size(a1)) * STRING_TRAVERSAL);
                 }
                 return 1;
@@ -114,10 +123,31 @@ final class CostTracker implements CelEvaluationListener {
                 return a0 instanceof String ? ceil(size(a0) * STRING_TRAVERSAL) * ceil(size(a1) * STRING_TRAVERSAL) : 1;
             }
             case "string", "bytes" -> {
-                return a0 instanceof String || a0 instanceof com.google.protobuf.ByteString ? ceil(size(a0) * STRING_TRAVERSAL) : 1;
+                return a0 instanceof String || a0 instanceof dev.cel.common.values.CelByteString ? ceil(size(a0) * STRING_TRAVERSAL) : 1;
             }
             case "isSorted", "sum", "max", "min", "indexOf", "lastIndexOf", "includes" -> {
-                return a0 instanceof Collection<?> ? size(a0) : fn.equals("indexOf") || fn.equals("lastIndexOf") ? 1 : 1;
+                return traversal(a0);
+            }
+            case "strings.quote", "format" -> {
+                // cel-go's own cost of quote and format: their string's length, nothing for the call
+                return ceil(size(a0) * STRING_TRAVERSAL);
+            }
+            case "lists.range", "slice", "reverse" -> {
+                // the lists extension: a call, a list, its elements
+                return 11 + size(result);
+            }
+            case "flatten" -> {
+                double depth = arg(call, 1) instanceof Long d ? d : 1.0;
+                return 11 + (long) (size(a0) * depth);
+            }
+            case "distinct", "sort" -> {
+                return 11 + selfCompare(a0);
+            }
+            case "sets.contains", "sets.intersects" -> {
+                return 1 + size(a0) * size(a1);
+            }
+            case "sets.equivalent" -> {
+                return 1 + 2 * size(a0) * size(a1);
             }
             case "url", "lowerAscii", "upperAscii", "substring", "trim", "cidr", "isIP", "isCIDR", "quantity", "isQuantity",
                  "semver", "isSemver", "isURL" -> {
@@ -152,6 +182,39 @@ final class CostTracker implements CelEvaluationListener {
         }
     }
 
+    /** Kubernetes' traversalCost: a string's (and bytes') length × 0.1, rounded down; lists and maps the sum of their parts; else 1. */
+    private static long traversal(Object v) {
+        return switch (v) {
+            case null -> 1;
+            case String s -> (long) (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length * STRING_TRAVERSAL);
+            case dev.cel.common.values.CelByteString b -> (long) (b.size() * STRING_TRAVERSAL);
+            case Collection<?> c -> {
+                long sum = 0;
+                for (Object o : c) {
+                    sum += traversal(o);
+                }
+                yield sum;
+            }
+            case Map<?, ?> m -> {
+                long sum = 0;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    sum += traversal(e.getKey()) + traversal(e.getValue());
+                }
+                yield sum;
+            }
+            default -> 1;
+        };
+    }
+
+    /** The lists extension's O(n²) comparison cost: 2 per pair (2.1 for strings and bytes). */
+    private static long selfCompare(Object list) {
+        if (!(list instanceof java.util.List<?> l) || l.isEmpty()) {
+            return 0;
+        }
+        double factor = l.getFirst() instanceof String || l.getFirst() instanceof dev.cel.common.values.CelByteString ? 2.0 + STRING_TRAVERSAL : 2.0;
+        return (long) ((double) l.size() * l.size() * factor);
+    }
+
     private Object arg(CelExpr.CelCall call, int index) {
         List<CelExpr> args = call.args();
         CelExpr e;
@@ -173,7 +236,7 @@ final class CostTracker implements CelEvaluationListener {
         if (v instanceof String s) {
             return s.codePointCount(0, s.length());
         }
-        if (v instanceof com.google.protobuf.ByteString b) {
+        if (v instanceof dev.cel.common.values.CelByteString b) {
             return b.size();
         }
         if (v instanceof Collection<?> c) {

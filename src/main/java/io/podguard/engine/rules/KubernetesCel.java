@@ -28,18 +28,23 @@ import dev.cel.runtime.CelVariableResolver;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The CEL environment of Kubernetes' admission policies (k8s.io/apiserver's
- * {@code environment.MustBaseEnvSet} at 1.37 with the variables of
- * {@code plugin/cel.CompileCELExpression}), on cel-java: the standard library and macros,
- * optional types, cross-type numeric comparison, homogeneous literals, the {@code strings}
- * (version 2), {@code sets}, {@code lists} and two-variable comprehension extensions, and the
- * Kubernetes libraries (lists, regex, URLs, quantity, IP, CIDR, format, semver). The variables:
- * {@code object}, {@code oldObject}, {@code request}, {@code namespaceObject}, {@code params} and
- * {@code variables}. {@code authorizer} is refused: podguard judges without the apiserver.
+ * The CEL environment of Kubernetes' admission policies, as a 1.37 apiserver compiles a new
+ * ValidatingAdmissionPolicy (k8s.io/apiserver's {@code environment.MustBaseEnvSet} at its default
+ * compatibility version, 1.36, with the variables of {@code plugin/cel.CompileCELExpression}), on
+ * cel-java: the standard library and macros, optional types, cross-type numeric comparison, the
+ * {@code strings} (version 2, with {@code format}), {@code sets}, {@code lists} and
+ * two-variable comprehension extensions, the Kubernetes libraries (lists, regex, URLs,
+ * quantity, IP, CIDR, format, semver) and the apiserver's AST validators. The variables:
+ * {@code object}, {@code oldObject}, {@code request} (a {@code kubernetes.AdmissionRequest}),
+ * {@code namespaceObject} (a {@code kubernetes.Namespace}) and {@code variables} (typed per
+ * policy, {@link KubernetesTypes}); no {@code params} (podguard refuses {@code paramKind}).
+ * {@code authorizer} is refused: podguard judges without the apiserver.
  *
  * <p>Every evaluation is metered by {@link CostTracker} against the apiserver's per-expression
  * limit. Built once; thread-safe.
@@ -54,13 +59,12 @@ public final class KubernetesCel {
     public static final long MATCH_CONDITIONS_BUDGET = 2_500_000;
     /** The longest message a messageExpression may produce ({@code MaxEvaluatedMessageExpressionSizeBytes}). */
     public static final int MAX_MESSAGE_BYTES = 5 * 1024;
-    /** The longest expression podguard compiles (the apiserver's limit on a VAP expression field). */
+    /** The longest expression of podguard's own rules (a ValidatingAdmissionPolicy's have no limit, as in the apiserver). */
     public static final int MAX_EXPRESSION_LENGTH = 5 * 1024;
 
-    @SuppressWarnings("deprecation") // homogeneous literals: cel-go's HomogeneousAggregateLiterals, which Kubernetes enables
+    /** cel-go's options as Kubernetes sets them; homogeneous literals are {@link CompileChecks}' (with format()'s exemption). */
     private static final CelOptions OPTIONS = CelOptions.current()
             .enableOptionalSyntax(true)
-            .enableHomogeneousLiterals(true)
             .enableHeterogeneousNumericComparisons(true)
             .enableUnsignedLongs(true)
             .enableTimestampEpoch(true)
@@ -69,12 +73,22 @@ public final class KubernetesCel {
 
     private static final KubernetesCel INSTANCE = new KubernetesCel();
 
-    private final Cel cel;
+    /** What the programs run on: generic list functions, the variables as maps. */
+    private final Cel programs;
+    /** What expressions are checked in, typed as the apiserver types them: without, and with, {@code variables}. */
+    private final Cel checker;
+    private final Cel checkerWithVariables;
 
     private KubernetesCel() {
+        this.programs = environment(false, false);
+        this.checker = environment(true, false);
+        this.checkerWithVariables = environment(true, true);
+    }
+
+    private static Cel environment(boolean typed, boolean withVariables) {
         List<CelFunctionDecl> decls = new ArrayList<>();
         List<CelFunctionBinding> bindings = new ArrayList<>();
-        decls.addAll(KubernetesLists.declarations());
+        decls.addAll(typed ? KubernetesLists.typedDeclarations() : KubernetesLists.declarations());
         bindings.addAll(KubernetesLists.bindings());
         decls.addAll(KubernetesRegex.declarations());
         bindings.addAll(KubernetesRegex.bindings());
@@ -88,54 +102,106 @@ public final class KubernetesCel {
         bindings.addAll(KubernetesFormats.bindings());
         decls.addAll(KubernetesSemver.declarations());
         bindings.addAll(KubernetesSemver.bindings());
+        decls.addAll(StringFormat.declarations());
+        bindings.addAll(StringFormat.bindings());
+        decls.addAll(CelGoFunctions.declarations());
+        bindings.addAll(CelGoFunctions.bindings());
+        bindings.addAll(GoConversions.bindings());
         // lists.range allocates its whole list before any cost is counted: a bounded one of our own
         decls.add(CelFunctionDecl.newFunctionDeclaration("lists.range",
                 CelOverloadDecl.newGlobalOverload("podguard_lists_range", ListType.create(SimpleType.INT), SimpleType.INT)));
         bindings.add(CelFunctionBinding.from("podguard_lists_range", Long.class, KubernetesCel::range));
 
         var strings = CelExtensions.strings(EnumSet.complementOf(EnumSet.of(CelStringExtensions.Function.REVERSE)));
-        var lists = CelExtensions.lists(EnumSet.complementOf(EnumSet.of(CelListsExtensions.Function.RANGE)));
+        // the checker declares sort() per element type, as cel-go (KubernetesLists); the programs keep cel-java's
+        var lists = CelExtensions.lists(EnumSet.complementOf(typed ? EnumSet.of(CelListsExtensions.Function.RANGE, CelListsExtensions.Function.SORT)
+                : EnumSet.of(CelListsExtensions.Function.RANGE)));
         var sets = CelExtensions.sets(OPTIONS, EnumSet.allOf(SetsFunction.class));
         var optional = CelExtensions.optional();
         var comprehensions = CelExtensions.comprehensions();
-        this.cel = CelFactory.standardCelBuilder()
+        var builder = CelFactory.standardCelBuilder()
                 .setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                // the standard library, with Go's conversions of strings (GoConversions) instead of cel-java's
+                .setStandardEnvironmentEnabled(false)
+                .setStandardDeclarations(dev.cel.checker.CelStandardDeclarations.newBuilder().build())
+                .setStandardFunctions(GoConversions.standardFunctions())
+                .setTypeProvider(KubernetesTypes.PROVIDER)
                 .addCompilerLibraries(strings, lists, sets, optional, comprehensions)
                 .addRuntimeLibraries(strings, lists, sets, optional, comprehensions)
                 .addFunctionDeclarations(decls)
                 .addFunctionBindings(bindings)
                 .addVar("object", SimpleType.DYN)
-                .addVar("oldObject", SimpleType.DYN)
-                .addVar("params", SimpleType.DYN)
-                .addVar("request", MapType.create(SimpleType.STRING, SimpleType.DYN))
-                .addVar("namespaceObject", MapType.create(SimpleType.STRING, SimpleType.DYN))
-                .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
-                .build();
+                .addVar("oldObject", SimpleType.DYN);
+        if (typed) {
+            builder.addFunctionDeclarations(KubernetesAuthz.declarations());
+            // as the apiserver declares them for a policy without paramKind: no params
+            builder.addVar("request", KubernetesTypes.ADMISSION_REQUEST)
+                    .addVar("namespaceObject", KubernetesTypes.NAMESPACE);
+            if (withVariables) {
+                builder.addVar("variables", KubernetesTypes.VARIABLES_REFERENCE);
+            }
+        } else {
+            MapType any = MapType.create(SimpleType.STRING, SimpleType.DYN);
+            builder.addVar("params", SimpleType.DYN)
+                    .addVar("request", any)
+                    .addVar("namespaceObject", any)
+                    .addVar("variables", any);
+        }
+        return builder.build();
     }
 
     public static KubernetesCel get() {
         return INSTANCE;
     }
 
-    /** What an expression must evaluate to. */
+    /** What an expression must evaluate to: exactly, as the apiserver checks ({@code dyn} is not {@code bool}). */
     public enum Result {
         BOOL, STRING, STRING_OR_NULL, ANY
     }
 
     /**
-     * Compiles {@code expression}; {@code variables} are the names it may read as {@code variables.NAME}.
+     * What an expression may read besides {@code object}, {@code oldObject}, {@code request} and
+     * {@code namespaceObject}.
+     *
+     * @param variables the {@code variables} before it, name to type, in order; null: no
+     *     {@code variables} at all (a policy without variables, a match condition)
+     * @param authorizer whether the apiserver would declare {@code authorizer} here (everywhere
+     *     but in message expressions): podguard refuses it then with its reason, else as CEL does
+     */
+    public record Scope(@Nullable Map<String, CelType> variables, boolean authorizer) {
+
+        /** No variables; the authorizer declared (validations, match conditions). */
+        public static final Scope NONE = new Scope(null, true);
+
+        public Scope {
+            variables = variables == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(variables));
+        }
+
+        /** The variables declared before; null: none declared at all. */
+        public static Scope of(@Nullable Map<String, CelType> variables) {
+            return new Scope(variables, true);
+        }
+
+        /** This scope without the authorizer (a message expression's). */
+        public Scope withoutAuthorizer() {
+            return new Scope(variables, false);
+        }
+    }
+
+    /**
+     * Compiles {@code expression} as the apiserver compiles a new policy's: parsed, type-checked
+     * in the typed environment of {@code scope}, checked by the apiserver's AST validators,
+     * its type exactly {@code result}.
      *
      * @throws CelRuleException with CEL's message ({@code ERROR: <input>:1:1: undeclared reference to 'objct' …})
      */
-    public CompiledExpression compile(String expression, Set<String> variables, Result result) {
-        if (expression.length() > MAX_EXPRESSION_LENGTH) {
-            throw new CelRuleException("expression is " + expression.length() + " characters long, the limit is " + MAX_EXPRESSION_LENGTH);
-        }
-        CelValidationResult compiled = cel.compile(expression);
+    public CompiledExpression compile(String expression, Scope scope, Result result) {
+        CelValidationResult compiled = scope.variables() == null ? checker.compile(expression)
+                : KubernetesTypes.withVariables(scope.variables(), () -> checkerWithVariables.compile(expression));
         if (compiled.hasError()) {
             String errors = compiled.getErrorString();
-            if (errors.contains("undeclared reference to 'authorizer'")) {
+            if (scope.authorizer() && errors.contains("undeclared reference to 'authorizer'")) {
                 throw new CelRuleException("authorizer is not available: podguard judges objects without the apiserver's authorizer");
             }
             throw new CelRuleException("compilation failed: " + CelErrors.compileMessage(errors));
@@ -146,46 +212,107 @@ public final class KubernetesCel {
         } catch (CelValidationException e) {
             throw new CelRuleException("compilation failed: " + e.getMessage());
         }
-        checkVariables(ast, variables);
+        List<CompileChecks.Issue> issues = new ArrayList<>(CompileChecks.check(ast));
+        if (!issues.isEmpty()) {
+            // as cel-go reports them: in the order of their positions
+            issues.sort(java.util.Comparator.comparingInt(i -> ast.getSource().getPositionsMap().getOrDefault(i.id(), 0)));
+            List<String> lines = new ArrayList<>();
+            for (CompileChecks.Issue i : issues) {
+                lines.add("ERROR: <input>:" + position(ast, i.id()) + ": " + i.message() + snippet(expression, ast, i.id()));
+            }
+            throw new CelRuleException("compilation failed: " + String.join("\n", lines));
+        }
         checkRegexLiterals(ast);
+        checkConstantConversions(ast);
         CelType type = ast.getResultType();
         boolean ok = switch (result) {
-            case BOOL -> type.kind() == CelKind.BOOL || type.kind() == CelKind.DYN;
-            case STRING -> type.kind() == CelKind.STRING || type.kind() == CelKind.DYN;
-            case STRING_OR_NULL -> type.kind() == CelKind.STRING || type.kind() == CelKind.DYN || type.kind() == CelKind.NULL_TYPE;
+            case BOOL -> type.kind() == CelKind.BOOL;
+            case STRING -> type.kind() == CelKind.STRING;
+            case STRING_OR_NULL -> type.kind() == CelKind.STRING || type.kind() == CelKind.NULL_TYPE;
             case ANY -> true;
         };
         if (!ok) {
             String want = switch (result) {
-                case BOOL -> "bool";
-                case STRING -> "string";
-                default -> "one of [string null_type]";
+                case BOOL -> "must evaluate to bool";
+                case STRING -> "must evaluate to string";
+                default -> "must evaluate to one of [string null_type]";
             };
-            throw new CelRuleException("must evaluate to " + want + " but got " + type.name());
+            throw new CelRuleException(want + " but got " + KubernetesTypes.format(type));
         }
         try {
-            return new CompiledExpression(expression, cel.createProgram(ast), type);
-        } catch (CelEvaluationException e) {
+            CelAbstractSyntaxTree run = programAst(expression, ast);
+            return new CompiledExpression(expression, programs.createProgram(run), type, ConstantFolding.folded(run), ConstantFolding.untracked(ast));
+        } catch (CelEvaluationException | CelValidationException e) {
             throw new CelRuleException("program instantiation failed: " + e.getMessage());
         }
     }
 
-    /** cel-go types {@code variables} as an object of the declared names: any other name is a compile error. */
-    private static void checkVariables(CelAbstractSyntaxTree ast, Set<String> variables) {
-        List<String> errors = new ArrayList<>();
-        CelNavigableAst.fromAst(ast).getRoot().allNodes().forEach(node -> {
-            CelExpr e = node.expr();
-            if (e.getKind() == CelExpr.ExprKind.Kind.SELECT) {
-                CelExpr operand = e.select().operand();
-                if (operand.getKind() == CelExpr.ExprKind.Kind.IDENT && operand.ident().name().equals("variables")
-                        && !variables.contains(e.select().field())) {
-                    errors.add("ERROR: <input>:" + position(ast, e.id())
-                            + ": undefined field '" + e.select().field() + "'");
+    /**
+     * The tree a checked expression runs as: itself, unless it calls a list function the
+     * checker declares per element type (then compiled again with the generic ones).
+     */
+    private CelAbstractSyntaxTree programAst(String expression, CelAbstractSyntaxTree checked) throws CelValidationException {
+        boolean retyped = CelNavigableAst.fromAst(checked).getRoot().allNodes()
+                .anyMatch(n -> n.expr().getKind() == CelExpr.ExprKind.Kind.CALL && KubernetesLists.isRetyped(n.expr().call().function()));
+        return retyped ? programs.compile(expression).getAst() : checked;
+    }
+
+    /**
+     * One overload the checker declares, its types as cel-go writes them.
+     *
+     * @param member called as {@code target.name(args)}: the target is the first of {@code args}
+     */
+    public record Overload(String name, String id, boolean member, List<String> args, String result) {
+    }
+
+    /** Every function overload the checker declares, for the comparison with the apiserver's (CelFunctionsDifferentialIT). */
+    public List<Overload> declarations() {
+        List<Overload> out = new ArrayList<>();
+        ((dev.cel.common.internal.EnvVisitable) checker).accept(new dev.cel.common.internal.EnvVisitor() {
+            @Override
+            public void visitDecl(String name, List<dev.cel.expr.Decl> decls) {
+                for (dev.cel.expr.Decl d : decls) {
+                    if (!d.hasFunction()) {
+                        continue;
+                    }
+                    for (dev.cel.expr.Decl.FunctionDecl.Overload o : d.getFunction().getOverloadsList()) {
+                        List<String> args = new ArrayList<>();
+                        o.getParamsList().forEach(p -> args.add(KubernetesTypes.format(dev.cel.common.types.CelProtoTypes.typeToCelType(p))));
+                        out.add(new Overload(name, o.getOverloadId(), o.getIsInstanceFunction(), args,
+                                KubernetesTypes.format(dev.cel.common.types.CelProtoTypes.typeToCelType(o.getResultType()))));
+                    }
                 }
             }
+
+            @Override
+            public void visitMacro(dev.cel.parser.CelMacro macro) {
+            }
         });
-        if (!errors.isEmpty()) {
-            throw new CelRuleException("compilation failed: " + String.join("\n", errors));
+        return out;
+    }
+
+    /**
+     * cel-go converts a constant when it builds the program ({@code int('x')} is refused then,
+     * {@code program instantiation failed: type conversion error from 'string' to 'int'}), as
+     * the apiserver's program options ask: each outermost conversion of a constant is evaluated here.
+     */
+    private void checkConstantConversions(CelAbstractSyntaxTree ast) {
+        Set<Long> folded = ConstantFolding.folded(ast);
+        if (folded.isEmpty()) {
+            return;
+        }
+        for (CelNavigableExpr node : CelNavigableAst.fromAst(ast).getRoot().allNodes().toList()) {
+            CelExpr e = node.expr();
+            if (e.getKind() != CelExpr.ExprKind.Kind.CALL || !folded.contains(e.id())
+                    || node.parent().map(p -> folded.contains(p.expr().id())).orElse(false)) {
+                continue;
+            }
+            try {
+                CelAbstractSyntaxTree sub = CelAbstractSyntaxTree.newCheckedAst(e, ast.getSource(), ast.getReferenceMap(), ast.getTypeMap());
+                programs.createProgram(sub).eval(java.util.Map.of());
+            } catch (CelEvaluationException | RuntimeException x) {
+                throw new CelRuleException("program instantiation failed: " + CelErrors.message(x, ""));
+            }
         }
     }
 
@@ -206,6 +333,19 @@ public final class KubernetesCel {
         });
     }
 
+    /** CEL's pointer under an error: the line, and a caret under the column ({@code \n | [1, 'a']\n | ....^}). */
+    private static String snippet(String expression, CelAbstractSyntaxTree ast, long id) {
+        Integer offset = ast.getSource().getPositionsMap().get(id);
+        if (offset == null) {
+            return "";
+        }
+        return ast.getSource().getOffsetLocation(offset).map(l -> {
+            String[] lines = expression.split("\n", -1);
+            String line = l.getLine() - 1 < lines.length ? lines[l.getLine() - 1] : "";
+            return "\n | " + line + "\n | " + ".".repeat(l.getColumn()) + "^";
+        }).orElse("");
+    }
+
     private static String position(CelAbstractSyntaxTree ast, long id) {
         Integer offset = ast.getSource().getPositionsMap().get(id);
         if (offset == null) {
@@ -220,7 +360,7 @@ public final class KubernetesCel {
      * @return the value, or the error as the apiserver words it
      */
     public Outcome evaluate(CompiledExpression expression, CelVariableResolver vars, long limit) {
-        CostTracker tracker = new CostTracker(limit);
+        CostTracker tracker = new CostTracker(limit, expression.folded(), expression.untracked());
         List<String> unbound = new ArrayList<>(0);
         CelVariableResolver recording = name -> {
             Optional<Object> v = vars.find(name);

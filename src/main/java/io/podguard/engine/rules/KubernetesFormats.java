@@ -57,7 +57,7 @@ final class KubernetesFormats {
         m.put("dns1123SubdomainPrefix", new Format("DNS1123SubdomainPrefix", 60, s -> dns1123Subdomain(maskTrailingDash(s))));
         m.put("dns1035LabelPrefix", new Format("DNS1035LabelPrefix", 30, s -> dns1035Label(maskTrailingDash(s))));
         m.put("labelValue", new Format("LabelValue", 40, KubernetesFormats::labelValue));
-        m.put("uri", new Format("URI", 2048, s -> {
+        m.put("uri", new Format("URI", 1103, s -> {
             try {
                 KubernetesUrls.parse(s);
                 return List.of();
@@ -65,17 +65,22 @@ final class KubernetesFormats {
                 return List.of(e.getMessage().replace("URL parse error during conversion from string: ", ""));
             }
         }));
-        m.put("uuid", new Format("uuid", 90, s -> UUID.matcher(s).matches() ? List.of() : List.of("does not match the UUID format")));
-        m.put("byte", new Format("byte", 4096, s -> {
+        m.put("uuid", new Format("uuid", 70, s -> UUID.matcher(s).matches() ? List.of() : List.of("does not match the UUID format")));
+        m.put("byte", new Format("byte", 84, s -> {
+            // Go's base64.StdEncoding: line breaks skipped, padding required (Java's decoder does without)
+            String data = s.replace("\r", "").replace("\n", "");
+            if (data.length() % 4 != 0) {
+                return List.of("invalid base64");
+            }
             try {
-                java.util.Base64.getDecoder().decode(s);
+                java.util.Base64.getDecoder().decode(data);
                 return List.of();
             } catch (IllegalArgumentException e) {
                 return List.of("invalid base64");
             }
         }));
-        m.put("date", new Format("date", 50, s -> validDate(s) ? List.of() : List.of("invalid date")));
-        m.put("datetime", new Format("datetime", 50, s -> validDateTime(s) ? List.of() : List.of("invalid datetime")));
+        m.put("date", new Format("date", 71, s -> validDate(s) ? List.of() : List.of("invalid date")));
+        m.put("datetime", new Format("datetime", 71, s -> validDateTime(s) ? List.of() : List.of("invalid datetime")));
         return Map.copyOf(m);
     }
 
@@ -171,7 +176,8 @@ final class KubernetesFormats {
         return errs;
     }
 
-    private static List<String> qualifiedName(String s) {
+    /** apimachinery's {@code IsQualifiedName}: its messages, none for a valid name. */
+    static List<String> qualifiedName(String s) {
         List<String> errs = new ArrayList<>();
         String[] parts = s.split("/", -1);
         String name;
@@ -196,7 +202,7 @@ final class KubernetesFormats {
             errs.add("name part must be no more than 63 characters");
         }
         if (!QUALIFIED_NAME.matcher(name).matches()) {
-            errs.add("name part " + regexError("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+            errs.add("name part " + regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
                     QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
         }
         return errs;

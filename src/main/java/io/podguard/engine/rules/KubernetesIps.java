@@ -8,14 +8,13 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import java.math.BigInteger;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
 
 /**
  * Kubernetes' {@code ip} and {@code cidr} libraries (library/ip.go, library/cidr.go), with Go's
  * {@code netip} parsing: no leading zeros in IPv4 octets, no zones, no IPv4-mapped IPv6, the
- * canonical text of RFC 5952. Parsing never looks a name up (Guava's {@code InetAddresses}).
+ * canonical text of RFC 5952 ({@link GoNetip}: Go's parser, ported, with its words). Parsing never looks a name up.
  */
 final class KubernetesIps {
 
@@ -147,96 +146,55 @@ final class KubernetesIps {
         return other.bits() >= c.bits() && c.contains(other.ip());
     }
 
+    /** The library's parseIPAddr: Go's netip.ParseAddr, then no zone and no IPv4-mapped IPv6 address. */
     static Ip parseIp(String raw) throws CelEvaluationException {
-        String why = addressError(raw);
-        if (why != null) {
-            throw new CelEvaluationException(why);
+        GoNetip.Addr addr;
+        try {
+            addr = GoNetip.parseAddr(raw);
+        } catch (GoNetip.ParseError e) {
+            throw new CelEvaluationException("IP Address " + GoQuote.quote(raw) + " parse error during conversion from string: " + e.getMessage());
         }
-        return new Ip(InetAddresses.forString(raw).getAddress());
+        if (!addr.zone().isEmpty()) {
+            throw new CelEvaluationException("IP address " + GoQuote.quote(raw) + " with zone value is not allowed");
+        }
+        if (addr.is4In6()) {
+            throw new CelEvaluationException("IPv4-mapped IPv6 address " + GoQuote.quote(raw) + " is not allowed");
+        }
+        return new Ip(addr.bytes());
     }
 
-    /** Go's netip.ParseAddr rules and the library's own refusals; null when {@code raw} is a plain address. */
-    private static String addressError(String raw) {
-        String prefix = "IP Address \"" + raw + "\" parse error during conversion from string: ParseAddr(\"" + raw + "\"): ";
-        if (raw.isEmpty()) {
-            return prefix + "unable to parse IP";
-        }
-        if (raw.indexOf('%') >= 0) {
-            String addr = raw.substring(0, raw.indexOf('%'));
-            if (addr.indexOf(':') >= 0 && InetAddresses.isInetAddress(addr) && raw.length() > addr.length() + 1) {
-                return "IP address \"" + raw + "\" with zone value is not allowed";
-            }
-            return prefix + (addr.indexOf(':') >= 0 ? "zone must be a non-empty string" : "unexpected character");
-        }
-        if (raw.indexOf(':') < 0) {
-            String[] parts = raw.split("\\.", -1);
-            if (parts.length != 4) {
-                return prefix + (parts.length < 4 ? "IPv4 address too short" : "IPv4 address too long");
-            }
-            for (String p : parts) {
-                if (p.isEmpty()) {
-                    return prefix + "IPv4 field must have at least one digit";
-                }
-                if (!p.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-                    return prefix + "unexpected character";
-                }
-                if (p.length() > 1 && p.charAt(0) == '0') {
-                    return prefix + "IPv4 field has octet with leading zero";
-                }
-                if (p.length() > 3 || Integer.parseInt(p) > 255) {
-                    return prefix + "IPv4 field has value >255";
-                }
-            }
-            return null;
-        }
-        if (!InetAddresses.isInetAddress(raw)) {
-            return prefix + "unable to parse IP";
-        }
-        if (InetAddresses.forString(raw) instanceof Inet4Address) {
-            return "IPv4-mapped IPv6 address \"" + raw + "\" is not allowed";
-        }
-        // an embedded IPv4 part follows the IPv4 rules
-        int lastColon = raw.lastIndexOf(':');
-        String tail = raw.substring(lastColon + 1);
-        if (tail.contains(".")) {
-            for (String p : tail.split("\\.")) {
-                if (p.length() > 1 && p.charAt(0) == '0') {
-                    return prefix + "IPv4 field has octet with leading zero";
-                }
-            }
-        }
-        return null;
-    }
-
+    /** The library's parseCIDR: Go's netip.ParsePrefix, then no IPv4-mapped IPv6 address. */
     static Cidr parseCidr(String raw) throws CelEvaluationException {
         // the apiserver's message says its first words twice
         String prefix = "network address parse error during conversion from string: "
-                + "network address parse error during conversion from string: netip.ParsePrefix(\"" + raw + "\"): ";
+                + "network address parse error during conversion from string: netip.ParsePrefix(" + GoQuote.quote(raw) + "): ";
         int slash = raw.lastIndexOf('/');
         if (slash < 0) {
             throw new CelEvaluationException(prefix + "no '/'");
         }
-        String addr = raw.substring(0, slash);
-        String bits = raw.substring(slash + 1);
-        if (addr.indexOf('%') >= 0) {
+        GoNetip.Addr addr;
+        try {
+            addr = GoNetip.parseAddr(raw.substring(0, slash));
+        } catch (GoNetip.ParseError e) {
+            throw new CelEvaluationException(prefix + e.getMessage());
+        }
+        if (addr.bytes().length == 16 && !addr.zone().isEmpty()) {
             throw new CelEvaluationException(prefix + "IPv6 zones cannot be present in a prefix");
         }
-        String why = addressError(addr);
-        if (why != null) {
-            if (why.startsWith("IPv4-mapped")) {
-                throw new CelEvaluationException("IPv4-mapped IPv6 address \"" + raw + "\" is not allowed");
-            }
-            throw new CelEvaluationException(prefix + why.substring(why.indexOf("ParseAddr")));
+        String bits = raw.substring(slash + 1);
+        // strconv.Atoi with neither a sign nor leading zeros
+        if (bits.length() > 1 && (bits.charAt(0) < '1' || bits.charAt(0) > '9') || bits.isEmpty()
+                || !bits.chars().allMatch(ch -> ch >= '0' && ch <= '9') || bits.length() > 18) {
+            throw new CelEvaluationException(prefix + "bad bits after slash: " + GoQuote.quote(bits));
         }
-        Ip ip = new Ip(InetAddresses.forString(addr).getAddress());
-        if (bits.isEmpty() || !bits.chars().allMatch(ch -> ch >= '0' && ch <= '9') || bits.length() > 1 && bits.charAt(0) == '0'
-                || bits.length() > 3) {
-            throw new CelEvaluationException(prefix + "bad bits after slash: \"" + bits + "\"");
-        }
-        if (Integer.parseInt(bits) > ip.bytes().length * 8) {
+        long n = Long.parseLong(bits);
+        if (n > addr.bytes().length * 8L) {
             throw new CelEvaluationException(prefix + "prefix length out of range");
         }
-        return new Cidr(ip, Integer.parseInt(bits));
+        if (addr.is4In6()) {
+            throw new CelEvaluationException("IPv4-mapped IPv6 address " + GoQuote.quote(raw) + " is not allowed");
+        }
+        return new Cidr(new Ip(addr.bytes()), (int) n);
     }
 
     private static boolean isZero(byte[] b) {

@@ -2,18 +2,28 @@ package io.podguard.engine.rules;
 
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.TypeParamType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Kubernetes' {@code lists} library (k8s.io/apiserver/pkg/cel/library/lists.go, version 1):
- * {@code isSorted}, {@code sum}, {@code min}, {@code max}, {@code indexOf}, {@code lastIndexOf},
- * {@code includes}. Upstream declares one overload per element type; here one generic overload
- * each, so a list of a type without an order fails at evaluation rather than at compilation.
+ * Kubernetes' {@code lists} library (k8s.io/apiserver/pkg/cel/library/lists.go): {@code isSorted},
+ * {@code sum}, {@code min}, {@code max}, {@code indexOf}, {@code lastIndexOf}, and (version 1, in
+ * the programs only) {@code includes}.
+ *
+ * <p>Two sets of declarations. The checker gets upstream's: one overload per element type that
+ * has an order ({@code isSorted}, {@code min}, {@code max}, and the lists extension's
+ * {@code sort}: int, uint, double, bool, duration, timestamp, string, bytes) or a sum (int,
+ * uint, double, duration), so {@code ['a'].sum()} is
+ * refused when the policy loads, as by the apiserver; and no {@code includes}, which the 1.37
+ * apiserver accepts in stored policies but not in new ones (its compatibility version is 1.36).
+ * The programs get one generic overload each: cel-java cannot choose between overloads that all
+ * take a list when the list's type is only known at run time.
  */
 final class KubernetesLists {
 
@@ -22,6 +32,57 @@ final class KubernetesLists {
     private KubernetesLists() {
     }
 
+    private record Named(String name, CelType type) {
+    }
+
+    private static final List<Named> COMPARABLE = List.of(new Named("int", SimpleType.INT), new Named("uint", SimpleType.UINT),
+            new Named("double", SimpleType.DOUBLE), new Named("bool", SimpleType.BOOL), new Named("duration", SimpleType.DURATION),
+            new Named("timestamp", SimpleType.TIMESTAMP), new Named("string", SimpleType.STRING), new Named("bytes", SimpleType.BYTES));
+    private static final List<Named> SUMMABLE = List.of(new Named("int", SimpleType.INT), new Named("uint", SimpleType.UINT),
+            new Named("double", SimpleType.DOUBLE), new Named("duration", SimpleType.DURATION));
+
+    /** Upstream's declarations, for the checker (their overload ids are upstream's, which only the checker sees). */
+    static List<CelFunctionDecl> typedDeclarations() {
+        List<CelOverloadDecl> sorted = new ArrayList<>();
+        List<CelOverloadDecl> min = new ArrayList<>();
+        List<CelOverloadDecl> max = new ArrayList<>();
+        for (Named t : COMPARABLE) {
+            sorted.add(CelOverloadDecl.newMemberOverload("list_" + t.name() + "_is_sorted_bool", SimpleType.BOOL, ListType.create(t.type())));
+            min.add(CelOverloadDecl.newMemberOverload("list_" + t.name() + "_min_" + t.name(), t.type(), ListType.create(t.type())));
+            max.add(CelOverloadDecl.newMemberOverload("list_" + t.name() + "_max_" + t.name(), t.type(), ListType.create(t.type())));
+        }
+        List<CelOverloadDecl> sort = new ArrayList<>();
+        for (Named t : COMPARABLE) {
+            // cel-go's lists extension (version 3), whose ids name the well-known types by their full names
+            String id = t.type() == SimpleType.DURATION ? "google.protobuf.Duration"
+                    : t.type() == SimpleType.TIMESTAMP ? "google.protobuf.Timestamp" : t.name();
+            sort.add(CelOverloadDecl.newMemberOverload("list_" + id + "_sort", ListType.create(t.type()), ListType.create(t.type())));
+        }
+        List<CelOverloadDecl> sum = new ArrayList<>();
+        for (Named t : SUMMABLE) {
+            sum.add(CelOverloadDecl.newMemberOverload("list_" + t.name() + "_sum_" + t.name(), t.type(), ListType.create(t.type())));
+        }
+        return List.of(
+                CelFunctionDecl.newFunctionDeclaration("sort", sort),
+                CelFunctionDecl.newFunctionDeclaration("isSorted", sorted),
+                CelFunctionDecl.newFunctionDeclaration("sum", sum),
+                CelFunctionDecl.newFunctionDeclaration("min", min),
+                CelFunctionDecl.newFunctionDeclaration("max", max),
+                CelFunctionDecl.newFunctionDeclaration("indexOf",
+                        CelOverloadDecl.newMemberOverload("list_a_index_of_int", SimpleType.INT, ListType.create(A), A)),
+                CelFunctionDecl.newFunctionDeclaration("lastIndexOf",
+                        CelOverloadDecl.newMemberOverload("list_a_last_index_of_int", SimpleType.INT, ListType.create(A), A)));
+    }
+
+    /** Whether {@code function} is one whose overloads the programs declare otherwise than the checker. */
+    static boolean isRetyped(String function) {
+        return switch (function) {
+            case "isSorted", "sum", "min", "max", "indexOf", "lastIndexOf", "includes", "sort" -> true;
+            default -> false;
+        };
+    }
+
+    /** One generic overload each, for the programs. */
     static List<CelFunctionDecl> declarations() {
         return List.of(
                 CelFunctionDecl.newFunctionDeclaration("isSorted",

@@ -11,7 +11,10 @@ import java.util.Set;
  * The {@code variables} of one evaluation, as the apiserver's composition evaluates them: each
  * on first use and once only, in the order of declaration available to later ones, its cost
  * added to the evaluation's budget. A variable that fails fails the expression that reads it,
- * with {@code composited variable "NAME" fails to evaluate: …}.
+ * with {@code composited variable "NAME" fails to evaluate: …}, and keeps failing without being
+ * evaluated again. One instance per batch of expressions (the apiserver's composition context):
+ * the validations, the message expressions and the audit annotations each evaluate the
+ * variables they read afresh, and pay for them.
  */
 final class LazyVariables extends AbstractMap<String, Object> {
 
@@ -37,6 +40,7 @@ final class LazyVariables extends AbstractMap<String, Object> {
     private final Map<String, Variable> byName = new HashMap<>();
     private final CelVariableResolver base;
     private final Map<String, Object> values = new HashMap<>();
+    private final Map<String, VariableFailed> failures = new HashMap<>(0);
     private long cost;
 
     LazyVariables(List<Variable> declared, CelVariableResolver base) {
@@ -68,6 +72,11 @@ final class LazyVariables extends AbstractMap<String, Object> {
         if (cached != null) {
             return cached;
         }
+        VariableFailed failed = failures.get(name);
+        if (failed != null) {
+            // as the apiserver's lazy map: a failure is kept, evaluated (and paid for) once
+            throw failed;
+        }
         Variable v = byName.get(name);
         if (v == null) {
             return null;
@@ -75,7 +84,10 @@ final class LazyVariables extends AbstractMap<String, Object> {
         KubernetesCel.Outcome outcome = KubernetesCel.get().evaluate(v.expression(), resolver(), KubernetesCel.PER_CALL_LIMIT);
         cost += outcome.cost();
         if (outcome.failed()) {
-            throw new VariableFailed("composited variable \"" + name + "\" fails to evaluate: " + outcome.error(), outcome.outOfBudget());
+            VariableFailed f = new VariableFailed("composited variable \"" + name + "\" fails to evaluate: " + outcome.error(),
+                    outcome.outOfBudget());
+            failures.put(name, f);
+            throw f;
         }
         values.put(name, outcome.value());
         return outcome.value();

@@ -47,7 +47,7 @@ class AdmissionPolicyBindingTest {
             metadata: {name: prod}
             spec:
               policyName: no-latest
-              validationActions: [Deny, Warn]
+              validationActions: [Deny, Audit]
               matchResources:
                 namespaceSelector: {matchLabels: {env: prod}}
             """;
@@ -66,55 +66,86 @@ class AdmissionPolicyBindingTest {
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"shop","labels":{"team":"a"}},
              "spec":{"containers":[{"name":"app","image":"nginx:latest"}]}}""";
 
+    private static List<String> denials(AdmissionPolicyBinding b, RuleInput in) {
+        AdmissionPolicyBinding.Outcome o = b.evaluate(in);
+        return o == null ? null : o.failures().stream().map(AdmissionPolicyBinding.Denial::message).toList();
+    }
+
     @Test
-    void evaluateWhenValidationFailsThenEachActionInTheApiserverWords() {
+    void evaluateWhenValidationFailsThenTheMessageItsReasonAndIndex() {
         AdmissionPolicyBinding b = compile("Fail", BINDING);
-        RuleInput in = input("Pod", LATEST, Map.of("env", "prod"));
-        assertThat(b.evaluate(in, AdmissionPolicyBinding.Action.DENY)).extracting(Violation::detail)
-                .containsExactly("ValidatingAdmissionPolicy 'no-latest' with binding 'prod' denied request: latest: app");
-        assertThat(b.evaluate(in, AdmissionPolicyBinding.Action.WARN)).extracting(Violation::detail)
-                .containsExactly("Validation failed for ValidatingAdmissionPolicy 'no-latest' with binding 'prod': latest: app");
-        assertThat(b.evaluate(in, AdmissionPolicyBinding.Action.AUDIT)).isEmpty();
+        assertThat(b.evaluate(input("Pod", LATEST, Map.of("env", "prod"))).failures())
+                .containsExactly(new AdmissionPolicyBinding.Denial("latest: app", "Invalid", 0));
+        assertThat(b.actions()).containsExactly(AdmissionPolicyBinding.Action.DENY, AdmissionPolicyBinding.Action.AUDIT);
     }
 
     @Test
     void evaluateWhenOutOfScopeThenNothing() {
         AdmissionPolicyBinding b = compile("Fail", BINDING);
-        assertThat(b.evaluate(input("Pod", LATEST, Map.of("env", "dev")), AdmissionPolicyBinding.Action.DENY)).isEmpty();
-        assertThat(b.evaluate(input("Pod", LATEST.replace("\"web\"", "\"system-web\""), Map.of("env", "prod")),
-                AdmissionPolicyBinding.Action.DENY)).isEmpty();
+        assertThat(b.evaluate(input("Pod", LATEST, Map.of("env", "dev")))).isNull();
+        assertThat(b.evaluate(input("Pod", LATEST.replace("\"web\"", "\"system-web\""), Map.of("env", "prod")))).isNull();
         assertThat(b.evaluate(input("StatefulSet", """
                 {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"s","namespace":"shop"},
-                 "spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:latest"}]}}}}""", Map.of("env", "prod")),
-                AdmissionPolicyBinding.Action.DENY)).isEmpty();
+                 "spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:latest"}]}}}}""", Map.of("env", "prod")))).isNull();
     }
 
     @Test
     void evaluateWhenWorkloadMatchedThenObjectIsTheWorkloadAsSent() {
         AdmissionPolicyBinding b = compile("Fail", BINDING);
-        assertThat(b.evaluate(input("Deployment", """
+        assertThat(denials(b, input("Deployment", """
                 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"shop","labels":{"team":"a"}},
-                 "spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:latest"}]}}}}""", Map.of("env", "prod")),
-                AdmissionPolicyBinding.Action.DENY)).extracting(Violation::detail)
-                .containsExactly("ValidatingAdmissionPolicy 'no-latest' with binding 'prod' denied request: latest: web");
+                 "spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:latest"}]}}}}""", Map.of("env", "prod"))))
+                .containsExactly("latest: web");
     }
 
     @Test
     void evaluateWhenExpressionErrorsThenFailurePolicyDecides() {
         String noTeam = LATEST.replace("\"labels\":{\"team\":\"a\"}", "\"labels\":{}").replace("nginx:latest", "nginx:1");
-        assertThat(compile("Fail", BINDING).evaluate(input("Pod", noTeam, Map.of("env", "prod")), AdmissionPolicyBinding.Action.DENY))
-                .extracting(Violation::detail).containsExactly("ValidatingAdmissionPolicy 'no-latest' with binding 'prod' denied request: "
-                        + "expression 'object.metadata.labels.team != ''' resulted in error: no such key: team");
-        assertThat(compile("Ignore", BINDING).evaluate(input("Pod", noTeam, Map.of("env", "prod")), AdmissionPolicyBinding.Action.DENY))
-                .isEmpty();
+        assertThat(compile("Fail", BINDING).evaluate(input("Pod", noTeam, Map.of("env", "prod"))).failures())
+                .containsExactly(new AdmissionPolicyBinding.Denial("expression 'object.metadata.labels.team != \'\'' resulted in error: no such key: team", "", 1));
+        assertThat(compile("Ignore", BINDING).evaluate(input("Pod", noTeam, Map.of("env", "prod"))).failures()).isEmpty();
+    }
+
+    @Test
+    void evaluateWhenMatchConditionsFailAndOneIsFalseThenFalseWins() {
+        String policy = """
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: p}
+                spec:
+                  failurePolicy: Fail
+                  matchConstraints:
+                    resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+                  matchConditions:
+                    - {name: broken, expression: "object.metadata.labels.nope == 'x'"}
+                    - {name: also-broken, expression: "object.spec.nope == true"}
+                    - {name: %s, expression: "%s"}
+                  validations: [{expression: "false", message: denied}]
+                """;
+        String binding = "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\n"
+                + "metadata: {name: b}\nspec: {policyName: p, validationActions: [Deny]}\n";
+        RuleInput in = input("Pod", LATEST, Map.of());
+        AdmissionPolicyBinding falseWins = AdmissionPolicyBinding.compile(
+                YAML.readValue(policy.formatted("no", "false"), ValidatingAdmissionPolicy.class),
+                YAML.readValue(binding, ValidatingAdmissionPolicyBinding.class));
+        assertThat(falseWins.evaluate(in)).isNull();
+        AdmissionPolicyBinding errors = AdmissionPolicyBinding.compile(
+                YAML.readValue(policy.formatted("yes", "true"), ValidatingAdmissionPolicy.class),
+                YAML.readValue(binding, ValidatingAdmissionPolicyBinding.class));
+        // Go's aggregate of the failures, as the apiserver's matcher reports them
+        assertThat(denials(errors, in)).containsExactly("[expression 'object.metadata.labels.nope == 'x'' resulted in error: no such key: nope, "
+                + "expression 'object.spec.nope == true' resulted in error: no such key: nope]");
     }
 
     @Test
     void compileWhenParamsOrBadActionsThenRefusedClearly() {
-        assertThatThrownBy(() -> compile("Fail", BINDING.replace("[Deny, Warn]", "[Deny, Block]")
+        assertThatThrownBy(() -> compile("Fail", BINDING.replace("[Deny, Audit]", "[Deny, Block, Warn, Deny]")
                 + "  paramRef: {name: p, parameterNotFoundAction: Deny}\n"))
                 .isInstanceOfSatisfying(RuleCompileException.class, e -> assertThat(e.errors()).containsExactly(
                         "binding prod: spec.paramRef: parameters are not supported: podguard reads no objects from the cluster to judge; put the values in variables instead",
-                        "binding prod: spec.validationActions: Unsupported value: \"Block\": supported values: \"Audit\", \"Deny\", \"Warn\""));
+                        "binding prod: spec.validationActions[1]: Unsupported value: \"Block\": supported values: \"Audit\", \"Deny\", \"Warn\"",
+                        "binding prod: spec.validationActions[3]: Duplicate value: \"Deny\"",
+                        "binding prod: spec.validationActions: Invalid value: must not contain both Deny and Warn (repeating the same validation "
+                                + "failure information in the API response and headers serves no purpose)"));
     }
 }
