@@ -61,6 +61,13 @@ class ReviewSizeIT extends ClusterTest {
     /** A request body under the apiserver's 3 MiB limit. */
     private static final int LARGEST_PADDING = 3_130_000;
     private static final Map<String, Long> LARGEST = new ConcurrentHashMap<>();
+    /**
+     * This class is about size, not time: the largest review is about 27 MB, and on two cores
+     * shared with the apiserver, etcd and a loaded machine, reading and judging it can take longer
+     * than the chart's 5 s. A timeout here would be a failure under Fail and a pass under Ignore,
+     * which is not what is being measured.
+     */
+    private static final int TIMEOUT_SECONDS = 30;
 
     private static Podguard podguard;
     private static HttpsServer capture;
@@ -69,7 +76,8 @@ class ReviewSizeIT extends ClusterTest {
     @BeforeAll
     static void start() throws Exception {
         podguard = Podguard.start("sizes", Policies.ENFORCE_BASELINE);
-        WebhookConfigurations.register(client, podguard, FailurePolicy.Ignore);
+        WebhookConfigurations.apply(client, podguard.baseUrl(), podguard.caBundle(), FailurePolicy.Ignore, TIMEOUT_SECONDS);
+        WebhookConfigurations.awaitCalled(client, podguard);
         capture = captureServer();
         ns = Namespaces.create(client, "sizes");
     }
@@ -109,7 +117,7 @@ class ReviewSizeIT extends ClusterTest {
     @Test
     @Order(2)
     void labelWhenStoredPodIsAsLargeAsEtcdTakesThenAllowedUnderFail() {
-        WebhookConfigurations.apply(client, podguard.baseUrl(), podguard.caBundle(), FailurePolicy.Fail);
+        WebhookConfigurations.apply(client, podguard.baseUrl(), podguard.caBundle(), FailurePolicy.Fail, TIMEOUT_SECONDS);
         Pod big = padded("big", STORED_PADDING);
         client.pods().inNamespace(ns).resource(big).create();
 

@@ -100,6 +100,17 @@ final class WebhookConfigurations {
         client.resource(validating(baseUrl, caBundle, failurePolicy)).forceConflicts().serverSideApply();
     }
 
+    /** As {@link #apply}, with every pod and workload webhook given {@code timeoutSeconds}. */
+    static void apply(KubernetesClient client, String baseUrl, String caBundle, FailurePolicy failurePolicy, int timeoutSeconds) {
+        MutatingWebhookConfiguration mutating = mutating(baseUrl, caBundle, failurePolicy);
+        mutating.getWebhooks().forEach(w -> w.setTimeoutSeconds(timeoutSeconds));
+        ValidatingWebhookConfiguration validating = validating(baseUrl, caBundle, failurePolicy);
+        validating.getWebhooks().stream().filter(w -> !w.getName().endsWith(".namespaces.validate.podguard.io"))
+                .forEach(w -> w.setTimeoutSeconds(timeoutSeconds));
+        client.resource(mutating).forceConflicts().serverSideApply();
+        client.resource(validating).forceConflicts().serverSideApply();
+    }
+
     static void delete(KubernetesClient client) {
         if (client == null) {
             return; // the cluster never started: that failure is the one to report
