@@ -105,4 +105,29 @@ class SharedTreePatchTest {
         assertThat(SharedTreePatch.between(source, shallow(source))).isEmpty();
         assertThat(SharedTreePatch.between(source, source.deepCopy())).isEmpty();
     }
+
+    /** A pod of 100,000 containers, each given something: one operation each, in order, the work linear in the list. */
+    @Test
+    void betweenWhenHundredThousandElementsChangedInPlaceThenOneOperationEach() {
+        ObjectNode source = json("{\"spec\":{}}");
+        ArrayNode list = ((ObjectNode) source.get("spec")).putArray("containers");
+        for (int i = 0; i < 100_000; i++) {
+            list.addObject().put("name", "c" + i).put("image", "i");
+        }
+        ObjectNode target = shallow(source);
+        ObjectNode spec = shallow((ObjectNode) source.get("spec"));
+        target.set("spec", spec);
+        ArrayNode copy = spec.arrayNode();
+        copy.addAll(list);
+        spec.set("containers", copy);
+        for (int i = 0; i < copy.size(); i++) {
+            copy.set(i, shallow((ObjectNode) copy.get(i)).put("x", i));
+        }
+
+        ArrayNode ops = SharedTreePatch.between(source, target);
+
+        assertThat(ops).hasSize(100_000);
+        assertThat(ops.get(0).toString()).isEqualTo("{\"op\":\"add\",\"path\":\"/spec/containers/0/x\",\"value\":0}");
+        assertThat(ops.get(99_999).toString()).isEqualTo("{\"op\":\"add\",\"path\":\"/spec/containers/99999/x\",\"value\":99999}");
+    }
 }
