@@ -129,7 +129,7 @@ public final class AdmissionHandler {
             observer.mutated(review, policy, judgement);
             // A resource that cannot be overcommitted, requested otherwise than limited even after the defaults:
             // the apiserver's validation, which runs before the validating webhooks, would refuse the pod; say why first.
-            Violation unstorable = ExtendedResourcesCheck.unstorable(judgement.stored());
+            Violation unstorable = ExtendedResourcesCheck.unstorable(pod, judgement.storedObject());
             if (unstorable != null) {
                 return new AdmissionResponse(request.uid(), false, 422, ResourceRulesEvaluator.message(List.of(unstorable), true), null,
                         List.of(), Map.of(), policy.defaults().mode().id());

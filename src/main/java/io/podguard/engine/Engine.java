@@ -4,6 +4,7 @@ import io.podguard.engine.defaults.AppliedDefault;
 import io.podguard.engine.defaults.DefaultsEngine;
 import io.podguard.engine.defaults.Defaulters;
 import io.podguard.engine.defaults.MutationResult;
+import io.fabric8.zjsonpatch.JsonPatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * podguard's core: one entry point, {@link #judge}, that every caller uses — the webhook's two
@@ -51,32 +53,41 @@ public final class Engine {
         List<AppliedDefault> applied = List.of();
         List<AppliedDefault> wouldSet = List.of();
         Map<String, String> annotations = new LinkedHashMap<>(1);
-        PodObject current = pod;
+        // The object as the steps so far left it, and, once needed, that object typed; no patch is applied to get them.
+        ObjectNode object = pod.object();
+        PodObject typed = pod;
         if (stage.defaults(pod)) {
             // Defaults in a dry run (defaults.mode: audit, placement in audit or warn mode) are not in the patch.
             MutationResult result = defaults.mutate(pod, policy);
             applied = result.applied();
             wouldSet = result.wouldApply();
             ops.addAll(result.patch());
+            if (result.object() != null) {
+                object = result.object();
+                typed = null;
+            }
             for (RuleSet config : policy.rules()) {
                 if (mutates(config)) {
-                    current = current.patched(ops);
+                    if (typed == null) {
+                        typed = typed(pod, object);
+                    }
                     // Each mutation is relative to the object as the previous steps left it; one patch, in order.
-                    Mutation m = mutate(config, current, request);
+                    Mutation m = mutate(config, typed, request);
                     if (!m.patch().isEmpty()) {
                         ArrayNode all = Json.mapper().createArrayNode();
                         all.addAll(ops);
                         all.addAll(m.patch());
                         ops = all;
-                        current = pod;
+                        object = (ObjectNode) JsonPatch.apply(m.patch(), object);
+                        typed = null;
                     }
                     annotations.putAll(m.annotations());
                 }
             }
         }
-        ArrayNode finalOps = ops;
-        PodObject known = current;
-        Supplier<PodObject> stored = finalOps.isEmpty() ? () -> pod : () -> known != pod ? known : pod.patched(finalOps);
+        ObjectNode finalObject = object;
+        PodObject known = typed;
+        Supplier<PodObject> stored = known != null ? () -> known : () -> typed(pod, finalObject);
         Evaluation evaluation = Evaluation.NONE;
         if (stage.judges()) {
             PodObject judged = stored.get();
@@ -85,7 +96,12 @@ public final class Engine {
             stored = () -> judged;
         }
         ArrayNode webhookPatch = pod.isPod() ? ops : Json.mapper().createArrayNode();
-        return new Judgement(pod, webhookPatch, applied, wouldSet, annotations, stored, evaluation);
+        return new Judgement(pod, webhookPatch, applied, wouldSet, annotations, finalObject, stored, evaluation);
+    }
+
+    /** {@code object} (the object of {@code pod} with something set) typed; {@code pod} itself should it not read as a pod. */
+    private static PodObject typed(PodObject pod, ObjectNode object) {
+        return PodExtractor.extract(pod.kind(), object).orElse(pod);
     }
 
     /**

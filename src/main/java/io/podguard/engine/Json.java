@@ -1,5 +1,7 @@
 package io.podguard.engine;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -45,8 +47,19 @@ public final class Json {
     private static final ModelSerialization SERIALIZATION = new ModelSerialization(MAPPER);
     /** {@link #MAPPER} as fabric8 configures it for its model (Go compatibility, unmatched field types, kinds). */
     private static final ObjectMapper MODEL_MAPPER = SERIALIZATION.configured;
-    private static final ObjectReader POD_SPEC = MODEL_MAPPER.readerFor(PodSpec.class);
-    private static final ObjectReader OBJECT_META = MODEL_MAPPER.readerFor(ObjectMeta.class);
+    /**
+     * {@link #MODEL_MAPPER} for the pod's typed view ({@link PodExtractor}): the fields no check,
+     * rule, defaulter or report reads in typed form ({@link JudgedFields}) are skipped, not bound.
+     * What reads them reads the JSON.
+     */
+    private static final ObjectMapper POD_MAPPER = MODEL_MAPPER.rebuild()
+            .addMixIn(Container.class, JudgedFields.ContainerFields.class)
+            .addMixIn(EphemeralContainer.class, JudgedFields.ContainerFields.class)
+            .addMixIn(PodSpec.class, JudgedFields.PodSpecFields.class)
+            .addMixIn(ObjectMeta.class, JudgedFields.ObjectMetaFields.class)
+            .build();
+    private static final ObjectReader POD_SPEC = POD_MAPPER.readerFor(PodSpec.class);
+    private static final ObjectReader OBJECT_META = POD_MAPPER.readerFor(ObjectMeta.class);
 
     private Json() {
     }
@@ -73,12 +86,12 @@ public final class Json {
         return MODEL_MAPPER.treeToValue(node, type);
     }
 
-    /** A pod's spec from its JSON tree, with a reader built once. */
+    /** A pod's spec from its JSON tree, with a reader built once, without the fields {@link JudgedFields} skips. */
     public static PodSpec podSpec(JsonNode node) {
         return POD_SPEC.readValue(node);
     }
 
-    /** A pod's metadata from its JSON tree, with a reader built once. */
+    /** A pod's metadata from its JSON tree, with a reader built once, without the fields {@link JudgedFields} skips. */
     public static ObjectMeta objectMeta(JsonNode node) {
         return OBJECT_META.readValue(node);
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The engine's answer for one object: what the mutating webhook would return, the pod as it
@@ -21,9 +22,11 @@ public final class Judgement {
     private final Evaluation evaluation;
     private @Nullable Supplier<PodObject> storedSupplier;
     private @Nullable PodObject stored;
+    private final ObjectNode storedObject;
 
     Judgement(PodObject sent, ArrayNode patch, List<AppliedDefault> defaults, List<AppliedDefault> wouldSet,
-              Map<String, String> mutationAnnotations, Supplier<PodObject> stored, Evaluation evaluation) {
+              Map<String, String> mutationAnnotations, ObjectNode storedObject, Supplier<PodObject> stored, Evaluation evaluation) {
+        this.storedObject = storedObject;
         this.sent = sent;
         this.patch = patch;
         this.defaults = List.copyOf(defaults);
@@ -71,6 +74,14 @@ public final class Judgement {
     /** Audit annotations of the mutating webhook's answer ({@code psp-admit-policy} …). */
     public Map<String, String> mutationAnnotations() {
         return mutationAnnotations;
+    }
+
+    /**
+     * The whole object as it would be stored, as JSON, not typed: {@link #stored()}'s object, for
+     * a caller that reads a field or two (share it, never write it).
+     */
+    public ObjectNode storedObject() {
+        return storedObject;
     }
 
     /**

@@ -62,22 +62,29 @@ public final class DefaultsAnnotations {
      * Adds {@code applied} to the {@link #DEFAULTS} annotation of {@code podJson}, after what it
      * already says and without repeating an entry.
      */
-    static void record(ObjectNode podJson, List<AppliedDefault> applied) {
-        ObjectNode metadata = DefaultingContext.object(podJson, "metadata");
+    static void record(DefaultingContext context, List<AppliedDefault> applied) {
+        ObjectNode podJson = context.podJson();
+        if (podJson.get("metadata") != null && !podJson.get("metadata").isNull() && !podJson.get("metadata").isObject()) {
+            return;
+        }
+        ObjectNode metadata = context.object(context.writablePod(), "metadata");
         if (metadata == null) {
             return;
         }
-        ObjectNode annotations = DefaultingContext.object(metadata, "annotations");
+        ObjectNode annotations = context.object(metadata, "annotations");
         if (annotations == null) {
             return;
         }
         JsonNode existing = annotations.get(DEFAULTS);
         String before = existing != null && existing.isString() ? existing.asString() : "";
         Set<String> known = new LinkedHashSet<>();
-        for (String entry : before.split(", ")) {
+        for (int start = 0; start < before.length(); ) {
+            int end = before.indexOf(", ", start);
+            String entry = before.substring(start, end < 0 ? before.length() : end);
             if (!entry.isBlank()) {
                 known.add(entry.strip());
             }
+            start = end < 0 ? before.length() : end + 2;
         }
         StringBuilder value = new StringBuilder(before.strip());
         for (AppliedDefault a : applied) {

@@ -300,10 +300,10 @@ public record DefaultsConfig(
         public static final Probe OFF = new Probe(false, null, null, null, null);
 
         public Probe {
-            atLeast("initialDelaySeconds", initialDelaySeconds, 0);
-            atLeast("periodSeconds", periodSeconds, 1);
-            atLeast("timeoutSeconds", timeoutSeconds, 1);
-            atLeast("failureThreshold", failureThreshold, 1);
+            Bounds.atLeast("initialDelaySeconds", initialDelaySeconds, 0);
+            Bounds.atLeast("periodSeconds", periodSeconds, 1);
+            Bounds.atLeast("timeoutSeconds", timeoutSeconds, 1);
+            Bounds.atLeast("failureThreshold", failureThreshold, 1);
         }
 
         public boolean isEnabled() {
@@ -336,7 +336,7 @@ public record DefaultsConfig(
             enabled = enabled == null ? Boolean.TRUE : enabled;
             sleepSeconds = sleepSeconds == null ? Integer.valueOf(5) : sleepSeconds;
             extendGracePeriod = extendGracePeriod == null ? Boolean.TRUE : extendGracePeriod;
-            atLeast("sleepSeconds", sleepSeconds, 1);
+            Bounds.atLeast("sleepSeconds", sleepSeconds, 1);
         }
 
         public boolean isEnabled() {
@@ -388,9 +388,21 @@ public record DefaultsConfig(
         }
     }
 
-    private static void atLeast(String field, @Nullable Integer value, int minimum) {
-        if (value != null && value < minimum) {
-            throw new IllegalArgumentException(field + " " + value + " is below " + minimum);
+    /**
+     * Kept apart from {@link DefaultsConfig}: were the nested records' constructors to call a
+     * static method of the outer class, the first use of {@code Probe.ON} would initialise
+     * {@link DefaultsConfig} while {@code Probe} is still being initialised, and
+     * {@link DefaultsConfig#DEFAULT} would be built with a null probe.
+     */
+    private static final class Bounds {
+
+        private Bounds() {
+        }
+
+        static void atLeast(String field, @Nullable Integer value, int minimum) {
+            if (value != null && value < minimum) {
+                throw new IllegalArgumentException(field + " " + value + " is below " + minimum);
+            }
         }
     }
 }

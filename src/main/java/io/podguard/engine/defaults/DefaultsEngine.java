@@ -1,32 +1,25 @@
 package io.podguard.engine.defaults;
 
-import io.fabric8.zjsonpatch.DiffFlags;
-import io.fabric8.zjsonpatch.JsonDiff;
 import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.Json;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.SharedTreePatch;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Runs the defaulters over a pod and diffs the result against the object as sent, so that
- * fields podguard does not model, and the order of fields, are never rewritten. Defaulters the
- * policy turns off, or the pod opts out of ({@code podguard.io/skip-defaults}), do not run; what
- * the others set is recorded in the pod's {@code podguard.io/defaults} annotation, in the same patch.
+ * Runs the defaulters over a pod, into one JSON Patch against the object as sent, so that fields
+ * podguard does not model, and the order of fields, are never rewritten. The defaulters write
+ * into a copy-on-write view of the object ({@link DefaultingContext}): only the nodes on the path
+ * to what they set are copied, the rest is shared with the object as sent, and the patch is read
+ * off the copied paths. Defaulters the policy turns off, or the pod opts out of
+ * ({@code podguard.io/skip-defaults}), do not run; what the others set is recorded in the pod's
+ * {@code podguard.io/defaults} annotation, in the same patch.
  */
 public final class DefaultsEngine {
-
-    /**
-     * Plain {@code add}/{@code replace} operations only: zjsonpatch would otherwise turn a value
-     * that already sits elsewhere in the pod (the same resources on two containers) into a
-     * {@code copy} from there, which is valid but hard to read in a review.
-     */
-    private static final EnumSet<DiffFlags> DIFF_FLAGS =
-            EnumSet.of(DiffFlags.OMIT_VALUE_ON_REMOVE, DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
 
     private final List<Defaulter> defaulters;
 
@@ -72,35 +65,32 @@ public final class DefaultsEngine {
             return MutationResult.none();
         }
         ObjectNode original = pod.object();
-        ObjectNode copy = original.deepCopy();
-        List<AppliedDefault> applied = applying.isEmpty() ? List.of() : run(pod, policy, applying, copy);
-        if (!applied.isEmpty() && copy.equals(original)) {
+        DefaultingContext context = new DefaultingContext(pod, policy);
+        List<AppliedDefault> applied = applying.isEmpty() ? List.of() : run(context, applying);
+        if (!applied.isEmpty() && context.object().equals(original)) {
             // What one defaulter changed, a later one changed back (a toleration left out as covered,
             // then added again for an extended resource): nothing was set.
             applied = List.of();
         }
         if (!applied.isEmpty()) {
-            DefaultsAnnotations.record(podJson(pod, copy), applied);
+            DefaultsAnnotations.record(context, applied);
         }
         List<AppliedDefault> wouldApply = List.of();
         if (dryRuns) {
-            List<AppliedDefault> all = run(pod, policy, running, original.deepCopy());
+            List<AppliedDefault> all = run(new DefaultingContext(pod, policy), running);
             wouldApply = all.stream().filter(a -> applying.stream().noneMatch(d -> d.id().equals(a.defaulter()))).toList();
         }
-        ArrayNode patch = applied.isEmpty() ? Json.mapper().createArrayNode() : (ArrayNode) JsonDiff.asJson(original, copy, DIFF_FLAGS);
-        return applied.isEmpty() && wouldApply.isEmpty() ? MutationResult.none() : new MutationResult(patch, applied, wouldApply);
+        if (applied.isEmpty()) {
+            return wouldApply.isEmpty() ? MutationResult.none() : new MutationResult(Json.mapper().createArrayNode(), applied, wouldApply);
+        }
+        return new MutationResult(SharedTreePatch.between(original, context.object()), applied, wouldApply, context.object());
     }
 
-    /** Runs {@code defaulters} in order on {@code copy}, the whole object; returns what they set. */
-    private static List<AppliedDefault> run(PodObject pod, EffectivePolicy policy, List<Defaulter> defaulters, ObjectNode copy) {
-        DefaultingContext context = new DefaultingContext(pod, podJson(pod, copy), policy);
+    /** Runs {@code defaulters} in order in {@code context}; returns what they set. */
+    private static List<AppliedDefault> run(DefaultingContext context, List<Defaulter> defaulters) {
         for (Defaulter defaulter : defaulters) {
             defaulter.apply(context);
         }
         return List.copyOf(context.applied());
-    }
-
-    private static ObjectNode podJson(PodObject pod, ObjectNode copy) {
-        return pod.podPointer().isEmpty() ? copy : (ObjectNode) copy.at(pod.podPointer());
     }
 }

@@ -36,17 +36,16 @@ final class ExtendedResourceTolerationsDefaulter extends PlacementDefaulter {
     @Override
     public void apply(DefaultingContext context) {
         ExtendedResourceTolerations ert = context.placement().extendedResourceTolerations();
-        ObjectNode spec = context.specJson();
-        if (ert == null || spec == null) {
+        if (ert == null || !(context.podJson().get("spec") instanceof ObjectNode read)) {
             return;
         }
-        JsonNode existing = spec.get("tolerations");
+        JsonNode existing = read.get("tolerations");
         if (existing != null && !existing.isNull() && !existing.isArray()) {
             return;
         }
         List<String> added = new ArrayList<>();
         for (Toleration toleration : PlacedPod.extendedResourceTolerations(ert, context.podJson())) {
-            ArrayNode list = spec.get("tolerations") instanceof ArrayNode a ? a : spec.putArray("tolerations");
+            ArrayNode list = context.array(context.specJson(), "tolerations");
             boolean matched = false;
             boolean changed = false;
             for (int i = 0; i < list.size(); i++) {

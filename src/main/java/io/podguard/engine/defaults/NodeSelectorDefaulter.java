@@ -32,8 +32,7 @@ final class NodeSelectorDefaulter extends PlacementDefaulter {
     @Override
     public void apply(DefaultingContext context) {
         NodeSelectorPlacement ns = context.placement().nodeSelector();
-        ObjectNode spec = context.specJson();
-        if (ns == null || ns.error() != null || spec == null) {
+        if (ns == null || ns.error() != null || !(context.podJson().get("spec") instanceof ObjectNode)) {
             return;
         }
         Map<String, String> own = PlacedPod.nodeSelector(context.podJson());
@@ -41,7 +40,7 @@ final class NodeSelectorDefaulter extends PlacementDefaulter {
         if (merged == null || merged.equals(own)) {
             return;
         }
-        ObjectNode selector = DefaultingContext.object(spec, "nodeSelector");
+        ObjectNode selector = context.object(context.specJson(), "nodeSelector");
         if (selector == null) {
             return;
         }

@@ -42,8 +42,7 @@ final class PreStopDefaulter implements Defaulter {
 
     @Override
     public void apply(DefaultingContext context) {
-        ObjectNode spec = context.specJson();
-        if (spec == null) {
+        if (!(context.podJson().get("spec") instanceof ObjectNode spec)) {
             return;
         }
         DefaultsConfig.PreStop config = context.config().preStop();
@@ -67,15 +66,17 @@ final class PreStopDefaulter implements Defaulter {
             if (ref.kind() != ContainerRef.Kind.CONTAINER && !ref.isSidecar()) {
                 continue;
             }
+            ObjectNode read = context.readContainer(ref);
+            if (read == null) {
+                continue;
+            }
+            JsonNode lifecycleNode = read.get("lifecycle");
+            if (!DefaultingContext.unset(lifecycleNode, "preStop")
+                    || lifecycleNode != null && !lifecycleNode.isNull() && !lifecycleNode.isObject()) {
+                continue;
+            }
             ObjectNode container = context.containerJson(ref);
-            if (container == null) {
-                continue;
-            }
-            JsonNode lifecycleNode = container.get("lifecycle");
-            if (!DefaultingContext.unset(lifecycleNode, "preStop")) {
-                continue;
-            }
-            ObjectNode lifecycle = DefaultingContext.object(container, "lifecycle");
+            ObjectNode lifecycle = container == null ? null : context.object(container, "lifecycle");
             if (lifecycle == null) {
                 continue;
             }
@@ -85,7 +86,7 @@ final class PreStopDefaulter implements Defaulter {
         }
         if (added && extend) {
             long extended = grace + sleep;
-            spec.put("terminationGracePeriodSeconds", extended);
+            context.specJson().put("terminationGracePeriodSeconds", extended);
             context.record(ID, GRACE_PERIOD_ENTRY + " " + grace + " to " + extended);
         }
     }

@@ -67,8 +67,7 @@ final class ResourcesDefaulter implements Defaulter {
 
     @Override
     public void apply(DefaultingContext context) {
-        ObjectNode spec = context.specJson();
-        if (spec == null) {
+        if (!(context.podJson().get("spec") instanceof ObjectNode spec)) {
             return;
         }
         DefaultsConfig.Resources config = context.config().resources();
@@ -83,7 +82,7 @@ final class ResourcesDefaulter implements Defaulter {
             if (ref.kind() == ContainerRef.Kind.EPHEMERAL_CONTAINER) {
                 continue;
             }
-            ObjectNode container = context.containerJson(ref);
+            ObjectNode container = context.readContainer(ref);
             JsonNode resources = container == null ? null : container.get("resources");
             if (container == null || resources != null && !resources.isNull() && !resources.isObject()) {
                 continue;
@@ -96,7 +95,7 @@ final class ResourcesDefaulter implements Defaulter {
         }
         withinPodRequests(plans, podRequests);
         for (Plan plan : plans) {
-            if (plan.write()) {
+            if (plan.write(context)) {
                 context.record(ID, DefaultingContext.describe(plan.ref)
                         + (plan.notes.isEmpty() ? "" : ": " + String.join("; ", plan.notes)));
             }
@@ -106,6 +105,7 @@ final class ResourcesDefaulter implements Defaulter {
     /** What one container gets: values by list and resource, and why, where not simply the default. */
     private static final class Plan {
         final ContainerRef ref;
+        /** The container as it is before this defaulter, to read. */
         final ObjectNode container;
         final Map<String, KubeQuantity> requests = new LinkedHashMap<>();
         final Map<String, KubeQuantity> limits = new LinkedHashMap<>();
@@ -116,13 +116,20 @@ final class ResourcesDefaulter implements Defaulter {
             this.container = container;
         }
 
-        boolean write() {
+        boolean write(DefaultingContext context) {
+            if (requests.isEmpty() && limits.isEmpty()) {
+                return false;
+            }
+            ObjectNode writable = context.containerJson(ref);
+            if (writable == null) {
+                return false;
+            }
             boolean changed = false;
             for (Map.Entry<String, KubeQuantity> e : requests.entrySet()) {
-                changed |= put(container, "requests", e.getKey(), e.getValue().text());
+                changed |= put(context, writable, "requests", e.getKey(), e.getValue().text());
             }
             for (Map.Entry<String, KubeQuantity> e : limits.entrySet()) {
-                changed |= put(container, "limits", e.getKey(), e.getValue().text());
+                changed |= put(context, writable, "limits", e.getKey(), e.getValue().text());
             }
             return changed;
         }
@@ -410,9 +417,27 @@ final class ResourcesDefaulter implements Defaulter {
         return fallback != null ? fallback : configured(FALLBACK_REQUESTS.get(r));
     }
 
+    /**
+     * A value of the policy, parsed: once per text, not once per review (a policy has a handful;
+     * the map is emptied should reloads ever leave more than a thousand behind).
+     */
     private static @Nullable KubeQuantity configured(@Nullable String text) {
-        return KubeQuantity.parseOrNull(text);
+        if (text == null) {
+            return null;
+        }
+        java.util.Optional<KubeQuantity> parsed = CONFIGURED.get(text);
+        if (parsed == null) {
+            if (CONFIGURED.size() >= MAX_CONFIGURED) {
+                CONFIGURED.clear();
+            }
+            parsed = java.util.Optional.ofNullable(KubeQuantity.parseOrNull(text));
+            CONFIGURED.put(text, parsed);
+        }
+        return parsed.orElse(null);
     }
+
+    private static final int MAX_CONFIGURED = 1024;
+    private static final Map<String, java.util.Optional<KubeQuantity>> CONFIGURED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code resources.<list>.<name>} when set (a string or a number), else null. */
     private static @Nullable JsonNode value(@Nullable JsonNode resources, String list, String name) {
@@ -438,9 +463,9 @@ final class ResourcesDefaulter implements Defaulter {
         return out;
     }
 
-    private static boolean put(ObjectNode container, String list, String name, String value) {
-        ObjectNode resources = DefaultingContext.object(container, "resources");
-        ObjectNode values = resources == null ? null : DefaultingContext.object(resources, list);
+    private static boolean put(DefaultingContext context, ObjectNode container, String list, String name, String value) {
+        ObjectNode resources = context.object(container, "resources");
+        ObjectNode values = resources == null ? null : context.object(resources, list);
         if (values == null || values.get(name) != null && !values.get(name).isNull()) {
             return false;
         }

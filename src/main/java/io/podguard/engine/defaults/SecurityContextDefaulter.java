@@ -51,8 +51,7 @@ final class SecurityContextDefaulter implements Defaulter {
     @Override
     public void apply(DefaultingContext context) {
         PodSpec spec = context.pod().podSpec();
-        ObjectNode specJson = context.specJson();
-        if (specJson == null || Pods.isWindows(spec)) {
+        if (!(context.podJson().get("spec") instanceof ObjectNode) || Pods.isWindows(spec)) {
             return;
         }
         DefaultsConfig.SecurityContext config = context.config().securityContext();
@@ -60,14 +59,14 @@ final class SecurityContextDefaulter implements Defaulter {
             if (ref.kind() == ContainerRef.Kind.EPHEMERAL_CONTAINER) {
                 continue;
             }
-            ObjectNode container = context.containerJson(ref);
-            if (container != null && defaultContainer(container, ref.container().getSecurityContext(), config)) {
+            if (context.readContainer(ref) != null && defaultContainer(context, ref, config)) {
                 context.record(ID, DefaultingContext.describe(ref));
             }
         }
         boolean podChanged = false;
         if (config.seccompRuntimeDefault() && !setsSeccomp(context)) {
-            ObjectNode podContext = DefaultingContext.object(specJson, "securityContext");
+            ObjectNode specJson = context.specJson();
+            ObjectNode podContext = specJson == null ? null : context.object(specJson, "securityContext");
             if (podContext != null) {
                 podContext.putObject("seccompProfile").put("type", "RuntimeDefault");
                 podChanged = true;
@@ -75,7 +74,8 @@ final class SecurityContextDefaulter implements Defaulter {
         }
         PodSecurityContext podSc = spec.getSecurityContext();
         if (config.runAsNonRoot() && (podSc == null || podSc.getRunAsNonRoot() == null) && !runsAsRootExplicitly(context)) {
-            ObjectNode podContext = DefaultingContext.object(specJson, "securityContext");
+            ObjectNode specJson = context.specJson();
+            ObjectNode podContext = specJson == null ? null : context.object(specJson, "securityContext");
             if (podContext != null) {
                 podContext.put("runAsNonRoot", true);
                 podChanged = true;
@@ -86,8 +86,9 @@ final class SecurityContextDefaulter implements Defaulter {
         }
     }
 
-    private static boolean defaultContainer(ObjectNode container, @Nullable SecurityContext sc, DefaultsConfig.SecurityContext config) {
-        JsonNode existing = container.get("securityContext");
+    private static boolean defaultContainer(DefaultingContext context, ContainerRef ref, DefaultsConfig.SecurityContext config) {
+        @Nullable SecurityContext sc = ref.container().getSecurityContext();
+        JsonNode existing = context.readContainer(ref).get("securityContext");
         if (existing != null && !existing.isNull() && !existing.isObject()) {
             return false;
         }
@@ -95,22 +96,24 @@ final class SecurityContextDefaulter implements Defaulter {
         boolean changed = false;
         if (config.disallowPrivilegeEscalation() && !privileged && !addsSysAdmin(sc)
                 && (sc == null || sc.getAllowPrivilegeEscalation() == null)) {
-            ObjectNode json = DefaultingContext.object(container, "securityContext");
+            ObjectNode container = context.containerJson(ref);
+            ObjectNode json = container == null ? null : context.object(container, "securityContext");
             if (json != null) {
                 json.put("allowPrivilegeEscalation", false);
                 changed = true;
             }
         }
         if (config.dropAllCapabilities() && !privileged && !dropsAll(sc)) {
-            ObjectNode json = DefaultingContext.object(container, "securityContext");
-            ObjectNode capabilities = json == null ? null : DefaultingContext.object(json, "capabilities");
+            ObjectNode container = context.containerJson(ref);
+            ObjectNode json = container == null ? null : context.object(container, "securityContext");
+            ObjectNode capabilities = json == null ? null : context.object(json, "capabilities");
             if (capabilities != null) {
                 JsonNode drop = capabilities.get("drop");
                 if (drop == null || drop.isNull()) {
                     capabilities.putArray("drop").add("ALL");
                     changed = true;
-                } else if (drop instanceof ArrayNode list) {
-                    list.add("ALL");
+                } else if (drop instanceof ArrayNode) {
+                    context.array(capabilities, "drop").add("ALL");
                     changed = true;
                 }
             }

@@ -35,13 +35,13 @@ final class TcpProbes {
             if (ref.kind() != ContainerRef.Kind.CONTAINER && !ref.isSidecar()) {
                 continue;
             }
-            ObjectNode container = context.containerJson(ref);
-            if (container == null || !DefaultingContext.unset(container, field)) {
+            ObjectNode read = context.readContainer(ref);
+            if (read == null || !DefaultingContext.unset(read, field)) {
                 continue;
             }
-            JsonNode port = firstTcpPort(container);
+            JsonNode port = firstTcpPort(read);
             if (port != null) {
-                container.set(field, probe(port, config));
+                context.containerJson(ref).set(field, probe(port, config));
                 context.record(defaulterId, DefaultingContext.describe(ref));
             }
         }

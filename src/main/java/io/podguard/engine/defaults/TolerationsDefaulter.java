@@ -36,8 +36,7 @@ final class TolerationsDefaulter extends PlacementDefaulter {
     @Override
     public void apply(DefaultingContext context) {
         TolerationPlacement tp = context.placement().tolerations();
-        ObjectNode spec = context.specJson();
-        if (tp == null || tp.defaultsError() != null || spec == null) {
+        if (tp == null || tp.defaultsError() != null || !(context.podJson().get("spec") instanceof ObjectNode spec)) {
             return;
         }
         JsonNode existing = spec.get("tolerations");
@@ -71,7 +70,7 @@ final class TolerationsDefaulter extends PlacementDefaulter {
                 added.add(t.toString());
             }
         }
-        spec.set("tolerations", out);
+        context.specJson().set("tolerations", out);
         context.record(id(), added.isEmpty() ? "redundant tolerations left out" : String.join(", ", added));
     }
 }

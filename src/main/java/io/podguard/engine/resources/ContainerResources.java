@@ -28,15 +28,20 @@ record ContainerResources(ContainerRef ref, String path, Map<String, KubeQuantit
                           Map<String, KubeQuantity> setRequests) {
 
     static List<ContainerResources> of(PodObject pod) {
+        return of(ContainerRef.all(pod.podSpec()), pod.podNode(), pod.pathPrefix());
+    }
+
+    /** The resources of {@code refs} as {@code podNode} (the pod's JSON) has them. */
+    static List<ContainerResources> of(List<ContainerRef> refs, JsonNode podNode, String pathPrefix) {
         List<ContainerResources> out = new ArrayList<>();
-        for (ContainerRef ref : ContainerRef.all(pod.podSpec())) {
+        for (ContainerRef ref : refs) {
             if (ref.kind() != ContainerRef.Kind.EPHEMERAL_CONTAINER) {
-                JsonNode r = pod.podNode().at(ref.pointer()).path("resources");
+                JsonNode r = podNode.path("spec").path(ref.kind().field()).path(ref.index()).path("resources");
                 Map<String, KubeQuantity> limits = quantities(r.path("limits"));
                 Map<String, KubeQuantity> set = quantities(r.path("requests"));
                 Map<String, KubeQuantity> requests = new LinkedHashMap<>(set);
                 limits.forEach(requests::putIfAbsent);
-                out.add(new ContainerResources(ref, pod.pathPrefix() + ref.path() + ".resources",
+                out.add(new ContainerResources(ref, pathPrefix + ref.path() + ".resources",
                         Collections.unmodifiableMap(requests), limits, set));
             }
         }

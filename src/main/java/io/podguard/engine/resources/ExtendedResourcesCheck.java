@@ -1,5 +1,7 @@
 package io.podguard.engine.resources;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import io.podguard.engine.ContainerRef;
 import io.podguard.engine.KubeQuantity;
 import io.podguard.engine.PodObject;
@@ -31,19 +33,28 @@ public final class ExtendedResourcesCheck implements ResourceCheck {
      * with the defaults off, the apiserver says so itself.)
      */
     public static @Nullable Violation unstorable(PodObject pod) {
-        return findings(pod, false);
+        return findings(ContainerResources.of(pod), false);
+    }
+
+    /**
+     * {@link #unstorable(PodObject)} of {@code sent} as {@code stored} (the whole object, JSON)
+     * has it after the mutations, which add or move no container: without typing it again.
+     */
+    public static @Nullable Violation unstorable(PodObject sent, ObjectNode stored) {
+        JsonNode podNode = sent.isPod() ? stored : stored.at(sent.podPointer());
+        return findings(ContainerResources.of(ContainerRef.all(sent.podSpec()), podNode, sent.pathPrefix()), false);
     }
 
     @Override
     public @Nullable Violation check(PodObject pod, ResourceRules rules) {
-        return findings(pod, true);
+        return findings(ContainerResources.of(pod), true);
     }
 
-    private static @Nullable Violation findings(PodObject pod, boolean withoutLimit) {
+    private static @Nullable Violation findings(List<ContainerResources> containers, boolean withoutLimit) {
         List<String> details = new ArrayList<>();
         List<String> paths = new ArrayList<>();
         for (boolean init : new boolean[] {false, true}) {
-            for (ContainerResources c : ContainerResources.of(pod)) {
+            for (ContainerResources c : containers) {
                 if ((c.ref().kind() == ContainerRef.Kind.INIT_CONTAINER) != init) {
                     continue;
                 }

@@ -11,9 +11,10 @@ import dev.cel.runtime.CelRuntime;
  * @param type the type the checker inferred ({@code dyn} when it depends on the object)
  * @param folded the expressions cel-go computes once, which cost nothing when evaluated ({@link ConstantFolding})
  * @param untracked the calls cel-go charges 1 whatever their arguments ({@link ConstantFolding#untracked})
+ * @param marks the two by node id, for the cost tracker
  */
 public record CompiledExpression(String source, CelRuntime.Program program, CelType type, java.util.Set<Long> folded,
-                                 java.util.Set<Long> untracked) {
+                                 java.util.Set<Long> untracked, CostMarks marks) {
 
     public CompiledExpression {
         folded = java.util.Set.copyOf(folded);

@@ -3,7 +3,6 @@ package io.podguard.engine.rules;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.runtime.CelEvaluationListener;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,15 +39,15 @@ final class CostTracker implements CelEvaluationListener {
     }
 
     private final long limit;
-    private final java.util.Set<Long> folded;
-    private final java.util.Set<Long> untracked;
+    private final CostMarks marks;
     private long cost;
-    private final Map<Long, Object> values = new HashMap<>();
+    /** The value of each node evaluated so far, by node id (a later evaluation of a node in a loop replaces it). */
+    private Object[] values;
 
-    CostTracker(long limit, java.util.Set<Long> folded, java.util.Set<Long> untracked) {
+    CostTracker(long limit, CostMarks marks) {
         this.limit = limit;
-        this.folded = folded;
-        this.untracked = untracked;
+        this.marks = marks;
+        this.values = new Object[marks.size()];
     }
 
     long cost() {
@@ -57,25 +56,36 @@ final class CostTracker implements CelEvaluationListener {
 
     @Override
     public void callback(CelExpr expr, Object value) {
-        if (folded.contains(expr.id())) {
+        long id = expr.id();
+        if (marks.folded(id)) {
             // computed once when cel-go builds the program: no cost when evaluated
-            values.put(expr.id(), value);
+            remember(id, value);
             return;
         }
         switch (expr.exprKind().getKind()) {
             case IDENT -> cost += 1;
             case SELECT -> cost += expr.select().testOnly() ? 0 : 1;
-            case CALL -> cost += untracked.contains(expr.id()) ? 1 : callCost(expr, value);
+            case CALL -> cost += marks.untracked(id) ? 1 : callCost(expr, value);
             case LIST -> cost += 10;
             case MAP -> cost += 30;
             case STRUCT -> cost += 40;
             default -> {
             }
         }
-        values.put(expr.id(), value);
+        remember(id, value);
         if (cost > limit) {
             throw new LimitExceeded();
         }
+    }
+
+    private void remember(long id, Object value) {
+        if (id < 0 || id > Integer.MAX_VALUE - 8) {
+            return;
+        }
+        if (id >= values.length) {
+            values = java.util.Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(id + 1, 2L * values.length)));
+        }
+        values[(int) id] = value;
     }
 
     private long callCost(CelExpr expr, Object result) {
@@ -223,7 +233,11 @@ final class CostTracker implements CelEvaluationListener {
         } else {
             e = index < args.size() ? args.get(index) : null;
         }
-        return e == null ? null : values.get(e.id());
+        if (e == null) {
+            return null;
+        }
+        long id = e.id();
+        return id >= 0 && id < values.length ? values[(int) id] : null;
     }
 
     private static boolean isKubernetesValue(Object v) {

@@ -241,7 +241,10 @@ public final class KubernetesCel {
         }
         try {
             CelAbstractSyntaxTree run = programAst(expression, ast);
-            return new CompiledExpression(expression, programs.createProgram(run), type, ConstantFolding.folded(run), ConstantFolding.untracked(ast));
+            java.util.Set<Long> folded = ConstantFolding.folded(run);
+            java.util.Set<Long> untracked = ConstantFolding.untracked(ast);
+            return new CompiledExpression(expression, programs.createProgram(run), type, folded, untracked,
+                    CostMarks.of(run, folded, untracked));
         } catch (CelEvaluationException | CelValidationException e) {
             throw new CelRuleException("program instantiation failed: " + e.getMessage());
         }
@@ -360,7 +363,7 @@ public final class KubernetesCel {
      * @return the value, or the error as the apiserver words it
      */
     public Outcome evaluate(CompiledExpression expression, CelVariableResolver vars, long limit) {
-        CostTracker tracker = new CostTracker(limit, expression.folded(), expression.untracked());
+        CostTracker tracker = new CostTracker(limit, expression.marks());
         List<String> unbound = new ArrayList<>(0);
         CelVariableResolver recording = name -> {
             Optional<Object> v = vars.find(name);

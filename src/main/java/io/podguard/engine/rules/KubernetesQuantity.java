@@ -122,6 +122,9 @@ final class KubernetesQuantity {
         return q.value().longValueExact();
     }
 
+    /** What may follow a quantity's number (compiled once: a rule may parse a quantity per container). */
+    private static final java.util.regex.Pattern SUFFIX = java.util.regex.Pattern.compile("[eEinumkKMGTP]*[-+]?[0-9]*");
+
     /** {@code resource.ParseQuantity}, with its error messages. */
     static Quantity parse(String s) throws CelEvaluationException {
         if (s.isEmpty()) {
@@ -152,7 +155,7 @@ final class KubernetesQuantity {
         }
         String number = s.substring(numStart, i);
         String suffix = s.substring(i);
-        if (!suffix.matches("[eEinumkKMGTP]*[-+]?[0-9]*")) {
+        if (!SUFFIX.matcher(suffix).matches()) {
             throw new CelEvaluationException(FORMAT_WRONG);
         }
         BigDecimal value;

@@ -82,14 +82,32 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
         return variables(pod.object(), oldPod == null ? null : oldPod.object());
     }
 
+    /** Each variable made when an expression first reads it: most rules read {@code object} alone. */
     private CelVariableResolver variables(ObjectNode object, @Nullable ObjectNode old) {
-        Map<String, Object> vars = new LinkedHashMap<>();
-        vars.put("object", CelValues.of(object));
-        vars.put("oldObject", old == null ? NullValue.NULL_VALUE : CelValues.of(old));
-        vars.put("request", request());
-        vars.put("namespaceObject", namespace == null || namespace.isEmpty() ? NullValue.NULL_VALUE : namespaceObject());
-        vars.put("params", NullValue.NULL_VALUE);
-        return name -> Optional.ofNullable(vars.get(name));
+        Object[] made = new Object[5];
+        return name -> {
+            int i = switch (name) {
+                case "object" -> 0;
+                case "oldObject" -> 1;
+                case "request" -> 2;
+                case "namespaceObject" -> 3;
+                case "params" -> 4;
+                default -> -1;
+            };
+            if (i < 0) {
+                return Optional.empty();
+            }
+            if (made[i] == null) {
+                made[i] = switch (i) {
+                    case 0 -> CelValues.of(object);
+                    case 1 -> old == null ? NullValue.NULL_VALUE : CelValues.of(old);
+                    case 2 -> request();
+                    case 3 -> namespace == null || namespace.isEmpty() ? NullValue.NULL_VALUE : namespaceObject();
+                    default -> NullValue.NULL_VALUE;
+                };
+            }
+            return Optional.ofNullable(made[i]);
+        };
     }
 
     /** The object a rule sees: the Pod itself, or a workload's template dressed as a Pod. */
