@@ -13,8 +13,9 @@
 #   RATE [] creates/s of the fixed-rate runs; empty: half the no-webhook saturation rate
 #   CONFIGS [none,podguard,upstream,psa]
 #   PODGUARD_JVM [the chart's JAVA_TOOL_OPTIONS at its 512 MiB limit] PODGUARD_ARGS [the chart's]
-#   ASYNC_PROFILER [] path of libasyncProfiler.so: CPU profiles of podguard's first-round runs
-#                    (collapsed stacks in the work directory; bench/lib/stacks.py summarises them)
+#   ASYNC_PROFILER [] path of libasyncProfiler.so: CPU profiles of podguard in an extra run of each
+#                    load after the rounds, in no figure (collapsed stacks in the work directory;
+#                    bench/lib/stacks.py summarises them)
 #   APISERVER_PROFILE [] non-empty: kube-apiserver's CPU profile (pprof) during each first-round saturation run
 #                    (`go tool pprof -top target/e2e-bin/kube-apiserver FILE` reads it)
 #   SKIP_BUILD=true uses target/podguard.jar as it is; NOTE [] a line for the report
@@ -76,8 +77,8 @@ EOF
 PSA_DIR=$(cd src/test/cluster && go list -m -f '{{.Dir}}' k8s.io/pod-security-admission)
 cp "$PSA_DIR/webhook/manifests/70-validatingwebhookconfiguration.yaml" "$WORK/upstream-webhook.yaml"
 
-# The pod every create sends: the 4.3 KB pod of bench/reviews/pod-review.json.
-python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["request"]["object"], indent=1))' \
+# The pod every create sends: the 4.0 KB pod (compact JSON) of bench/reviews/pod-review.json.
+python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["request"]["object"], separators=(",", ":")))' \
   bench/reviews/pod-review.json > "$WORK/pod.json"
 
 CLUSTER="$WORK/cluster"

@@ -33,6 +33,8 @@ import urllib.request  # noqa: E402
 from bench import CLK_TCK, Server, cpu_seconds, free_port, insecure_tls, log, rss_mib  # noqa: E402
 
 CONFIGS = ["none", "podguard", "upstream", "psa"]
+# podguard under async-profiler: an extra run after the rounds, in no figure (profiling costs CPU).
+PROFILE_ROUND = -1
 
 
 def create_load(a, *args, timeout=600):
@@ -98,7 +100,7 @@ def measure(a, servers, config, mode, rate, rnd):
         pprof = threading.Thread(target=apiserver_pprof, args=(a, os.path.join(a.work, f"apiserver-{config}.pprof"),
                                                                max(a.duration - 1, 1)))
         pprof.start()
-    profile = a.profiler and config == "podguard" and rnd == 1
+    profile = a.profiler and config == "podguard" and rnd == PROFILE_ROUND
     if profile:
         agent(a, p["podguard"], "start,event=cpu,interval=1ms,threads")
     t0 = time.monotonic()
@@ -158,7 +160,7 @@ def main():
     p.add_argument("--rate", type=float, default=0, help="fixed rate; 0: half the no-webhook saturation rate")
     p.add_argument("--note", default="")
     p.add_argument("--apiserver-profile", action="store_true", help="pprof CPU profiles of kube-apiserver, first round")
-    p.add_argument("--profiler", default="", help="libasyncProfiler.so: profile podguard's first-round runs")
+    p.add_argument("--profiler", default="", help="libasyncProfiler.so: profile podguard in an extra run after the rounds")
     a = p.parse_args()
     a.configs = [c for c in a.configs.split(",") if c]
     env = dict(line.strip().split("=", 1) for line in open(a.cluster_env) if "=" in line)
@@ -234,6 +236,11 @@ def main():
                         f"warnings {r['warnings']}  load {r['load_average_1m_after']}  "
                         f"cpu µs/create {r['cpu_us_per_create']}"
                         + (f"  podguard threads {r['podguard_threads_us_per_create']}" if c == "podguard" else ""))
+        if a.profiler and "podguard" in a.configs:
+            for mode in ("saturation", "fixed-rate"):
+                r = measure(a, servers, "podguard", mode, rate, PROFILE_ROUND)
+                results.append(r)
+                log(f"profile of podguard, {mode}: {r['profile']}")
         metrics = {}
         if "podguard" in servers:
             with open(os.path.join(a.work, "podguard-metrics.txt"), "w") as f:

@@ -106,6 +106,8 @@ def main():
     w("| round | configuration | load | creates/s | p50 ms | p99 ms | load average before → after |")
     w("| --- | --- | --- | --- | --- | --- | --- |")
     for r in doc["runs"]:
+        if r["round"] < 0:
+            continue  # the profiled run, in no figure
         w(f"| {r['round'] or 'calibration'} | {r['config']} | {r['mode']} | {r['creates_per_s']:,.0f} | "
           f"{r['latency_ms']['p50']:.2f} | {r['latency_ms']['p99']:.2f} | "
           f"{r['load_average_1m_before']:.1f} → {r['load_average_1m_after']:.1f} |")
