@@ -90,7 +90,7 @@ mkdir -p "$CLUSTER"
 PODGUARD_E2E_SKIP_BUILD=true PODGUARD_E2E_BIN_DIR="$E2E_BIN_DIR" src/test/cluster/start-cluster.sh "$CLUSTER" \
   --watch-pid=$$ --ttl=2h --pod-security-admission \
   --apiserver-arg=--admission-control-config-file="$WORK/admission.yaml" \
-  --apiserver-arg=--audit-log-path= ${APISERVER_PROFILE:+--apiserver-arg=--profiling=true} >/dev/null
+  --apiserver-arg=--audit-log-path= --apiserver-arg=--delete-collection-workers=4 ${APISERVER_PROFILE:+--apiserver-arg=--profiling=true} >/dev/null
 
 # The chart's JAVA_TOOL_OPTIONS and its 512 MiB memory limit (MaxRAM stands in for the cgroup
 # limit on a bare machine); the chart's arguments that change what a review does.

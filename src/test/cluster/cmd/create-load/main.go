@@ -89,7 +89,9 @@ func main() {
 		}
 	case "clean":
 		parse(fs, args)
-		clean(client(*kubeconfig, 0), *namespace)
+		// Deleting tens of thousands of pods takes the apiserver longer than one create may take.
+		c := clientWithTimeout(*kubeconfig, 10*time.Minute)
+		clean(c, *namespace)
 	default:
 		fail("unknown command " + cmd)
 	}
@@ -126,13 +128,17 @@ var warnings = &warningCount{}
 
 // client: no client-side rate limit (the benchmark sets the rate), warnings counted, not logged.
 func client(kubeconfig string, workers int) *kubernetes.Clientset {
+	return clientWithTimeout(kubeconfig, 30*time.Second)
+}
+
+func clientWithTimeout(kubeconfig string, timeout time.Duration) *kubernetes.Clientset {
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		fail(err.Error())
 	}
 	cfg.QPS = -1
 	cfg.WarningHandler = warnings
-	cfg.Timeout = 30 * time.Second
+	cfg.Timeout = timeout
 	cfg.UserAgent = "podguard-bench/create-load"
 	c, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
