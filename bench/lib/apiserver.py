@@ -189,6 +189,26 @@ def main():
         servers["upstream"] = Server("upstream", cmd, up_port, f"https://127.0.0.1:{up_port}/readyz", workdir=a.work)
     started = []
     results = []
+    rate = a.rate
+
+    def write(partial):
+        doc = {
+            "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "note": a.note + (" (partial: the run stopped early)" if partial else ""),
+            "machine": {"cpus": os.cpu_count(), "load_average_at_end": os.getloadavg(),
+                        "java": subprocess.run([a.java, "-version"], capture_output=True, text=True).stderr.splitlines()[0],
+                        "kubernetes": env.get("KUBERNETES_VERSION")},
+            "settings": {"rounds": a.rounds, "duration_s": a.duration, "warmup_s": a.warmup, "workers": a.workers,
+                         "fixed_rate": rate, "configs": a.configs, "podguard_jvm": a.podguard_jvm,
+                         "podguard_args": a.podguard_args, "pod_bytes": os.path.getsize(a.pod)},
+            "startup_s": {name: round(s.startup_s, 2) for name, s in servers.items() if s.startup_s},
+            "podguard_metrics": metrics,
+            "runs": results,
+        }
+        with open(a.out + ".json", "w") as f:
+            json.dump(doc, f, indent=1)
+
+    metrics = {}
     try:
         for s in servers.values():
             s.start()
@@ -216,7 +236,6 @@ def main():
             create_load(a, "load", "-namespace", f"bench-{c}", "-pod", a.pod, "-prefix", "warm-",
                     "-duration", f"{a.warmup}s", "-workers", str(a.workers))
             create_load(a, "clean", "-namespace", f"bench-{c}")
-        rate = a.rate
         if not rate and "none" in a.configs:
             cal = measure(a, servers, "none", "saturation", 0, 0)
             results.append(cal)
@@ -230,6 +249,7 @@ def main():
                         continue
                     r = measure(a, servers, c, mode, rate, rnd)
                     results.append(r)
+                    write(partial=True)
                     lat = r["latency_ms"]
                     log(f"round {rnd} {c:9} {mode:10} {r['creates_per_s']:8.1f} creates/s  p50 {lat['p50']:.2f} "
                         f"p99 {lat['p99']:.2f} max {lat['max']:.1f} ms  errors {r['errors']}  late {r['late']}  "
@@ -241,7 +261,6 @@ def main():
                 r = measure(a, servers, "podguard", mode, rate, PROFILE_ROUND)
                 results.append(r)
                 log(f"profile of podguard, {mode}: {r['profile']}")
-        metrics = {}
         if "podguard" in servers:
             with open(os.path.join(a.work, "podguard-metrics.txt"), "w") as f:
                 with urllib.request.urlopen(servers["podguard"].metrics_url, timeout=5) as m:
@@ -253,21 +272,7 @@ def main():
         for s in reversed(started):
             s.stop()
 
-    doc = {
-        "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "note": a.note,
-        "machine": {"cpus": os.cpu_count(), "load_average_at_end": os.getloadavg(),
-                    "java": subprocess.run([a.java, "-version"], capture_output=True, text=True).stderr.splitlines()[0],
-                    "kubernetes": env.get("KUBERNETES_VERSION")},
-        "settings": {"rounds": a.rounds, "duration_s": a.duration, "warmup_s": a.warmup, "workers": a.workers,
-                     "fixed_rate": rate, "configs": a.configs, "podguard_jvm": a.podguard_jvm,
-                     "podguard_args": a.podguard_args, "pod_bytes": os.path.getsize(a.pod)},
-        "startup_s": {name: round(s.startup_s, 2) for name, s in servers.items() if s.startup_s},
-        "podguard_metrics": metrics,
-        "runs": results,
-    }
-    with open(a.out + ".json", "w") as f:
-        json.dump(doc, f, indent=1)
+    write(partial=False)
     log(f"wrote {a.out}.json")
 
 
