@@ -180,7 +180,7 @@ def main():
                                      metrics_url=f"http://127.0.0.1:{pg_mport}/metrics", workdir=a.work)
     if "upstream" in a.configs:
         # HTTP/1.1 only: the apiserver speaks HTTP/1.1 to every webhook reached through a Service
-        # (k8s.io/apiserver's webhook client, issue 75791) and would use HTTP/2 only because the
+        # (k8s.io/apiserver's webhook client; kubernetes/kubernetes#75791) and would use HTTP/2 only because the
         # URL here is on loopback. podguard serves HTTP/1.1 in any case.
         cmd = [a.upstream_bin, "--bind-address=127.0.0.1", f"--secure-port={up_port}",
                f"--kubeconfig={a.kubeconfig}", f"--config={a.upstream_config}",
