@@ -18,6 +18,8 @@
 #                    bench/lib/stacks.py summarises them)
 #   APISERVER_PROFILE [] non-empty: kube-apiserver's CPU profile (pprof) during each first-round saturation run
 #                    (`go tool pprof -top target/e2e-bin/kube-apiserver FILE` reads it)
+#   CHART_SET [] more `helm template` flags for podguard's webhook configurations
+#                (e.g. "--set webhooks.mutating.enabled=false": the validating webhooks alone)
 #   SKIP_BUILD=true uses target/podguard.jar as it is; NOTE [] a line for the report
 set -euo pipefail
 
@@ -73,7 +75,8 @@ EOF
 
 # podguard's webhook configurations as the chart renders them by default; the upstream
 # webhook's own manifest from the Go module go.mod pins.
-"$E2E_BIN_DIR/helm" template podguard charts/podguard > "$WORK/chart.yaml"
+# shellcheck disable=SC2086 # CHART_SET: helm flags, e.g. "--set webhooks.mutating.enabled=false"
+"$E2E_BIN_DIR/helm" template podguard charts/podguard ${CHART_SET:-} > "$WORK/chart.yaml"
 PSA_DIR=$(cd src/test/cluster && go list -m -f '{{.Dir}}' k8s.io/pod-security-admission)
 cp "$PSA_DIR/webhook/manifests/70-validatingwebhookconfiguration.yaml" "$WORK/upstream-webhook.yaml"
 
