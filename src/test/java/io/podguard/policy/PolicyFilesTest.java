@@ -79,13 +79,17 @@ class PolicyFilesTest {
         Path dir = policyDir();
         Files.writeString(dir.resolve("token.yaml"), SECRET);
         Files.writeString(dir.resolve("shadow.yaml"), "root:$6$saltsalt$" + SECRET + ":19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\n");
-        Files.writeString(dir.resolve("key.yaml"), "-----BEGIN PRIVATE KEY-----\nMIIEv" + SECRET + "\n-----END PRIVATE KEY-----\n");
+        // A private key, made now: the repository holds none. Its base64 body must not leak either.
+        String key = io.podguard.tls.Pkcs8.generatedPem();
+        String keyBody = key.lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
+        Files.writeString(dir.resolve("key.yaml"), key.replaceFirst("\n", "\n" + SECRET + "\n"));
         Files.writeString(dir.resolve("broken.yaml"), "a: [" + SECRET + "\n  b: {");
         Files.writeString(dir.resolve("nested.yaml"), "- " + SECRET + "\n");
 
         for (String file : List.of("token.yaml", "shadow.yaml", "key.yaml", "broken.yaml", "nested.yaml")) {
             String error = refused(dir, file);
-            assertThat(error).as(file).startsWith("podSecurityPolicies[0] (" + file + ")").doesNotContain(SECRET).doesNotContain("root:");
+            assertThat(error).as(file).startsWith("podSecurityPolicies[0] (" + file + ")").doesNotContain(SECRET).doesNotContain("root:")
+                    .doesNotContain(keyBody.substring(0, 16)).doesNotContain("PRIVATE KEY");
         }
     }
 
