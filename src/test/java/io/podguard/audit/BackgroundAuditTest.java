@@ -10,10 +10,13 @@ import io.podguard.engine.Engine;
 import io.podguard.engine.Json;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyStore;
+import io.podguard.testing.SuppliedClock;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
@@ -82,7 +85,8 @@ class BackgroundAuditTest {
     void documentWhenAnotherReplicaLedTheRunThenTheFollowerServesExactlyTheLeadersDocument() throws Exception {
         client.resource(Json.serialization().unmarshal(DEBUG_POD, Pod.class)).create();
         PolicyStore store = new PolicyStore(PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"), "configmap podguard/policy");
-        SharedResultsTest.MovingClock clock = new SharedResultsTest.MovingClock();
+        AtomicReference<Instant> now = new AtomicReference<>(SharedResultsTest.START);
+        Clock clock = new SuppliedClock(now::get);
         SimpleMeterRegistry followerMetrics = new SimpleMeterRegistry();
         try (BackgroundAudit leader = replica("replica-a", store, new SharedResults(client, "podguard", "podguard-audit", Duration.ofSeconds(5), clock),
                 () -> true, clock, registry);
@@ -93,7 +97,7 @@ class BackgroundAuditTest {
             leader.runOnce();
             // A follower reads the shared run again once what it read is 5 s old.
             assertThat(follower.document()).isNull();
-            clock.now = clock.now.plusSeconds(5);
+            now.updateAndGet(t -> t.plusSeconds(5));
 
             assertThat(follower.document()).isEqualTo(leader.document());
             assertThat(follower.document().path("auditedBy").asString()).isEqualTo("replica-a");
@@ -111,7 +115,8 @@ class BackgroundAuditTest {
     void firstRunInWhenTakingOverThenAnIntervalAfterTheLastSharedRunUnderTheSamePolicyElseAtOnce() throws Exception {
         client.resource(Json.serialization().unmarshal(DEBUG_POD, Pod.class)).create();
         PolicyStore store = new PolicyStore(PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"), "configmap podguard/policy");
-        SharedResultsTest.MovingClock clock = new SharedResultsTest.MovingClock();
+        AtomicReference<Instant> now = new AtomicReference<>(SharedResultsTest.START);
+        Clock clock = new SuppliedClock(now::get);
         try (BackgroundAudit leader = replica("replica-a", store, new SharedResults(client, "podguard", "podguard-audit", Duration.ZERO, clock),
                 () -> true, clock, registry);
              BackgroundAudit next = replica("replica-b", store, new SharedResults(client, "podguard", "podguard-audit", Duration.ZERO, clock),
@@ -119,12 +124,12 @@ class BackgroundAuditTest {
             assertThat(next.firstRunIn()).as("nothing shared yet").isZero();
             leader.runOnce();
 
-            clock.now = clock.now.plus(Duration.ofMinutes(4));
+            now.updateAndGet(t -> t.plus(Duration.ofMinutes(4)));
             assertThat(next.firstRunIn()).isEqualTo(Duration.ofMinutes(6));
-            clock.now = clock.now.plus(Duration.ofMinutes(7));
+            now.updateAndGet(t -> t.plus(Duration.ofMinutes(7)));
             assertThat(next.firstRunIn()).isZero();
 
-            clock.now = clock.now.minus(Duration.ofMinutes(7));
+            now.updateAndGet(t -> t.minus(Duration.ofMinutes(7)));
             store.replace(PolicyLoader.parse("mode: audit\npodSecurity: {level: restricted}\n"), "configmap podguard/policy");
             assertThat(next.firstRunIn()).as("another policy").isZero();
         }
@@ -134,7 +139,8 @@ class BackgroundAuditTest {
     void runOnceWhenTheReplicaStopsLeadingThenTheRunStopsAndNothingIsSharedOrCounted() throws Exception {
         client.resource(Json.serialization().unmarshal(DEBUG_POD, Pod.class)).create();
         PolicyStore store = new PolicyStore(PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"), "p");
-        SharedResultsTest.MovingClock clock = new SharedResultsTest.MovingClock();
+        AtomicReference<Instant> now = new AtomicReference<>(SharedResultsTest.START);
+        Clock clock = new SuppliedClock(now::get);
         try (BackgroundAudit lost = replica("replica-a", store, new SharedResults(client, "podguard", "podguard-audit", Duration.ZERO, clock),
                 () -> false, clock, registry)) {
 

@@ -11,10 +11,10 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.podguard.engine.Engine;
 import io.podguard.engine.Stage;
+import io.podguard.testing.SuppliedClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,22 +76,7 @@ class ClusterAuditPagingTest {
     void runWhenTheTimeBudgetRunsOutThenOnlyTheNamespacesFinishedAreReportedAndHandedOn() {
         // Each page takes a minute on this clock; the budget is 90 s.
         AtomicLong minutes = new AtomicLong();
-        Clock ticking = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return AT.plusSeconds(60 * minutes.get());
-            }
-        };
+        Clock ticking = new SuppliedClock(() -> AT.plusSeconds(60 * minutes.get()));
         Map<String, Integer> handed = new TreeMap<>();
 
         AuditReport report = new ClusterAudit(client, Engine.standard(), 2, ticking).run(ClusterAuditTest.AUDIT_BASELINE, "p",
@@ -136,22 +121,7 @@ class ClusterAuditPagingTest {
         java.util.concurrent.atomic.AtomicBoolean ticking = new java.util.concurrent.atomic.AtomicBoolean();
         AtomicLong calls = new AtomicLong();
         // While ticking, every look at this clock is 50 s later than the one before.
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return AT.plusSeconds(ticking.get() ? 50 * calls.getAndIncrement() : 0);
-            }
-        };
+        Clock clock = new SuppliedClock(() -> AT.plusSeconds(ticking.get() ? 50 * calls.getAndIncrement() : 0));
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         io.podguard.policy.PolicyStore store = new io.podguard.policy.PolicyStore(
                 io.podguard.policy.PolicyLoader.parse("mode: audit\npodSecurity: {level: baseline}\n"), "p");

@@ -9,13 +9,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.podguard.engine.Json;
+import io.podguard.testing.SuppliedClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,26 +25,10 @@ class SharedResultsTest {
 
     KubernetesClient client;
 
-    private final MovingClock clock = new MovingClock();
+    static final Instant START = Instant.parse("2026-11-26T15:00:00Z");
+    private final AtomicReference<Instant> now = new AtomicReference<>(START);
+    private final Clock clock = new SuppliedClock(now::get);
 
-    static final class MovingClock extends Clock {
-        volatile Instant now = Instant.parse("2026-11-26T15:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private SharedResults shared() {
         return new SharedResults(client, "podguard", "podguard-audit", Duration.ofSeconds(5), clock);
@@ -79,9 +63,9 @@ class SharedResultsTest {
         assertThat(follower.read()).isEqualTo(first);
 
         shared().publish(second, second);
-        clock.now = clock.now.plusSeconds(4);
+        now.updateAndGet(t -> t.plusSeconds(4));
         assertThat(follower.read()).as("cached for 5 s").isEqualTo(first);
-        clock.now = clock.now.plusSeconds(1);
+        now.updateAndGet(t -> t.plusSeconds(1));
         assertThat(follower.read()).isEqualTo(second);
         assertThat(follower.cached()).isEqualTo(second);
     }

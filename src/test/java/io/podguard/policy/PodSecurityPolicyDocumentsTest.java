@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.psp.PspProvider;
+import io.podguard.testing.PspDocuments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,16 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PodSecurityPolicyDocumentsTest {
 
     private static String psp(String name) {
-        return """
-                apiVersion: policy/v1beta1
-                kind: PodSecurityPolicy
-                metadata: {name: %s}
-                spec:
-                  runAsUser: {rule: RunAsAny}
-                  seLinux: {rule: RunAsAny}
-                  supplementalGroups: {rule: RunAsAny}
-                  fsGroup: {rule: RunAsAny}
-                """.formatted(name);
+        return PspDocuments.permissive(name);
     }
 
     private static String indent(String s) {

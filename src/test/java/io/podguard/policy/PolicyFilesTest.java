@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podguard.engine.psp.PspProvider;
+import io.podguard.testing.PspDocuments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,15 +145,6 @@ class PolicyFilesTest {
     }
 
     private static String psp(String name) {
-        return """
-                apiVersion: policy/v1beta1
-                kind: PodSecurityPolicy
-                metadata: {name: %s}
-                spec:
-                  runAsUser: {rule: RunAsAny}
-                  seLinux: {rule: RunAsAny}
-                  supplementalGroups: {rule: RunAsAny}
-                  fsGroup: {rule: RunAsAny}
-                """.formatted(name);
+        return PspDocuments.permissive(name);
     }
 }

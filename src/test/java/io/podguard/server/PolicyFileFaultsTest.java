@@ -7,6 +7,7 @@ import io.podguard.policy.Policy;
 import io.podguard.policy.PolicyFiles;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.policy.PolicyStore;
+import io.podguard.testing.PspDocuments;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,15 +154,6 @@ class PolicyFileFaultsTest {
     }
 
     private static String psp(String name) {
-        return """
-                apiVersion: policy/v1beta1
-                kind: PodSecurityPolicy
-                metadata: {name: %s}
-                spec:
-                  runAsUser: {rule: RunAsAny}
-                  seLinux: {rule: RunAsAny}
-                  supplementalGroups: {rule: RunAsAny}
-                  fsGroup: {rule: RunAsAny}
-                """.formatted(name);
+        return PspDocuments.permissive(name);
     }
 }
