@@ -13,9 +13,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.podguard.tls.managed.CertificateSet;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -60,42 +58,20 @@ class ChartClusterIT {
 
     static HelmBinary helm;
     static KubernetesClient client;
-    static Path clusterDir;
+    static Cluster cluster;
 
     @BeforeAll
     static void cluster() throws Exception {
         HelmBinary local = HelmBinary.locate();
-        clusterDir = work.resolve("cluster");
-        Path binDir = Path.of(System.getProperty("podguard.e2e.bin-dir",
-                System.getenv().getOrDefault("PODGUARD_E2E_BIN_DIR", REPO.resolve("target/e2e-bin").toString())));
-        for (String binary : List.of("e2e-cluster", "kube-apiserver", "etcd")) {
-            if (!Files.isExecutable(binDir.resolve(binary))) {
-                fail(binDir.resolve(binary) + " is missing: build the end-to-end binaries with src/test/cluster/build.sh");
-            }
-        }
-        ProcessBuilder start = new ProcessBuilder(REPO.resolve("src/test/cluster/start-cluster.sh").toString(), clusterDir.toString(),
-                "--watch-pid=" + ProcessHandle.current().pid())
-                .redirectOutput(work.resolve("start.out").toFile()).redirectError(work.resolve("start.err").toFile());
-        start.environment().put("PODGUARD_E2E_BIN_DIR", binDir.toString());
-        start.environment().put("PODGUARD_E2E_SKIP_BUILD", "true");
-        Process p = start.start();
-        if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            fail("the cluster did not start:\n" + Files.readString(work.resolve("start.err")));
-        }
-        Path kubeconfig = clusterDir.resolve("kubeconfig");
-        helm = local.withKubeconfig(kubeconfig, work.resolve("helm"));
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+        cluster = Cluster.own("e2e-chart-cluster-");
+        helm = local.withKubeconfig(cluster.kubeconfig(), work.resolve("helm"));
+        client = cluster.client();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (clusterDir != null) {
-            new ProcessBuilder(REPO.resolve("src/test/cluster/stop-cluster.sh").toString(), clusterDir.toString())
-                    .redirectErrorStream(true).redirectOutput(work.resolve("stop.out").toFile()).start().waitFor(60, TimeUnit.SECONDS);
+    static void stop() {
+        if (cluster != null) {
+            cluster.stop();
         }
     }
 
@@ -142,7 +118,7 @@ class ChartClusterIT {
         List<Replica> replicas = new ArrayList<>();
         try {
             for (String name : List.of("replica-a", "replica-b")) {
-                replicas.add(Replica.start(name, container.getArgs(), policyFile, work.resolve(name), clusterDir.resolve("kubeconfig")));
+                replicas.add(Replica.start(name, container.getArgs(), policyFile, work.resolve(name), cluster.kubeconfig()));
             }
             for (Replica r : replicas) {
                 r.awaitReady(Duration.ofSeconds(240));

@@ -36,10 +36,13 @@ public final class Cluster {
     private static final java.util.Map<String, Cluster> PSA_CLUSTERS = new java.util.HashMap<>();
 
     private final Properties env;
+    private final Path workDir;
     private final KubernetesClient client;
+    private boolean stopped;
 
-    private Cluster(Properties env) {
+    private Cluster(Properties env, Path workDir) {
         this.env = env;
+        this.workDir = workDir;
         this.client = newClient(null);
     }
 
@@ -85,6 +88,29 @@ public final class Cluster {
 
     private static Cluster start() {
         return start("e2e-cluster-", List.of());
+    }
+
+    /**
+     * A cluster of one test class's own, for what must not share the JVM's cluster (a chart
+     * installed cluster-wide, an audit log read from its first line): started now, stopped by
+     * {@link #stop()} (or the shutdown hook, whichever comes first).
+     */
+    public static Cluster own(String prefix) {
+        return start(prefix, List.of());
+    }
+
+    /** Stops a cluster from {@link #own}; its client is closed. */
+    public synchronized void stop() {
+        client.close();
+        if (!stopped) {
+            stopped = true;
+            stop(workDir);
+        }
+    }
+
+    /** A value of the cluster.env that start-cluster.sh printed (APISERVER_URL, CA_CERT, …). */
+    public String env(String key) {
+        return env.getProperty(key);
     }
 
     private static Cluster start(String prefix, List<String> flags) {
@@ -133,8 +159,14 @@ public final class Cluster {
                 throw new IllegalStateException("start-cluster.sh printed no cluster.env:\n" + out + tail(startLog));
             }
             Duration startTime = Duration.between(t1, Instant.now());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(workDir), "stop-e2e-cluster"));
-            Cluster cluster = new Cluster(env);
+            Cluster cluster = new Cluster(env, workDir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                synchronized (cluster) {
+                    if (!cluster.stopped) {
+                        stop(workDir);
+                    }
+                }
+            }, "stop-e2e-cluster"));
             System.out.printf("e2e cluster %s (%s) ready: build.sh %d s, start %d s%n", env.getProperty("APISERVER_URL"),
                     env.getProperty("KUBERNETES_VERSION"), buildTime.toSeconds(), startTime.toSeconds());
             return cluster;

@@ -16,9 +16,7 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.podguard.engine.Json;
@@ -36,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,7 +61,6 @@ import tools.jackson.databind.JsonNode;
  */
 class LeaderElectionIT {
 
-    private static final Path REPO = Path.of("").toAbsolutePath();
     private static final String NS = "podguard-system";
     private static final ResourceDefinitionContext POLICY_REPORTS = new ResourceDefinitionContext.Builder()
             .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports").withNamespaced(true).build();
@@ -77,41 +73,20 @@ class LeaderElectionIT {
 
     static HelmBinary helm;
     static KubernetesClient client;
-    static Path clusterDir;
-    static Properties env = new Properties();
+    static Cluster cluster;
 
     @BeforeAll
     static void cluster() throws Exception {
         HelmBinary local = HelmBinary.locate();
-        clusterDir = work.resolve("cluster");
-        Path binDir = Path.of(System.getProperty("podguard.e2e.bin-dir",
-                System.getenv().getOrDefault("PODGUARD_E2E_BIN_DIR", REPO.resolve("target/e2e-bin").toString())));
-        ProcessBuilder start = new ProcessBuilder(REPO.resolve("src/test/cluster/start-cluster.sh").toString(), clusterDir.toString(),
-                "--watch-pid=" + ProcessHandle.current().pid())
-                .redirectOutput(work.resolve("start.out").toFile()).redirectError(work.resolve("start.err").toFile());
-        start.environment().put("PODGUARD_E2E_BIN_DIR", binDir.toString());
-        start.environment().put("PODGUARD_E2E_SKIP_BUILD", "true");
-        Process p = start.start();
-        if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            fail("the cluster did not start:\n" + Files.readString(work.resolve("start.err")));
-        }
-        try (var in = Files.newBufferedReader(work.resolve("start.out"))) {
-            env.load(in);
-        }
-        Path kubeconfig = clusterDir.resolve("kubeconfig");
-        helm = local.withKubeconfig(kubeconfig, work.resolve("helm"));
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+        cluster = Cluster.own("e2e-leader-cluster-");
+        helm = local.withKubeconfig(cluster.kubeconfig(), work.resolve("helm"));
+        client = cluster.client();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (clusterDir != null) {
-            new ProcessBuilder(REPO.resolve("src/test/cluster/stop-cluster.sh").toString(), clusterDir.toString())
-                    .redirectErrorStream(true).redirectOutput(work.resolve("stop.out").toFile()).start().waitFor(60, TimeUnit.SECONDS);
+    static void stop() {
+        if (cluster != null) {
+            cluster.stop();
         }
     }
 
@@ -253,7 +228,7 @@ class LeaderElectionIT {
     private static Path serviceAccountKubeconfig() throws IOException {
         String token = client.serviceAccounts().inNamespace(NS).withName("podguard")
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(7200L).endSpec().build()).getStatus().getToken();
-        String ca = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(env.getProperty("CA_CERT"))));
+        String ca = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(cluster.env("CA_CERT"))));
         return Files.writeString(work.resolve("service-account.kubeconfig"), """
                 apiVersion: v1
                 kind: Config
@@ -261,7 +236,7 @@ class LeaderElectionIT {
                 users: [{name: podguard, user: {token: "%s"}}]
                 contexts: [{name: podguard, context: {cluster: e2e, user: podguard, namespace: podguard-system}}]
                 current-context: podguard
-                """.formatted(env.getProperty("APISERVER_URL"), ca, token));
+                """.formatted(cluster.env("APISERVER_URL"), ca, token));
     }
 
     private static Lease lease() {
@@ -284,7 +259,7 @@ class LeaderElectionIT {
     /** Pod LISTs across namespaces in the apiserver's audit log, by the replica named in the user agent. */
     private static Map<String, List<String>> podListers() throws IOException {
         Map<String, List<String>> out = new TreeMap<>();
-        for (String line : Files.readAllLines(clusterDir.resolve("logs/audit.log"))) {
+        for (String line : Files.readAllLines(cluster.auditLog())) {
             if (!line.contains("\"verb\":\"list\"") || !line.contains("podguard/")) {
                 continue;
             }
