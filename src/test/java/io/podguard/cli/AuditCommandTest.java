@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.podguard.Main;
 import io.podguard.engine.Json;
 import io.podguard.kube.KubernetesClients;
+import io.podguard.testing.MockKubeconfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,20 +39,7 @@ class AuditCommandTest {
     void cluster() throws Exception {
         environment = new KubernetesClients.Environment(null, Files.createDirectories(dir.resolve("home")), false);
         kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                users:
-                - name: dev
-                  user: {token: not-a-secret}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: dev}
-                current-context: mock
-                """.formatted(client.getMasterUrl()));
+        MockKubeconfig.write(kubeconfig, client.getMasterUrl().toString(), "dev", null);
         client.resource(Json.serialization().unmarshal("""
                 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"debug","namespace":"team-a"},
                  "spec":{"hostIPC":true,"containers":[{"name":"sh","image":"busybox"}]}}""", Pod.class)).create();

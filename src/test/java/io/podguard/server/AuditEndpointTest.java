@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.podguard.audit.BackgroundAudit;
 import io.podguard.engine.Json;
+import io.podguard.testing.MockKubeconfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,14 +46,7 @@ class AuditEndpointTest {
     static void cluster(DynamicPropertyRegistry registry) throws IOException {
         Path kubeconfig = Files.createTempFile("podguard-kubeconfig", ".yaml");
         kubeconfig.toFile().deleteOnExit();
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
-                users: [{name: dev, user: {token: not-a-secret}}]
-                contexts: [{name: mock, context: {cluster: mock, user: dev}}]
-                current-context: mock
-                """.formatted(client.getMasterUrl()));
+        MockKubeconfig.write(kubeconfig, client.getMasterUrl().toString(), "dev", null);
         client.resource(Json.serialization().unmarshal("""
                 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"debug","namespace":"team-a"},
                  "spec":{"hostPID":true,"containers":[{"name":"sh","image":"busybox"}]}}""", Pod.class)).create();

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
+import io.podguard.testing.MockKubeconfig;
 import io.podguard.testing.Pods;
 import io.podguard.testing.Reviews;
 import io.podguard.testing.TestCertificates;
@@ -68,20 +69,7 @@ class ManagedCertificatesServerTest {
         client = apiServer.createClient();
         // podguard reaches the mock apiserver as it reaches any cluster: through a kubeconfig.
         Path kubeconfig = Files.createTempDirectory("podguard-managed-kube").resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                users:
-                - name: podguard
-                  user: {token: not-a-secret}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: podguard, namespace: podguard-system}
-                current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl()));
+        MockKubeconfig.write(kubeconfig, client.getConfiguration().getMasterUrl(), "podguard", "podguard-system");
         registry.add("podguard.kubeconfig", kubeconfig::toString);
         // Only the mutating configuration exists at start-up: the validating one comes later.
         client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.podguard.engine.Json;
+import io.podguard.testing.MockKubeconfig;
 import io.podguard.testing.Reviews;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -51,20 +52,7 @@ class PodSecurityLabelServerTest extends WebhookServerTestSupport {
         }
         Path dir = Files.createTempDirectory("podguard-label-dry-run");
         Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                users:
-                - name: podguard
-                  user: {token: not-a-secret}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: podguard}
-                current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl()));
+        MockKubeconfig.write(kubeconfig, client.getConfiguration().getMasterUrl(), "podguard", null);
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, """
                 apiVersion: pod-security.admission.config.k8s.io/v1

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.podguard.engine.Json;
+import io.podguard.testing.MockKubeconfig;
 import io.podguard.testing.TestCertificates;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -82,14 +83,7 @@ class TwoReplicasProcessTest {
                     {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"%s"},
                      "spec":{"containers":[{"name":"app","image":"nginx"}]}}""".formatted(ns), Pod.class)).create();
         }
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
-                users: [{name: podguard, user: {token: not-a-secret}}]
-                contexts: [{name: mock, context: {cluster: mock, user: podguard, namespace: podguard}}]
-                current-context: mock
-                """.formatted(client.getMasterUrl()));
+        Path kubeconfig = MockKubeconfig.write(dir.resolve("kubeconfig"), client.getMasterUrl().toString(), "podguard", "podguard");
         TestCertificates certificates = new TestCertificates(Files.createDirectories(dir.resolve("certs")));
         certificates.issue();
         start("podguard-a", kubeconfig, certificates);
