@@ -196,7 +196,6 @@ public final class PodSecurityLabelDryRun implements NamespaceHandler {
     private List<String> existingPods(PolicyResolver policy, String namespace, Map<String, String> labels, LevelVersion enforce) {
         EffectivePolicy inNamespace = policy.forNamespace(namespace, labels);
         EffectivePolicy judging = new EffectivePolicy(inNamespace.defaults(), List.of(new PodSecurityLevels(enforce, null, null, enforce)));
-        Set<String> podSecurity = PodSecurityKind.INSTANCE.ruleIds();
         // One pod per controller first, then the others, as PSA orders them, keeping at most maxPods.
         List<Candidate> first = new ArrayList<>();
         List<Candidate> others = new ArrayList<>();
@@ -214,8 +213,8 @@ public final class PodSecurityLabelDryRun implements NamespaceHandler {
                     return;
                 }
                 EffectivePolicy exempted = policy.exempt(judging, new RequestInfo(namespace, null, List.of()), pod);
-                if (exempted.rule(PodSecurityLevels.class) == null || exempted.exemptions().stream()
-                        .anyMatch(e -> e.images() == null && e.rules().containsAll(podSecurity))) {
+                if (exempted.rule(PodSecurityLevels.class) == null
+                        || Engine.exemptingKind(PodSecurityKind.INSTANCE, exempted.exemptions()) != null) {
                     return; // left out of Pod Security: not judged, not counted
                 }
                 total[0]++;

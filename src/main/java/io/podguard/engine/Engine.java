@@ -139,8 +139,11 @@ public final class Engine {
         return new Evaluation(verdicts, List.copyOf(applied), annotations);
     }
 
-    /** The first exemption, of no images, that covers every fixed rule of {@code kind}; null when none does. */
-    private static @org.jspecify.annotations.Nullable MatchedExemption exemptingKind(RuleKind<?> kind, List<MatchedExemption> exemptions) {
+    /**
+     * The first exemption, of no images, that covers every fixed rule of {@code kind}; null when none does.
+     * Such an exemption leaves the kind out, as if it were not configured.
+     */
+    public static @org.jspecify.annotations.Nullable MatchedExemption exemptingKind(RuleKind<?> kind, List<MatchedExemption> exemptions) {
         Set<String> ids = kind.ruleIds();
         if (ids.isEmpty()) {
             return null;

@@ -15,7 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxConcurrentReviews reviews evaluated at once; more wait (bounded by their timeout)
  * @param defaultTimeout the deadline of a review whose request names none ({@code ?timeout=})
  * @param shutdownDrainDelay how long to keep serving after readiness drops on shutdown
- * @param maxReviewBytes the largest request body accepted (default: the largest review the apiserver sends)
+ * @param maxReviewBytes the largest request body accepted (default and most: the largest review the apiserver sends)
  * @param memoryBudget the heap reviews in flight may hold at once (default: a third of the maximum heap)
  * @param headTimeout the longest a connection may take for its TLS handshake and request head, in all
  * @param bodyTimeout the longest a request may take to send its body, in all
@@ -39,6 +39,11 @@ public record PodguardProperties(
         defaultTimeout = defaultTimeout == null ? Duration.ofSeconds(10) : defaultTimeout;
         shutdownDrainDelay = shutdownDrainDelay == null ? Duration.ofSeconds(2) : shutdownDrainDelay;
         maxReviewBytes = maxReviewBytes == null ? DataSize.ofBytes(AdmissionReviewCodec.MAX_BODY_BYTES) : maxReviewBytes;
+        if (maxReviewBytes.toBytes() < 1 || maxReviewBytes.toBytes() > AdmissionReviewCodec.MAX_BODY_BYTES) {
+            // The decoder refuses a larger body anyway: accepting one here would read it whole only to answer 413.
+            throw new IllegalArgumentException("podguard.max-review-bytes must be between 1 and " + AdmissionReviewCodec.MAX_BODY_BYTES
+                    + " bytes (the largest review the apiserver sends), not " + maxReviewBytes.toBytes());
+        }
         memoryBudget = memoryBudget == null ? DataSize.ofBytes(Runtime.getRuntime().maxMemory() / 3) : memoryBudget;
         headTimeout = headTimeout == null ? Duration.ofSeconds(10) : headTimeout;
         bodyTimeout = bodyTimeout == null ? Duration.ofSeconds(10) : bodyTimeout;

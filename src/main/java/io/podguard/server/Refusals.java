@@ -2,8 +2,8 @@ package io.podguard.server;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -60,36 +60,33 @@ final class Refusals {
         }
     }
 
-    private final Map<Reason, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<Reason, AtomicLong> suppressed = new ConcurrentHashMap<>();
-    private final Map<Reason, AtomicLong> lastLogged = new ConcurrentHashMap<>();
-    private final MeterRegistry registry;
-
-    Refusals(MeterRegistry registry) {
-        this.registry = registry;
-        for (Reason reason : Reason.values()) {
-            counters.put(reason, Counter.builder(METRIC).description("Requests the webhook server refused or dropped, by reason")
-                    .tag("reason", reason.label).register(registry));
-            suppressed.put(reason, new AtomicLong());
-            lastLogged.put(reason, new AtomicLong(Long.MIN_VALUE));
-        }
+    /** One reason's counter, and its log's state: refusals not logged since, and when it last logged. */
+    private record PerReason(Counter counter, AtomicLong suppressed, AtomicLong lastLogged) {
     }
 
-    MeterRegistry registry() {
-        return registry;
+    /** Filled once, read only after: an {@link EnumMap} needs no locking for that. */
+    private final Map<Reason, PerReason> reasons = new EnumMap<>(Reason.class);
+
+    Refusals(MeterRegistry registry) {
+        for (Reason reason : Reason.values()) {
+            Counter counter = Counter.builder(METRIC).description("Requests the webhook server refused or dropped, by reason")
+                    .tag("reason", reason.label).register(registry);
+            reasons.put(reason, new PerReason(counter, new AtomicLong(), new AtomicLong(Long.MIN_VALUE)));
+        }
     }
 
     /** Counts and (rate-limited) logs one refusal; {@code detail} is one line, already bounded. */
     void refused(Reason reason, int status, String path, String detail) {
-        counters.get(reason).increment();
+        PerReason per = reasons.get(reason);
+        per.counter().increment();
         long now = System.nanoTime();
-        AtomicLong last = lastLogged.get(reason);
+        AtomicLong last = per.lastLogged();
         long previous = last.get();
         if (previous != Long.MIN_VALUE && now - previous < TimeUnit.SECONDS.toNanos(LOG_EVERY_SECONDS) || !last.compareAndSet(previous, now)) {
-            suppressed.get(reason).incrementAndGet();
+            per.suppressed().incrementAndGet();
             return;
         }
-        long more = suppressed.get(reason).getAndSet(0);
+        long more = per.suppressed().getAndSet(0);
         String status0 = status > 0 ? status + " " : "";
         LOG.warn("refused a request on {}: {}{} ({}){}", path, status0, detail, reason.label,
                 more > 0 ? "; " + more + " more refused for this reason in the last " + LOG_EVERY_SECONDS + " s" : "");

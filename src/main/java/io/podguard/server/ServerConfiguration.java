@@ -119,7 +119,7 @@ class ServerConfiguration {
             throw new IllegalStateException("podguard.tls.client-names needs a client CA (--client-ca): without mutual TLS no client has a certificate");
         }
         return new WebhookServlet.Server(budget, evaluations, refusals, clients, deadlines,
-                (int) Math.min(Integer.MAX_VALUE - 8, properties.maxReviewBytes().toBytes()), properties.defaultTimeout());
+                Math.toIntExact(properties.maxReviewBytes().toBytes()), properties.defaultTimeout());
     }
 
     @Bean
