@@ -30,12 +30,16 @@ public final class Text {
                 break;
             }
         }
-        String line = s.substring(0, end).strip();
-        if (line.length() <= MAX_LINE) {
-            return line;
+        return cut(s.substring(0, end).strip(), MAX_LINE);
+    }
+
+    /** {@code s} cut to {@code max} characters (never inside a surrogate pair) and {@code …}; {@code s} when not longer. */
+    public static String cut(String s, int max) {
+        if (s.length() <= max) {
+            return s;
         }
-        int cut = Character.isHighSurrogate(line.charAt(MAX_LINE - 1)) ? MAX_LINE - 1 : MAX_LINE;
-        return line.substring(0, cut) + "…";
+        int end = max > 0 && Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end) + "…";
     }
 
     /**

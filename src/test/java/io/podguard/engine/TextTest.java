@@ -25,4 +25,12 @@ class TextTest {
     void goQuoteWritesALoneSurrogateAsTheReplacementCharacterGoDecodesItTo() {
         assertThat(Text.goQuote("a\uD800b\uDC00")).isEqualTo("\"a\uFFFDb\uFFFD\"");
     }
+
+    @Test
+    void cutKeepsShortTextAndNeverSplitsASurrogatePair() {
+        assertThat(Text.cut("abc", 3)).isEqualTo("abc");
+        assertThat(Text.cut("abcd", 3)).isEqualTo("abc…");
+        assertThat(Text.cut("ab\uD83D\uDE00", 3)).isEqualTo("ab…");
+        assertThat(Text.cut("a\uD83D\uDE00b", 3)).isEqualTo("a\uD83D\uDE00…");
+    }
 }

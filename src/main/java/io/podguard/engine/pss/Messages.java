@@ -19,11 +19,7 @@ public final class Messages {
 
     /** {@code s} cut to {@link #MAX_ECHOED_LENGTH} characters (never inside a surrogate pair) and {@code …}. */
     public static String echoed(String s) {
-        if (s.length() <= MAX_ECHOED_LENGTH) {
-            return s;
-        }
-        int end = Character.isHighSurrogate(s.charAt(MAX_ECHOED_LENGTH - 1)) ? MAX_ECHOED_LENGTH - 1 : MAX_ECHOED_LENGTH;
-        return s.substring(0, end) + "…";
+        return Text.cut(s, MAX_ECHOED_LENGTH);
     }
 
     public static String pluralize(String singular, String plural, int count) {
