@@ -590,7 +590,7 @@ public final class PolicyReports {
         r.put("result", outcome);
         r.put("scored", true);
         r.put("source", SOURCE);
-        r.put("message", message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 1) + "…" : message);
+        r.put("message", message.length() > MAX_MESSAGE ? Text.cut(message, MAX_MESSAGE - 1) : message);
         r.put("timestamp", timestamp);
         Map<String, Object> resource = new LinkedHashMap<>();
         resource.put("apiVersion", "v1");

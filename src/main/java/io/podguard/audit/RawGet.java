@@ -53,7 +53,7 @@ final class RawGet {
             } catch (RuntimeException e) {
                 // not a Status: the body as it is
             }
-            throw new KubernetesClientException(Text.oneLine(message.length() > 300 ? message.substring(0, 300) : message), response.code(), null);
+            throw new KubernetesClientException(Text.oneLine(message), response.code(), null);
         }
         return Json.mapper().readTree(body);
     }

@@ -59,6 +59,20 @@ public final class Glob {
         this.elements = elements;
     }
 
+    /** The pattern that matches {@code name} alone: each of {@code * ? [ ]} in a set of its own. */
+    public static String literal(String name) {
+        StringBuilder b = new StringBuilder(name.length() + 4);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']') {
+                b.append('[').append(c).append(']');
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     /** @throws IllegalArgumentException with a short reason for a pattern that cannot be compiled */
     public static Glob compile(String pattern) {
         if (pattern.isEmpty()) {

@@ -30,12 +30,16 @@ public final class Text {
                 break;
             }
         }
-        String line = s.substring(0, end).strip();
-        if (line.length() <= MAX_LINE) {
-            return line;
+        return cut(s.substring(0, end).strip(), MAX_LINE);
+    }
+
+    /** {@code s} cut to {@code max} characters (never inside a surrogate pair) and {@code …}; {@code s} when not longer. */
+    public static String cut(String s, int max) {
+        if (s.length() <= max) {
+            return s;
         }
-        int cut = Character.isHighSurrogate(line.charAt(MAX_LINE - 1)) ? MAX_LINE - 1 : MAX_LINE;
-        return line.substring(0, cut) + "…";
+        int end = max > 0 && Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end) + "…";
     }
 
     /**
@@ -59,5 +63,60 @@ public final class Text {
     /** {@code list}, or an empty list for null (Go's nil slice). */
     public static <T> List<T> orEmpty(@Nullable List<T> list) {
         return list == null ? List.of() : list;
+    }
+
+    /**
+     * {@code s} as Go's {@code strconv.Quote} (the {@code %q} verb) writes it: double-quoted, with
+     * Go's escapes, printable characters ({@code unicode.IsPrint}) as they are. Written by hand: no
+     * Java library quotes as Go does. A lone surrogate cannot reach Go as such: its JSON decoder
+     * makes it U+FFFD, which Go prints as it is.
+     */
+    public static String goQuote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case 0x07 -> b.append("\\a");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case 0x0B -> b.append("\\v");
+                default -> {
+                    if (Character.isSurrogate((char) c) && c < 0x10000) {
+                        b.append('\ufffd');
+                    } else if (isGoPrint(c)) {
+                        b.appendCodePoint(c);
+                    } else if (c < ' ' || c == 0x7F) {
+                        b.append(String.format("\\x%02x", c));
+                    } else if (c < 0x10000) {
+                        b.append(String.format("\\u%04x", c));
+                    } else {
+                        b.append(String.format("\\U%08x", c));
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+    private static boolean isGoPrint(int c) {
+        if (c == ' ') {
+            return true;
+        }
+        return switch (Character.getType(c)) {
+            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER, Character.MODIFIER_LETTER,
+                 Character.OTHER_LETTER, Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK,
+                 Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER, Character.CONNECTOR_PUNCTUATION,
+                 Character.DASH_PUNCTUATION, Character.START_PUNCTUATION, Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
+                 Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION, Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL,
+                 Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL -> true;
+            default -> false;
+        };
     }
 }

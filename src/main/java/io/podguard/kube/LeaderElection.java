@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.podguard.engine.Text;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -196,19 +197,19 @@ public final class LeaderElection implements Leadership, AutoCloseable {
 
         @Override
         public synchronized void create(KubernetesClient client, LeaderElectionRecord record) {
-            long before = System.nanoTime();
-            told(() -> {
-                super.create(client, record);
-                return null;
-            });
-            renewed(record, before);
+            written(record, () -> super.create(client, record));
         }
 
         @Override
         public synchronized void update(KubernetesClient client, LeaderElectionRecord record) {
+            written(record, () -> super.update(client, record));
+        }
+
+        /** Writes {@code record} with {@code write}, then notes the renewal as of when the write was sent. */
+        private void written(LeaderElectionRecord record, Runnable write) {
             long before = System.nanoTime();
             told(() -> {
-                super.update(client, record);
+                write.run();
                 return null;
             });
             renewed(record, before);
@@ -224,12 +225,11 @@ public final class LeaderElection implements Leadership, AutoCloseable {
                 }
                 return result;
             } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                String why = e.getCode() > 0 ? e.getCode() + " " + e.getMessage() : String.valueOf(e.getCause() == null ? e : e.getCause());
-                why = why.replaceAll("\\s+", " ");
+                String why = Text.joined(e.getCode() > 0 ? e.getCode() + " " + e.getMessage()
+                        : String.valueOf(e.getCause() == null ? e : e.getCause()), "");
                 // 409: another replica wrote first, the ordinary way of losing a race.
                 if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT && !why.equals(failing)) {
-                    LOG.warn("leader election: cannot use Lease {}/{}: {}", settings.namespace(), settings.lease(),
-                            why.length() > 300 ? why.substring(0, 300) : why);
+                    LOG.warn("leader election: cannot use Lease {}/{}: {}", settings.namespace(), settings.lease(), why);
                     failing = why;
                 }
                 throw e;

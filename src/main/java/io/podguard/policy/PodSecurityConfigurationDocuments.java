@@ -1,5 +1,6 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Glob;
 import io.podguard.engine.Level;
 import io.podguard.engine.PssVersion;
 import io.podguard.engine.pss.PodSecurityKind;
@@ -141,7 +142,7 @@ final class PodSecurityConfigurationDocuments {
                 if (names.isEmpty()) {
                     continue;
                 }
-                List<String> exact = names.stream().map(PodSecurityConfigurationDocuments::literal).toList();
+                List<String> exact = names.stream().map(Glob::literal).toList();
                 String reason = REASON_PREFIX + list + in;
                 exemptions.add(new Exemption(reason, null,
                         list.equals("namespaces") ? exact : null,
@@ -345,19 +346,5 @@ final class PodSecurityConfigurationDocuments {
             }
         }
         return out;
-    }
-
-    /** A glob that matches {@code name} alone: PSA's exemptions are exact names. */
-    static String literal(String name) {
-        StringBuilder b = new StringBuilder(name.length() + 4);
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == ']') {
-                b.append('[').append(c).append(']');
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

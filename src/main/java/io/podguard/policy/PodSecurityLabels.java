@@ -3,6 +3,7 @@ package io.podguard.policy;
 import io.podguard.engine.Level;
 import io.podguard.engine.LevelVersion;
 import io.podguard.engine.PssVersion;
+import io.podguard.engine.Text;
 import io.podguard.engine.pss.Messages;
 import io.podguard.engine.pss.PodSecurityLevels;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class PodSecurityLabels {
      * input makes an audit annotation of unbounded size.
      */
     private static String invalid(String label, String value, String detail) {
-        String shown = value.length() > MAX_VALUE_SHOWN ? value.substring(0, MAX_VALUE_SHOWN) + "…" : value;
+        String shown = Text.cut(value, MAX_VALUE_SHOWN);
         return "metadata.labels[" + label + "]: Invalid value: " + Messages.goQuote(shown) + ": " + detail;
     }
 }

@@ -1,5 +1,6 @@
 package io.podguard.policy;
 
+import io.podguard.engine.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ public final class PolicyFiles {
      * @throws IllegalArgumentException {@code where: "name": problem}, without a byte of the file
      */
     public String reference(String name, String where) {
-        String quoted = where + ": file \"" + (name.length() > 200 ? name.substring(0, 200) + "…" : name) + "\"";
+        String quoted = where + ": file \"" + Text.cut(name, 200) + "\"";
         if (++references > MAX_REFERENCES) {
             throw new IllegalArgumentException(quoted + ": a policy references at most " + MAX_REFERENCES + " files");
         }

@@ -1,5 +1,6 @@
 package io.podguard.report;
 
+import io.podguard.engine.Text;
 import io.podguard.engine.pss.Messages;
 import org.jspecify.annotations.Nullable;
 
@@ -39,12 +40,7 @@ final class KubernetesNames {
 
     /** {@code "value"} with Go's escapes, cut to {@code max} characters. */
     static String quoted(String value, int max) {
-        return Messages.goQuote(cut(value, max));
-    }
-
-    /** {@code value} cut to {@code max} characters and {@code …}. */
-    static String cut(String value, int max) {
-        return value.length() > max ? value.substring(0, max) + "…" : value;
+        return Messages.goQuote(Text.cut(value, max));
     }
 
     /** {@code text} without control or format characters (escaped as {@code \\uXXXX}), cut to {@code max} with {@code …}. */

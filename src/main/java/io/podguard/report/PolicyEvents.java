@@ -1,7 +1,5 @@
 package io.podguard.report;
 
-import io.podguard.engine.Text;
-
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -17,6 +15,7 @@ import io.podguard.engine.Evaluation;
 import io.podguard.engine.Judgement;
 import io.podguard.engine.Mode;
 import io.podguard.engine.PodObject;
+import io.podguard.engine.Text;
 import io.podguard.engine.Violation;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,8 +154,8 @@ public final class PolicyEvents implements ReviewObserver, AutoCloseable {
         Instant now = clock.instant();
         ObjectReference regarding = regarding(review, pod, namespace);
         String name = review.name() != null ? review.name() : pod.name() != null ? pod.name() : "";
-        String who = review.username() != null ? " by " + KubernetesNames.cut(review.username(), 128) : "";
-        String note = KubernetesNames.cut(review.kind(), 63) + " " + KubernetesNames.quoted(name, 253) + " ("
+        String who = review.username() != null ? " by " + Text.cut(review.username(), 128) : "";
+        String note = Text.cut(review.kind(), 63) + " " + KubernetesNames.quoted(name, 253) + " ("
                 + review.operation().toLowerCase(java.util.Locale.ROOT) + who + ", " + mode.id() + " mode): " + message;
         long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         return new EventBuilder()

@@ -155,13 +155,13 @@ public final class CertificateAuthority {
         }
     }
 
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     /**
      * Writes {@code ca.crt}, {@code ca.key}, {@code tls.crt} and {@code tls.key} into {@code dir};
      * keys are readable by the owner only.
      */
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-
     public static void writeFiles(Path dir, CertificateAuthority ca, Issued serving) {
         try {
             if (!Files.isDirectory(dir)) {

@@ -1,5 +1,6 @@
 package io.podguard.engine.pss;
 
+import io.podguard.engine.Text;
 import java.util.Collection;
 
 /** PSA's wording helpers, so messages read exactly as upstream's. */
@@ -18,11 +19,7 @@ public final class Messages {
 
     /** {@code s} cut to {@link #MAX_ECHOED_LENGTH} characters (never inside a surrogate pair) and {@code …}. */
     public static String echoed(String s) {
-        if (s.length() <= MAX_ECHOED_LENGTH) {
-            return s;
-        }
-        int end = Character.isHighSurrogate(s.charAt(MAX_ECHOED_LENGTH - 1)) ? MAX_ECHOED_LENGTH - 1 : MAX_ECHOED_LENGTH;
-        return s.substring(0, end) + "…";
+        return Text.cut(s, MAX_ECHOED_LENGTH);
     }
 
     public static String pluralize(String singular, String plural, int count) {
@@ -54,42 +51,8 @@ public final class Messages {
         return key + "=" + goQuote(value);
     }
 
-    /** A string quoted as Go's {@code strconv.Quote} does: escapes for quotes, backslashes and control characters. */
+    /** {@code value} cut as {@link #echoed(String)} cuts it and quoted as Go's {@code strconv.Quote} does ({@link Text#goQuote}). */
     public static String goQuote(String value) {
-        String s = echoed(value);
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); ) {
-            int cp = s.codePointAt(i);
-            i += Character.charCount(cp);
-            switch (cp) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 11 -> sb.append("\\v");
-                default -> {
-                    if (cp < 0x20 || cp == 0x7f) {
-                        sb.append(String.format("\\x%02x", cp));
-                    } else if (!isPrintable(cp)) {
-                        sb.append(cp > 0xffff ? String.format("\\U%08x", cp) : String.format("\\u%04x", cp));
-                    } else {
-                        sb.appendCodePoint(cp);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
-
-    private static boolean isPrintable(int cp) {
-        int type = Character.getType(cp);
-        return type != Character.CONTROL && type != Character.FORMAT && type != Character.UNASSIGNED
-                && type != Character.PRIVATE_USE && type != Character.SURROGATE
-                && type != Character.LINE_SEPARATOR && type != Character.PARAGRAPH_SEPARATOR
-                && (type != Character.SPACE_SEPARATOR || cp == ' ');
+        return Text.goQuote(echoed(value));
     }
 }

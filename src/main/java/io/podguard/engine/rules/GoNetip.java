@@ -1,5 +1,7 @@
 package io.podguard.engine.rules;
 
+import io.podguard.engine.Text;
+
 /**
  * Go's {@code netip.ParseAddr}, ported line by line, so that {@code ip()} and {@code cidr()}
  * accept exactly the addresses the apiserver accepts and refuse the others in its words
@@ -28,7 +30,7 @@ final class GoNetip {
     /** A refusal, worded as Go's {@code parseAddrError}. */
     static final class ParseError extends Exception {
         ParseError(String in, String msg, String at) {
-            super("ParseAddr(" + GoQuote.quote(in) + "): " + msg + (at == null || at.isEmpty() ? "" : " (at " + GoQuote.quote(at) + ")"),
+            super("ParseAddr(" + Text.goQuote(in) + "): " + msg + (at == null || at.isEmpty() ? "" : " (at " + Text.goQuote(at) + ")"),
                     null, false, false);
         }
     }

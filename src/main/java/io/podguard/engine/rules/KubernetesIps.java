@@ -7,6 +7,7 @@ import dev.cel.common.types.OpaqueType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
+import io.podguard.engine.Text;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.util.List;
@@ -152,13 +153,13 @@ final class KubernetesIps {
         try {
             addr = GoNetip.parseAddr(raw);
         } catch (GoNetip.ParseError e) {
-            throw new CelEvaluationException("IP Address " + GoQuote.quote(raw) + " parse error during conversion from string: " + e.getMessage());
+            throw new CelEvaluationException("IP Address " + Text.goQuote(raw) + " parse error during conversion from string: " + e.getMessage());
         }
         if (!addr.zone().isEmpty()) {
-            throw new CelEvaluationException("IP address " + GoQuote.quote(raw) + " with zone value is not allowed");
+            throw new CelEvaluationException("IP address " + Text.goQuote(raw) + " with zone value is not allowed");
         }
         if (addr.is4In6()) {
-            throw new CelEvaluationException("IPv4-mapped IPv6 address " + GoQuote.quote(raw) + " is not allowed");
+            throw new CelEvaluationException("IPv4-mapped IPv6 address " + Text.goQuote(raw) + " is not allowed");
         }
         return new Ip(addr.bytes());
     }
@@ -167,7 +168,7 @@ final class KubernetesIps {
     static Cidr parseCidr(String raw) throws CelEvaluationException {
         // the apiserver's message says its first words twice
         String prefix = "network address parse error during conversion from string: "
-                + "network address parse error during conversion from string: netip.ParsePrefix(" + GoQuote.quote(raw) + "): ";
+                + "network address parse error during conversion from string: netip.ParsePrefix(" + Text.goQuote(raw) + "): ";
         int slash = raw.lastIndexOf('/');
         if (slash < 0) {
             throw new CelEvaluationException(prefix + "no '/'");
@@ -185,14 +186,14 @@ final class KubernetesIps {
         // strconv.Atoi with neither a sign nor leading zeros
         if (bits.length() > 1 && (bits.charAt(0) < '1' || bits.charAt(0) > '9') || bits.isEmpty()
                 || !bits.chars().allMatch(ch -> ch >= '0' && ch <= '9') || bits.length() > 18) {
-            throw new CelEvaluationException(prefix + "bad bits after slash: " + GoQuote.quote(bits));
+            throw new CelEvaluationException(prefix + "bad bits after slash: " + Text.goQuote(bits));
         }
         long n = Long.parseLong(bits);
         if (n > addr.bytes().length * 8L) {
             throw new CelEvaluationException(prefix + "prefix length out of range");
         }
         if (addr.is4In6()) {
-            throw new CelEvaluationException("IPv4-mapped IPv6 address " + GoQuote.quote(raw) + " is not allowed");
+            throw new CelEvaluationException("IPv4-mapped IPv6 address " + Text.goQuote(raw) + " is not allowed");
         }
         return new Cidr(new Ip(addr.bytes()), (int) n);
     }

@@ -10,6 +10,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
+import io.podguard.engine.Text;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -140,7 +141,7 @@ final class StringFormat {
                     precision = Integer.parseInt(digits);
                 } catch (NumberFormatException e) {
                     throw new FormatError(-1, "could not parse formatting clause: error while parsing precision: error while converting "
-                            + "precision to integer: strconv.Atoi: parsing " + GoQuote.quote(digits)
+                            + "precision to integer: strconv.Atoi: parsing " + Text.goQuote(digits)
                             + (digits.isEmpty() ? ": invalid syntax" : ": value out of range"));
                 }
             }
@@ -354,13 +355,13 @@ final class StringFormat {
                     yield special;
                 }
                 boolean timestamp = arg instanceof java.time.Instant || arg instanceof com.google.protobuf.Timestamp;
-                yield (timestamp ? "timestamp(" : "duration(") + GoQuote.quote(special) + ")";
+                yield (timestamp ? "timestamp(" : "duration(") + Text.goQuote(special) + ")";
             }
         };
         return switch (arg) {
-            case String s -> GoQuote.quote(unquoted);
-            case CelByteString b -> "b" + GoQuote.quote(unquoted);
-            case Double d when d.isNaN() || d.isInfinite() -> GoQuote.quote(unquoted);
+            case String s -> Text.goQuote(unquoted);
+            case CelByteString b -> "b" + Text.goQuote(unquoted);
+            case Double d when d.isNaN() || d.isInfinite() -> Text.goQuote(unquoted);
             default -> unquoted;
         };
     }
@@ -378,7 +379,7 @@ final class StringFormat {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             Object key = e.getKey();
             String k = switch (key) {
-                case String s -> GoQuote.quote(s);
+                case String s -> Text.goQuote(s);
                 case Boolean bo -> bo.toString();
                 case Long l -> l.toString();
                 case UnsignedLong u -> u.toString();

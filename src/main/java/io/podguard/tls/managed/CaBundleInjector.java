@@ -103,13 +103,7 @@ public final class CaBundleInjector {
 
     /** Whether {@code ref} carries the bundle already, without writing. */
     private Outcome look(WebhookConfigurationRef ref, CertificateSet set, String caBundle, Instant now) {
-        HasMetadata configuration = switch (ref.kind()) {
-            case MUTATING -> client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(ref.name()).get();
-            case VALIDATING -> client.admissionRegistration().v1().validatingWebhookConfigurations().withName(ref.name()).get();
-        };
-        if (configuration == null) {
-            throw new MissingConfigurationException(ref);
-        }
+        HasMetadata configuration = fetch(ref);
         for (WebhookClientConfig clientConfig : clientConfigs(configuration)) {
             if (Objects.equals(clientConfig.getCaBundle(), caBundle)) {
                 continue;
@@ -119,7 +113,8 @@ public final class CaBundleInjector {
         return Outcome.UNCHANGED;
     }
 
-    private Outcome injectOnce(WebhookConfigurationRef ref, CertificateSet set, String caBundle, Instant now) {
+    /** The webhook configuration {@code ref} names, as the apiserver has it now. */
+    private HasMetadata fetch(WebhookConfigurationRef ref) {
         HasMetadata configuration = switch (ref.kind()) {
             case MUTATING -> client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(ref.name()).get();
             case VALIDATING -> client.admissionRegistration().v1().validatingWebhookConfigurations().withName(ref.name()).get();
@@ -127,6 +122,11 @@ public final class CaBundleInjector {
         if (configuration == null) {
             throw new MissingConfigurationException(ref);
         }
+        return configuration;
+    }
+
+    private Outcome injectOnce(WebhookConfigurationRef ref, CertificateSet set, String caBundle, Instant now) {
+        HasMetadata configuration = fetch(ref);
         List<WebhookClientConfig> clientConfigs = clientConfigs(configuration);
         boolean changed = false;
         for (WebhookClientConfig clientConfig : clientConfigs) {
