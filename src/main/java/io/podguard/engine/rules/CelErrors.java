@@ -34,6 +34,10 @@ final class CelErrors {
             offset = prefix.group(1) == null ? -1 : Integer.parseInt(prefix.group(1));
             m = m.substring(prefix.end());
         }
+        if (m.startsWith("No such attribute(s): ")) {
+            // a variable the request does not have (cel-java's planner; its interpreter returned an unknown)
+            return "no such attribute(s): " + m.substring("No such attribute(s): ".length());
+        }
         Matcher k = NO_KEY.matcher(m);
         if (k.matches()) {
             return "no such key: " + k.group(1);

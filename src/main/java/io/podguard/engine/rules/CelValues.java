@@ -2,7 +2,6 @@ package io.podguard.engine.rules;
 
 import dev.cel.common.values.NullValue;
 import java.util.AbstractList;
-import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -57,7 +56,7 @@ public final class CelValues {
     }
 
     /** A JSON object as a CEL map: read-only, converted field by field on access. */
-    static final class JsonMap extends AbstractMap<String, Object> {
+    static final class JsonMap extends CelMapView {
         private final ObjectNode node;
 
         JsonMap(ObjectNode node) {
@@ -98,7 +97,7 @@ public final class CelValues {
                         @Override
                         public Map.Entry<String, Object> next() {
                             Map.Entry<String, JsonNode> e = it.next();
-                            return new SimpleImmutableEntry<>(e.getKey(), of(e.getValue()));
+                            return new java.util.AbstractMap.SimpleImmutableEntry<>(e.getKey(), of(e.getValue()));
                         }
                     };
                 }

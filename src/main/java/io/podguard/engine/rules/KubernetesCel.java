@@ -73,19 +73,34 @@ public final class KubernetesCel {
 
     private static final KubernetesCel INSTANCE = new KubernetesCel();
 
-    /** What the programs run on: generic list functions, the variables as maps. */
+    /** What the programs are compiled in: generic list functions, the variables as maps. */
     private final Cel programs;
+    /**
+     * What the programs run on: cel-java's planner, which resolves each call's overload, each
+     * variable and each field once when the program is built, where the interpreter looked
+     * them up in the checked tree on every evaluation (a rule costs a fourth of what it did).
+     */
+    private final CelRuntime planner;
     /** What expressions are checked in, typed as the apiserver types them: without, and with, {@code variables}. */
     private final Cel checker;
     private final Cel checkerWithVariables;
 
     private KubernetesCel() {
         this.programs = environment(false, false);
+        this.planner = plannerRuntime(functionNames(programs));
         this.checker = environment(true, false);
         this.checkerWithVariables = environment(true, true);
     }
 
-    private static Cel environment(boolean typed, boolean withVariables) {
+    /** The functions of one environment: declarations and their bindings. */
+    private record Functions(List<CelFunctionDecl> decls, List<CelFunctionBinding> bindings) {
+    }
+
+    private static Functions functions(boolean typed) {
+        return functions(typed, GoConversions.bindings());
+    }
+
+    private static Functions functions(boolean typed, List<CelFunctionBinding> conversions) {
         List<CelFunctionDecl> decls = new ArrayList<>();
         List<CelFunctionBinding> bindings = new ArrayList<>();
         decls.addAll(typed ? KubernetesLists.typedDeclarations() : KubernetesLists.declarations());
@@ -106,11 +121,18 @@ public final class KubernetesCel {
         bindings.addAll(StringFormat.bindings());
         decls.addAll(CelGoFunctions.declarations());
         bindings.addAll(CelGoFunctions.bindings());
-        bindings.addAll(GoConversions.bindings());
+        bindings.addAll(conversions);
         // lists.range allocates its whole list before any cost is counted: a bounded one of our own
         decls.add(CelFunctionDecl.newFunctionDeclaration("lists.range",
                 CelOverloadDecl.newGlobalOverload("podguard_lists_range", ListType.create(SimpleType.INT), SimpleType.INT)));
         bindings.add(CelFunctionBinding.from("podguard_lists_range", Long.class, KubernetesCel::range));
+        return new Functions(decls, bindings);
+    }
+
+    private static Cel environment(boolean typed, boolean withVariables) {
+        Functions functions = functions(typed);
+        List<CelFunctionDecl> decls = functions.decls();
+        List<CelFunctionBinding> bindings = functions.bindings();
 
         var strings = CelExtensions.strings(EnumSet.complementOf(EnumSet.of(CelStringExtensions.Function.REVERSE)));
         // the checker declares sort() per element type, as cel-go (KubernetesLists); the programs keep cel-java's
@@ -149,6 +171,28 @@ public final class KubernetesCel {
                     .addVar("variables", any);
         }
         return builder.build();
+    }
+
+    /**
+     * The planner runtime of the programs: the environment of {@link #environment(boolean, boolean)}
+     * untyped. The planner finds the overload of a call the checker could not choose (an argument
+     * of type {@code dyn}) by the function's name, so each function's bindings are grouped under
+     * its name ({@link PlannerBindings}).
+     */
+    private static CelRuntime plannerRuntime(Map<String, String> functionOf) {
+        Functions functions = functions(false, GoConversions.plannerBindings(OPTIONS));
+        var strings = CelExtensions.strings(EnumSet.complementOf(EnumSet.of(CelStringExtensions.Function.REVERSE)));
+        var lists = CelExtensions.lists(EnumSet.complementOf(EnumSet.of(CelListsExtensions.Function.RANGE)));
+        var sets = CelExtensions.sets(OPTIONS, EnumSet.allOf(SetsFunction.class));
+        var optional = CelExtensions.optional();
+        var comprehensions = CelExtensions.comprehensions();
+        return dev.cel.runtime.CelRuntimeFactory.plannerRuntimeBuilder()
+                .setOptions(OPTIONS)
+                .setStandardFunctions(GoConversions.plannerStandardFunctions())
+                .setTypeProvider(KubernetesTypes.PROVIDER)
+                .addLibraries(strings, lists, sets, optional, comprehensions)
+                .addFunctionBindings(PlannerBindings.grouped(functionOf, functions.bindings(), List.of(strings)))
+                .build();
     }
 
     public static KubernetesCel get() {
@@ -243,7 +287,7 @@ public final class KubernetesCel {
             CelAbstractSyntaxTree run = programAst(expression, ast);
             java.util.Set<Long> folded = ConstantFolding.folded(run);
             java.util.Set<Long> untracked = ConstantFolding.untracked(ast);
-            return new CompiledExpression(expression, programs.createProgram(run), type, folded, untracked,
+            return new CompiledExpression(expression, planner.createProgram(run), type, folded, untracked,
                     CostMarks.of(run, folded, untracked));
         } catch (CelEvaluationException | CelValidationException e) {
             throw new CelRuleException("program instantiation failed: " + e.getMessage());
@@ -266,6 +310,28 @@ public final class KubernetesCel {
      * @param member called as {@code target.name(args)}: the target is the first of {@code args}
      */
     public record Overload(String name, String id, boolean member, List<String> args, String result) {
+    }
+
+    /** Every overload id {@code env} declares, to its function's name. */
+    private static Map<String, String> functionNames(Cel env) {
+        Map<String, String> out = new java.util.HashMap<>();
+        ((dev.cel.common.internal.EnvVisitable) env).accept(new dev.cel.common.internal.EnvVisitor() {
+            @Override
+            public void visitDecl(String name, List<dev.cel.expr.Decl> decls) {
+                for (dev.cel.expr.Decl d : decls) {
+                    if (d.hasFunction()) {
+                        d.getFunction().getOverloadsList().forEach(o -> out.put(o.getOverloadId(), name));
+                    }
+                }
+            }
+
+            @Override
+            public void visitMacro(dev.cel.parser.CelMacro macro) {
+            }
+        });
+        // the overload cel-java binds of bool(bool), which podguard's planner binds instead (GoConversions)
+        out.putIfAbsent("bool_to_bool", "bool");
+        return out;
     }
 
     /** Every function overload the checker declares, for the comparison with the apiserver's (CelFunctionsDifferentialIT). */
@@ -312,7 +378,7 @@ public final class KubernetesCel {
             }
             try {
                 CelAbstractSyntaxTree sub = CelAbstractSyntaxTree.newCheckedAst(e, ast.getSource(), ast.getReferenceMap(), ast.getTypeMap());
-                programs.createProgram(sub).eval(java.util.Map.of());
+                planner.createProgram(sub).eval(java.util.Map.of());
             } catch (CelEvaluationException | RuntimeException x) {
                 throw new CelRuleException("program instantiation failed: " + CelErrors.message(x, ""));
             }

@@ -1,7 +1,6 @@
 package io.podguard.engine.rules;
 
 import dev.cel.runtime.CelVariableResolver;
-import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,7 @@ import java.util.Set;
  * the validations, the message expressions and the audit annotations each evaluate the
  * variables they read afresh, and pay for them.
  */
-final class LazyVariables extends AbstractMap<String, Object> {
+final class LazyVariables extends CelMapView {
 
     /** A variable's failure, carried out of cel-java's evaluation. */
     static final class VariableFailed extends RuntimeException {
@@ -91,6 +90,11 @@ final class LazyVariables extends AbstractMap<String, Object> {
         }
         values.put(name, outcome.value());
         return outcome.value();
+    }
+
+    @Override
+    public int size() {
+        return byName.size();
     }
 
     @Override
