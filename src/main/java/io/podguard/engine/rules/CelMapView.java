@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class CelMapView extends CelValue implements Map<String, Object> {
 
-    private static final CelType TYPE = MapType.create(SimpleType.STRING, SimpleType.DYN);
+    /** A map's type as cel-java's type() gives it of any map (type(object) == map). */
+    private static final CelType TYPE = MapType.create(SimpleType.DYN, SimpleType.DYN);
 
     /** The map's methods as {@link AbstractMap} derives them from {@link #entrySet()}, {@link #get} and {@link #containsKey}. */
     private final Map<String, Object> derived = new AbstractMap<>() {

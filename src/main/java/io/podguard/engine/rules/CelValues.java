@@ -1,7 +1,6 @@
 package io.podguard.engine.rules;
 
 import dev.cel.common.values.NullValue;
-import java.util.AbstractList;
 import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -111,7 +110,7 @@ public final class CelValues {
     }
 
     /** A JSON array as a CEL list: read-only, converted element by element on access. */
-    static final class JsonList extends AbstractList<Object> {
+    static final class JsonList extends CelListView {
         private final ArrayNode node;
 
         JsonList(ArrayNode node) {

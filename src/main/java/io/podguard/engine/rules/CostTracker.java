@@ -43,6 +43,8 @@ final class CostTracker implements CelEvaluationListener {
     private long cost;
     /** The value of each node evaluated so far, by node id (a later evaluation of a node in a loop replaces it). */
     private Object[] values;
+    /** The node of the last call: cel-java's planner reports a presence test and an optional field twice in a row. */
+    private long last = -1;
 
     CostTracker(long limit, CostMarks marks) {
         this.limit = limit;
@@ -57,25 +59,35 @@ final class CostTracker implements CelEvaluationListener {
     @Override
     public void callback(CelExpr expr, Object value) {
         long id = expr.id();
-        if (marks.folded(id)) {
+        if (id == last && marks.planned()) {
+            // the same node again at once (its wrapper's report): counted once
+            remember(id, value);
+            return;
+        }
+        last = id;
+        int fixed = marks.cost(id);
+        if (fixed == CostMarks.FREE) {
             // computed once when cel-go builds the program: no cost when evaluated
             remember(id, value);
             return;
         }
-        switch (expr.exprKind().getKind()) {
-            case IDENT -> cost += 1;
-            case SELECT -> cost += expr.select().testOnly() ? 0 : 1;
-            case CALL -> cost += marks.untracked(id) ? 1 : callCost(expr, value);
-            case LIST -> cost += 10;
-            case MAP -> cost += 30;
-            case STRUCT -> cost += 40;
-            default -> {
-            }
-        }
+        cost += fixed >= 0 ? fixed : expr.getKind() == CelExpr.ExprKind.Kind.CALL ? callCost(expr, value) : byKind(expr);
         remember(id, value);
         if (cost > limit) {
             throw new LimitExceeded();
         }
+    }
+
+    /** The cost of a node the marks do not know (none should be): by its kind. */
+    private static long byKind(CelExpr expr) {
+        return switch (expr.getKind()) {
+            case IDENT -> 1;
+            case SELECT -> expr.select().testOnly() ? 0 : 1;
+            case LIST -> 10;
+            case MAP -> 30;
+            case STRUCT -> 40;
+            default -> 0;
+        };
     }
 
     private void remember(long id, Object value) {
@@ -91,14 +103,6 @@ final class CostTracker implements CelEvaluationListener {
     private long callCost(CelExpr expr, Object result) {
         CelExpr.CelCall call = expr.call();
         String fn = call.function();
-        switch (fn) {
-            case "_&&_", "_||_", "_?_:_", "@not_strictly_false", "!_" -> {
-                // the logical operators are free in cel-go; the comprehension's loop condition costs one
-                return fn.equals("@not_strictly_false") || fn.equals("!_") ? 1 : 0;
-            }
-            default -> {
-            }
-        }
         Object a0 = arg(call, 0);
         Object a1 = arg(call, 1);
         switch (fn) {

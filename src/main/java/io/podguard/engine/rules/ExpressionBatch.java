@@ -50,8 +50,9 @@ final class ExpressionBatch {
         if (expressions.isEmpty()) {
             return new Outcome(List.of(), budget, false);
         }
-        LazyVariables vars = new LazyVariables(variables, base);
-        CelVariableResolver resolver = vars.resolver();
+        // without variables no expression can read `variables` (the checker refuses it): none made
+        LazyVariables vars = variables.isEmpty() ? null : new LazyVariables(variables, base);
+        CelVariableResolver resolver = vars == null ? base : vars.resolver();
         KubernetesCel cel = KubernetesCel.get();
         List<@Nullable Result> results = new ArrayList<>(expressions.size());
         long remaining = budget;
@@ -61,7 +62,7 @@ final class ExpressionBatch {
                 continue;
             }
             KubernetesCel.Outcome o = cel.evaluate(e, resolver, KubernetesCel.PER_CALL_LIMIT);
-            long composition = vars.takeCost();
+            long composition = vars == null ? 0 : vars.takeCost();
             if (composition > remaining) {
                 return new Outcome(List.of(), -1, true);
             }

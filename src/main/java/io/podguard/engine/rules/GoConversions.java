@@ -43,24 +43,6 @@ final class GoConversions {
         return CelStandardFunctions.newBuilder().filterFunctions((function, overload) -> !REPLACED.contains(overload)).build();
     }
 
-    /**
-     * The standard functions of the planner runtime: as {@link #standardFunctions()}, and without
-     * {@code bool(bool)}, which {@link #plannerBindings()} binds, so that {@code bool} is one
-     * function of podguard's with both overloads (the planner takes a function's overloads from
-     * one place: PlannerBindings).
-     */
-    static CelStandardFunctions plannerStandardFunctions() {
-        return CelStandardFunctions.newBuilder().filterFunctions((function, overload) -> !REPLACED.contains(overload)
-                && overload != BoolFunction.BoolOverload.BOOL_TO_BOOL).build();
-    }
-
-    /** {@link #bindings()} and cel-java's {@code bool(bool)} (which needs neither options nor an equality). */
-    static List<CelFunctionBinding> plannerBindings(dev.cel.common.CelOptions options) {
-        List<CelFunctionBinding> out = new java.util.ArrayList<>(bindings());
-        out.add(BoolFunction.BoolOverload.BOOL_TO_BOOL.newFunctionBinding(options, null));
-        return out;
-    }
-
     static List<CelFunctionBinding> bindings() {
         return List.of(
                 CelFunctionBinding.from("string_to_int64", String.class, GoConversions::parseInt),

@@ -180,7 +180,7 @@ public final class KubernetesCel {
      * its name ({@link PlannerBindings}).
      */
     private static CelRuntime plannerRuntime(Map<String, String> functionOf) {
-        Functions functions = functions(false, GoConversions.plannerBindings(OPTIONS));
+        Functions functions = functions(false, PlannerBindings.replacements(OPTIONS));
         var strings = CelExtensions.strings(EnumSet.complementOf(EnumSet.of(CelStringExtensions.Function.REVERSE)));
         var lists = CelExtensions.lists(EnumSet.complementOf(EnumSet.of(CelListsExtensions.Function.RANGE)));
         var sets = CelExtensions.sets(OPTIONS, EnumSet.allOf(SetsFunction.class));
@@ -188,8 +188,9 @@ public final class KubernetesCel {
         var comprehensions = CelExtensions.comprehensions();
         return dev.cel.runtime.CelRuntimeFactory.plannerRuntimeBuilder()
                 .setOptions(OPTIONS)
-                .setStandardFunctions(GoConversions.plannerStandardFunctions())
+                .setStandardFunctions(PlannerBindings.standardFunctions())
                 .setTypeProvider(KubernetesTypes.PROVIDER)
+                .setValueProvider(KubernetesValues.PROVIDER)
                 .addLibraries(strings, lists, sets, optional, comprehensions)
                 .addFunctionBindings(PlannerBindings.grouped(functionOf, functions.bindings(), List.of(strings)))
                 .build();
@@ -287,11 +288,28 @@ public final class KubernetesCel {
             CelAbstractSyntaxTree run = programAst(expression, ast);
             java.util.Set<Long> folded = ConstantFolding.folded(run);
             java.util.Set<Long> untracked = ConstantFolding.untracked(ast);
-            return new CompiledExpression(expression, planner.createProgram(run), type, folded, untracked,
-                    CostMarks.of(run, folded, untracked));
+            boolean planned = plannable(run);
+            return new CompiledExpression(expression, planned ? planner.createProgram(run) : programs.createProgram(run), type, folded,
+                    untracked, CostMarks.of(run, folded, untracked, planned));
         } catch (CelEvaluationException | CelValidationException e) {
             throw new CelRuleException("program instantiation failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether cel-java's planner runs {@code checked} as cel-go does; else cel-java's interpreter
+     * runs it. The planner refuses a map whose key is not a string, an int, a uint or a bool
+     * ({@code {1.5: 'a'}}) where cel-go makes it: an expression with a map literal whose key the
+     * checker does not type as one of those runs on the interpreter.
+     */
+    private static boolean plannable(CelAbstractSyntaxTree checked) {
+        return CelNavigableAst.fromAst(checked).getRoot().allNodes()
+                .filter(n -> n.expr().getKind() == CelExpr.ExprKind.Kind.MAP)
+                .flatMap(n -> n.expr().map().entries().stream())
+                .allMatch(e -> checked.getType(e.key().id()).map(t -> switch (t.kind()) {
+                    case STRING, INT, UINT, BOOL -> true;
+                    default -> false;
+                }).orElse(false));
     }
 
     /**
@@ -378,7 +396,7 @@ public final class KubernetesCel {
             }
             try {
                 CelAbstractSyntaxTree sub = CelAbstractSyntaxTree.newCheckedAst(e, ast.getSource(), ast.getReferenceMap(), ast.getTypeMap());
-                planner.createProgram(sub).eval(java.util.Map.of());
+                (plannable(sub) ? planner.createProgram(sub) : programs.createProgram(sub)).eval(java.util.Map.of());
             } catch (CelEvaluationException | RuntimeException x) {
                 throw new CelRuleException("program instantiation failed: " + CelErrors.message(x, ""));
             }
@@ -431,7 +449,9 @@ public final class KubernetesCel {
     public Outcome evaluate(CompiledExpression expression, CelVariableResolver vars, long limit) {
         CostTracker tracker = new CostTracker(limit, expression.marks());
         List<String> unbound = new ArrayList<>(0);
-        CelVariableResolver recording = name -> {
+        // the interpreter answers an unbound variable with an unknown, which names none: recorded here
+        // (the planner fails with their names)
+        CelVariableResolver recording = expression.marks().planned() ? vars : name -> {
             Optional<Object> v = vars.find(name);
             if (v.isEmpty() && !unbound.contains(name)) {
                 unbound.add(name);

@@ -1,6 +1,10 @@
 package io.podguard.engine.rules;
 
+import dev.cel.common.CelOptions;
 import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelStandardFunctions;
+import dev.cel.runtime.standard.AddOperator;
+import dev.cel.runtime.standard.BoolFunction;
 import dev.cel.runtime.CelRuntimeBuilder;
 import dev.cel.runtime.CelRuntimeLibrary;
 import java.lang.reflect.Proxy;
@@ -30,6 +34,26 @@ final class PlannerBindings {
     }
 
     private PlannerBindings() {
+    }
+
+    /**
+     * cel-java's standard functions as the planner runs them: without the conversions
+     * {@link GoConversions} replaces, without {@code bool(bool)}, bound here so that {@code bool}
+     * is one function of podguard's with both its overloads (a function's overloads come from one
+     * place), and without the concatenation of lists, which {@link AppendedList} replaces.
+     */
+    static CelStandardFunctions standardFunctions() {
+        return CelStandardFunctions.newBuilder().filterFunctions((function, overload) -> !GoConversions.REPLACED.contains(overload)
+                && overload != BoolFunction.BoolOverload.BOOL_TO_BOOL && overload != AddOperator.AddOverload.ADD_LIST).build();
+    }
+
+    /** What replaces the standard overloads left out of {@link #standardFunctions()}. */
+    static List<CelFunctionBinding> replacements(CelOptions options) {
+        List<CelFunctionBinding> out = new ArrayList<>(GoConversions.bindings());
+        // cel-java's own, which needs neither the options nor an equality
+        out.add(BoolFunction.BoolOverload.BOOL_TO_BOOL.newFunctionBinding(options, null));
+        out.add(AppendedList.binding());
+        return out;
     }
 
     /**

@@ -123,4 +123,45 @@ class KubernetesCelTest {
         assertThat(eval("object.s.matches('^(a+)+$')", CelValues.of(o)).value()).isEqualTo(false);
         assertThat(eval("object.s.find('(a|aa)+$')", CelValues.of(o)).value()).isEqualTo("");
     }
+
+    @Test
+    void evaluateWhenOverloadChosenAtRunTimeThenEveryFunctionOfTheName() {
+        // `dyn` arguments: the planner picks the overload by the value, among a library's and podguard's of one name
+        assertThat(eval("object.metadata.name.indexOf('b')", pod()).value()).isEqualTo(2L);
+        assertThat(eval("object.spec.containers.map(c, c.name).indexOf('side')", pod()).value()).isEqualTo(1L);
+        assertThat(eval("object.spec.containers.map(c, c.name).lastIndexOf('app')", pod()).value()).isEqualTo(0L);
+        // Go's conversions of a string replace cel-java's, also when the string is only known at run time
+        ObjectNode values = Json.mapper().createObjectNode().put("n", "+12").put("b", "t").put("d", "1_000.5");
+        assertThat(eval("int(object.n)", CelValues.of(values)).value()).isEqualTo(12L);
+        assertThat(eval("bool(object.b)", CelValues.of(values)).value()).isEqualTo(true);
+        assertThat(eval("double(object.d)", CelValues.of(values)).value()).isEqualTo(1000.5);
+        assertThat(eval("bool(object.n)", CelValues.of(values)).error()).isEqualTo("type conversion error from 'string' to 'bool'");
+        assertThat(eval("string(ip(object.metadata.name == 'web' ? '10.0.0.1' : '::1'))", pod()).value()).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void evaluateWhenTypeOfAValueThenItsCelType() {
+        assertThat(eval("type(object) == map && type(object.spec.containers) == list", pod()).value()).isEqualTo(true);
+        assertThat(eval("type(object.metadata.name) == string && type(quantity('1Gi')) == kubernetes.Quantity", pod()).value())
+                .isEqualTo(true);
+    }
+
+    @Test
+    void evaluateWhenMapKeyIsNoStringIntUintOrBoolThenMadeAsCelGoMakesIt() {
+        // cel-java's planner refuses such a map; the expression runs on its interpreter, as cel-go runs it
+        assertThat(eval("{1.5: 'a'}[1.5]", pod()).value()).isEqualTo("a");
+        assertThat(eval("{object.metadata.name: 1}['web']", pod()).value()).isEqualTo(1L);
+    }
+
+    @Test
+    void evaluateWhenFieldsReadThenOneForTheVariableAndEachField() {
+        // object, spec, containers, [0], image: 5, as cel-go counts them, however the planner reads the chain
+        assertThat(eval("object.spec.containers[0].image", pod()).cost()).isEqualTo(5);
+        // a presence test is free, the fields it stands on are not: object, spec, containers, [0], resources
+        assertThat(eval("has(object.spec.containers[0].resources.limits)", pod()).cost()).isEqualTo(5);
+        assertThat(eval("has(object.spec.hostAliases)", pod()).cost()).isEqualTo(2);
+        // the same expression on the interpreter (a map literal with a double key) costs the same
+        assertThat(eval("{1.5: object.spec.containers[0].image}.size()", pod()).cost())
+                .isEqualTo(eval("{'k': object.spec.containers[0].image}.size()", pod()).cost());
+    }
 }
