@@ -25,6 +25,8 @@ final class CostMarks {
     static final int FREE = -2;
     /** {@link #cost}: a call whose cost depends on its arguments and result (CostTracker computes it). */
     static final int COMPUTED = -1;
+    /** {@link #cost}: a node these marks do not know (none should be; CostTracker costs it by its kind). */
+    static final int UNKNOWN = -3;
 
     /** What evaluating each node costs, by node id: the figure, {@link #FREE} or {@link #COMPUTED}. */
     private final int[] cost;
@@ -118,8 +120,8 @@ final class CostMarks {
         return cost.length;
     }
 
-    /** What evaluating node {@code id} costs: a figure, {@link #FREE} or {@link #COMPUTED}. */
+    /** What evaluating node {@code id} costs: a figure, {@link #FREE}, {@link #COMPUTED} or {@link #UNKNOWN}. */
     int cost(long id) {
-        return id >= 0 && id < cost.length ? cost[(int) id] : COMPUTED;
+        return id >= 0 && id < cost.length ? cost[(int) id] : UNKNOWN;
     }
 }

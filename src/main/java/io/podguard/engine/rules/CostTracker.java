@@ -71,7 +71,7 @@ final class CostTracker implements CelEvaluationListener {
             remember(id, value);
             return;
         }
-        cost += fixed >= 0 ? fixed : expr.getKind() == CelExpr.ExprKind.Kind.CALL ? callCost(expr, value) : byKind(expr);
+        cost += fixed >= 0 ? fixed : fixed == CostMarks.COMPUTED ? callCost(expr, value) : byKind(expr, value);
         remember(id, value);
         if (cost > limit) {
             throw new LimitExceeded();
@@ -79,8 +79,9 @@ final class CostTracker implements CelEvaluationListener {
     }
 
     /** The cost of a node the marks do not know (none should be): by its kind. */
-    private static long byKind(CelExpr expr) {
+    private long byKind(CelExpr expr, Object value) {
         return switch (expr.getKind()) {
+            case CALL -> callCost(expr, value);
             case IDENT -> 1;
             case SELECT -> expr.select().testOnly() ? 0 : 1;
             case LIST -> 10;

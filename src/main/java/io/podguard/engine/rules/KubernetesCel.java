@@ -190,7 +190,6 @@ public final class KubernetesCel {
                 .setOptions(OPTIONS)
                 .setStandardFunctions(PlannerBindings.standardFunctions())
                 .setTypeProvider(KubernetesTypes.PROVIDER)
-                .setValueProvider(KubernetesValues.PROVIDER)
                 .addLibraries(strings, lists, sets, optional, comprehensions)
                 .addFunctionBindings(PlannerBindings.grouped(functionOf, functions.bindings(), List.of(strings)))
                 .build();
@@ -298,18 +297,21 @@ public final class KubernetesCel {
 
     /**
      * Whether cel-java's planner runs {@code checked} as cel-go does; else cel-java's interpreter
-     * runs it. The planner refuses a map whose key is not a string, an int, a uint or a bool
-     * ({@code {1.5: 'a'}}) where cel-go makes it: an expression with a map literal whose key the
-     * checker does not type as one of those runs on the interpreter.
+     * runs it. Two things the planner does otherwise: it refuses a map whose key is not a string,
+     * an int, a uint or a bool ({@code {1.5: 'a'}}), which cel-go makes; and its {@code type()}
+     * knows no Kubernetes library type ({@code type(ip('10.0.0.1')) == net.IP} is false). An
+     * expression with a map literal whose key the checker does not type as one of those, or with
+     * a call of {@code type()}, runs on the interpreter.
      */
     private static boolean plannable(CelAbstractSyntaxTree checked) {
-        return CelNavigableAst.fromAst(checked).getRoot().allNodes()
-                .filter(n -> n.expr().getKind() == CelExpr.ExprKind.Kind.MAP)
-                .flatMap(n -> n.expr().map().entries().stream())
-                .allMatch(e -> checked.getType(e.key().id()).map(t -> switch (t.kind()) {
-                    case STRING, INT, UINT, BOOL -> true;
-                    default -> false;
-                }).orElse(false));
+        return CelNavigableAst.fromAst(checked).getRoot().allNodes().map(CelNavigableExpr::expr).allMatch(e -> switch (e.getKind()) {
+            case MAP -> e.map().entries().stream().allMatch(entry -> checked.getType(entry.key().id()).map(t -> switch (t.kind()) {
+                case STRING, INT, UINT, BOOL -> true;
+                default -> false;
+            }).orElse(false));
+            case CALL -> !(e.call().function().equals("type") && e.call().target().isEmpty());
+            default -> true;
+        });
     }
 
     /**

@@ -142,8 +142,10 @@ class KubernetesCelTest {
     @Test
     void evaluateWhenTypeOfAValueThenItsCelType() {
         assertThat(eval("type(object) == map && type(object.spec.containers) == list", pod()).value()).isEqualTo(true);
+        // type() runs on the interpreter, which knows the libraries' types (the planner does not)
         assertThat(eval("type(object.metadata.name) == string && type(quantity('1Gi')) == kubernetes.Quantity", pod()).value())
                 .isEqualTo(true);
+        assertThat(eval("type(ip('10.0.0.1')) == net.IP", pod()).value()).isEqualTo(true);
     }
 
     @Test
