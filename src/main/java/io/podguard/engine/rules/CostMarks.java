@@ -70,7 +70,7 @@ final class CostMarks {
                     // the logical operators are free in cel-go; the comprehension's loop condition costs one
                     case "_&&_", "_||_", "_?_:_" -> 0;
                     case "@not_strictly_false", "!_" -> 1;
-                    default -> COMPUTED;
+                    default -> CostTracker.SIZED.contains(e.call().function()) ? COMPUTED : 1;
                 };
                 case LIST -> 10;
                 case MAP -> 30;

@@ -28,6 +28,17 @@ final class CostTracker implements CelEvaluationListener {
     /** cel-go's {@code common.RegexStringLengthCostFactor}. */
     private static final double REGEX_LENGTH = 0.25;
 
+    /**
+     * The functions whose cost depends on their arguments or result: {@link #callCost}'s cases
+     * (keep the two in step). Every other call costs 1, fixed when the expression is compiled (CostMarks).
+     */
+    static final java.util.Set<String> SIZED = java.util.Set.of("startsWith", "endsWith", "@in", "_<_", "_>_", "_<=_", "_>=_", "_==_",
+            "_!=_", "_+_", "matches", "find", "findAll", "contains", "string", "bytes", "isSorted", "sum", "max", "min", "indexOf",
+            "lastIndexOf", "includes", "strings.quote", "format", "lists.range", "slice", "reverse", "flatten", "distinct", "sort",
+            "sets.contains", "sets.intersects", "sets.equivalent", "url", "lowerAscii", "upperAscii", "substring", "trim", "cidr", "isIP",
+            "isCIDR", "quantity", "isQuantity", "semver", "isSemver", "isURL", "ip", "ip.isCanonical", "replace", "split", "join",
+            "containsIP", "containsCIDR", "validate");
+
     /** The apiserver's words when the cost limit cancels an evaluation. */
     static final String LIMIT_EXCEEDED = "operation cancelled: actual cost limit exceeded";
 
