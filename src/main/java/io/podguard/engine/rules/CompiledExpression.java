@@ -7,7 +7,8 @@ import dev.cel.runtime.CelRuntime;
  * One CEL expression, compiled and type-checked once when the policy loads.
  *
  * @param source the expression as written
- * @param program the program cel-java evaluates
+ * @param program the program cel-java evaluates: planned by its planner, or, for what the planner
+ *     would judge otherwise than the apiserver, its interpreter's ({@code marks().planned()})
  * @param type the type the checker inferred ({@code dyn} when it depends on the object)
  * @param folded the expressions cel-go computes once, which cost nothing when evaluated ({@link ConstantFolding})
  * @param untracked the calls cel-go charges 1 whatever their arguments ({@link ConstantFolding#untracked})

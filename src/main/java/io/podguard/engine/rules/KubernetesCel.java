@@ -46,8 +46,10 @@ import org.jspecify.annotations.Nullable;
  * policy, {@link KubernetesTypes}); no {@code params} (podguard refuses {@code paramKind}).
  * {@code authorizer} is refused: podguard judges without the apiserver.
  *
- * <p>Every evaluation is metered by {@link CostTracker} against the apiserver's per-expression
- * limit. Built once; thread-safe.
+ * <p>Programs run on cel-java's planner (overloads, variables and field chains resolved once per
+ * program), but for the few expressions it would judge otherwise, which run on cel-java's
+ * interpreter ({@link #plannable}). Every evaluation is metered by {@link CostTracker} against
+ * the apiserver's per-expression limit. Built once; thread-safe.
  */
 public final class KubernetesCel {
 
