@@ -78,13 +78,13 @@ class ServerConfiguration {
     }
 
     /**
-     * Sample reviews of the apiserver's shapes judged before ready, so that the JIT compiles the
+     * Sample reviews of the apiserver's shapes judged as podguard starts, so that the JIT compiles the
      * request path for them ({@code podguard.warm-up-rounds} rounds of three reviews; 0: none).
      */
     @Bean
-    ReviewWarmUp reviewWarmUp(Engine engine, PolicyStore policies, Readiness readiness,
+    ReviewWarmUp reviewWarmUp(Engine engine, PolicyStore policies,
                               @Value("${podguard.warm-up-rounds:" + ReviewWarmUp.DEFAULT_ROUNDS + "}") int rounds) {
-        ReviewWarmUp warmUp = ReviewWarmUp.of(engine, policies.current().policy(), readiness, rounds);
+        ReviewWarmUp warmUp = ReviewWarmUp.of(engine, policies.current().policy(), rounds);
         warmUp.start();
         return warmUp;
     }
