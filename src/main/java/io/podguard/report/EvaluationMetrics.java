@@ -8,6 +8,7 @@ import io.podguard.engine.KindVerdict;
 import io.podguard.engine.Mode;
 import io.podguard.engine.Violation;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,9 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EvaluationMetrics implements ReviewObserver {
 
     private final MeterRegistry registry;
-    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    /** The counters of one kind's rules in one mode and level, resolved once, in the order of its rules. */
+    private final Map<Series, Counter[][]> series = new ConcurrentHashMap<>();
 
-    private record Key(String rule, String level, boolean denied, Mode mode) {
+    private record Series(List<String> rules, String level, Mode mode) {
     }
 
     public EvaluationMetrics(MeterRegistry registry) {
@@ -36,23 +38,48 @@ public final class EvaluationMetrics implements ReviewObserver {
     @Override
     public void evaluated(Review review, EffectivePolicy policy, Judgement judgement) {
         for (KindVerdict verdict : judgement.evaluation().verdicts()) {
-            Set<String> violated = new HashSet<>(verdict.violations().size() * 2);
-            for (Violation v : verdict.violations()) {
-                violated.add(v.rule());
+            List<String> rules = verdict.rules();
+            Counter[][] counters = series.computeIfAbsent(new Series(rules, verdict.levelLabel(), verdict.mode()), this::counters);
+            List<Violation> violations = verdict.violations();
+            Set<String> violated = violations.size() > 8 ? new HashSet<>(violations.size() * 2) : null;
+            if (violated != null) {
+                for (Violation v : violations) {
+                    violated.add(v.rule());
+                }
             }
-            for (String rule : verdict.rules()) {
-                counter(new Key(rule, verdict.levelLabel(), violated.contains(rule), verdict.mode())).increment();
+            for (int i = 0; i < rules.size(); i++) {
+                boolean denied = violated != null ? violated.contains(rules.get(i)) : violates(violations, rules.get(i));
+                counters[denied ? 1 : 0][i].increment();
             }
         }
     }
 
-    private Counter counter(Key key) {
-        return counters.computeIfAbsent(key, k -> Counter.builder(MetricNames.POLICY_EVALUATIONS)
+    private static boolean violates(List<Violation> violations, String rule) {
+        for (Violation v : violations) {
+            if (v.rule().equals(rule)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** [allow, deny] × the rules, registered (or found, when another series holds the same rule). */
+    private Counter[][] counters(Series s) {
+        Counter[][] out = new Counter[2][s.rules().size()];
+        for (int i = 0; i < s.rules().size(); i++) {
+            out[0][i] = counter(s.rules().get(i), s.level(), false, s.mode());
+            out[1][i] = counter(s.rules().get(i), s.level(), true, s.mode());
+        }
+        return out;
+    }
+
+    private Counter counter(String rule, String level, boolean denied, Mode mode) {
+        return Counter.builder(MetricNames.POLICY_EVALUATIONS)
                 .description("Rules evaluated at admission, by result and mode")
-                .tag(MetricNames.CHECK, k.rule())
-                .tag(MetricNames.LEVEL, k.level())
-                .tag(MetricNames.DECISION, k.denied() ? "deny" : "allow")
-                .tag(MetricNames.MODE, k.mode().id())
-                .register(registry));
+                .tag(MetricNames.CHECK, rule)
+                .tag(MetricNames.LEVEL, level)
+                .tag(MetricNames.DECISION, denied ? "deny" : "allow")
+                .tag(MetricNames.MODE, mode.id())
+                .register(registry);
     }
 }
