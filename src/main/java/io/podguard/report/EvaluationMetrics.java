@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * {@code podguard_policy_evaluations_total{check,level,decision,mode}}: every rule of every kind
@@ -25,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EvaluationMetrics implements ReviewObserver {
 
     private final MeterRegistry registry;
-    /** The counters of one kind's rules in one mode and level, resolved once, in the order of its rules. */
-    private final Map<Series, Counter[][]> series = new ConcurrentHashMap<>();
+    /** The counters of one kind's rules in one mode and level, allow then deny for each of its rules in order, each resolved once. */
+    private final Map<Series, AtomicReferenceArray<Counter>> series = new ConcurrentHashMap<>();
 
     private record Series(List<String> rules, String level, Mode mode) {
     }
@@ -39,7 +40,8 @@ public final class EvaluationMetrics implements ReviewObserver {
     public void evaluated(Review review, EffectivePolicy policy, Judgement judgement) {
         for (KindVerdict verdict : judgement.evaluation().verdicts()) {
             List<String> rules = verdict.rules();
-            Counter[][] counters = series.computeIfAbsent(new Series(rules, verdict.levelLabel(), verdict.mode()), this::counters);
+            Series key = new Series(rules, verdict.levelLabel(), verdict.mode());
+            AtomicReferenceArray<Counter> counters = series.computeIfAbsent(key, s -> new AtomicReferenceArray<>(2 * s.rules().size()));
             List<Violation> violations = verdict.violations();
             Set<String> violated = violations.size() > 8 ? new HashSet<>(violations.size() * 2) : null;
             if (violated != null) {
@@ -49,7 +51,14 @@ public final class EvaluationMetrics implements ReviewObserver {
             }
             for (int i = 0; i < rules.size(); i++) {
                 boolean denied = violated != null ? violated.contains(rules.get(i)) : violates(violations, rules.get(i));
-                counters[denied ? 1 : 0][i].increment();
+                int slot = 2 * i + (denied ? 1 : 0);
+                Counter counter = counters.get(slot);
+                if (counter == null) {
+                    // Registered on first use, so that a series appears once it counts (a race registers the same meter twice).
+                    counter = counter(rules.get(i), key.level(), denied, key.mode());
+                    counters.set(slot, counter);
+                }
+                counter.increment();
             }
         }
     }
@@ -61,16 +70,6 @@ public final class EvaluationMetrics implements ReviewObserver {
             }
         }
         return false;
-    }
-
-    /** [allow, deny] × the rules, registered (or found, when another series holds the same rule). */
-    private Counter[][] counters(Series s) {
-        Counter[][] out = new Counter[2][s.rules().size()];
-        for (int i = 0; i < s.rules().size(); i++) {
-            out[0][i] = counter(s.rules().get(i), s.level(), false, s.mode());
-            out[1][i] = counter(s.rules().get(i), s.level(), true, s.mode());
-        }
-        return out;
     }
 
     private Counter counter(String rule, String level, boolean denied, Mode mode) {
