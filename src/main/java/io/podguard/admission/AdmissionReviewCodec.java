@@ -8,8 +8,12 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 
 /** Reads AdmissionReview requests ({@code v1} and {@code v1beta1}) and writes responses. */
 public final class AdmissionReviewCodec {
@@ -31,75 +35,241 @@ public final class AdmissionReviewCodec {
     private AdmissionReviewCodec() {
     }
 
+    /**
+     * Reads the review as a stream: the request's fields straight from the parser, a tree only for
+     * {@code object} and {@code oldObject} (what podguard judges and patches) and for the fields it
+     * does not read (a few small objects: every value is still read in full, so the read limits
+     * hold for them as for the rest). A whole tree of the review was the largest garbage of a
+     * review. Every body is answered as reading the whole tree first answered it: a syntax error
+     * or a read limit anywhere before any check of the content, the last of duplicate keys wins.
+     */
     public static AdmissionRequest decode(byte[] body) throws BadReviewException {
         if (body.length > MAX_BODY_BYTES) {
             throw new BadReviewException(413, "request body exceeds " + MAX_BODY_BYTES + " bytes");
         }
-        JsonNode root;
-        try {
-            root = Json.mapper().readTree(body);
-        } catch (StreamConstraintsException e) {
-            throw new BadReviewException(400, "malformed JSON: " + Text.oneLine(e.getOriginalMessage(), "unreadable"));
+        Review review;
+        try (JsonParser p = Json.mapper().createParser(body)) {
+            review = Review.read(p);
         } catch (JacksonException e) {
             throw new BadReviewException(400, "malformed JSON: " + Text.oneLine(e.getOriginalMessage(), "unreadable"));
         }
-        if (root == null || !root.isObject()) {
+        if (!review.object) {
             throw new BadReviewException(400, "body is not an AdmissionReview: expected a JSON object");
         }
-        String kind = text(root, "kind");
-        if (!"AdmissionReview".equals(kind)) {
-            throw new BadReviewException(400, "body is not an AdmissionReview: kind is " + quote(kind));
+        if (!"AdmissionReview".equals(review.kind)) {
+            throw new BadReviewException(400, "body is not an AdmissionReview: kind is " + quote(review.kind));
         }
-        String apiVersion = text(root, "apiVersion");
+        String apiVersion = review.apiVersion;
         if (!V1.equals(apiVersion) && !V1BETA1.equals(apiVersion)) {
             throw new BadReviewException(400, "unsupported AdmissionReview apiVersion " + quote(apiVersion)
                     + ": expected " + V1 + " or " + V1BETA1);
         }
-        JsonNode request = root.get("request");
-        if (request == null || !request.isObject()) {
+        Request request = review.request;
+        if (request == null) {
             throw new BadReviewException(400, "AdmissionReview has no request");
         }
-        String uid = text(request, "uid");
-        if (uid == null || uid.isEmpty()) {
+        if (request.uid == null || request.uid.isEmpty()) {
             throw new BadReviewException(400, "AdmissionReview request has no uid");
         }
-        JsonNode kindNode = request.get("kind");
-        String objectKind = kindNode == null ? null : text(kindNode, "kind");
-        if (objectKind == null || objectKind.isEmpty()) {
+        if (request.kind == null || request.kind.isEmpty()) {
             throw new BadReviewException(400, "AdmissionReview request has no kind.kind");
         }
-        String operation = text(request, "operation");
-        if (operation == null || !List.of("CREATE", "UPDATE", "DELETE", "CONNECT").contains(operation)) {
+        String operation = request.operation;
+        if (operation == null || !OPERATIONS.contains(operation)) {
             throw new BadReviewException(400, "AdmissionReview request.operation " + quote(operation)
                     + " is not one of CREATE, UPDATE, DELETE, CONNECT");
         }
-        JsonNode resourceNode = request.get("resource");
-        JsonNode userInfo = request.get("userInfo");
-        List<String> groups = new ArrayList<>();
-        if (userInfo != null && userInfo.get("groups") instanceof JsonNode g && g.isArray()) {
-            for (JsonNode group : g) {
-                if (group.isString()) {
-                    groups.add(group.asString());
+        return new AdmissionRequest(
+                apiVersion,
+                request.uid,
+                Text.orEmpty(request.group),
+                Text.orEmpty(request.version),
+                request.kind,
+                Text.orEmpty(request.resource),
+                Text.orEmpty(request.subResource),
+                operation,
+                emptyToNull(request.namespace),
+                emptyToNull(request.name),
+                request.dryRun,
+                request.username,
+                request.groups,
+                nullToNull(request.object),
+                nullToNull(request.oldObject));
+    }
+
+    /** One value of the review as a tree, where the parser is (not the whole body: nothing after it is read). */
+    private static final ObjectReader TREE = Json.mapper().readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final List<String> OPERATIONS = List.of("CREATE", "UPDATE", "DELETE", "CONNECT");
+    /** What Jackson says of a second value after the body's (it reads the body as one JSON value). */
+    private static final String TRAILING = "Trailing token (`JsonToken.%s`) found after value (bound as `"
+            + JsonNode.class.getName() + "`): not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`";
+
+    /** The review's own fields; {@code object}: whether the body is a JSON object at all. */
+    private static final class Review {
+        boolean object;
+        String kind;
+        String apiVersion;
+        /** Null when there is none or it is not an object. */
+        Request request;
+
+        static Review read(JsonParser p) {
+            Review review = new Review();
+            JsonToken first = p.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                review.object = true;
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    switch (name) {
+                        case "kind" -> review.kind = string(p);
+                        case "apiVersion" -> review.apiVersion = string(p);
+                        case "request" -> review.request = p.currentToken() == JsonToken.START_OBJECT ? Request.read(p) : consume(p);
+                        default -> consume(p);
+                    }
+                }
+            } else if (first != null) {
+                TREE.readValue(p);
+            }
+            JsonToken trailing = p.nextToken();
+            if (first != null && trailing != null) {
+                throw new StreamReadException(p, String.format(TRAILING, trailing.name()));
+            }
+            return review;
+        }
+    }
+
+    /** The fields of {@code request} podguard reads; the last of duplicate keys wins, as in a tree. */
+    private static final class Request {
+        String uid;
+        String group;
+        String version;
+        String kind;
+        String resource;
+        String subResource;
+        String operation;
+        String namespace;
+        String name;
+        boolean dryRun;
+        String username;
+        List<String> groups = List.of();
+        JsonNode object;
+        JsonNode oldObject;
+
+        static Request read(JsonParser p) {
+            Request r = new Request();
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                switch (name) {
+                    case "uid" -> r.uid = string(p);
+                    case "kind" -> r.readKind(p);
+                    case "resource" -> r.readResource(p);
+                    case "subResource" -> r.subResource = string(p);
+                    case "operation" -> r.operation = string(p);
+                    case "namespace" -> r.namespace = string(p);
+                    case "name" -> r.name = string(p);
+                    case "userInfo" -> r.readUserInfo(p);
+                    case "dryRun" -> {
+                        r.dryRun = p.currentToken() == JsonToken.VALUE_TRUE;
+                        consume(p);
+                    }
+                    case "object" -> r.object = TREE.readValue(p);
+                    case "oldObject" -> r.oldObject = TREE.readValue(p);
+                    default -> consume(p);
+                }
+            }
+            return r;
+        }
+
+        private void readKind(JsonParser p) {
+            group = null;
+            version = null;
+            kind = null;
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                consume(p);
+                return;
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "group" -> group = string(p);
+                    case "version" -> version = string(p);
+                    case "kind" -> kind = string(p);
+                    default -> consume(p);
                 }
             }
         }
-        JsonNode dryRun = request.get("dryRun");
-        return new AdmissionRequest(
-                apiVersion,
-                uid,
-                Text.orEmpty(text(kindNode, "group")),
-                Text.orEmpty(text(kindNode, "version")),
-                objectKind,
-                resourceNode == null ? "" : Text.orEmpty(text(resourceNode, "resource")),
-                Text.orEmpty(text(request, "subResource")),
-                operation,
-                emptyToNull(text(request, "namespace")),
-                emptyToNull(text(request, "name")),
-                dryRun != null && dryRun.isBoolean() && dryRun.booleanValue(),
-                userInfo == null ? null : text(userInfo, "username"),
-                List.copyOf(groups),
-                nullToNull(request.get("object")),
-                nullToNull(request.get("oldObject")));
+
+        private void readResource(JsonParser p) {
+            resource = null;
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                consume(p);
+                return;
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("resource")) {
+                    resource = string(p);
+                } else {
+                    consume(p);
+                }
+            }
+        }
+
+        private void readUserInfo(JsonParser p) {
+            username = null;
+            groups = List.of();
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                consume(p);
+                return;
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("username")) {
+                    username = string(p);
+                } else if (field.equals("groups") && p.currentToken() == JsonToken.START_ARRAY) {
+                    List<String> read = new ArrayList<>(4);
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        String group = string(p);
+                        if (group != null) {
+                            read.add(group);
+                        }
+                    }
+                    groups = List.copyOf(read);
+                } else {
+                    if (field.equals("groups")) {
+                        groups = List.of();
+                    }
+                    consume(p);
+                }
+            }
+        }
+    }
+
+    /** The string at the parser, or null (the value read in full) when it is anything else. */
+    private static String string(JsonParser p) {
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            return p.getString();
+        }
+        consume(p);
+        return null;
+    }
+
+    /**
+     * Reads the value at the parser, which podguard does not use, as the tree of the whole review
+     * read it: every string and number in full, so the read limits hold. Always null.
+     */
+    private static <T> T consume(JsonParser p) {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            p.getString();
+        } else if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE && t != JsonToken.VALUE_NULL) {
+            TREE.readValue(p);
+        }
+        return null;
     }
 
     /** The status reason of a denial's code, as the apiserver pairs them ({@code reasonToCode}'s inverse). */
@@ -159,11 +329,6 @@ public final class AdmissionReviewCodec {
             g.writeEndObject();
         }
         return out.toByteArray();
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v != null && v.isString() ? v.asString() : null;
     }
 
     private static JsonNode nullToNull(JsonNode node) {

@@ -72,16 +72,22 @@ public record Evaluation(List<KindVerdict> verdicts, List<MatchedExemption> exem
      * {@code denied}, {@code would violate …} otherwise. Empty when nothing was found.
      */
     public String message(Mode mode, boolean denied) {
-        StringBuilder sb = new StringBuilder();
+        String first = null;
+        StringBuilder sb = null;
         for (KindVerdict v : verdicts) {
             if (v.mode() == mode && !v.passed()) {
-                if (!sb.isEmpty()) {
-                    sb.append("; ");
+                if (first == null) {
+                    // One kind found something (nearly always): its own message, rendered once, shared.
+                    first = v.message(denied);
+                } else {
+                    if (sb == null) {
+                        sb = new StringBuilder(first);
+                    }
+                    sb.append("; ").append(v.message(denied));
                 }
-                sb.append(v.message(denied));
             }
         }
-        return sb.toString();
+        return sb != null ? sb.toString() : first != null ? first : "";
     }
 
     /** The HTTP status of the denial {@link #message(Mode, boolean)} words: the first denying kind's (403 for most). */

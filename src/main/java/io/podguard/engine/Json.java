@@ -35,6 +35,7 @@ public final class Json {
                             .build())
                     .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .nodeFactory(CompactNodes.FACTORY)
             .build();
 
     /** The one YAML mapper: policies, PodSecurityPolicy files and manifests, with the same nesting limit. */

@@ -26,6 +26,7 @@ public record KubeQuantity(BigDecimal value, String text, Format format) impleme
     private static final String FORMAT_WRONG = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
     /** Longer strings are refused before parsing: no resource quantity needs them, and they cost. */
     private static final int MAX_LENGTH = 64;
+    private static final String[] BINARY_SUFFIXES = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
     /** Exponents beyond this are refused: 1e1000 already dwarfs any resource, and larger ones cost memory. */
     private static final int MAX_EXPONENT = 1000;
 
@@ -233,13 +234,23 @@ public record KubeQuantity(BigDecimal value, String text, Format format) impleme
                 format = Format.DECIMAL_SI;
             } else {
                 BigInteger amount = value.toBigIntegerExact();
+                if (amount.bitLength() < 63) {
+                    // Every quantity a pod sets: the same steps in a long, without a BigInteger per step.
+                    long units = amount.longValue();
+                    int times = 0;
+                    while (times < 6 && units % 1024 == 0) {
+                        units /= 1024;
+                        times++;
+                    }
+                    return times == 0 ? Long.toString(units) : units + BINARY_SUFFIXES[times];
+                }
                 BigInteger k = BigInteger.valueOf(1024);
                 int times = 0;
                 while (times < 6 && amount.mod(k).signum() == 0) {
                     amount = amount.divide(k);
                     times++;
                 }
-                return amount + (times == 0 ? "" : new String[] {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"}[times]);
+                return amount + BINARY_SUFFIXES[times];
             }
         }
         BigDecimal stripped = value.stripTrailingZeros();

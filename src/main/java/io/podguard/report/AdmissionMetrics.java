@@ -28,8 +28,12 @@ public final class AdmissionMetrics implements ReviewObserver {
 
     private final MeterRegistry registry;
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<RequestSeries, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+
+    /** One series of {@code podguard_admission_requests_total}: a small key, no text built per review. */
+    private record RequestSeries(String webhook, String operation, boolean allowed, boolean dryRun, String mode) {
+    }
 
     public AdmissionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -56,8 +60,7 @@ public final class AdmissionMetrics implements ReviewObserver {
         if (timer != null) {
             timer.record(nanos, TimeUnit.NANOSECONDS);
         }
-        String key = review.webhook() + '|' + review.operation() + '|' + allowed + '|' + review.dryRun() + '|' + mode;
-        requests.computeIfAbsent(key, k -> Counter.builder(MetricNames.ADMISSION_REQUESTS)
+        requests.computeIfAbsent(new RequestSeries(review.webhook(), review.operation(), allowed, review.dryRun(), mode), k -> Counter.builder(MetricNames.ADMISSION_REQUESTS)
                 .description("AdmissionReviews answered")
                 .tag(MetricNames.WEBHOOK, review.webhook())
                 .tag(MetricNames.OPERATION, review.operation())

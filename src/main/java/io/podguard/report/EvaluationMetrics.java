@@ -8,9 +8,11 @@ import io.podguard.engine.KindVerdict;
 import io.podguard.engine.Mode;
 import io.podguard.engine.Violation;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * {@code podguard_policy_evaluations_total{check,level,decision,mode}}: every rule of every kind
@@ -24,9 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EvaluationMetrics implements ReviewObserver {
 
     private final MeterRegistry registry;
-    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    /** The counters of one kind's rules in one mode and level, allow then deny for each of its rules in order, each resolved once. */
+    private final Map<Series, AtomicReferenceArray<Counter>> series = new ConcurrentHashMap<>();
 
-    private record Key(String rule, String level, boolean denied, Mode mode) {
+    private record Series(List<String> rules, String level, Mode mode) {
     }
 
     public EvaluationMetrics(MeterRegistry registry) {
@@ -36,23 +39,46 @@ public final class EvaluationMetrics implements ReviewObserver {
     @Override
     public void evaluated(Review review, EffectivePolicy policy, Judgement judgement) {
         for (KindVerdict verdict : judgement.evaluation().verdicts()) {
-            Set<String> violated = new HashSet<>(verdict.violations().size() * 2);
-            for (Violation v : verdict.violations()) {
-                violated.add(v.rule());
+            List<String> rules = verdict.rules();
+            Series key = new Series(rules, verdict.levelLabel(), verdict.mode());
+            AtomicReferenceArray<Counter> counters = series.computeIfAbsent(key, s -> new AtomicReferenceArray<>(2 * s.rules().size()));
+            List<Violation> violations = verdict.violations();
+            Set<String> violated = violations.size() > 8 ? new HashSet<>(violations.size() * 2) : null;
+            if (violated != null) {
+                for (Violation v : violations) {
+                    violated.add(v.rule());
+                }
             }
-            for (String rule : verdict.rules()) {
-                counter(new Key(rule, verdict.levelLabel(), violated.contains(rule), verdict.mode())).increment();
+            for (int i = 0; i < rules.size(); i++) {
+                boolean denied = violated != null ? violated.contains(rules.get(i)) : violates(violations, rules.get(i));
+                int slot = 2 * i + (denied ? 1 : 0);
+                Counter counter = counters.get(slot);
+                if (counter == null) {
+                    // Registered on first use, so that a series appears once it counts (a race registers the same meter twice).
+                    counter = counter(rules.get(i), key.level(), denied, key.mode());
+                    counters.set(slot, counter);
+                }
+                counter.increment();
             }
         }
     }
 
-    private Counter counter(Key key) {
-        return counters.computeIfAbsent(key, k -> Counter.builder(MetricNames.POLICY_EVALUATIONS)
+    private static boolean violates(List<Violation> violations, String rule) {
+        for (Violation v : violations) {
+            if (v.rule().equals(rule)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Counter counter(String rule, String level, boolean denied, Mode mode) {
+        return Counter.builder(MetricNames.POLICY_EVALUATIONS)
                 .description("Rules evaluated at admission, by result and mode")
-                .tag(MetricNames.CHECK, k.rule())
-                .tag(MetricNames.LEVEL, k.level())
-                .tag(MetricNames.DECISION, k.denied() ? "deny" : "allow")
-                .tag(MetricNames.MODE, k.mode().id())
-                .register(registry));
+                .tag(MetricNames.CHECK, rule)
+                .tag(MetricNames.LEVEL, level)
+                .tag(MetricNames.DECISION, denied ? "deny" : "allow")
+                .tag(MetricNames.MODE, mode.id())
+                .register(registry);
     }
 }

@@ -9,6 +9,7 @@ import io.podguard.engine.Mode;
 import io.podguard.engine.PodObject;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -36,19 +37,26 @@ public final class ViolationLog implements ReviewObserver {
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
     private final Consumer<String> sink;
+    private final BooleanSupplier enabled;
 
     public ViolationLog() {
-        this(LOG::info);
+        this(LOG::info, LOG::isInfoEnabled);
     }
 
     /** @param sink receives each line; tests collect them */
     public ViolationLog(Consumer<String> sink) {
+        this(sink, () -> true);
+    }
+
+    private ViolationLog(Consumer<String> sink, BooleanSupplier enabled) {
         this.sink = sink;
+        this.enabled = enabled;
     }
 
     @Override
     public void evaluated(Review review, EffectivePolicy policy, Judgement judgement) {
-        if (judgement.evaluation().clean()) {
+        if (judgement.evaluation().clean() || !enabled.getAsBoolean()) {
+            // No line is built for a logger that would drop it.
             return;
         }
         sink.accept(line(review, judgement.sent(), judgement.evaluation()));

@@ -42,12 +42,33 @@ public final class ExtendedResourcesCheck implements ResourceCheck {
      */
     public static @Nullable Violation unstorable(PodObject sent, ObjectNode stored) {
         JsonNode podNode = sent.isPod() ? stored : stored.at(sent.podPointer());
+        if (!namesOneNotOvercommittable(podNode.path("spec"))) {
+            // Nearly every pod: CPU and memory only, so nothing to compare, no quantity parsed.
+            return null;
+        }
         return findings(ContainerResources.of(ContainerRef.all(sent.podSpec()), podNode, sent.pathPrefix()), false);
     }
 
     @Override
     public @Nullable Violation check(PodObject pod, ResourceRules rules) {
         return findings(ContainerResources.of(pod), true);
+    }
+
+    /** Whether a container or init container requests or limits a resource that cannot be overcommitted. */
+    private static boolean namesOneNotOvercommittable(JsonNode spec) {
+        for (ContainerRef.Kind kind : new ContainerRef.Kind[] {ContainerRef.Kind.CONTAINER, ContainerRef.Kind.INIT_CONTAINER}) {
+            for (JsonNode container : spec.path(kind.field())) {
+                JsonNode resources = container.path("resources");
+                for (String field : new String[] {"requests", "limits"}) {
+                    for (String name : resources.path(field).propertyNames()) {
+                        if (!ResourceNames.overcommitAllowed(name)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static @Nullable Violation findings(List<ContainerResources> containers, boolean withoutLimit) {
