@@ -173,6 +173,8 @@ public final class ServeCommand implements Runnable {
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot write generated certificates to " + dir + ": " + e.getMessage());
             }
+        } else {
+            ServingCertificates.checkServingFiles(cert, key);
         }
         String bundle = "spring.ssl.bundle.pem.podguard.";
         properties.put(bundle + "keystore.certificate", "file:" + cert.toAbsolutePath());

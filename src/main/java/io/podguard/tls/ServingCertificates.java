@@ -152,21 +152,9 @@ public final class ServingCertificates {
         return CertificateAuthority.of(cert, keys);
     }
 
-    /** Whether the private key signs what the certificate's public key verifies. */
+    /** Whether the private key signs what the certificate's public key verifies, by the key's algorithm. */
     private static boolean matches(X509Certificate cert, KeyPair keys) {
-        try {
-            java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
-            signer.initSign(keys.getPrivate());
-            byte[] probe = "podguard".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
-            verifier.initVerify(cert.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (java.security.GeneralSecurityException e) {
-            return false;
-        }
+        return KeyTypes.matches(cert.getPublicKey(), keys.getPrivate());
     }
 
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
@@ -180,6 +168,33 @@ public final class ServingCertificates {
     /** This process's user id. */
     static int ownUid() {
         return (int) new com.sun.security.auth.module.UnixSystem().getUid();
+    }
+
+    /**
+     * Checks the serving certificate and key a user gives before the TLS stack loads them: a key
+     * type podguard serves (ECDSA, RSA, Ed25519) that is the certificate's key.
+     *
+     * @throws IllegalArgumentException one line naming the file and what is wrong
+     */
+    public static void checkServingFiles(Path certFile, Path keyFile) {
+        X509Certificate cert;
+        try {
+            cert = readCertificate(certFile);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot read the certificate " + certFile + ": " + reason(e));
+        }
+        KeyPair keys;
+        try {
+            keys = readKeyPair(keyFile, cert);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot read the private key " + keyFile + ": " + reason(e));
+        }
+        KeyTypes.checkServingKey(cert.getPublicKey(), keys.getPrivate(), keyFile.toString());
+    }
+
+    private static String reason(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().findFirst().orElse(message);
     }
 
     public static X509Certificate readCertificate(Path file) throws Exception {
