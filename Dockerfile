@@ -27,6 +27,13 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q -Dmaven.test.skip=true
 # beside it, which is what the AOT cache needs (it caches classes loaded from jar files on the
 # class path, not from jars nested in a jar).
 RUN java -Djarmode=tools -jar target/podguard.jar extract --layers --destination /layers
+# BouncyCastle's jars go unsigned, as `./mvnw package` leaves them in target/podguard/lib: Java
+# verifies a signed jar whenever it opens it, and the AOT cache holds no class from one. podguard
+# registers no JCE provider, the only use of those signatures (see pom.xml).
+RUN cd /layers/dependencies/lib && for j in bc*-jdk18on-*.jar; do \
+      mkdir unsigned && (cd unsigned && jar -xf "../$j" && rm -f META-INF/*.SF META-INF/*.RSA META-INF/*.DSA META-INF/*.EC) \
+      && jar -c -f "$j" -M -C unsigned . && rm -rf unsigned; \
+    done
 
 # ---- runtime ----------------------------------------------------------------------------------
 FROM ${JRE_IMAGE}
@@ -39,15 +46,15 @@ COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 
-# AOT cache training run (JDK 25 one-step -XX:AOTCacheOutput): start the server up to the end of
-# the Spring context refresh and exit. No port is bound, no cluster is needed; the self-managed
-# certificate beans are switched on so their classes are in the cache too. It must run here, on
-# the runtime JRE with the same jar paths, or the JVM would refuse the cache at start-up.
-RUN java --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard.aot -Dspring.context.exit=onRefresh \
-        -jar /app/podguard.jar serve --cert-dir /tmp/podguard-training \
-        --podguard.certs.managed.enabled=true --podguard.certs.managed.namespace=podguard \
-        --podguard.certs.managed.secret-name=podguard-tls --podguard.certs.managed.dns-names=podguard.podguard.svc \
-    && rm -rf /tmp/podguard-training /tmp/hsperfdata_* \
+# AOT cache training run (JDK 25 one-step -XX:AOTCacheOutput, with method profiles): `serve` as
+# the chart starts it (the default policy as a file, a generated certificate, both ports on
+# loopback) until /readyz answers, then the request path: reviews of several shapes to /validate
+# and /mutate over HTTPS and the management endpoints (io.podguard.cli.ServerTraining). No cluster
+# is needed. It must run here, on the runtime JRE with the same jar paths and the ENTRYPOINT's
+# flags, or the JVM would refuse the cache at start-up.
+RUN java -XX:+ExitOnOutOfMemoryError --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard.aot \
+        -cp /app/podguard.jar io.podguard.cli.AotTraining serve \
+    && rm -rf /tmp/hsperfdata_* \
     && chmod 0444 /app/podguard.aot
 # The command line in the image (`kubectl exec … -- podguard check -`): bin/podguard with the AOT
 # cache of a training run of the offline commands, trained with the flags the launcher uses for them.

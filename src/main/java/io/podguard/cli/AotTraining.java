@@ -22,6 +22,8 @@ import picocli.CommandLine;
  * offline command on small built-in inputs (a Pod, a Deployment, a List in JSON, a policy, a
  * PodSecurityPolicy, an AdmissionReview), with their output discarded. Nothing here judges or
  * ships anything; a command that fails only makes the cache smaller.
+ *
+ * <p>{@code AotTraining serve} trains the server's cache instead ({@link ServerTraining}).
  */
 public final class AotTraining {
 
@@ -111,7 +113,14 @@ public final class AotTraining {
     private AotTraining() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("serve")) {
+            ServerTraining.Summary summary = ServerTraining.run();
+            System.out.println(summary);
+            System.out.flush();
+            // Exits with the server still up, as a pod is stopped: the JVM writes the cache on its way out.
+            System.exit(summary.complete() ? 0 : 1);
+        }
         Path dir = Files.createTempDirectory("podguard-aot-training");
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
@@ -161,7 +170,7 @@ public final class AotTraining {
         return Files.writeString(file, text);
     }
 
-    private static void delete(Path dir) {
+    static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -2,8 +2,10 @@ package io.podguard.cli;
 
 import io.podguard.kube.KubernetesClients;
 import io.podguard.policy.PolicyException;
+import io.podguard.policy.PolicyFiles;
 import io.podguard.policy.PolicyLoader;
 import io.podguard.server.PodguardApplication;
+import io.podguard.server.StartupPolicy;
 import io.podguard.tls.ServingCertificates;
 import java.io.IOException;
 import java.net.BindException;
@@ -30,6 +32,8 @@ public final class ServeCommand implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     private static volatile boolean serving;
+    /** The entry password of the in-memory key store (see {@link #tls}); the PEM key itself is not encrypted. */
+    private static final String IN_MEMORY_KEY_PASSWORD = "podguard-in-memory";
 
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy file, followed as it changes (default: the embedded default policy).")
     Path policy;
@@ -75,9 +79,10 @@ public final class ServeCommand implements Runnable {
         checkPort("--port", effectivePort(port, "server.port", 8443));
         checkPort("--management-port", effectivePort(managementPort, "management.server.port", 8081));
         Map<String, Object> properties = new LinkedHashMap<>();
+        StartupPolicy loaded = null;
         if (policy != null) {
-            checkPolicy(policy);
-            properties.put("podguard.policy-file", policy.toAbsolutePath().toString());
+            loaded = checkPolicy(policy.toAbsolutePath());
+            properties.put("podguard.policy-file", loaded.file().toString());
         }
         if (kubeconfig != null || context != null) {
             // Named on purpose: refuse to start on a kubeconfig or context that cannot be used.
@@ -97,6 +102,10 @@ public final class ServeCommand implements Runnable {
         }
         tls(properties);
         SpringApplication app = new SpringApplication(PodguardApplication.class);
+        if (loaded != null) {
+            StartupPolicy startupPolicy = loaded;
+            app.addInitializers(context -> context.getBeanFactory().registerSingleton(StartupPolicy.BEAN, startupPolicy));
+        }
         List<String> args = new ArrayList<>(springArgs);
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
         serving = true;
@@ -141,9 +150,10 @@ public final class ServeCommand implements Runnable {
      * The policy at start-up is strict: a file that cannot be read or is invalid stops podguard
      * here, with every error and no stack trace (only reloads keep a last good policy).
      */
-    private static void checkPolicy(Path file) {
+    private static StartupPolicy checkPolicy(Path file) {
         try {
-            PolicyLoader.load(file);
+            PolicyFiles files = new PolicyFiles(file);
+            return new StartupPolicy(file, PolicyLoader.load(files), files.digest());
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IllegalArgumentException("cannot read policy " + file + ": no such file");
         } catch (IOException e) {
@@ -179,6 +189,12 @@ public final class ServeCommand implements Runnable {
         String bundle = "spring.ssl.bundle.pem.podguard.";
         properties.put(bundle + "keystore.certificate", "file:" + cert.toAbsolutePath());
         properties.put(bundle + "keystore.private-key", "file:" + key.toAbsolutePath());
+        // The PEM files become a key store that lives in memory only, for Tomcat. Its default type,
+        // PKCS12, encrypts the key as it goes in and decrypts it as it comes out with 10,000 rounds of
+        // PBKDF2 each: a tenth of a second of start-up that protects nothing (the key is in this
+        // process's memory either way). JKS needs an entry password, which is this one and not a secret.
+        properties.put(bundle + "keystore.type", "JKS");
+        properties.put(bundle + "key.password", IN_MEMORY_KEY_PASSWORD);
         properties.put("podguard.tls.cert-file", cert.toAbsolutePath().toString());
         properties.put("podguard.tls.key-file", key.toAbsolutePath().toString());
         if (clientCa != null) {

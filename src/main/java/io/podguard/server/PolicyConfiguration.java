@@ -71,9 +71,14 @@ class PolicyConfiguration {
     }
 
     @Bean
-    InitialPolicy initialPolicy(PodguardProperties properties) {
+    InitialPolicy initialPolicy(PodguardProperties properties, ObjectProvider<StartupPolicy> loadedByServe) {
         if (properties.policyFile() == null) {
             return new InitialPolicy(PolicyLoader.embeddedDefault(), "embedded default", new byte[0]);
+        }
+        StartupPolicy loaded = loadedByServe.getIfAvailable();
+        if (loaded != null && loaded.file().equals(properties.policyFile().toAbsolutePath())) {
+            // `serve` has just read, validated and compiled this file; a change since is the watcher's to see.
+            return new InitialPolicy(loaded.policy(), properties.policyFile().toString(), loaded.digest());
         }
         // Strict at start-up: a broken file fails start-up with its errors; only reloads keep a last good policy.
         PolicyFiles files = new PolicyFiles(properties.policyFile());
