@@ -91,7 +91,10 @@ public final class KeyTypes {
     }
 
     /**
-     * Checks a key a user gives for serving.
+     * Checks a key a user gives for serving, cheaply enough for start-up (no signature: a cold
+     * JCA signature costs hundreds of milliseconds): a type podguard serves, the same type as the
+     * certificate's key, and for RSA the same modulus. An ECDSA or Ed25519 key of the right type
+     * but another pair is not detected here.
      *
      * @throws IllegalArgumentException one line: the key type is not served, or the key is not the
      *     certificate's
@@ -102,7 +105,13 @@ public final class KeyTypes {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": " + e.getMessage());
         }
-        if (!matches(certificateKey, privateKey)) {
+        boolean sameType = switch (privateKey) {
+            case RSAKey k -> certificateKey instanceof RSAKey c && c.getModulus().equals(k.getModulus());
+            case ECKey k -> certificateKey instanceof ECKey c && c.getParams().getCurve().equals(k.getParams().getCurve());
+            case EdECKey k -> certificateKey instanceof EdECKey c && c.getParams().getName().equals(k.getParams().getName());
+            default -> false;
+        };
+        if (!sameType) {
             throw new IllegalArgumentException(what + ": the " + describe(privateKey) + " key is not the key of the certificate ("
                     + describe(certificateKey) + ")");
         }

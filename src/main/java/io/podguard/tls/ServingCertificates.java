@@ -170,33 +170,6 @@ public final class ServingCertificates {
         return (int) new com.sun.security.auth.module.UnixSystem().getUid();
     }
 
-    /**
-     * Checks the serving certificate and key a user gives before the TLS stack loads them: a key
-     * type podguard serves (ECDSA, RSA, Ed25519) that is the certificate's key.
-     *
-     * @throws IllegalArgumentException one line naming the file and what is wrong
-     */
-    public static void checkServingFiles(Path certFile, Path keyFile) {
-        X509Certificate cert;
-        try {
-            cert = readCertificate(certFile);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("cannot read the certificate " + certFile + ": " + reason(e));
-        }
-        KeyPair keys;
-        try {
-            keys = readKeyPair(keyFile, cert);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("cannot read the private key " + keyFile + ": " + reason(e));
-        }
-        KeyTypes.checkServingKey(cert.getPublicKey(), keys.getPrivate(), keyFile.toString());
-    }
-
-    private static String reason(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.lines().findFirst().orElse(message);
-    }
-
     public static X509Certificate readCertificate(Path file) throws Exception {
         try (InputStream in = Files.newInputStream(file)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);

@@ -117,7 +117,9 @@ class MainTest {
         java.security.KeyPair dsaKeys = dsa.generateKeyPair();
         Path cert = java.nio.file.Files.writeString(dir.resolve("tls.crt"),
                 ca.issueServing(java.util.List.of("localhost"), java.time.Duration.ofHours(1)).certificatePem());
-        Path otherKey = java.nio.file.Files.writeString(dir.resolve("other.key"), io.podguard.tls.Pkcs8.generatedPem());
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        Path otherKey = java.nio.file.Files.writeString(dir.resolve("other.key"), io.podguard.tls.CertificateAuthority.pem(rsa.generateKeyPair().getPrivate()));
         Path dsaKey = java.nio.file.Files.writeString(dir.resolve("dsa.key"), io.podguard.tls.CertificateAuthority.pem(dsaKeys.getPrivate()));
         Path notAKey = java.nio.file.Files.writeString(dir.resolve("cert-as-key.pem"), java.nio.file.Files.readString(cert));
 
@@ -126,9 +128,9 @@ class MainTest {
         Run wrongFile = run("serve", "--tls-cert", cert.toString(), "--tls-key", notAKey.toString(), "--port", "0", "--management-port", "0");
 
         assertThat(mismatched.exit()).isEqualTo(2);
-        assertThat(mismatched.err()).isEqualTo("podguard: " + otherKey + ": the ECDSA P-256 key is not the key of the certificate (ECDSA P-256)\n");
+        assertThat(mismatched.err()).isEqualTo("podguard: " + otherKey + ": the RSA 2048 key is not the key of the certificate (ECDSA P-256)\n");
         assertThat(dsaRun.exit()).isEqualTo(2);
         assertThat(dsaRun.err()).isEqualTo("podguard: " + dsaKey + ": a DSA key cannot be used: podguard serves ECDSA, RSA and Ed25519 keys\n");
-        assertThat(wrongFile.err()).isEqualTo("podguard: cannot read the private key " + notAKey + ": no private key in " + notAKey + "\n");
+        assertThat(wrongFile.err()).isEqualTo("podguard: cannot read the private key " + notAKey + ": Missing private key or unrecognized format\n");
     }
 }

@@ -107,4 +107,23 @@ class KeyTypesTest {
         assertThat(serving.getSigAlgName()).isEqualTo("Ed25519");
         serving.verify(edCa.certificate().getPublicKey());
     }
+
+    @Test
+    void checkServingKeyByTypeAndRsaModulus() throws Exception {
+        KeyPair ec = KeyTypes.generate();
+        KeyPair rsa = pair("RSA", 2048);
+        KeyPair ed = pair("Ed25519", 0);
+
+        KeyTypes.checkServingKey(ec.getPublic(), ec.getPrivate(), "tls.key");
+        KeyTypes.checkServingKey(rsa.getPublic(), rsa.getPrivate(), "tls.key");
+        KeyTypes.checkServingKey(ed.getPublic(), ed.getPrivate(), "tls.key");
+        assertThatThrownBy(() -> KeyTypes.checkServingKey(rsa.getPublic(), pair("RSA", 2048).getPrivate(), "tls.key"))
+                .hasMessage("tls.key: the RSA 2048 key is not the key of the certificate (RSA 2048)");
+        assertThatThrownBy(() -> KeyTypes.checkServingKey(ec.getPublic(), ed.getPrivate(), "tls.key"))
+                .hasMessage("tls.key: the Ed25519 key is not the key of the certificate (ECDSA P-256)");
+        assertThatThrownBy(() -> KeyTypes.checkServingKey(pair("EC", 384).getPublic(), ec.getPrivate(), "tls.key"))
+                .hasMessage("tls.key: the ECDSA P-256 key is not the key of the certificate (ECDSA P-384)");
+        assertThatThrownBy(() -> KeyTypes.checkServingKey(rsa.getPublic(), pair("DSA", 2048).getPrivate(), "tls.key"))
+                .hasMessage("tls.key: a DSA key cannot be used: podguard serves ECDSA, RSA and Ed25519 keys");
+    }
 }

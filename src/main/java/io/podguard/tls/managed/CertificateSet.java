@@ -1,7 +1,6 @@
 package io.podguard.tls.managed;
 
 import io.podguard.tls.CertificateAuthority;
-import io.podguard.tls.KeyTypes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -205,13 +204,6 @@ public record CertificateSet(
         List<X509Certificate> bundle = certificates(decode(data, CA_BUNDLE), CA_BUNDLE);
         if (bundle.isEmpty() || !bundle.getFirst().equals(caCert)) {
             throw new IllegalArgumentException(CA_BUNDLE + " must start with the CA of " + CA_CERT);
-        }
-        // By each key's own algorithm: an older podguard's RSA set is read and kept as it is.
-        if (!KeyTypes.matches(caCert.getPublicKey(), caKey)) {
-            throw new IllegalArgumentException(CA_KEY + " is not the key of " + CA_CERT);
-        }
-        if (!KeyTypes.matches(serving.getPublicKey(), servingKey)) {
-            throw new IllegalArgumentException(TLS_KEY + " is not the key of " + TLS_CERT);
         }
         return new CertificateSet(CertificateAuthority.of(caCert, new KeyPair(caCert.getPublicKey(), caKey)), serving, servingKey, bundle);
     }

@@ -265,22 +265,6 @@ class ManagedCertificatesTest {
         assertThat(next.caBundle()).containsExactly(next.ca().certificate(), older.ca().certificate());
     }
 
-    /** A serving key that is not the certificate's would fail every handshake: the set is replaced. */
-    @Test
-    void servingKeyNotTheCertificatesThenReplaced() throws Exception {
-        CertificateSet older = olderRsaSet();
-        java.util.Map<String, String> data = new java.util.LinkedHashMap<>(older.toSecretData());
-        data.put(CertificateSet.TLS_KEY, CertificateSet.base64(io.podguard.tls.Pkcs8.generatedPem()));
-        createSecret(data);
-
-        SecretCertificateStore.Result result = new SecretCertificateStore(client, settings).ensure(t0);
-
-        assertThat(result.action()).isEqualTo(SecretCertificateStore.Action.RENEWED);
-        assertThat(result.certificates().ca().certificate()).isNotEqualTo(older.ca().certificate());
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> CertificateSet.fromSecretData(data)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("tls.key is not the key of tls.crt");
-    }
-
     @Test
     void roundWhenServerServesTheCertificateThenReadyElseBlockedWithTheReason(@TempDir Path dir) throws Exception {
         createWebhookConfigurations();
