@@ -20,7 +20,10 @@
 #                    (`go tool pprof -top target/e2e-bin/kube-apiserver FILE` reads it)
 #   CHART_SET [] more `helm template` flags for podguard's webhook configurations
 #                (e.g. "--set webhooks.mutating.enabled=false": the validating webhooks alone)
-#   SKIP_BUILD=true uses target/podguard.jar as it is; NOTE [] a line for the report
+#   WARMUP_REVIEWS [the apiserver's own reviews in bench/reviews: a pod CREATE on /mutate and /validate,
+#                  an UPDATE on /validate] endpoint=FILE,… sent to podguard with wrk before anything else
+#   SKIP_BUILD=true uses target/podguard.jar as it is; PODGUARD_JAR [target/podguard.jar] another jar
+#   NOTE [] a line for the report
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,13 +39,14 @@ mkdir -p "$WORK"
 command -v go >/dev/null || { echo "bench: go is missing (Go 1.26, for the cluster and create-load)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "bench: python3 is missing" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install -y wrk), for podguard's warm-up" >&2; exit 2; }
-if [[ "${SKIP_BUILD:-false}" != true || ! -f target/podguard.jar ]]; then
+JAR=${PODGUARD_JAR:-target/podguard.jar}
+if [[ -z "${PODGUARD_JAR:-}" && ( "${SKIP_BUILD:-false}" != true || ! -f target/podguard.jar ) ]]; then
   echo "bench: building target/podguard.jar" >&2
   ./mvnw -q -DskipTests package
 fi
 src/test/cluster/build.sh "$E2E_BIN_DIR" >&2
 
-"$JAVA" -jar target/podguard.jar certs -o "$WORK/certs" localhost 127.0.0.1 >/dev/null
+"$JAVA" -jar "$JAR" certs -o "$WORK/certs" localhost 127.0.0.1 >/dev/null
 
 # The level every judging configuration uses: podguard's embedded default.
 LEVELS='enforce: baseline
@@ -104,11 +108,13 @@ PODGUARD_JVM=${PODGUARD_JVM:--XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=70
 PODGUARD_ARGS=${PODGUARD_ARGS:---podguard.events.enabled=false --podguard.audit.enabled=false --podguard.audit.policy-reports=false --podguard.webhooks.exclude-namespaces=kube-system,default --podguard.namespaces.watch=auto --podguard.namespace-resources.watch=always}
 
 python3 bench/lib/apiserver.py \
-  --java "$JAVA" --jar target/podguard.jar --podguard-jvm "$PODGUARD_JVM" --podguard-args "$PODGUARD_ARGS" \
+  --java "$JAVA" --jar "$JAR" --podguard-jvm "$PODGUARD_JVM" --podguard-args "$PODGUARD_ARGS" \
   --create-load "$E2E_BIN_DIR/create-load" --upstream-bin "$E2E_BIN_DIR/pod-security-webhook" \
   --upstream-config "$WORK/podsecurity.yaml" --upstream-manifest "$WORK/upstream-webhook.yaml" \
   --chart-manifests "$WORK/chart.yaml" --cluster-env "$CLUSTER/cluster.env" --certs "$WORK/certs" \
-  --pod "$WORK/pod.json" --review bench/reviews/pod-review.json --lua bench/lib/review.lua --work "$WORK" --out "$OUT" \
+  --pod "$WORK/pod.json" --review bench/reviews/pod-review.json \
+  --warmup-reviews "${WARMUP_REVIEWS:-mutate=bench/reviews/apiserver-mutate.json,validate=bench/reviews/apiserver-validate.json,validate=bench/reviews/apiserver-update.json}" \
+  --lua bench/lib/review.lua --work "$WORK" --out "$OUT" \
   --configs "${CONFIGS:-none,podguard,upstream,psa}" --rounds "${ROUNDS:-3}" --duration "${DURATION:-10}" \
   --warmup "${WARMUP:-20}" --workers "${WORKERS:-32}" --rate "${RATE:-0}" --note "${NOTE:-}" \
   --profiler "${ASYNC_PROFILER:-}" ${APISERVER_PROFILE:+--apiserver-profile}

@@ -70,6 +70,41 @@ def thread_cpu(pid):
     return out
 
 
+def established(port):
+    """TCP connections established to a local port (the webhook's), from /proc/net/tcp{,6}."""
+    n = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                        n += 1
+        except OSError:
+            pass
+    return n
+
+
+class ConnectionSampler(threading.Thread):
+    """The most connections established to `port` in any of the samples taken every 0.2 s while it runs:
+    an HTTP/1.1 client opens one per request in flight, so a peak far above the client's idle pool (25
+    for kube-apiserver's webhook client) means connections were opened, TLS handshake and all, and closed again."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port, self.peak, self.stopped = port, 0, threading.Event()
+
+    def run(self):
+        while not self.stopped.wait(0.2):
+            self.peak = max(self.peak, established(self.port))
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+        return self.peak
+
+
 def cpu_all(p):
     return {name: cpu_seconds(pid) for name, pid in p.items()}
 
@@ -103,6 +138,9 @@ def measure(a, servers, config, mode, rate, rnd):
     profile = a.profiler and config == "podguard" and rnd == PROFILE_ROUND
     if profile:
         agent(a, p["podguard"], "start,event=cpu,interval=1ms,threads")
+    sampler = ConnectionSampler(servers[config].port) if config in servers else None
+    if sampler:
+        sampler.start()
     t0 = time.monotonic()
     args = ["load", "-namespace", ns, "-pod", a.pod, "-prefix", f"r{rnd}-{mode[:3]}-",
             "-duration", f"{a.duration}s", "-workers", str(a.workers)]
@@ -111,6 +149,9 @@ def measure(a, servers, config, mode, rate, rnd):
     r = json.loads(create_load(a, *args))
     wall = time.monotonic() - t0
     after = cpu_all(p)
+    if sampler:
+        r["webhook_connections_peak"] = sampler.stop()
+        r["webhook_connections_after"] = established(servers[config].port)
     if pprof:
         pprof.join()
         r["apiserver_profile"] = os.path.join(a.work, f"apiserver-{config}.pprof")
@@ -149,6 +190,8 @@ def main():
     p.add_argument("--certs", required=True)
     p.add_argument("--pod", required=True)
     p.add_argument("--review", required=True, help="an AdmissionReview for the direct warm-up")
+    p.add_argument("--warmup-reviews", default="",
+                   help="endpoint=FILE,…: the direct warm-up's reviews (default: --review on /mutate and /validate)")
     p.add_argument("--lua", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--out", required=True)
@@ -227,10 +270,13 @@ def main():
         if "podguard" in servers:
             # The JIT must be done before anything is measured: at a few hundred creates per second
             # that takes minutes, so podguard's endpoints get the HTTP load benchmark's warm-up first.
-            log(f"warm-up: podguard /mutate and /validate, {a.warmup} s each with wrk")
-            for e in ("mutate", "validate"):
+            # The reviews the apiserver sends (managedFields, every defaulted field, UPDATE with
+            # oldObject), so that the JIT compiles for the shape it will see.
+            warm = [w.split("=", 1) for w in a.warmup_reviews.split(",") if w] or [("mutate", a.review), ("validate", a.review)]
+            log(f"warm-up: podguard {', '.join(f'/{e} with {os.path.basename(f)}' for e, f in warm)}, {a.warmup} s each with wrk")
+            for e, review in warm:
                 subprocess.run(["wrk", "-t2", "-c8", f"-d{a.warmup}s", "-s", a.lua, servers["podguard"].url(f"/{e}?timeout=10s")],
-                               env=dict(os.environ, REVIEW=a.review), capture_output=True, check=True, timeout=a.warmup + 60)
+                               env=dict(os.environ, REVIEW=review), capture_output=True, check=True, timeout=a.warmup + 60)
         log(f"warm-up: {a.warmup} s at saturation per configuration")
         for c in a.configs:
             create_load(a, "load", "-namespace", f"bench-{c}", "-pod", a.pod, "-prefix", "warm-",
@@ -254,7 +300,8 @@ def main():
                     log(f"round {rnd} {c:9} {mode:10} {r['creates_per_s']:8.1f} creates/s  p50 {lat['p50']:.2f} "
                         f"p99 {lat['p99']:.2f} max {lat['max']:.1f} ms  errors {r['errors']}  late {r['late']}  "
                         f"warnings {r['warnings']}  load {r['load_average_1m_after']}  "
-                        f"cpu µs/create {r['cpu_us_per_create']}"
+                        + (f"connections peak {r['webhook_connections_peak']}  " if "webhook_connections_peak" in r else "")
+                        + f"cpu µs/create {r['cpu_us_per_create']}"
                         + (f"  podguard threads {r['podguard_threads_us_per_create']}" if c == "podguard" else ""))
         if a.profiler and "podguard" in a.configs:
             for mode in ("saturation", "fixed-rate"):

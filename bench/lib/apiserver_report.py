@@ -81,8 +81,8 @@ def main():
 
     w("## Every configuration (medians over rounds)\n")
     w("| configuration | load | creates/s | p50 ms | p90 ms | p99 ms | max ms | p50 / p99 added ms | "
-      "CPU µs per create: apiserver / etcd / webhook | errors | late |")
-    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+      "CPU µs per create: apiserver / etcd / webhook | webhook connections, peak | errors | late |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for mode in ("saturation", "fixed-rate"):
         for c in s["configs"]:
             rs = list(groups.get((c, mode), {}).values())
@@ -96,10 +96,12 @@ def main():
                 a99, _ = diff(c, "none", mode, p99)
                 added = f"{fmt(a50, 2)} / {fmt(a99, 2)}"
             hook = fmt(cpu(c)) if c in ("podguard", "upstream") else "–"
+            peaks = [r["webhook_connections_peak"] for r in rs if "webhook_connections_peak" in r]
+            conns = fmt(max(peaks)) if peaks else "–"
             label = "saturation" if mode == "saturation" else f"{fmt(s['fixed_rate'])}/s"
             w(f"| {NAMES[c]} | {label} | {fmt(med([r['creates_per_s'] for r in rs]))} | {lat('p50'):.2f} | "
               f"{lat('p90'):.2f} | {lat('p99'):.2f} | {max(r['latency_ms']['max'] for r in rs):.1f} | {added} | "
-              f"{fmt(cpu('kube-apiserver'))} / {fmt(cpu('etcd'))} / {hook} | {sum(r['errors'] for r in rs)} | "
+              f"{fmt(cpu('kube-apiserver'))} / {fmt(cpu('etcd'))} / {hook} | {conns} | {sum(r['errors'] for r in rs)} | "
               f"{sum(r['late'] for r in rs)} |")
     w("")
     w("## Per round\n")

@@ -90,19 +90,16 @@ final class RequestDeadlines {
     /** One pass over {@code connections}; closes those past a deadline. */
     void sweep(Collection<? extends SocketWrapperBase<?>> connections, Expired expired) {
         long now = clock.getAsLong();
-        Map<String, Long> lateBodies = new HashMap<>();
-        for (Map.Entry<String, Long> e : bodies.entrySet()) {
-            if (now - e.getValue() > 0) {
-                lateBodies.put(e.getKey(), e.getValue());
-            }
+        boolean lateBodies = false;
+        for (long deadline : bodies.values()) {
+            lateBodies |= now - deadline > 0;
         }
         Map<SocketWrapperBase<?>, Head> next = new HashMap<>();
         for (SocketWrapperBase<?> connection : connections) {
             if (connection.isClosed()) {
                 continue;
             }
-            if (!lateBodies.isEmpty() && lateBodies.containsKey(connectionId(connection))) {
-                bodies.remove(connectionId(connection));
+            if (lateBodies && lateBody(connectionId(connection), now)) {
                 close(connection);
                 expired.expired(true);
                 continue;
@@ -123,6 +120,16 @@ final class RequestDeadlines {
             }
         }
         heads = next;
+    }
+
+    /**
+     * Whether the body on {@code connectionId} is past its deadline, and if so takes it out, in one
+     * step: a body the servlet finished reading meanwhile ({@link #bodyEnded}) is not late, and its
+     * connection, about to carry the answer and the next request, is not closed.
+     */
+    private boolean lateBody(String connectionId, long now) {
+        Long deadline = bodies.get(connectionId);
+        return deadline != null && now - deadline > 0 && bodies.remove(connectionId, deadline);
     }
 
     /**

@@ -22,6 +22,7 @@ import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -74,6 +75,18 @@ class ServerConfiguration {
     @Bean
     ShutdownDrain shutdownDrain(PodguardProperties properties, Readiness readiness) {
         return new ShutdownDrain(properties.shutdownDrainDelay(), readiness);
+    }
+
+    /**
+     * Sample reviews of the apiserver's shapes judged as podguard starts, so that the JIT compiles the
+     * request path for them ({@code podguard.warm-up-rounds} rounds of three reviews; 0: none).
+     */
+    @Bean
+    ReviewWarmUp reviewWarmUp(Engine engine, PolicyStore policies,
+                              @Value("${podguard.warm-up-rounds:" + ReviewWarmUp.DEFAULT_ROUNDS + "}") int rounds) {
+        ReviewWarmUp warmUp = ReviewWarmUp.of(engine, policies.current().policy(), rounds);
+        warmUp.start();
+        return warmUp;
     }
 
     @Bean(destroyMethod = "close")

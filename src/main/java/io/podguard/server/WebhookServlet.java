@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -43,6 +44,10 @@ final class WebhookServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServlet.class);
     /** Request attribute: the body has been read whole. */
     private static final String BODY_READ = WebhookServlet.class.getName() + ".bodyRead";
+    /** Request attribute: what is left of the body is not to be read (too large, or the connection failed). */
+    private static final String BODY_ABANDONED = WebhookServlet.class.getName() + ".bodyAbandoned";
+    /** Reads what is left of a refused body in steps of this many bytes, kept nowhere. */
+    private static final int DRAIN_CHUNK = 8192;
     /** Answer this long before the apiserver's own deadline, so it hears us rather than timing out. */
     private static final long DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** The apiserver's longest webhook timeout. */
@@ -100,6 +105,7 @@ final class WebhookServlet extends HttpServlet {
             return;
         }
         if (declared > server.maxBodyBytes()) {
+            req.setAttribute(BODY_ABANDONED, Boolean.TRUE);
             refuse(req, resp, Reason.TOO_LARGE, 413, "request body of " + declared + " bytes exceeds " + server.maxBodyBytes()
                     + " bytes, more than any review the apiserver sends");
             resp.flushBuffer(); // sent now: what is left of the body is swallowed (up to max-swallow-size) only after
@@ -117,6 +123,7 @@ final class WebhookServlet extends HttpServlet {
                 refuse(req, resp, Reason.MALFORMED, e.status(), e.getMessage());
                 return;
             } catch (IOException e) {
+                req.setAttribute(BODY_ABANDONED, Boolean.TRUE);
                 if (server.deadlines().bodyEnded(req.getServletConnection())) { // else closed at the body deadline, and counted there
                     // The client went away: nobody to answer well.
                     refuse(req, resp, Reason.MALFORMED, 400, "request body could not be read: " + Text.oneLine(e.getMessage()));
@@ -192,13 +199,42 @@ final class WebhookServlet extends HttpServlet {
     }
 
     private void refuse(HttpServletRequest req, HttpServletResponse resp, Reason reason, int status, String message) throws IOException {
-        if (req.getAttribute(BODY_READ) == null) {
+        boolean unread = req.getAttribute(BODY_READ) == null;
+        if (unread) {
             // A body podguard did not read: the client must not send its next request on this
             // connection (nor Tomcat swallow the rest of the body first).
             resp.setHeader("Connection", "close");
         }
         server.refusals().refused(reason, status, path, Text.oneLine(message));
+        if (unread && req.getAttribute(BODY_ABANDONED) == null && req.getContentLengthLong() > 0) {
+            drain(req); // first: once the whole answer is written, Tomcat closes the request's stream
+        }
         error(resp, status, message);
+    }
+
+    /**
+     * Reads and drops what is left of a body the answer does not need, so that the connection
+     * closes after it cleanly. Closed while the client is still sending, the connection is reset
+     * for the bytes that keep arriving, and a client still writing its body fails on the write
+     * and may never read the answer it was sent (the JDK's client: "HTTP/1.1 header parser
+     * received no bytes"): the apiserver would report a broken connection instead of podguard's
+     * one line. Tomcat swallows no more than {@code max-swallow-size}; this reads up to the
+     * declared length, which the caller checked against {@code max-review-bytes}, within the
+     * body deadline, after which the sweep closes the connection as for any slow body. A memory
+     * charge the review holds (a body refused for the budget) is held meanwhile.
+     */
+    private void drain(HttpServletRequest req) {
+        server.deadlines().bodyStarted(req.getServletConnection());
+        try (InputStream in = req.getInputStream()) {
+            byte[] chunk = new byte[DRAIN_CHUNK];
+            while (in.read(chunk) >= 0) {
+                // dropped
+            }
+        } catch (IOException e) {
+            // the client went away, or the body deadline closed the connection: the answer was sent
+        } finally {
+            server.deadlines().bodyEnded(req.getServletConnection());
+        }
     }
 
     private long timeoutNanos(String param) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podguard.engine.Json;
 import io.podguard.testing.Pods;
 import io.podguard.testing.Reviews;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,7 @@ class WebhookFuzzTest extends WebhookServerTestSupport {
         List<String> seeds = List.of(Reviews.create(Pods.PRIVILEGED), Reviews.create(Pods.RESTRICTED),
                 Reviews.create(deploymentJson()), Reviews.review("admission.k8s.io/v1beta1", "UPDATE", Pods.PRIVILEGED, true));
         List<String> failures = new ArrayList<>();
+        String previous = "nothing";
         for (int i = 0; i < CASES && failures.size() < 10; i++) {
             String seed = seeds.get(random.nextInt(seeds.size()));
             byte[] body = mangle(seed, random);
@@ -46,7 +48,17 @@ class WebhookFuzzTest extends WebhookServerTestSupport {
             if (!contentType.isEmpty()) {
                 request.header("Content-Type", contentType);
             }
-            HttpResponse<String> resp = https.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> resp;
+            try {
+                resp = https.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // Say which request and what came before it: a connection the server closed without
+                // notice shows here (the client reused it), so does a reset.
+                failures.add("case " + i + " " + path + " (" + contentType + ", " + body.length + " bytes) after " + previous + ": " + e);
+                previous = "an exception";
+                continue;
+            }
+            previous = resp.statusCode() + resp.headers().firstValue("connection").map(c -> " Connection: " + c).orElse("");
             int status = resp.statusCode();
             if (status >= 500 || (status != 200 && (status < 400 || status > 499))
                     || resp.body().contains("\tat ") || resp.body().contains("Exception")) {
@@ -63,7 +75,7 @@ class WebhookFuzzTest extends WebhookServerTestSupport {
         assertThat(Reviews.response(good.body()).path("allowed").asBoolean()).isFalse();
     }
 
-    private static byte[] mangle(String seed, Random random) {
+    static byte[] mangle(String seed, Random random) {
         return switch (random.nextInt(9)) {
             case 0 -> truncate(seed.getBytes(StandardCharsets.UTF_8), random);
             case 1 -> invalidUtf8(seed.getBytes(StandardCharsets.UTF_8), random);
@@ -155,7 +167,7 @@ class WebhookFuzzTest extends WebhookServerTestSupport {
         return seed.replace("\"nginx\"", "\"" + huge + "\"").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String deploymentJson() {
+    static String deploymentJson() {
         return """
                 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"default"},
                  "spec":{"template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"app","image":"nginx",
