@@ -212,9 +212,18 @@ with lookup and keeps them. Memoised on .Values so every template sees the same 
 {{- $certs = dict "caBundle" (index $existing.data "ca.crt") "tlsCrt" (index $existing.data "tls.crt") "tlsKey" (index $existing.data "tls.key") }}
 {{- else }}
 {{- $days := int .Values.certificates.helm.validityDays }}
-{{- $ca := genCA (printf "%s-ca" (include "podguard.fullname" .)) $days }}
+{{- $caName := printf "%s-ca" (include "podguard.fullname" .) }}
 {{- $names := include "podguard.dnsNames" . | fromJsonArray }}
-{{- $cert := genSignedCert (index $names 2) nil $names $days $ca }}
+{{- $ca := dict }}
+{{- $cert := dict }}
+{{- if eq .Values.certificates.helm.keyAlgorithm "rsa" }}
+{{- /* genCA/genSignedCert make RSA 2048 keys (genPrivateKey "rsa" would make 4096) */}}
+{{- $ca = genCA $caName $days }}
+{{- $cert = genSignedCert (index $names 2) nil $names $days $ca }}
+{{- else }}
+{{- $ca = genCAWithKey $caName $days (genPrivateKey "ecdsa") }}
+{{- $cert = genSignedCertWithKey (index $names 2) nil $names $days $ca (genPrivateKey "ecdsa") }}
+{{- end }}
 {{- $certs = dict "caBundle" ($ca.Cert | b64enc) "tlsCrt" ($cert.Cert | b64enc) "tlsKey" ($cert.Key | b64enc) }}
 {{- end }}
 {{- $_ := set .Values "_helmCertificates" $certs }}

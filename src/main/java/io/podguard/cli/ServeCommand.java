@@ -163,6 +163,36 @@ public final class ServeCommand implements Runnable {
         }
     }
 
+    /**
+     * The serving certificate and key a user gives, read with the PEM reader the SSL bundle uses
+     * (no other library loaded at start-up): a key type podguard serves, of the certificate's
+     * type. One line when not, rather than a TLS stack that starts and then fails every handshake.
+     */
+    private static void checkServingFiles(Path cert, Path key) {
+        java.security.cert.X509Certificate certificate;
+        java.security.PrivateKey privateKey;
+        try {
+            List<java.security.cert.X509Certificate> certificates = org.springframework.boot.ssl.pem.PemContent.load(cert).getCertificates();
+            certificate = certificates.getFirst();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot read the certificate " + cert + ": " + firstLine(e));
+        }
+        try {
+            privateKey = org.springframework.boot.ssl.pem.PemContent.load(key).getPrivateKey();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot read the private key " + key + ": " + firstLine(e));
+        }
+        if (privateKey == null) {
+            throw new IllegalArgumentException("cannot read the private key " + key + ": it holds no PEM private key");
+        }
+        io.podguard.tls.KeyTypes.checkServingKey(certificate.getPublicKey(), privateKey, key.toString());
+    }
+
+    private static String firstLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+
     /** Spring properties for the {@code podguard} SSL bundle, generating a certificate if none is given. */
     private void tls(Map<String, Object> properties) {
         Path cert = tlsCert;
@@ -183,6 +213,8 @@ public final class ServeCommand implements Runnable {
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot write generated certificates to " + dir + ": " + e.getMessage());
             }
+        } else {
+            checkServingFiles(cert, key);
         }
         String bundle = "spring.ssl.bundle.pem.podguard.";
         properties.put(bundle + "keystore.certificate", "file:" + cert.toAbsolutePath());

@@ -19,7 +19,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -47,7 +46,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A small certificate authority on BouncyCastle: a self-signed CA and serving certificates
- * signed by it (RSA 2048, SHA-256), written as PEM files.
+ * signed by it, written as PEM files. Keys it makes are ECDSA P-256 ({@link KeyTypes}); a CA
+ * read back from files or a Secret signs with whatever key it has (an older podguard's RSA CA
+ * keeps working).
  */
 public final class CertificateAuthority {
 
@@ -86,8 +87,12 @@ public final class CertificateAuthority {
 
     /** A CA valid from {@code now} (back-dated five minutes for clock skew) for {@code validity}. */
     public static CertificateAuthority create(String commonName, Instant now, Duration validity) {
+        return create(commonName, now, validity, newKeyPair());
+    }
+
+    /** As {@link #create(String, Instant, Duration)}, for a key pair of any type podguard serves. */
+    public static CertificateAuthority create(String commonName, Instant now, Duration validity, KeyPair keys) {
         try {
-            KeyPair keys = newKeyPair();
             X500Name name = new X500Name("CN=" + commonName);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
@@ -116,25 +121,29 @@ public final class CertificateAuthority {
 
     /** Issues a serving certificate for {@code dnsNames} (IP literals become IP SANs). */
     public Issued issueServing(List<String> dnsNames, Duration validity) {
-        return issue(dnsNames, Instant.now(), validity, KeyPurposeId.id_kp_serverAuth);
+        return issue(dnsNames, Instant.now(), validity, KeyPurposeId.id_kp_serverAuth, newKeyPair());
     }
 
     /** Issues a serving certificate valid from {@code now} (back-dated five minutes) for {@code validity}. */
     public Issued issueServing(List<String> dnsNames, Instant now, Duration validity) {
-        return issue(dnsNames, now, validity, KeyPurposeId.id_kp_serverAuth);
+        return issue(dnsNames, now, validity, KeyPurposeId.id_kp_serverAuth, newKeyPair());
+    }
+
+    /** As {@link #issueServing(List, Instant, Duration)}, for a key pair of any type podguard serves. */
+    public Issued issueServing(List<String> dnsNames, Instant now, Duration validity, KeyPair keys) {
+        return issue(dnsNames, now, validity, KeyPurposeId.id_kp_serverAuth, keys);
     }
 
     /** Issues a client certificate for {@code commonName}, as kube-apiserver presents to a webhook under mutual TLS. */
     public Issued issueClient(String commonName, Duration validity) {
-        return issue(List.of(commonName), Instant.now(), validity, KeyPurposeId.id_kp_clientAuth);
+        return issue(List.of(commonName), Instant.now(), validity, KeyPurposeId.id_kp_clientAuth, newKeyPair());
     }
 
-    private Issued issue(List<String> dnsNames, Instant now, Duration validity, KeyPurposeId purpose) {
+    private Issued issue(List<String> dnsNames, Instant now, Duration validity, KeyPurposeId purpose, KeyPair keys) {
         if (dnsNames.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one name");
         }
         try {
-            KeyPair keys = newKeyPair();
             List<GeneralName> names = new ArrayList<>();
             for (String n : dnsNames) {
                 names.add(isIpLiteral(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
@@ -145,7 +154,8 @@ public final class CertificateAuthority {
                     Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)),
                     new X500Name("CN=" + dnsNames.getFirst()), keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                    // ECDSA keys only sign; key encipherment is an RSA key-transport usage.
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
@@ -214,15 +224,14 @@ public final class CertificateAuthority {
         return out.toString();
     }
 
-    private static KeyPair newKeyPair() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048, RANDOM);
-        return generator.generateKeyPair();
+    private static KeyPair newKeyPair() {
+        return KeyTypes.generate();
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws GeneralSecurityException {
         try {
-            ContentSigner contentSigner = new JcaContentSignerBuilder("SHA256withRSA").build(signer.getPrivate());
+            ContentSigner contentSigner = new JcaContentSignerBuilder(KeyTypes.signatureAlgorithm(signer.getPrivate()))
+                    .build(signer.getPrivate());
             X509CertificateHolder holder = builder.build(contentSigner);
             return new JcaX509CertificateConverter().getCertificate(holder);
         } catch (OperatorCreationException e) {

@@ -152,21 +152,9 @@ public final class ServingCertificates {
         return CertificateAuthority.of(cert, keys);
     }
 
-    /** Whether the private key signs what the certificate's public key verifies. */
+    /** Whether the private key signs what the certificate's public key verifies, by the key's algorithm. */
     private static boolean matches(X509Certificate cert, KeyPair keys) {
-        try {
-            java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
-            signer.initSign(keys.getPrivate());
-            byte[] probe = "podguard".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
-            verifier.initVerify(cert.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (java.security.GeneralSecurityException e) {
-            return false;
-        }
+        return KeyTypes.matches(cert.getPublicKey(), keys.getPrivate());
     }
 
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,

@@ -107,4 +107,30 @@ class MainTest {
         assertThat(run("psp", "convert", missing).err()).isEqualTo("podguard: cannot read " + missing + ": no such file\n");
         assertThat(run("check", missing).err()).isEqualTo("podguard: error: " + missing + ": no such file or folder\n");
     }
+
+    /** A key type the TLS stack would choke on, or a key that is not the certificate's, stops serve with one line. */
+    @Test
+    void serveWhenTheTlsKeyIsDsaOrNotTheCertificatesThenOneLineAndExit2(@TempDir Path dir) throws Exception {
+        io.podguard.tls.CertificateAuthority ca = io.podguard.tls.CertificateAuthority.create("test-ca", java.time.Duration.ofDays(1));
+        java.security.KeyPairGenerator dsa = java.security.KeyPairGenerator.getInstance("DSA");
+        dsa.initialize(2048);
+        java.security.KeyPair dsaKeys = dsa.generateKeyPair();
+        Path cert = java.nio.file.Files.writeString(dir.resolve("tls.crt"),
+                ca.issueServing(java.util.List.of("localhost"), java.time.Duration.ofHours(1)).certificatePem());
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        Path otherKey = java.nio.file.Files.writeString(dir.resolve("other.key"), io.podguard.tls.CertificateAuthority.pem(rsa.generateKeyPair().getPrivate()));
+        Path dsaKey = java.nio.file.Files.writeString(dir.resolve("dsa.key"), io.podguard.tls.CertificateAuthority.pem(dsaKeys.getPrivate()));
+        Path notAKey = java.nio.file.Files.writeString(dir.resolve("cert-as-key.pem"), java.nio.file.Files.readString(cert));
+
+        Run mismatched = run("serve", "--tls-cert", cert.toString(), "--tls-key", otherKey.toString(), "--port", "0", "--management-port", "0");
+        Run dsaRun = run("serve", "--tls-cert", cert.toString(), "--tls-key", dsaKey.toString(), "--port", "0", "--management-port", "0");
+        Run wrongFile = run("serve", "--tls-cert", cert.toString(), "--tls-key", notAKey.toString(), "--port", "0", "--management-port", "0");
+
+        assertThat(mismatched.exit()).isEqualTo(2);
+        assertThat(mismatched.err()).isEqualTo("podguard: " + otherKey + ": the RSA 2048 key is not the key of the certificate (ECDSA P-256)\n");
+        assertThat(dsaRun.exit()).isEqualTo(2);
+        assertThat(dsaRun.err()).isEqualTo("podguard: " + dsaKey + ": a DSA key cannot be used: podguard serves ECDSA, RSA and Ed25519 keys\n");
+        assertThat(wrongFile.err()).isEqualTo("podguard: cannot read the private key " + notAKey + ": Missing private key or unrecognized format\n");
+    }
 }

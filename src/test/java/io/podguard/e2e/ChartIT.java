@@ -28,6 +28,7 @@ import io.podguard.engine.LevelVersion;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
+import io.podguard.tls.KeyTypes;
 import io.podguard.tls.managed.CertificateSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -490,6 +491,9 @@ class ChartIT {
         assertThat(spec.get("dnsNames").values()).extracting(JsonNode::asString).containsExactly(
                 "podguard", "podguard.podguard-system", "podguard.podguard-system.svc", "podguard.podguard-system.svc.cluster.local");
         assertThat(spec.get("issuerRef").get("name").asString()).isEqualTo("podguard-ca");
+        // ECDSA P-256, a fresh key at every renewal; key encipherment is for RSA keys only.
+        assertThat(spec.get("privateKey").toString()).isEqualTo("{\"algorithm\":\"ECDSA\",\"size\":256,\"rotationPolicy\":\"Always\"}");
+        assertThat(spec.get("usages").values()).extracting(JsonNode::asString).containsExactly("server auth", "digital signature");
         assertThat(Json.mapper().valueToTree(named(cm, "Certificate", "podguard-ca").getAdditionalProperties().get("spec")).get("isCA").asBoolean()).isTrue();
         assertThat(Stream.of(one(objects, MutatingWebhookConfiguration.class), one(objects, ValidatingWebhookConfiguration.class)))
                 .allSatisfy(o -> assertThat(o.getMetadata().getAnnotations()).containsEntry("cert-manager.io/inject-ca-from", "podguard-system/podguard-serving"));
@@ -504,6 +508,18 @@ class ChartIT {
         assertThat(onlyServing).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly("Certificate/podguard-serving");
         assertThat(Json.mapper().valueToTree(onlyServing.getFirst().getAdditionalProperties().get("spec")).get("issuerRef").toString())
                 .isEqualTo("{\"kind\":\"ClusterIssuer\",\"name\":\"corp-ca\"}");
+
+        // Where a policy demands RSA.
+        JsonNode rsa = Json.mapper().valueToTree(named(helm.template("--set", "certificates.mode=cert-manager",
+                "--set", "certificates.certManager.privateKey.algorithm=RSA", "--set", "certificates.certManager.privateKey.size=3072").stream()
+                .filter(GenericKubernetesResource.class::isInstance).map(GenericKubernetesResource.class::cast).toList(), "Certificate", "podguard-serving")
+                .getAdditionalProperties().get("spec"));
+        assertThat(rsa.get("privateKey").toString()).isEqualTo("{\"algorithm\":\"RSA\",\"size\":3072,\"rotationPolicy\":\"Always\"}");
+        assertThat(rsa.get("usages").values()).extracting(JsonNode::asString).containsExactly("server auth", "digital signature", "key encipherment");
+        HelmBinary.Run badSize = helm.run(List.of("template", "podguard", HelmBinary.CHART.toString(), "--kube-version", "1.33",
+                "--set", "certificates.mode=cert-manager", "--set", "certificates.certManager.privateKey.size=1024"));
+        assertThat(badSize.exitCode()).isEqualTo(1);
+        assertThat(badSize.stderr()).contains("at '/certificates/certManager/privateKey/size': value must be one of 256, 384");
     }
 
     @Test
@@ -521,6 +537,16 @@ class ChartIT {
                 "podguard.podguard-system.svc.cluster.local");
         assertThat(verifies(serving, ca)).isTrue();
         assertThat(CertificateSet.fromPem(decode(secret.getData().get("tls.key")))).isNotNull();
+        // Helm's genPrivateKey "ecdsa": P-256 for the CA and the serving certificate, and the key is the certificate's.
+        assertThat(KeyTypes.describe(ca.getPublicKey())).isEqualTo("ECDSA P-256");
+        assertThat(KeyTypes.describe(serving.getPublicKey())).isEqualTo("ECDSA P-256");
+        assertThat(serving.getSigAlgName()).isEqualTo("SHA256withECDSA");
+        assertThat(KeyTypes.matches(serving.getPublicKey(), CertificateSet.fromPem(decode(secret.getData().get("tls.key"))))).isTrue();
+
+        Secret rsa = one(helm.template("--set", "certificates.mode=helm", "--set", "certificates.helm.keyAlgorithm=rsa"), Secret.class);
+        X509Certificate rsaServing = CertificateSet.certificates(decode(rsa.getData().get("tls.crt")), "tls.crt").getFirst();
+        assertThat(KeyTypes.describe(rsaServing.getPublicKey())).isEqualTo("RSA 2048");
+        assertThat(rsaServing.getSigAlgName()).isEqualTo("SHA256withRSA");
         assertServesFromSecret(objects, "podguard-tls");
         // The pods restart when the certificates change (only then: a second render in a cluster reuses them).
         assertThat(one(objects, Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("checksum/tls");

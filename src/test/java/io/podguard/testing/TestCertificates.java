@@ -37,6 +37,13 @@ public final class TestCertificates {
         return issued.certificate();
     }
 
+    /** As {@link #issue()}, for a serving key of any type (RSA, Ed25519) the test makes. */
+    public X509Certificate issue(java.security.KeyPair keys) {
+        CertificateAuthority.Issued issued = ca.issueServing(List.of("localhost", "127.0.0.1"), java.time.Instant.now(), Duration.ofDays(1), keys);
+        CertificateAuthority.writeFiles(dir, ca, issued);
+        return issued.certificate();
+    }
+
     public Path certFile() {
         return dir.resolve("tls.crt");
     }

@@ -210,6 +210,61 @@ class ManagedCertificatesTest {
                 .isEqualTo(result.certificates());
     }
 
+    /** An RSA set as an older podguard wrote it: RSA CA, RSA serving key, valid from t0. */
+    private CertificateSet olderRsaSet() throws Exception {
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        io.podguard.tls.CertificateAuthority ca = io.podguard.tls.CertificateAuthority.create(CertificateSettings.CA_COMMON_NAME, t0, CA_LIFE,
+                rsa.generateKeyPair());
+        io.podguard.tls.CertificateAuthority.Issued serving = ca.issueServing(NAMES, t0, SERVING_LIFE, rsa.generateKeyPair());
+        return new CertificateSet(ca, serving.certificate(), serving.keyPair().getPrivate(), List.of(ca.certificate()));
+    }
+
+    private void createSecret(java.util.Map<String, String> data) {
+        client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(secretName).endMetadata().withType("kubernetes.io/tls").withData(data)
+                .build()).create();
+    }
+
+    /** Upgrading podguard keeps the RSA Secret it made before: read as it is, renewed under the same RSA CA when due. */
+    @Test
+    void rsaSecretFromAnOlderPodguardThenReusedAndRenewedUnderItsRsaCa() throws Exception {
+        CertificateSet older = olderRsaSet();
+        createSecret(older.toSecretData());
+        String version = client.secrets().inNamespace(NS).withName(secretName).get().getMetadata().getResourceVersion();
+        SecretCertificateStore store = new SecretCertificateStore(client, settings);
+
+        SecretCertificateStore.Result read = store.ensure(t0.plus(Duration.ofMinutes(30)));
+
+        assertThat(read.action()).isEqualTo(SecretCertificateStore.Action.READ);
+        assertThat(read.certificates()).isEqualTo(older);
+        assertThat(io.podguard.tls.KeyTypes.describe(read.certificates().servingKey())).isEqualTo("RSA 2048");
+        assertThat(client.secrets().inNamespace(NS).withName(secretName).get().getMetadata().getResourceVersion()).isEqualTo(version);
+
+        SecretCertificateStore.Result renewed = store.ensure(t0.plus(Duration.ofMinutes(39)));
+
+        assertThat(renewed.action()).isEqualTo(SecretCertificateStore.Action.RENEWED);
+        assertThat(renewed.certificates().ca().certificate()).isEqualTo(older.ca().certificate());
+        assertThat(renewed.certificates().serving().getSigAlgName()).isEqualTo("SHA256withRSA");
+        assertThat(io.podguard.tls.KeyTypes.describe(renewed.certificates().serving().getPublicKey())).isEqualTo("ECDSA P-256");
+        assertThat(CertificateSet.signedBy(renewed.certificates().serving(), older.ca().certificate())).isTrue();
+        assertThat(CertificateSet.fromSecretData(client.secrets().inNamespace(NS).withName(secretName).get().getData()))
+                .isEqualTo(renewed.certificates());
+    }
+
+    /** When the RSA CA itself is due, the next CA is ECDSA and the old RSA CA stays in the bundle. */
+    @Test
+    void rsaCaFromAnOlderPodguardWhenDueThenAnEcdsaCaNextToIt() throws Exception {
+        CertificateSet older = olderRsaSet();
+        createSecret(older.toSecretData());
+
+        CertificateSet next = new SecretCertificateStore(client, settings).ensure(t0.plus(Duration.ofMinutes(125))).certificates();
+
+        assertThat(next.ca().certificate().getSigAlgName()).isEqualTo("SHA256withECDSA");
+        assertThat(io.podguard.tls.KeyTypes.describe(next.servingKey())).isEqualTo("ECDSA P-256");
+        assertThat(next.caBundle()).containsExactly(next.ca().certificate(), older.ca().certificate());
+    }
+
     @Test
     void roundWhenServerServesTheCertificateThenReadyElseBlockedWithTheReason(@TempDir Path dir) throws Exception {
         createWebhookConfigurations();
