@@ -162,13 +162,26 @@ public final class AdmissionReviewCodec {
                 p.nextToken();
                 switch (name) {
                     case "uid" -> r.uid = string(p);
-                    case "kind" -> r.readKind(p);
-                    case "resource" -> r.readResource(p);
+                    case "kind" -> {
+                        // A later "kind" replaces an earlier one whole, as in a tree.
+                        r.group = null;
+                        r.version = null;
+                        r.kind = null;
+                        readFields(p, r, Request::kindField);
+                    }
+                    case "resource" -> {
+                        r.resource = null;
+                        readFields(p, r, Request::resourceField);
+                    }
                     case "subResource" -> r.subResource = string(p);
                     case "operation" -> r.operation = string(p);
                     case "namespace" -> r.namespace = string(p);
                     case "name" -> r.name = string(p);
-                    case "userInfo" -> r.readUserInfo(p);
+                    case "userInfo" -> {
+                        r.username = null;
+                        r.groups = List.of();
+                        readFields(p, r, Request::userInfoField);
+                    }
                     case "dryRun" -> {
                         r.dryRun = p.currentToken() == JsonToken.VALUE_TRUE;
                         consume(p);
@@ -181,71 +194,62 @@ public final class AdmissionReviewCodec {
             return r;
         }
 
-        private void readKind(JsonParser p) {
-            group = null;
-            version = null;
-            kind = null;
-            if (p.currentToken() != JsonToken.START_OBJECT) {
-                consume(p);
-                return;
-            }
-            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                switch (field) {
-                    case "group" -> group = string(p);
-                    case "version" -> version = string(p);
-                    case "kind" -> kind = string(p);
-                    default -> consume(p);
-                }
+        private static void kindField(Request r, String field, JsonParser p) {
+            switch (field) {
+                case "group" -> r.group = string(p);
+                case "version" -> r.version = string(p);
+                case "kind" -> r.kind = string(p);
+                default -> consume(p);
             }
         }
 
-        private void readResource(JsonParser p) {
-            resource = null;
-            if (p.currentToken() != JsonToken.START_OBJECT) {
+        private static void resourceField(Request r, String field, JsonParser p) {
+            if (field.equals("resource")) {
+                r.resource = string(p);
+            } else {
                 consume(p);
-                return;
-            }
-            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                if (field.equals("resource")) {
-                    resource = string(p);
-                } else {
-                    consume(p);
-                }
             }
         }
 
-        private void readUserInfo(JsonParser p) {
-            username = null;
-            groups = List.of();
-            if (p.currentToken() != JsonToken.START_OBJECT) {
-                consume(p);
-                return;
-            }
-            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                if (field.equals("username")) {
-                    username = string(p);
-                } else if (field.equals("groups") && p.currentToken() == JsonToken.START_ARRAY) {
-                    List<String> read = new ArrayList<>(4);
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        String group = string(p);
-                        if (group != null) {
-                            read.add(group);
-                        }
+        private static void userInfoField(Request r, String field, JsonParser p) {
+            if (field.equals("username")) {
+                r.username = string(p);
+            } else if (field.equals("groups") && p.currentToken() == JsonToken.START_ARRAY) {
+                List<String> read = new ArrayList<>(4);
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    String group = string(p);
+                    if (group != null) {
+                        read.add(group);
                     }
-                    groups = List.copyOf(read);
-                } else {
-                    if (field.equals("groups")) {
-                        groups = List.of();
-                    }
-                    consume(p);
                 }
+                r.groups = List.copyOf(read);
+            } else {
+                if (field.equals("groups")) {
+                    r.groups = List.of();
+                }
+                consume(p);
             }
+        }
+    }
+
+    /** Reads one field of a nested object of the request, the parser at its value. */
+    private interface FieldReader {
+        void read(Request request, String field, JsonParser p);
+    }
+
+    /**
+     * Hands each field of the object at the parser to {@code reader}; anything but an object is
+     * read in full and skipped, as though absent.
+     */
+    private static void readFields(JsonParser p, Request request, FieldReader reader) {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            consume(p);
+            return;
+        }
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            reader.read(request, field, p);
         }
     }
 
