@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /** A cert-manager or Secret rotation rewrites the PEM files; the server must serve the new certificate, twice in a row. */
@@ -57,21 +56,4 @@ class CertificateRotationTest extends WebhookServerTestSupport {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    private void awaitServed(X509Certificate expected) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            if (served().getSerialNumber().equals(expected.getSerialNumber())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(served().getSerialNumber()).as("served certificate after rotation").isEqualTo(expected.getSerialNumber());
-    }
-
-    private X509Certificate served() throws Exception {
-        try (SSLSocket socket = (SSLSocket) CERTS.clientContext().getSocketFactory().createSocket("localhost", port)) {
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
-    }
 }

@@ -6,8 +6,6 @@ import io.podguard.tls.KeyTypes;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.time.Instant;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -68,21 +66,4 @@ class ServingKeyTypesTest extends WebhookServerTestSupport {
         }
     }
 
-    private void awaitServed(X509Certificate expected) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            if (served().getSerialNumber().equals(expected.getSerialNumber())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(served().getSerialNumber()).as("served certificate after reload").isEqualTo(expected.getSerialNumber());
-    }
-
-    private X509Certificate served() throws Exception {
-        try (SSLSocket socket = (SSLSocket) CERTS.clientContext().getSocketFactory().createSocket("localhost", port)) {
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
-    }
 }

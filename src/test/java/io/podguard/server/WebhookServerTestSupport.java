@@ -1,5 +1,7 @@
 package io.podguard.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.podguard.testing.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import javax.net.ssl.SSLSocket;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -78,5 +83,25 @@ public abstract class WebhookServerTestSupport {
 
     protected static Path certDir() {
         return CERTS.dir();
+    }
+
+    /** The certificate the server presents in a fresh handshake. */
+    protected X509Certificate served() throws Exception {
+        try (SSLSocket socket = (SSLSocket) CERTS.clientContext().getSocketFactory().createSocket("localhost", port)) {
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    /** Waits (30 s at most) until the server presents {@code expected}, after the files changed. */
+    protected void awaitServed(X509Certificate expected) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            if (served().getSerialNumber().equals(expected.getSerialNumber())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(served().getSerialNumber()).as("served certificate after the files changed").isEqualTo(expected.getSerialNumber());
     }
 }
