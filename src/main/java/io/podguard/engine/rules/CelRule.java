@@ -35,6 +35,11 @@ public final class CelRule {
     private final List<CompiledExpression> matchConditions;
     private final @Nullable String message;
     private final @Nullable CompiledExpression messageExpression;
+    /**
+     * The largest input ({@link RuleInput#sizes()}) this rule provably runs within the apiserver's
+     * cost limit and budgets for, so without the cost tracker ({@link CostBound}); null: always tracked.
+     */
+    private final CostBound.@Nullable Size untrackedUpTo;
 
     private CelRule(String id, CompiledExpression expression, List<LazyVariables.Variable> variables, List<Named> matchConditionSources,
                     List<CompiledExpression> matchConditions, @Nullable String message, @Nullable CompiledExpression messageExpression) {
@@ -45,6 +50,70 @@ public final class CelRule {
         this.matchConditions = matchConditions;
         this.message = message;
         this.messageExpression = messageExpression;
+        this.untrackedUpTo = untrackedUpTo();
+    }
+
+    /**
+     * The ladder of input sizes a rule may run untracked within: each step twice the one before,
+     * from 8 entries per list or map, 128 bytes per string and a traversal cost of 2,048 (a
+     * 3 KB pod with a few containers) up.
+     */
+    private static CostBound.Size step(int k) {
+        double f = Math.scalb(1.0, k);
+        return new CostBound.Size(8 * f, 128 * f, 2048 * f);
+    }
+
+    private static final int STEPS = 20;
+
+    /** The largest step of the ladder within which nothing of this rule can reach a limit; null: none. */
+    private CostBound.@Nullable Size untrackedUpTo() {
+        CostBound.Size found = null;
+        for (int k = 0; k < STEPS; k++) {
+            CostBound.Size box = step(k);
+            if (!provablyWithinLimits(box)) {
+                break;
+            }
+            found = box;
+        }
+        return found;
+    }
+
+    /**
+     * Whether, for any input within {@code box}, no expression of this rule can pass the
+     * per-expression limit, the match conditions their budget, nor the expression and its
+     * message expression theirs (each batch pays for the variables it reads, so twice for the two).
+     */
+    boolean provablyWithinLimits(CostBound.Size box) {
+        Map<String, CostBound.Size> sizes = new java.util.HashMap<>();
+        double variablesCost = 0;
+        for (LazyVariables.Variable v : variables) {
+            double c = v.expression().bound().cost(box, sizes);
+            if (!(c <= KubernetesCel.PER_CALL_LIMIT)) {
+                return false;
+            }
+            variablesCost += c;
+            sizes.put(v.name(), v.expression().bound().result(box, sizes));
+        }
+        double conditions = variablesCost;
+        for (CompiledExpression c : matchConditions) {
+            double cost = c.bound().cost(box, sizes);
+            if (!(cost <= KubernetesCel.PER_CALL_LIMIT)) {
+                return false;
+            }
+            conditions += cost;
+        }
+        if (!(conditions <= KubernetesCel.MATCH_CONDITIONS_BUDGET)) {
+            return false;
+        }
+        double validation = expression.bound().cost(box, sizes);
+        double message = messageExpression == null ? 0 : messageExpression.bound().cost(box, sizes);
+        return validation <= KubernetesCel.PER_CALL_LIMIT && message <= KubernetesCel.PER_CALL_LIMIT
+                && 2 * variablesCost + validation + message <= KubernetesCel.RUNTIME_BUDGET;
+    }
+
+    /** Whether this rule judges an input of {@code sizes} without the cost tracker. */
+    boolean untracked(CostBound.Size sizes) {
+        return untrackedUpTo != null && sizes.within(untrackedUpTo);
     }
 
     /**
@@ -143,7 +212,7 @@ public final class CelRule {
 
     /** The rule's judgement of one request: null when it passes or does not apply, else its violation. */
     public @Nullable Violation evaluate(RuleInput input) {
-        return evaluate(input.variables());
+        return evaluate(input.variables(), input.sizes());
     }
 
     /**
@@ -152,7 +221,16 @@ public final class CelRule {
      * with its own budget as the apiserver evaluates a validation ({@link ExpressionBatch}).
      */
     public @Nullable Violation evaluate(CelVariableResolver base) {
-        MatchConditions.Decision match = new MatchConditions(matchConditionSources, matchConditions).decide(variables, base);
+        return evaluate(base, CostBound.Size.UNKNOWN);
+    }
+
+    /**
+     * The same, for an input of {@code sizes} ({@link RuleInput#sizes()}): without the cost
+     * tracker when the rule's {@link CostBound} proves no limit can be reached for it.
+     */
+    @Nullable Violation evaluate(CelVariableResolver base, CostBound.Size sizes) {
+        boolean tracked = !untracked(sizes);
+        MatchConditions.Decision match = new MatchConditions(matchConditionSources, matchConditions).decide(variables, base, tracked);
         if (match.error() != null) {
             String why = match.failedCondition() == null ? match.error()
                     : "failed to evaluate match condition '" + match.failedCondition() + "': " + match.error();
@@ -161,7 +239,7 @@ public final class CelRule {
         if (!match.matches()) {
             return null;
         }
-        ExpressionBatch.Outcome result = ExpressionBatch.run(List.of(expression), variables, base, KubernetesCel.RUNTIME_BUDGET);
+        ExpressionBatch.Outcome result = ExpressionBatch.run(List.of(expression), variables, base, KubernetesCel.RUNTIME_BUDGET, tracked);
         if (result.outOfBudget()) {
             return violation(ExpressionBatch.OUT_OF_BUDGET);
         }
@@ -175,7 +253,7 @@ public final class CelRule {
         }
         ExpressionBatch.Result m = null;
         if (messageExpression != null) {
-            ExpressionBatch.Outcome message = ExpressionBatch.run(List.of(messageExpression), variables, base, result.remaining());
+            ExpressionBatch.Outcome message = ExpressionBatch.run(List.of(messageExpression), variables, base, result.remaining(), tracked);
             if (message.outOfBudget()) {
                 return violation("failed messageExpression: " + ExpressionBatch.OUT_OF_BUDGET);
             }

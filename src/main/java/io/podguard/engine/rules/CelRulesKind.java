@@ -45,6 +45,7 @@ public final class CelRulesKind implements RuleKind<CelRules> {
     @Override
     public void evaluate(CelRules config, PodObject pod, RequestInfo request, Findings out) {
         CelVariableResolver vars = null;
+        CostBound.Size sizes = null;
         for (Mode mode : Mode.values()) {
             List<String> ids = new ArrayList<>(0);
             List<Violation> violations = new ArrayList<>(0);
@@ -53,10 +54,12 @@ public final class CelRulesKind implements RuleKind<CelRules> {
                     continue;
                 }
                 if (vars == null) {
-                    vars = RuleInput.of(pod, request).variables();
+                    RuleInput input = RuleInput.of(pod, request);
+                    vars = input.variables();
+                    sizes = input.sizes();
                 }
                 ids.add(entry.rule().id());
-                Violation v = entry.rule().evaluate(vars);
+                Violation v = entry.rule().evaluate(vars, sizes);
                 if (v != null) {
                     // a rule judges the whole pod: its path is the pod's spec within the object
                     violations.add(pod.isPod() ? v : new Violation(v.rule(), pod.pathPrefix() + v.path(), v.reason(), v.detail()));

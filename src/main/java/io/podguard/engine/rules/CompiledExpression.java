@@ -13,9 +13,10 @@ import dev.cel.runtime.CelRuntime;
  * @param folded the expressions cel-go computes once, which cost nothing when evaluated ({@link ConstantFolding})
  * @param untracked the calls cel-go charges 1 whatever their arguments ({@link ConstantFolding#untracked})
  * @param marks the two by node id, for the cost tracker
+ * @param bound the most the cost tracker can charge it, for an input of bounded size ({@link CostBound})
  */
 public record CompiledExpression(String source, CelRuntime.Program program, CelType type, java.util.Set<Long> folded,
-                                 java.util.Set<Long> untracked, CostMarks marks) {
+                                 java.util.Set<Long> untracked, CostMarks marks, CostBound bound) {
 
     public CompiledExpression {
         folded = java.util.Set.copyOf(folded);

@@ -47,11 +47,21 @@ final class ExpressionBatch {
      */
     static Outcome run(List<@Nullable CompiledExpression> expressions, List<LazyVariables.Variable> variables,
                        CelVariableResolver base, long budget) {
+        return run(expressions, variables, base, budget, true);
+    }
+
+    /**
+     * The same; {@code tracked} false runs the expressions and variables without the cost
+     * tracker, each costing 0: only when {@link CostBound} proves that neither the per-expression
+     * limit nor the budget can be reached ({@link CelRule}).
+     */
+    static Outcome run(List<@Nullable CompiledExpression> expressions, List<LazyVariables.Variable> variables,
+                       CelVariableResolver base, long budget, boolean tracked) {
         if (expressions.isEmpty()) {
             return new Outcome(List.of(), budget, false);
         }
         // without variables no expression can read `variables` (the checker refuses it): none made
-        LazyVariables vars = variables.isEmpty() ? null : new LazyVariables(variables, base);
+        LazyVariables vars = variables.isEmpty() ? null : new LazyVariables(variables, base, tracked);
         CelVariableResolver resolver = vars == null ? base : vars.resolver();
         KubernetesCel cel = KubernetesCel.get();
         List<@Nullable Result> results = new ArrayList<>(expressions.size());
@@ -61,7 +71,7 @@ final class ExpressionBatch {
                 results.add(null);
                 continue;
             }
-            KubernetesCel.Outcome o = cel.evaluate(e, resolver, KubernetesCel.PER_CALL_LIMIT);
+            KubernetesCel.Outcome o = cel.evaluate(e, resolver, KubernetesCel.PER_CALL_LIMIT, tracked);
             long composition = vars == null ? 0 : vars.takeCost();
             if (composition > remaining) {
                 return new Outcome(List.of(), -1, true);

@@ -290,8 +290,9 @@ public final class KubernetesCel {
             java.util.Set<Long> folded = ConstantFolding.folded(run);
             java.util.Set<Long> untracked = ConstantFolding.untracked(ast);
             boolean planned = plannable(run);
+            CostMarks marks = CostMarks.of(run, folded, untracked, planned);
             return new CompiledExpression(expression, planned ? planner.createProgram(run) : programs.createProgram(run), type, folded,
-                    untracked, CostMarks.of(run, folded, untracked, planned));
+                    untracked, marks, CostBound.of(run, marks));
         } catch (CelEvaluationException | CelValidationException e) {
             throw new CelRuleException("program instantiation failed: " + e.getMessage());
         }
@@ -451,6 +452,28 @@ public final class KubernetesCel {
      * @return the value, or the error as the apiserver words it
      */
     public Outcome evaluate(CompiledExpression expression, CelVariableResolver vars, long limit) {
+        return evaluate(expression, vars, limit, true);
+    }
+
+    /**
+     * Evaluates {@code expression} with {@code vars}, metered against {@code limit}, or, when
+     * {@code tracked} is false, without the cost tracker (cel-java's evaluation listener, a call
+     * on every node): only for an expression whose {@link CostBound} proves the limit cannot be
+     * reached; its cost is then 0.
+     */
+    Outcome evaluate(CompiledExpression expression, CelVariableResolver vars, long limit, boolean tracked) {
+        if (!tracked && expression.marks().planned()) {
+            try {
+                return new Outcome(expression.program().eval(vars), null, 0);
+            } catch (CelEvaluationException | RuntimeException e) {
+                for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof LazyVariables.VariableFailed v) {
+                        return new Outcome(null, v.getMessage(), 0, v.outOfBudget());
+                    }
+                }
+                return new Outcome(null, CelErrors.message(e, expression.source()), 0);
+            }
+        }
         CostTracker tracker = new CostTracker(limit, expression.marks());
         List<String> unbound = new ArrayList<>(0);
         // the interpreter answers an unbound variable with an unknown, which names none: recorded here

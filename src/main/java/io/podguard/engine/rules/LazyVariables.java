@@ -41,8 +41,15 @@ final class LazyVariables extends CelMapView {
     private final Map<String, Object> values = new HashMap<>();
     private final Map<String, VariableFailed> failures = new HashMap<>(0);
     private long cost;
+    private final boolean tracked;
 
     LazyVariables(List<Variable> declared, CelVariableResolver base) {
+        this(declared, base, true);
+    }
+
+    /** {@code tracked} false: evaluated without the cost tracker, as {@link ExpressionBatch#run} says. */
+    LazyVariables(List<Variable> declared, CelVariableResolver base, boolean tracked) {
+        this.tracked = tracked;
         this.declared = declared;
         for (Variable v : declared) {
             byName.put(v.name(), v);
@@ -80,7 +87,7 @@ final class LazyVariables extends CelMapView {
         if (v == null) {
             return null;
         }
-        KubernetesCel.Outcome outcome = KubernetesCel.get().evaluate(v.expression(), resolver(), KubernetesCel.PER_CALL_LIMIT);
+        KubernetesCel.Outcome outcome = KubernetesCel.get().evaluate(v.expression(), resolver(), KubernetesCel.PER_CALL_LIMIT, tracked);
         cost += outcome.cost();
         if (outcome.failed()) {
             VariableFailed f = new VariableFailed("composited variable \"" + name + "\" fails to evaluate: " + outcome.error(),

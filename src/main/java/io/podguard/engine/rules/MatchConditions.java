@@ -38,11 +38,16 @@ record MatchConditions(List<CelRule.Named> sources, List<CompiledExpression> com
 
     /** Decides with fresh {@code variables} over {@code base}. */
     Decision decide(List<LazyVariables.Variable> variables, CelVariableResolver base) {
+        return decide(variables, base, true);
+    }
+
+    /** The same; {@code tracked} as {@link ExpressionBatch#run(List, List, CelVariableResolver, long, boolean)}. */
+    Decision decide(List<LazyVariables.Variable> variables, CelVariableResolver base, boolean tracked) {
         if (compiled.isEmpty()) {
             return Decision.MATCH;
         }
         ExpressionBatch.Outcome batch = ExpressionBatch.run(new ArrayList<>(compiled), variables, base,
-                KubernetesCel.MATCH_CONDITIONS_BUDGET);
+                KubernetesCel.MATCH_CONDITIONS_BUDGET, tracked);
         if (batch.outOfBudget()) {
             return new Decision(false, ExpressionBatch.OUT_OF_BUDGET, null);
         }

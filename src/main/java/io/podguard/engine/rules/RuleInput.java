@@ -77,6 +77,69 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
         return variables(asPod(pod), oldPod == null ? null : asPod(oldPod));
     }
 
+    /**
+     * Bounds of every value the rules' expressions can read ({@code object}, {@code oldObject},
+     * {@code request}, {@code namespaceObject}), for {@link CostBound}: the most entries of a list
+     * or map, the most UTF-8 bytes of a string (three per UTF-16 unit, the most one takes), and
+     * a traversal cost that is at least that of any of them. One walk of the pod.
+     */
+    public CostBound.Size sizes() {
+        double[] acc = new double[3];
+        // the template of a workload dressed as a Pod: one more metadata field, four more strings
+        walk(pod.object(), acc);
+        if (oldPod != null) {
+            walk(oldPod.object(), acc);
+        }
+        acc[0] += 1;
+        // the request: 11 fields, its kinds and resources' names, and who asks
+        acc[0] = Math.max(acc[0], 16);
+        acc[2] += 128;
+        text("replicationcontrollers", acc);
+        text(pod.name(), acc);
+        text(namespace, acc);
+        text(username, acc);
+        acc[0] = Math.max(acc[0], groups.size());
+        for (String g : groups) {
+            text(g, acc);
+        }
+        if (namespaceLabels != null) {
+            acc[0] = Math.max(acc[0], namespaceLabels.size());
+            for (Map.Entry<String, String> e : namespaceLabels.entrySet()) {
+                text(e.getKey(), acc);
+                text(e.getValue(), acc);
+            }
+        }
+        return new CostBound.Size(acc[0], acc[1], acc[2]);
+    }
+
+    private static void walk(tools.jackson.databind.JsonNode node, double[] acc) {
+        if (node instanceof ObjectNode o) {
+            acc[0] = Math.max(acc[0], o.size());
+            for (Map.Entry<String, tools.jackson.databind.JsonNode> e : o.properties()) {
+                text(e.getKey(), acc);
+                walk(e.getValue(), acc);
+            }
+        } else if (node instanceof tools.jackson.databind.node.ArrayNode a) {
+            acc[0] = Math.max(acc[0], a.size());
+            for (tools.jackson.databind.JsonNode e : a) {
+                walk(e, acc);
+            }
+        } else if (node.isString()) {
+            text(node.asString(), acc);
+        } else {
+            acc[2] += 1;
+        }
+    }
+
+    private static void text(@Nullable String s, double[] acc) {
+        if (s == null) {
+            return;
+        }
+        double bytes = 3.0 * s.length();
+        acc[1] = Math.max(acc[1], bytes);
+        acc[2] += Math.ceil(bytes * 0.1) + 1;
+    }
+
     /** The variables of a ValidatingAdmissionPolicy's expressions: {@code object} is the object as sent. */
     public CelVariableResolver variablesAsSent() {
         return variables(pod.object(), oldPod == null ? null : oldPod.object());
