@@ -87,6 +87,7 @@ public final class AdmissionPoliciesKind implements RuleKind<AdmissionPolicies> 
     @Override
     public void evaluate(AdmissionPolicies config, PodObject pod, RequestInfo request, Findings out) {
         RuleInput input = RuleInput.of(pod, request);
+        CostBound.Size sizes = null;
         Map<Mode, Set<String>> ran = new EnumMap<>(Mode.class);
         Map<Mode, List<Violation>> found = new EnumMap<>(Mode.class);
         String denialReason = null;
@@ -99,7 +100,10 @@ public final class AdmissionPoliciesKind implements RuleKind<AdmissionPolicies> 
             if (b.deniesOnAnnotationErrors()) {
                 ran.computeIfAbsent(Mode.ENFORCE, m -> new LinkedHashSet<>()).add(b.policyName());
             }
-            AdmissionPolicyBinding.Outcome outcome = b.evaluate(input);
+            if (sizes == null) {
+                sizes = input.sizes();
+            }
+            AdmissionPolicyBinding.Outcome outcome = b.evaluate(input, sizes);
             if (outcome == null) {
                 continue;
             }

@@ -73,6 +73,8 @@ public final class AdmissionPolicyBinding {
     private final String bindingName;
     private final List<Action> actions;
     private final @Nullable MatchResources bindingMatch;
+    /** The largest input the policy provably judges within its limits and budgets, so unmetered ({@link CostProof}); null: none. */
+    private final CostBound.@Nullable Size untrackedUpTo;
 
     private AdmissionPolicyBinding(CompiledAdmissionPolicy policy, String bindingName, List<Action> actions,
                                    @Nullable MatchResources bindingMatch) {
@@ -80,6 +82,31 @@ public final class AdmissionPolicyBinding {
         this.bindingName = bindingName;
         this.actions = actions;
         this.bindingMatch = bindingMatch;
+        this.untrackedUpTo = CostProof.largest(this::provablyWithinLimits);
+    }
+
+    /**
+     * Whether, for any input within {@code box}, no expression of the policy can pass the
+     * per-expression limit, nor its match conditions, its validations with their message
+     * expressions, or its audit annotations their budgets (each batch paying for the variables).
+     */
+    boolean provablyWithinLimits(CostBound.Size box) {
+        List<CompiledExpression> validation = new ArrayList<>(2 * policy.validations().size());
+        for (CompiledAdmissionPolicy.CompiledValidation v : policy.validations()) {
+            validation.add(v.expression());
+            validation.add(v.messageExpression());
+        }
+        List<CompiledExpression> annotations = new ArrayList<>(policy.auditAnnotations().size());
+        policy.auditAnnotations().forEach(a -> annotations.add(a.valueExpression()));
+        return CostProof.withinLimits(box, policy.variables(), List.of(
+                new CostProof.Batch(new ArrayList<>(policy.matchConditions().compiled()), KubernetesCel.MATCH_CONDITIONS_BUDGET, 1),
+                new CostProof.Batch(validation, KubernetesCel.RUNTIME_BUDGET, 2),
+                new CostProof.Batch(annotations, KubernetesCel.RUNTIME_BUDGET, 1)));
+    }
+
+    /** Whether this binding judges an input of {@code sizes} without the cost tracker. */
+    boolean untracked(CostBound.Size sizes) {
+        return untrackedUpTo != null && sizes.within(untrackedUpTo);
     }
 
     public String policyName() {
@@ -257,18 +284,24 @@ public final class AdmissionPolicyBinding {
      * errors, as the apiserver's validator makes them.
      */
     public @Nullable Outcome evaluate(RuleInput input) {
+        return evaluate(input, input.sizes());
+    }
+
+    /** The same, for an input of {@code sizes} ({@link RuleInput#sizes()}): unmetered when {@link #untracked} says so. */
+    @Nullable Outcome evaluate(RuleInput input, CostBound.Size sizes) {
         if (!matches(input)) {
             return null;
         }
+        boolean tracked = !untracked(sizes);
         var base = input.variablesAsSent();
-        MatchConditions.Decision match = policy.matchConditions().decide(policy.variables(), base);
+        MatchConditions.Decision match = policy.matchConditions().decide(policy.variables(), base, tracked);
         if (match.error() != null) {
             return policy.failClosed() ? new Outcome(List.of(new Denial(match.error(), "", 0)), List.of(), Map.of()) : null;
         }
         if (!match.matches()) {
             return null;
         }
-        List<Denial> failures = validate(base);
+        List<Denial> failures = validate(base, tracked);
         if (failures == null) {
             return new Outcome(policy.failClosed() ? List.of(new Denial(ExpressionBatch.OUT_OF_BUDGET, "", 0)) : List.of(), List.of(), Map.of());
         }
@@ -277,7 +310,7 @@ public final class AdmissionPolicyBinding {
         }
         List<CompiledExpression> values = new ArrayList<>(policy.auditAnnotations().size());
         policy.auditAnnotations().forEach(a -> values.add(a.valueExpression()));
-        ExpressionBatch.Outcome batch = ExpressionBatch.run(values, policy.variables(), base, KubernetesCel.RUNTIME_BUDGET);
+        ExpressionBatch.Outcome batch = ExpressionBatch.run(values, policy.variables(), base, KubernetesCel.RUNTIME_BUDGET, tracked);
         if (batch.outOfBudget()) {
             // the apiserver's validator gives up on the whole binding: this error is all it says
             return new Outcome(policy.failClosed() ? List.of(new Denial(ExpressionBatch.OUT_OF_BUDGET, "", 0)) : List.of(), List.of(), Map.of());
@@ -313,7 +346,7 @@ public final class AdmissionPolicyBinding {
     }
 
     /** The failed validations, or null when the validations ran out of their budget. */
-    private @Nullable List<Denial> validate(dev.cel.runtime.CelVariableResolver base) {
+    private @Nullable List<Denial> validate(dev.cel.runtime.CelVariableResolver base, boolean tracked) {
         List<CompiledAdmissionPolicy.CompiledValidation> validations = policy.validations();
         if (validations.isEmpty()) {
             return List.of();
@@ -324,14 +357,14 @@ public final class AdmissionPolicyBinding {
             expressions.add(v.expression());
             messages.add(v.messageExpression());
         }
-        ExpressionBatch.Outcome results = ExpressionBatch.run(expressions, policy.variables(), base, KubernetesCel.RUNTIME_BUDGET);
+        ExpressionBatch.Outcome results = ExpressionBatch.run(expressions, policy.variables(), base, KubernetesCel.RUNTIME_BUDGET, tracked);
         if (results.outOfBudget()) {
             return null;
         }
         // every message expression is evaluated, whatever its validation's outcome, with what the validations left
         boolean anyMessage = messages.stream().anyMatch(java.util.Objects::nonNull);
         ExpressionBatch.Outcome messageResults = anyMessage
-                ? ExpressionBatch.run(messages, policy.variables(), base, results.remaining())
+                ? ExpressionBatch.run(messages, policy.variables(), base, results.remaining(), tracked)
                 : new ExpressionBatch.Outcome(List.of(), results.remaining(), false);
         List<Denial> out = new ArrayList<>(0);
         for (int i = 0; i < validations.size(); i++) {

@@ -53,29 +53,9 @@ public final class CelRule {
         this.untrackedUpTo = untrackedUpTo();
     }
 
-    /**
-     * The ladder of input sizes a rule may run untracked within: each step twice the one before,
-     * from 8 entries per list or map, 128 bytes per string and a traversal cost of 2,048 (a
-     * 3 KB pod with a few containers) up.
-     */
-    private static CostBound.Size step(int k) {
-        double f = Math.scalb(1.0, k);
-        return new CostBound.Size(8 * f, 128 * f, 2048 * f);
-    }
-
-    private static final int STEPS = 20;
-
-    /** The largest step of the ladder within which nothing of this rule can reach a limit; null: none. */
+    /** The largest input within which nothing of this rule can reach a limit ({@link CostProof}); null: none. */
     private CostBound.@Nullable Size untrackedUpTo() {
-        CostBound.Size found = null;
-        for (int k = 0; k < STEPS; k++) {
-            CostBound.Size box = step(k);
-            if (!provablyWithinLimits(box)) {
-                break;
-            }
-            found = box;
-        }
-        return found;
+        return CostProof.largest(this::provablyWithinLimits);
     }
 
     /**
@@ -84,31 +64,12 @@ public final class CelRule {
      * message expression theirs (each batch pays for the variables it reads, so twice for the two).
      */
     boolean provablyWithinLimits(CostBound.Size box) {
-        Map<String, CostBound.Size> sizes = new java.util.HashMap<>();
-        double variablesCost = 0;
-        for (LazyVariables.Variable v : variables) {
-            double c = v.expression().bound().cost(box, sizes);
-            if (!(c <= KubernetesCel.PER_CALL_LIMIT)) {
-                return false;
-            }
-            variablesCost += c;
-            sizes.put(v.name(), v.expression().bound().result(box, sizes));
-        }
-        double conditions = variablesCost;
-        for (CompiledExpression c : matchConditions) {
-            double cost = c.bound().cost(box, sizes);
-            if (!(cost <= KubernetesCel.PER_CALL_LIMIT)) {
-                return false;
-            }
-            conditions += cost;
-        }
-        if (!(conditions <= KubernetesCel.MATCH_CONDITIONS_BUDGET)) {
-            return false;
-        }
-        double validation = expression.bound().cost(box, sizes);
-        double message = messageExpression == null ? 0 : messageExpression.bound().cost(box, sizes);
-        return validation <= KubernetesCel.PER_CALL_LIMIT && message <= KubernetesCel.PER_CALL_LIMIT
-                && 2 * variablesCost + validation + message <= KubernetesCel.RUNTIME_BUDGET;
+        java.util.List<CompiledExpression> validation = new java.util.ArrayList<>(2);
+        validation.add(expression);
+        validation.add(messageExpression);
+        return CostProof.withinLimits(box, variables, List.of(
+                new CostProof.Batch(new java.util.ArrayList<>(matchConditions), KubernetesCel.MATCH_CONDITIONS_BUDGET, 1),
+                new CostProof.Batch(validation, KubernetesCel.RUNTIME_BUDGET, 2)));
     }
 
     /** Whether this rule judges an input of {@code sizes} without the cost tracker. */

@@ -148,4 +148,42 @@ class AdmissionPolicyBindingTest {
                         "binding prod: spec.validationActions: Invalid value: must not contain both Deny and Warn (repeating the same validation "
                                 + "failure information in the API response and headers serves no purpose)"));
     }
+
+    @Test
+    void evaluateWhenBoundProvesTheLimitsOutOfReachThenUnmeteredWithTheSameWords() {
+        AdmissionPolicyBinding b = compile("Fail", BINDING);
+        RuleInput in = input("Pod", LATEST, Map.of("env", "prod"));
+        assertThat(b.untracked(in.sizes())).isTrue();
+        assertThat(b.evaluate(in, in.sizes()).failures()).isEqualTo(b.evaluate(in, CostBound.Size.UNKNOWN).failures())
+                .containsExactly(new AdmissionPolicyBinding.Denial("latest: app", "Invalid", 0));
+    }
+
+    @Test
+    void evaluateWhenPolicyCanPassTheLimitOnThisPodThenMeteredAndCancelledWithTheApiserverWords() {
+        String cubic = "object.spec.containers.all(a, object.spec.containers.all(b, object.spec.containers.all(c, "
+                + "a.name + b.name + c.name != '')))";
+        AdmissionPolicyBinding b = AdmissionPolicyBinding.compile(YAML.readValue("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: no-latest}
+                spec:
+                  matchConstraints:
+                    resourceRules:
+                      - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}
+                  validations:
+                    - expression: "%s"
+                """.formatted(cubic), ValidatingAdmissionPolicy.class), YAML.readValue(BINDING, ValidatingAdmissionPolicyBinding.class));
+        RuleInput small = input("Pod", LATEST, Map.of("env", "prod"));
+        assertThat(b.untracked(small.sizes())).isTrue();
+        assertThat(b.evaluate(small).failures()).isEmpty();
+        StringBuilder containers = new StringBuilder();
+        for (int i = 0; i < 120; i++) {
+            containers.append(i == 0 ? "" : ",").append("{\"name\":\"c").append(i).append("\",\"image\":\"nginx:1\"}");
+        }
+        RuleInput large = input("Pod", LATEST.replace("[{\"name\":\"app\",\"image\":\"nginx:latest\"}]", "[" + containers + "]"),
+                Map.of("env", "prod"));
+        assertThat(b.untracked(large.sizes())).isFalse();
+        assertThat(b.evaluate(large).failures()).containsExactly(new AdmissionPolicyBinding.Denial(
+                "expression '" + cubic + "' resulted in error: operation cancelled: actual cost limit exceeded", "", 0));
+    }
 }
