@@ -191,6 +191,22 @@ public final class CelRule {
      */
     @Nullable Violation evaluate(CelVariableResolver base, CostBound.Size sizes) {
         boolean tracked = !untracked(sizes);
+        if (!tracked && variables.isEmpty() && matchConditions.isEmpty()) {
+            // the common case, unmetered: the expression alone, without a batch around it; an
+            // error takes the general path below, which words it
+            Object value;
+            try {
+                value = expression.program().eval(base);
+            } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
+                value = null;
+            }
+            if (Boolean.TRUE.equals(value)) {
+                return null;
+            }
+            if (Boolean.FALSE.equals(value)) {
+                return denied(base, KubernetesCel.RUNTIME_BUDGET, false);
+            }
+        }
         MatchConditions.Decision match = new MatchConditions(matchConditionSources, matchConditions).decide(variables, base, tracked);
         if (match.error() != null) {
             String why = match.failedCondition() == null ? match.error()
@@ -212,9 +228,14 @@ public final class CelRule {
             // unlike the apiserver, a passing rule's message expression is not evaluated: its cost is spared
             return null;
         }
+        return denied(base, result.remaining(), tracked);
+    }
+
+    /** The violation of a rule whose expression is false: its message expression's, else its message, else CEL's words. */
+    private Violation denied(CelVariableResolver base, long remaining, boolean tracked) {
         ExpressionBatch.Result m = null;
         if (messageExpression != null) {
-            ExpressionBatch.Outcome message = ExpressionBatch.run(List.of(messageExpression), variables, base, result.remaining(), tracked);
+            ExpressionBatch.Outcome message = ExpressionBatch.run(List.of(messageExpression), variables, base, remaining, tracked);
             if (message.outOfBudget()) {
                 return violation("failed messageExpression: " + ExpressionBatch.OUT_OF_BUDGET);
             }

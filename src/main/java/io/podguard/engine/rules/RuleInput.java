@@ -84,60 +84,68 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
      * a traversal cost that is at least that of any of them. One walk of the pod.
      */
     public CostBound.Size sizes() {
-        double[] acc = new double[3];
-        // the template of a workload dressed as a Pod: one more metadata field, four more strings
-        walk(pod.object(), acc);
+        Measure m = new Measure();
+        m.walk(pod.object());
         if (oldPod != null) {
-            walk(oldPod.object(), acc);
+            m.walk(oldPod.object());
         }
-        acc[0] += 1;
+        // the template of a workload dressed as a Pod: one more metadata field, four more strings
+        m.lists += 1;
         // the request: 11 fields, its kinds and resources' names, and who asks
-        acc[0] = Math.max(acc[0], 16);
-        acc[2] += 128;
-        text("replicationcontrollers", acc);
-        text(pod.name(), acc);
-        text(namespace, acc);
-        text(username, acc);
-        acc[0] = Math.max(acc[0], groups.size());
+        m.lists = Math.max(m.lists, 16);
+        m.traversal += 128;
+        m.text("replicationcontrollers");
+        m.text(pod.name());
+        m.text(namespace);
+        m.text(username);
+        m.lists = Math.max(m.lists, groups.size());
         for (String g : groups) {
-            text(g, acc);
+            m.text(g);
         }
         if (namespaceLabels != null) {
-            acc[0] = Math.max(acc[0], namespaceLabels.size());
+            m.lists = Math.max(m.lists, namespaceLabels.size());
             for (Map.Entry<String, String> e : namespaceLabels.entrySet()) {
-                text(e.getKey(), acc);
-                text(e.getValue(), acc);
+                m.text(e.getKey());
+                m.text(e.getValue());
             }
         }
-        return new CostBound.Size(acc[0], acc[1], acc[2]);
+        return new CostBound.Size(m.lists, m.strings, m.traversal);
     }
 
-    private static void walk(tools.jackson.databind.JsonNode node, double[] acc) {
-        if (node instanceof ObjectNode o) {
-            acc[0] = Math.max(acc[0], o.size());
-            for (Map.Entry<String, tools.jackson.databind.JsonNode> e : o.properties()) {
-                text(e.getKey(), acc);
-                walk(e.getValue(), acc);
-            }
-        } else if (node instanceof tools.jackson.databind.node.ArrayNode a) {
-            acc[0] = Math.max(acc[0], a.size());
-            for (tools.jackson.databind.JsonNode e : a) {
-                walk(e, acc);
-            }
-        } else if (node.isString()) {
-            text(node.asString(), acc);
-        } else {
-            acc[2] += 1;
-        }
-    }
+    /** The walk of {@link #sizes()}: the longest list or map, the longest string, the traversal cost so far. */
+    private static final class Measure {
+        long lists;
+        long strings;
+        long traversal;
 
-    private static void text(@Nullable String s, double[] acc) {
-        if (s == null) {
-            return;
+        void walk(tools.jackson.databind.JsonNode node) {
+            if (node instanceof ObjectNode o) {
+                lists = Math.max(lists, o.size());
+                for (Map.Entry<String, tools.jackson.databind.JsonNode> e : o.properties()) {
+                    text(e.getKey());
+                    walk(e.getValue());
+                }
+            } else if (node instanceof tools.jackson.databind.node.ArrayNode a) {
+                lists = Math.max(lists, a.size());
+                for (int i = 0, n = a.size(); i < n; i++) {
+                    walk(a.get(i));
+                }
+            } else if (node.isString()) {
+                text(node.asString());
+            } else {
+                traversal += 1;
+            }
         }
-        double bytes = 3.0 * s.length();
-        acc[1] = Math.max(acc[1], bytes);
-        acc[2] += Math.ceil(bytes * 0.1) + 1;
+
+        /** A string: up to three UTF-8 bytes per UTF-16 unit; its traversal cost (a tenth of its bytes) rounded up, plus one. */
+        void text(@Nullable String s) {
+            if (s == null) {
+                return;
+            }
+            long bytes = 3L * s.length();
+            strings = Math.max(strings, bytes);
+            traversal += bytes / 10 + 2;
+        }
     }
 
     /** The variables of a ValidatingAdmissionPolicy's expressions: {@code object} is the object as sent. */
