@@ -50,6 +50,30 @@ class CertificateRotationTest extends WebhookServerTestSupport {
         awaitServed(repaired);
     }
 
+    @Test
+    void keyOfAnotherPairThenRefusedLastGoodStillServedAndFailureCounted() throws Exception {
+        X509Certificate good = CERTS.issue();
+        awaitServed(good);
+        double failuresBefore = reloadFailures();
+
+        // A key that parses but is not the certificate's: Spring would take it and every handshake would fail.
+        java.nio.file.Path tmp = CERTS.keyFile().resolveSibling("tls.key.new");
+        java.nio.file.Files.writeString(tmp, io.podguard.tls.CertificateAuthority.pem(io.podguard.tls.KeyTypes.generate().getPrivate()));
+        java.nio.file.Files.move(tmp, CERTS.keyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (reloadFailures() <= failuresBefore && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+
+        assertThat(reloadFailures()).isEqualTo(failuresBefore + 1);
+        assertThat(served().getSerialNumber()).isEqualTo(good.getSerialNumber());
+        assertThat(post("/validate", io.podguard.testing.Reviews.create(io.podguard.testing.Pods.RESTRICTED)).statusCode()).isEqualTo(200);
+
+        X509Certificate repaired = CERTS.issue();
+        awaitServed(repaired);
+    }
+
     private double reloadFailures() throws Exception {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("podguard_tls_reloads_total\\{[^}]*result=\"failure\"[^}]*} ([0-9.E]+)")
                 .matcher(getManagement("/metrics").body());
