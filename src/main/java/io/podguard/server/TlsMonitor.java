@@ -65,10 +65,12 @@ final class TlsMonitor implements DisposableBean {
             String unusable = unusable(bundle);
             if (unusable != null && bundles instanceof SslBundleRegistry bundleRegistry) {
                 SslBundle good = lastGood;
-                reloadFailure.increment();
+                if (!lastFailed) { // counted once, here or by the poll below, whichever sees it first
+                    reloadFailure.increment();
+                    LOG.error("serving certificate files changed but cannot be used ({}); still serving the last good certificate, "
+                            + "which expires {}", unusable, java.time.Instant.ofEpochSecond(expiry.get()));
+                }
                 lastFailed = true;
-                LOG.error("serving certificate files changed but cannot be used ({}); still serving the last good certificate, "
-                        + "which expires {}", unusable, java.time.Instant.ofEpochSecond(expiry.get()));
                 bundleRegistry.updateBundle(BUNDLE, good);
                 return;
             }
@@ -93,8 +95,12 @@ final class TlsMonitor implements DisposableBean {
         lastSeen = now;
         try {
             io.podguard.tls.ServingCertificates.readCertificates(certFile).getFirst();
-            if (keyFile != null && !Files.readString(keyFile).contains("PRIVATE KEY")) {
-                throw new IllegalArgumentException("no PEM private key");
+            if (keyFile != null) {
+                java.security.PrivateKey key = org.springframework.boot.ssl.pem.PemContent.load(keyFile).getPrivateKey();
+                if (key == null) {
+                    throw new IllegalArgumentException("no PEM private key");
+                }
+                io.podguard.tls.KeyTypes.signatureAlgorithm(key); // a type podguard serves, else says which
             }
         } catch (Exception e) {
             if (!lastFailed) {
