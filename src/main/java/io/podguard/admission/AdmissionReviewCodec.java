@@ -3,6 +3,7 @@ package io.podguard.admission;
 import io.podguard.engine.Text;
 
 import io.podguard.engine.Json;
+import io.podguard.engine.ObjectJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ public final class AdmissionReviewCodec {
         }
         Review review;
         try (JsonParser p = Json.mapper().createParser(body)) {
-            review = Review.read(p);
+            review = Review.read(p, body);
         } catch (JacksonException e) {
             throw new BadReviewException(400, "malformed JSON: " + Text.oneLine(e.getOriginalMessage(), "unreadable"));
         }
@@ -93,7 +94,7 @@ public final class AdmissionReviewCodec {
                 request.dryRun,
                 request.username,
                 request.groups,
-                nullToNull(request.object),
+                request.object,
                 nullToNull(request.oldObject));
     }
 
@@ -112,7 +113,7 @@ public final class AdmissionReviewCodec {
         /** Null when there is none or it is not an object. */
         Request request;
 
-        static Review read(JsonParser p) {
+        static Review read(JsonParser p, byte[] body) {
             Review review = new Review();
             JsonToken first = p.nextToken();
             if (first == JsonToken.START_OBJECT) {
@@ -123,7 +124,7 @@ public final class AdmissionReviewCodec {
                     switch (name) {
                         case "kind" -> review.kind = string(p);
                         case "apiVersion" -> review.apiVersion = string(p);
-                        case "request" -> review.request = p.currentToken() == JsonToken.START_OBJECT ? Request.read(p) : consume(p);
+                        case "request" -> review.request = p.currentToken() == JsonToken.START_OBJECT ? Request.read(p, body) : consume(p);
                         default -> consume(p);
                     }
                 }
@@ -152,10 +153,11 @@ public final class AdmissionReviewCodec {
         boolean dryRun;
         String username;
         List<String> groups = List.of();
-        JsonNode object;
+        /** Null when there is none or it is JSON null. */
+        ObjectJson object;
         JsonNode oldObject;
 
-        static Request read(JsonParser p) {
+        static Request read(JsonParser p, byte[] body) {
             Request r = new Request();
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
@@ -186,7 +188,7 @@ public final class AdmissionReviewCodec {
                         r.dryRun = p.currentToken() == JsonToken.VALUE_TRUE;
                         consume(p);
                     }
-                    case "object" -> r.object = TREE.readValue(p);
+                    case "object" -> r.object = object(p, body);
                     case "oldObject" -> r.oldObject = TREE.readValue(p);
                     default -> consume(p);
                 }
@@ -232,6 +234,21 @@ public final class AdmissionReviewCodec {
         }
     }
 
+    /**
+     * {@code object}, the parser at its value: an object is read in full but kept as its bytes (its
+     * tree is built only if something needs it); anything else as a tree, as before.
+     */
+    private static ObjectJson object(JsonParser p, byte[] body) {
+        if (p.currentToken() == JsonToken.START_OBJECT) {
+            long start = p.currentTokenLocation().getByteOffset();
+            ObjectJson.readFully(p);
+            long end = p.currentTokenLocation().getByteOffset() + 1;
+            return ObjectJson.ofObjectBytes(body, (int) start, (int) (end - start));
+        }
+        JsonNode node = nullToNull(TREE.readValue(p));
+        return node == null ? null : ObjectJson.of(node);
+    }
+
     /** Reads one field of a nested object of the request, the parser at its value. */
     private interface FieldReader {
         void read(Request request, String field, JsonParser p);
@@ -264,15 +281,10 @@ public final class AdmissionReviewCodec {
 
     /**
      * Reads the value at the parser, which podguard does not use, as the tree of the whole review
-     * read it: every string and number in full, so the read limits hold. Always null.
+     * read it: every string and number in full, so the read limits hold; nothing is kept. Always null.
      */
     private static <T> T consume(JsonParser p) {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_STRING) {
-            p.getString();
-        } else if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE && t != JsonToken.VALUE_NULL) {
-            TREE.readValue(p);
-        }
+        ObjectJson.readFully(p);
         return null;
     }
 

@@ -85,7 +85,7 @@ final class TreeReviewDecoder {
                 dryRun != null && dryRun.isBoolean() && dryRun.booleanValue(),
                 userInfo == null ? null : text(userInfo, "username"),
                 List.copyOf(groups),
-                nullToNull(request.get("object")),
+                nullToNull(request.get("object")) instanceof JsonNode object ? io.podguard.engine.ObjectJson.of(object) : null,
                 nullToNull(request.get("oldObject")));
     }
 
