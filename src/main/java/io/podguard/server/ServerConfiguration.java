@@ -176,7 +176,7 @@ class ServerConfiguration {
      * of Spring's dispatcher, which would otherwise have it.
      */
     @Bean
-    FilterRegistrationBean<Filter> unknownPaths(WebhookServlet.Server server) {
+    FilterRegistrationBean<Filter> unknownPaths(WebhookServlet.Server server, org.springframework.core.env.Environment environment) {
         WebhookServlet nowhere = new WebhookServlet("/", pathInfo -> null, server);
         Filter filter = (request, response, chain) -> {
             if (request instanceof HttpServletRequest req && response instanceof HttpServletResponse resp
@@ -191,6 +191,10 @@ class ServerConfiguration {
         bean.setDispatcherTypes(jakarta.servlet.DispatcherType.REQUEST);
         bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
         bean.setName("unknownPaths");
+        // A management port set to the webhook port's own number serves the actuator through
+        // Spring's dispatcher on this port: its paths are then not unknown.
+        bean.setEnabled(org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType.get(environment)
+                != org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType.SAME);
         return bean;
     }
 
