@@ -54,6 +54,9 @@ public final class AdmissionReviewCodec {
         } catch (JacksonException e) {
             throw new BadReviewException(400, "malformed JSON: " + jsonError(e));
         }
+        if (review.empty) {
+            throw new BadReviewException(400, "body is empty: expected an AdmissionReview");
+        }
         if (!review.object) {
             throw new BadReviewException(400, "body is not an AdmissionReview: expected a JSON object");
         }
@@ -68,6 +71,10 @@ public final class AdmissionReviewCodec {
         Request request = review.request;
         if (request == null) {
             throw new BadReviewException(400, "AdmissionReview has no request");
+        }
+        if (request.uidNotString) {
+            // The apiserver's AdmissionRequest.uid is a string: it never sends anything else.
+            throw new BadReviewException(400, "AdmissionReview request.uid must be a string");
         }
         if (request.uid == null || request.uid.isEmpty()) {
             throw new BadReviewException(400, "AdmissionReview request has no uid");
@@ -119,6 +126,8 @@ public final class AdmissionReviewCodec {
     /** The review's own fields; {@code object}: whether the body is a JSON object at all. */
     private static final class Review {
         boolean object;
+        /** No JSON value at all: an empty body, or only white space. */
+        boolean empty;
         String kind;
         String apiVersion;
         /** Null when there is none or it is not an object. */
@@ -141,6 +150,8 @@ public final class AdmissionReviewCodec {
                 }
             } else if (first != null) {
                 TREE.readValue(p);
+            } else {
+                review.empty = true;
             }
             JsonToken trailing = p.nextToken();
             if (first != null && trailing != null) {
@@ -153,6 +164,8 @@ public final class AdmissionReviewCodec {
     /** The fields of {@code request} podguard reads; the last of duplicate keys wins, as in a tree. */
     private static final class Request {
         String uid;
+        /** The last {@code uid} is a number, an object, an array or a boolean (null is as absent). */
+        boolean uidNotString;
         String group;
         String version;
         String kind;
@@ -174,7 +187,10 @@ public final class AdmissionReviewCodec {
                 String name = p.currentName();
                 p.nextToken();
                 switch (name) {
-                    case "uid" -> r.uid = string(p);
+                    case "uid" -> {
+                        r.uidNotString = p.currentToken() != JsonToken.VALUE_STRING && p.currentToken() != JsonToken.VALUE_NULL;
+                        r.uid = string(p);
+                    }
                     case "kind" -> {
                         // A later "kind" replaces an earlier one whole, as in a tree.
                         r.group = null;
