@@ -52,7 +52,7 @@ COPY --from=build /layers/application/ ./
 # and /mutate over HTTPS and the management endpoints (io.podguard.cli.ServerTraining). No cluster
 # is needed. It must run here, on the runtime JRE with the same jar paths and the ENTRYPOINT's
 # flags, or the JVM would refuse the cache at start-up.
-RUN java -XX:+ExitOnOutOfMemoryError --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard.aot \
+RUN java -XX:+ExitOnOutOfMemoryError --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard.aot -Dspring.aot.enabled=true \
         -cp /app/podguard.jar io.podguard.cli.AotTraining serve \
     && rm -rf /tmp/hsperfdata_* \
     && chmod 0444 /app/podguard.aot
@@ -73,5 +73,5 @@ EXPOSE 8443 8081
 # -XX:+ExitOnOutOfMemoryError: a JVM whose threads died of OutOfMemoryError answers nothing and
 # never recovers; exiting lets the kubelet restart it.
 # --sun-misc-unsafe-memory-access=allow: protobuf (under CEL) uses sun.misc.Unsafe, which JDK 25 warns about on stderr.
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "--sun-misc-unsafe-memory-access=allow", "-XX:AOTCache=/app/podguard.aot", "-jar", "/app/podguard.jar"]
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "--sun-misc-unsafe-memory-access=allow", "-XX:AOTCache=/app/podguard.aot", "-Dspring.aot.enabled=true", "-jar", "/app/podguard.jar"]
 CMD ["serve"]
