@@ -19,6 +19,7 @@ WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY src/main/ src/main/
+COPY src/build/ src/build/
 # Tests run in CI, not here: maven.test.skip skips compiling them too. The launcher's layout and
 # cache are made below, on the runtime JRE (podguard.launcher.skip).
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q -Dmaven.test.skip=true -Dpodguard.launcher.skip=true package
@@ -34,6 +35,9 @@ RUN cd /layers/dependencies/lib && for j in bc*-jdk18on-*.jar; do \
       mkdir unsigned && (cd unsigned && jar -xf "../$j" && rm -f META-INF/*.SF META-INF/*.RSA META-INF/*.DSA META-INF/*.EC) \
       && jar -c -f "$j" -M -C unsigned . && rm -rf unsigned; \
     done
+# picocli's Java 5 class files re-targeted to Java 8 (stack maps computed, bytecode unchanged), as
+# `./mvnw package` does for target/podguard/lib: an AOT cache holds no class older than Java 6.
+RUN java src/build/RetargetClassFiles.java /layers/dependencies/lib/picocli-*.jar
 
 # ---- runtime ----------------------------------------------------------------------------------
 FROM ${JRE_IMAGE}
