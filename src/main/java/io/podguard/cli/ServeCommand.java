@@ -121,7 +121,8 @@ public final class ServeCommand implements Runnable {
      * they are bound when the server starts, as without AOT. The ports are checked on their own.
      */
     private static final List<String> READ_AT_RUN_TIME = List.of("podguard.", "logging.", "spring.ssl.bundle.",
-            "server.ssl.client-auth", "management.endpoint.audit.access", "spring.aot.enabled");
+            "server.ssl.client-auth", "management.endpoint.audit.access", "spring.aot.enabled",
+            "server.address", "management.server.address");
 
     /**
      * With {@code -Dspring.aot.enabled=true} (as {@code bin/podguard} and the image start

@@ -22,7 +22,8 @@ class ServeCommandAotTest {
                 "--podguard.certs.managed.namespace=podguard-system", "--management.endpoint.audit.access=read-only",
                 "--spring.ssl.bundle.pem.podguard.keystore.certificate=file:/tmp/tls.crt",
                 "--spring.ssl.bundle.pem.podguard.truststore.certificate=file:/tmp/ca.crt", "--server.ssl.client-auth=need",
-                "--logging.level.io.podguard=DEBUG", "--podguard.leader-election.enabled=true");
+                "--logging.level.io.podguard=DEBUG", "--podguard.leader-election.enabled=true",
+                "--server.address=127.0.0.1", "--management.server.address=127.0.0.1");
         assertThat(ServeCommand.decidedAtBuildTime(args, Map.of("spring.aot.enabled", "true", "java.home", "/jdk"),
                 Map.of("POD_NAMESPACE", "podguard-system", "PODGUARD_POLICY_FILE", "/p.yaml", "SERVER_PORT", "9443"))).isNull();
     }
