@@ -43,6 +43,9 @@ public final class Main implements Runnable {
         Thread mappers = buildMappersAside(args[0]);
         CommandLine cli = commandLine();
         joinQuietly(mappers);
+        if (args[0].equals("audit")) {
+            io.podguard.cli.CommandLogging.oneLineWarnings(System.err); // fabric8's warnings, one line each
+        }
         int code = cli.execute(args);
         if (code != 0 || !ServeCommand.isServing()) {
             System.exit(code);

@@ -51,7 +51,7 @@ public final class AdmissionReviewCodec {
         try (JsonParser p = Json.mapper().createParser(body)) {
             review = Review.read(p);
         } catch (JacksonException e) {
-            throw new BadReviewException(400, "malformed JSON: " + Text.oneLine(e.getOriginalMessage(), "unreadable"));
+            throw new BadReviewException(400, "malformed JSON: " + jsonError(e));
         }
         if (!review.object) {
             throw new BadReviewException(400, "body is not an AdmissionReview: expected a JSON object");
@@ -95,6 +95,17 @@ public final class AdmissionReviewCodec {
                 request.groups,
                 nullToNull(request.object),
                 nullToNull(request.oldObject));
+    }
+
+    /**
+     * Jackson's message, without the note it adds to an unclosed object or array ("(start marker at
+     * [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); byte offset:
+     * #UNKNOWN])"), which names nothing a client could use.
+     */
+    static String jsonError(JacksonException e) {
+        String message = Text.oneLine(e.getOriginalMessage(), "unreadable");
+        int note = message.indexOf(" (start marker at [Source:");
+        return note >= 0 ? message.substring(0, note) : message;
     }
 
     /** One value of the review as a tree, where the parser is (not the whole body: nothing after it is read). */

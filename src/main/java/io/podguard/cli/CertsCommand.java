@@ -2,13 +2,9 @@ package io.podguard.cli;
 
 import io.podguard.tls.CertificateAuthority;
 import io.podguard.tls.ServingCertificates;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -65,6 +61,7 @@ public final class CertsCommand implements Callable<Integer> {
             checkName(name);
         }
         Duration validity = Duration.ofDays(days);
+        ServingCertificates.checkOwnDirectory(out);
         CertificateAuthority ca = newCa ? null : ServingCertificates.readCa(out, validity);
         boolean reused = ca != null;
         if (ca == null) {
@@ -137,18 +134,7 @@ public final class CertsCommand implements Callable<Integer> {
             }
             CertificateAuthority.Issued client = ca.issueClient(name, validity);
             String file = name.toLowerCase(Locale.ROOT).replace(':', '-').replace('@', '-');
-            try {
-                Files.writeString(out.resolve(file + ".crt"), client.certificatePem());
-                Path key = out.resolve(file + ".key");
-                Files.writeString(key, client.keyPem());
-                try {
-                    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            CertificateAuthority.writeIssued(out, file, client);
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.println("wrote " + out.resolve(file + ".crt") + " and " + out.resolve(file + ".key") + " for client " + name
                     + ", valid " + days + " days, signed by " + out.resolve("ca.crt"));

@@ -174,11 +174,10 @@ final class CheckManifests {
             input.errors().add(file + ": document " + firstWithoutKind + " has no kind"
                     + (withoutKind > 1 ? " (and " + (withoutKind - 1) + " more documents)" : ""));
         }
-        if (yaml) {
-            for (ManifestLint.Duplicate d : ManifestLint.duplicates(YAML, text)) {
-                input.warnings().add(file + ": document " + d.document() + ": duplicate key \"" + d.path() + "\" (line " + d.line()
-                        + "): the last one counts");
-            }
+        // JSON too: {"privileged": true, "privileged": false} is as silent as its YAML twin
+        for (ManifestLint.Duplicate d : ManifestLint.duplicates(yaml ? YAML : Json.mapper(), text)) {
+            input.warnings().add(file + ": document " + d.document() + ": duplicate key \"" + d.path() + "\" (line " + d.line()
+                    + "): the last one counts");
         }
         for (int i = 0; i < objects.size(); i++) {
             add(file, numbers.get(i), objects.get(i), input);

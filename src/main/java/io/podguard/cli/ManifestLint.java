@@ -27,9 +27,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.databind.ObjectMapper;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * What {@code kubectl apply --validate=strict} warns about in a manifest and a YAML parser lets
@@ -59,13 +59,13 @@ final class ManifestLint {
     }
 
     /**
-     * Every key given twice in a map, in every YAML document of {@code text}, in order.
+     * Every key given twice in a map, in every YAML document (or the JSON value) of {@code text}, in order.
      *
      * @throws JacksonException when the text is not YAML (the caller has parsed it already)
      */
-    static List<Duplicate> duplicates(YAMLMapper yaml, String text) {
+    static List<Duplicate> duplicates(ObjectMapper mapper, String text) {
         List<Duplicate> found = new ArrayList<>();
-        try (JsonParser parser = yaml.createParser(text)) {
+        try (JsonParser parser = mapper.createParser(text)) {
             int document = 0;
             Deque<Set<String>> keys = new ArrayDeque<>();
             Deque<String> path = new ArrayDeque<>();

@@ -39,7 +39,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * <ol>
  *   <li>{@code --kubeconfig FILE} (the server's {@code podguard.kubeconfig}): that file, which must exist;</li>
  *   <li>else {@code $KUBECONFIG}: its files (separated by {@code :}; missing ones are skipped, as
- *       kubectl does, but at least one must exist);</li>
+ *       kubectl does, but at least one must exist), merged as kubectl merges them;</li>
  *   <li>else {@code ~/.kube/config} when it exists;</li>
  *   <li>else, in a pod, its service account;</li>
  *   <li>else no cluster: {@link KubeconfigException} says so.</li>
@@ -116,7 +116,16 @@ public final class KubernetesClients {
      * @param context the context used, null in a pod's service account
      * @param server the apiserver URL the context names (or the service account's)
      */
-    public record Target(Origin origin, @Nullable Path file, @Nullable String context, String server) {
+    public record Target(Origin origin, @Nullable Path file, @Nullable String context, String server, List<Path> files) {
+
+        public Target {
+            files = List.copyOf(files);
+        }
+
+        /** One kubeconfig file (or none, in a pod). */
+        public Target(Origin origin, @Nullable Path file, @Nullable String context, String server) {
+            this(origin, file, context, server, file == null ? List.of() : List.of(file));
+        }
 
         /** {@code context "kind-dev" of ~/.kube/config ($KUBECONFIG)}, for logs and errors. */
         public String description() {
@@ -179,6 +188,14 @@ public final class KubernetesClients {
         Config config;
         if (target.origin() == Origin.IN_CLUSTER) {
             config = Config.autoConfigure(null);
+        } else if (target.files().size() > 1) {
+            // What Config.fromKubeconfig(context, file) does for one file, for all of $KUBECONFIG's:
+            // fabric8 merges them as kubectl does (the first to define a name wins), each entry's
+            // relative paths taken from its own file; its public API takes one file only.
+            config = Config.empty();
+            io.fabric8.kubernetes.client.internal.KubeConfigUtils.merge(config, target.context(), target.files().stream()
+                    .map(f -> io.fabric8.kubernetes.client.internal.KubeConfigUtils.parseConfig(f.toFile()))
+                    .toArray(io.fabric8.kubernetes.api.model.Config[]::new));
         } else {
             config = Config.fromKubeconfig(target.context(), target.file().toFile());
         }
@@ -247,7 +264,7 @@ public final class KubernetesClients {
             return inFile(Origin.ENVIRONMENT, existing.getFirst(), read(existing.getFirst()), context);
         }
         // Several files: kubectl merges them (the first to define a name wins, the first
-        // current-context counts). podguard reads the file that defines the chosen context.
+        // current-context counts), and so does podguard.
         Map<Path, JsonNode> files = new LinkedHashMap<>();
         for (Path file : existing) {
             files.put(file, read(file));
@@ -266,13 +283,45 @@ public final class KubernetesClients {
                         + String.join(", ", allContexts(files.values())) + ")");
             }
         }
-        for (Map.Entry<Path, JsonNode> file : files.entrySet()) {
-            if (named(file.getValue().path("contexts"), chosen) != null) {
-                return inFile(Origin.ENVIRONMENT, file.getKey(), file.getValue(), chosen);
-            }
+        Target target = merged(files, chosen);
+        if (target != null) {
+            return target;
         }
         throw new KubeconfigException("context \"" + chosen + "\" does not exist in $KUBECONFIG (" + variable + "; contexts: "
                 + String.join(", ", allContexts(files.values())) + ")");
+    }
+
+    /**
+     * Several files of {@code $KUBECONFIG}, merged as kubectl merges them: the first file to
+     * define a context, cluster or user by a name wins, so a context of one file may name the
+     * cluster of another (and a cluster defined twice is the first file's).
+     */
+    private static Target merged(Map<Path, JsonNode> files, String chosen) {
+        Path contextFile = null;
+        JsonNode entry = null;
+        for (Map.Entry<Path, JsonNode> file : files.entrySet()) {
+            entry = named(file.getValue().path("contexts"), chosen);
+            if (entry != null) {
+                contextFile = file.getKey();
+                break;
+            }
+        }
+        if (entry == null) {
+            return null;
+        }
+        String clusterName = entry.path("context").path("cluster").asString("");
+        for (Map.Entry<Path, JsonNode> file : files.entrySet()) {
+            JsonNode cluster = named(file.getValue().path("clusters"), clusterName);
+            if (cluster != null) {
+                String server = cluster.path("cluster").path("server").asString("");
+                if (server.isBlank()) {
+                    throw new KubeconfigException("cluster \"" + clusterName + "\" of " + file.getKey() + " has no server");
+                }
+                return new Target(Origin.ENVIRONMENT, contextFile, chosen, server.replaceAll("/+$", ""), List.copyOf(files.keySet()));
+            }
+        }
+        throw new KubeconfigException("context \"" + chosen + "\" of " + contextFile + " names cluster \"" + clusterName
+                + "\", which no file of $KUBECONFIG defines");
     }
 
     /** Checks that {@code config} (read from {@code file}) has the context, its cluster and a server. */

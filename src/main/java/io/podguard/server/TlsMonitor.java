@@ -19,12 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleRegistry;
 import org.springframework.boot.ssl.SslBundles;
 
 /**
  * Watches the served certificate: its expiry as a gauge, reloads counted. Spring's SSL bundle
  * reloads good files and keeps the last good certificate when new files are garbage; this
- * notices the garbage too, so that metrics and logs say so.
+ * notices the garbage too, so that metrics and logs say so. Files that parse but do not go
+ * together (a key of another pair, or of a type podguard does not serve, e.g. a key written
+ * before its certificate) would be taken by Spring and fail every handshake while the server
+ * reports ready: such a bundle is refused here and the last good one put back in force.
  */
 final class TlsMonitor implements DisposableBean {
 
@@ -39,6 +43,8 @@ final class TlsMonitor implements DisposableBean {
     private final Path keyFile;
     private volatile FileTime lastSeen;
     private volatile boolean lastFailed;
+    /** The bundle in force that was checked to serve; put back when a reload brings one that cannot. */
+    private volatile SslBundle lastGood;
 
     TlsMonitor(SslBundles bundles, MeterRegistry registry, Path certFile, Path keyFile) {
         this.certFile = certFile;
@@ -50,8 +56,25 @@ final class TlsMonitor implements DisposableBean {
                 .description("Serving certificate reloads").register(registry);
         reloadFailure = Counter.builder(MetricNames.TLS_RELOADS).tag(MetricNames.RESULT, "failure")
                 .description("Serving certificate reloads").register(registry);
-        update(bundles.getBundle(BUNDLE));
+        lastGood = bundles.getBundle(BUNDLE);
+        update(lastGood);
         bundles.addBundleUpdateHandler(BUNDLE, bundle -> {
+            if (bundle == lastGood) {
+                return; // put back by the refusal below
+            }
+            String unusable = unusable(bundle);
+            if (unusable != null && bundles instanceof SslBundleRegistry bundleRegistry) {
+                SslBundle good = lastGood;
+                if (!lastFailed) { // counted once, here or by the poll below, whichever sees it first
+                    reloadFailure.increment();
+                    LOG.error("serving certificate files changed but cannot be used ({}); still serving the last good certificate, "
+                            + "which expires {}", unusable, java.time.Instant.ofEpochSecond(expiry.get()));
+                }
+                lastFailed = true;
+                bundleRegistry.updateBundle(BUNDLE, good);
+                return;
+            }
+            lastGood = bundle;
             update(bundle);
             reloadSuccess.increment();
             lastFailed = false;
@@ -72,8 +95,12 @@ final class TlsMonitor implements DisposableBean {
         lastSeen = now;
         try {
             io.podguard.tls.ServingCertificates.readCertificates(certFile).getFirst();
-            if (keyFile != null && !Files.readString(keyFile).contains("PRIVATE KEY")) {
-                throw new IllegalArgumentException("no PEM private key");
+            if (keyFile != null) {
+                java.security.PrivateKey key = org.springframework.boot.ssl.pem.PemContent.load(keyFile).getPrivateKey();
+                if (key == null) {
+                    throw new IllegalArgumentException("no PEM private key");
+                }
+                io.podguard.tls.KeyTypes.signatureAlgorithm(key); // a type podguard serves, else says which
             }
         } catch (Exception e) {
             if (!lastFailed) {
@@ -96,6 +123,33 @@ final class TlsMonitor implements DisposableBean {
             return a.compareTo(b) >= 0 ? a : b;
         } catch (Exception e) {
             return null;
+        }
+    }
+
+    /**
+     * Why the bundle cannot serve, or null when it can: its key must sign what its certificate's
+     * key verifies, and be of a type podguard serves. One signature per reload.
+     */
+    static String unusable(SslBundle bundle) {
+        try {
+            KeyStore store = bundle.getStores().getKeyStore();
+            String password = bundle.getKey().getPassword();
+            char[] secret = password == null ? new char[0] : password.toCharArray();
+            Enumeration<String> aliases = store.aliases();
+            while (aliases.hasMoreElements()) {
+                String alias = aliases.nextElement();
+                if (store.getKey(alias, secret) instanceof java.security.PrivateKey key
+                        && store.getCertificate(alias) instanceof X509Certificate cert) {
+                    if (io.podguard.tls.KeyTypes.matches(cert.getPublicKey(), key)) {
+                        return null;
+                    }
+                    return "the " + io.podguard.tls.KeyTypes.describe(key) + " key is not the key of the certificate ("
+                            + io.podguard.tls.KeyTypes.describe(cert.getPublicKey()) + ") or not a type podguard serves";
+                }
+            }
+            return "no private key with its certificate";
+        } catch (Exception e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
     }
 

@@ -190,6 +190,19 @@ public final class CertificateAuthority {
     }
 
     /**
+     * Writes {@code NAME.crt} and {@code NAME.key} into {@code dir} as {@link #writeFiles} writes
+     * its files: the key owner-only from its first byte, never through a link left in its place.
+     */
+    public static void writeIssued(Path dir, String name, Issued issued) {
+        try {
+            write(dir.resolve(name + ".crt"), issued.certificatePem(), false);
+            write(dir.resolve(name + ".key"), issued.keyPem(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Writes {@code content} to a fresh temporary file, then renames it over {@code file}. A key
      * is created owner-only (0600) from the first byte: never written into a file someone else
      * might already hold open, never through a symbolic link left in its place.

@@ -123,13 +123,20 @@ public final class ServingCertificates {
      *     not matching, expired or expiring within {@code needed}, not a CA)
      */
     public static @Nullable CertificateAuthority readCa(Path dir, java.time.Duration needed) {
+        checkOwnDirectory(dir);
         Path crt = dir.resolve("ca.crt");
         Path key = dir.resolve("ca.key");
-        if (!Files.exists(crt) && !Files.exists(key)) {
+        if (!Files.exists(crt, LinkOption.NOFOLLOW_LINKS) && !Files.exists(key, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
         if (!Files.isReadable(crt) || !Files.isReadable(key)) {
             throw new IllegalArgumentException("the CA in " + dir + " is incomplete: ca.crt and ca.key go together");
+        }
+        if (!ownPrivateFile(key)) {
+            // Someone else's key (planted in a shared folder) or one others can read: certificates
+            // it signs would be trusted by whoever trusts ca.crt, and could be minted by them too.
+            throw new IllegalArgumentException(key + " is not a file of this user's that only this user may read ("
+                    + describePermissions(key) + "): others may hold the CA's key; chmod 600 it, or pass --new-ca");
         }
         X509Certificate cert;
         KeyPair keys;
@@ -150,6 +157,49 @@ public final class ServingCertificates {
                     + ", before a new certificate would");
         }
         return CertificateAuthority.of(cert, keys);
+    }
+
+    /**
+     * A folder {@code certs} writes keys into, when it exists: this user's, and no one else may
+     * change what is in it (someone who can would swap in a CA whose key they hold).
+     *
+     * @throws IllegalArgumentException one line, naming the owner or the permissions
+     */
+    public static void checkOwnDirectory(Path dir) {
+        if (!posix(dir) || !Files.exists(dir)) {
+            return;
+        }
+        try {
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException(dir + " is not a directory");
+            }
+            int owner = (Integer) Files.getAttribute(dir, "unix:uid");
+            if (owner != ownUid()) {
+                throw new IllegalArgumentException(dir + " belongs to another user (uid " + owner
+                        + "): it could hold a CA they have the key of; use a folder of your own");
+            }
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+            // Group-writable is left alone: most systems give each user a group of their own.
+            if (perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new IllegalArgumentException(dir + " is writable by other users (" + PosixFilePermissions.toString(perms)
+                        + "): they could replace its keys; chmod o-w it, or use a folder of your own");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static String describePermissions(Path file) {
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return "not a regular file";
+            }
+            int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return (owner == ownUid() ? "" : "owner uid " + owner + ", ")
+                    + PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | UnsupportedOperationException e) {
+            return "unreadable attributes";
+        }
     }
 
     /** Whether the private key signs what the certificate's public key verifies, by the key's algorithm. */

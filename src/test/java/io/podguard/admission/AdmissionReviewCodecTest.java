@@ -79,6 +79,13 @@ class AdmissionReviewCodecTest {
     }
 
     @Test
+    void decodeWhenAnObjectIsLeftOpenThenJacksonsMessageWithoutItsSourceNote() {
+        assertThatThrownBy(() -> AdmissionReviewCodec.decode(bytes("{\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{")))
+                .isInstanceOfSatisfying(BadReviewException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("malformed JSON: Unexpected end-of-input: expected close marker for Object"));
+    }
+
+    @Test
     void decodeWhenTooLargeThenPayloadTooLarge() {
         byte[] body = new byte[AdmissionReviewCodec.MAX_BODY_BYTES + 1];
 

@@ -28,7 +28,7 @@ final class TreeReviewDecoder {
         } catch (StreamConstraintsException e) {
             throw new BadReviewException(400, "malformed JSON: " + Text.oneLine(e.getOriginalMessage(), "unreadable"));
         } catch (JacksonException e) {
-            throw new BadReviewException(400, "malformed JSON: " + Text.oneLine(e.getOriginalMessage(), "unreadable"));
+            throw new BadReviewException(400, "malformed JSON: " + AdmissionReviewCodec.jsonError(e));
         }
         if (root == null || !root.isObject()) {
             throw new BadReviewException(400, "body is not an AdmissionReview: expected a JSON object");

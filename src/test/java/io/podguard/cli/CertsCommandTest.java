@@ -112,4 +112,52 @@ class CertsCommandTest {
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("podguard: no CA in " + dir + " (ca.crt, ca.key): make one first with podguard certs --out " + dir + "\n");
     }
+
+    @Test
+    void certsWhenTheFolderIsWritableByOthersThenRefusedAndNothingWritten(@TempDir Path dir) throws Exception {
+        Path shared = dir.resolve("shared");
+        Files.createDirectory(shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "certs", "-o", shared.toString());
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("podguard: " + shared + " is writable by other users (rwxrwxrwx): they could replace its keys;"
+                + " chmod o-w it, or use a folder of your own\n");
+        assertThat(shared.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void certsWhenTheCaKeyIsReadableByOthersThenRefusedRatherThanReused(@TempDir Path dir) throws Exception {
+        ReviewCommandTest.run("", "certs", "-o", dir.toString());
+        Files.setPosixFilePermissions(dir.resolve("ca.key"), PosixFilePermissions.fromString("rw-r--r--"));
+        String tlsBefore = Files.readString(dir.resolve("tls.crt"));
+
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "certs", "-o", dir.toString());
+        ReviewCommandTest.Run client = ReviewCommandTest.run("", "certs", "client", "-o", dir.toString(), "kube-apiserver");
+
+        String expected = "podguard: " + dir.resolve("ca.key") + " is not a file of this user's that only this user may read (rw-r--r--):"
+                + " others may hold the CA's key; chmod 600 it, or pass --new-ca\n";
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo(expected);
+        assertThat(client.code()).isEqualTo(2);
+        assertThat(client.err()).isEqualTo(expected);
+        assertThat(Files.readString(dir.resolve("tls.crt"))).isEqualTo(tlsBefore);
+        assertThat(Files.exists(dir.resolve("kube-apiserver.key"))).isFalse();
+    }
+
+    @Test
+    void certsClientWhenALinkWaitsWhereTheKeyGoesThenTheKeyIsNotWrittenThroughIt(@TempDir Path dir) throws Exception {
+        ReviewCommandTest.run("", "certs", "-o", dir.resolve("ca").toString());
+        Path elsewhere = dir.resolve("elsewhere.key");
+        Files.writeString(elsewhere, "");
+        Files.createSymbolicLink(dir.resolve("ca/kube-apiserver.key"), elsewhere);
+
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "certs", "client", "-o", dir.resolve("ca").toString(), "kube-apiserver");
+
+        assertThat(run.code()).isZero();
+        assertThat(Files.readString(elsewhere)).isEmpty();
+        assertThat(Files.isSymbolicLink(dir.resolve("ca/kube-apiserver.key"))).isFalse();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca/kube-apiserver.key")))).isEqualTo("rw-------");
+    }
 }

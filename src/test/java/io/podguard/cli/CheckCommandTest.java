@@ -387,6 +387,22 @@ class CheckCommandTest {
     }
 
     @Test
+    void checkWhenAJsonManifestGivesAKeyTwiceThenWarnedAsInYaml(@TempDir Path dir) throws Exception {
+        Path pod = Files.writeString(dir.resolve("pod.json"), """
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                 "spec": {"containers": [{"name": "app", "image": "nginx",
+                   "securityContext": {"privileged": true, "privileged": false}}]}}
+                """);
+
+        Run run = check("--no-defaults", pod.toString());
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.err()).isEqualTo("podguard: warning: " + pod
+                + ": document 1: duplicate key \"spec.containers[0].securityContext.privileged\" (line 3): the last one counts\n");
+        assertThat(check("--strict", "--no-defaults", pod.toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
     void checkWhenManyDuplicatesThenBoundedWorkAndEveryOneReported(@TempDir Path dir) throws Exception {
         StringBuilder yaml = new StringBuilder("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n");
         for (int i = 0; i < 2_000; i++) {

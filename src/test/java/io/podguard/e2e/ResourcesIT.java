@@ -119,6 +119,49 @@ class ResourcesIT extends ClusterTest {
                 "pods \"bare\" is forbidden: failed quota: compute: must specify limits.cpu for: app");
     }
 
+    /** A quota on limits.cpu scoped to terminating pods (activeDeadlineSeconds set): the quota admission holds no other pod to it. */
+    private static void terminatingQuota(String ns) {
+        Map<String, Quantity> hard = Map.of("limits.cpu", new Quantity("4"));
+        ResourceQuota quota = client.resourceQuotas().inNamespace(ns).resource(new ResourceQuotaBuilder().withNewMetadata().withName("batch")
+                .endMetadata().withNewSpec().withHard(hard).withScopes("Terminating").endSpec().build()).create();
+        quota.setStatus(new ResourceQuotaStatusBuilder().withHard(hard).withUsed(Map.of("limits.cpu", new Quantity("0"))).build());
+        client.resourceQuotas().inNamespace(ns).resource(quota).updateStatus();
+    }
+
+    private static Pod terminating(String name) {
+        Pod pod = Manifests.barePod(name);
+        pod.getSpec().setActiveDeadlineSeconds(600L);
+        return pod;
+    }
+
+    @Test
+    void quotaScopedToTerminatingPodsGetsItsLimitFilledOnTerminatingPodsOnly() {
+        String ns = Namespaces.create(client, "quota-scoped");
+        terminatingQuota(ns);
+
+        Pod job = createWhenKnown(ns, terminating("job"), "batch");
+        Pod bare = client.pods().inNamespace(ns).resource(Manifests.barePod("bare")).create();
+
+        assertThat(job.getSpec().getContainers().getFirst().getResources().getLimits()).containsEntry("cpu", new Quantity("100m"));
+        assertThat(job.getMetadata().getAnnotations().get("podguard.io/defaults"))
+                .startsWith("resources (container app: limits.cpu for ResourceQuota batch), ");
+        assertThat(bare.getSpec().getContainers().getFirst().getResources().getLimits()).doesNotContainKey("cpu");
+        assertThat(bare.getMetadata().getAnnotations().get("podguard.io/defaults")).startsWith("resources (container app), ");
+    }
+
+    @Test
+    void withoutPodguardTheScopedQuotaRefusesTheTerminatingPodOnly() {
+        String ns = Namespaces.create(client, "quota-scoped-unwatched", Map.of(WebhookConfigurations.UNWATCHED_LABEL, "true"));
+        terminatingQuota(ns);
+
+        client.pods().inNamespace(ns).resource(Manifests.barePod("bare")).create();
+        KubernetesClientException refused = catchThrowableOfType(KubernetesClientException.class,
+                () -> client.pods().inNamespace(ns).resource(terminating("job")).create());
+
+        assertThat(refused.getCode()).isEqualTo(403);
+        assertThat(refused.getStatus().getMessage()).isEqualTo("pods \"job\" is forbidden: failed quota: batch: must specify limits.cpu for: app");
+    }
+
     @Test
     void gpuRequestedByItsLimitAloneIsStoredWithRequestEqualToLimitAndTheToleration() {
         String ns = Namespaces.create(client, "gpu");
@@ -182,6 +225,11 @@ class ResourcesIT extends ClusterTest {
      * follow a watch, and a namespace made a moment ago may not be there yet (a dry run asks).
      */
     private static Pod createWhenKnown(String ns, Pod pod) {
+        return createWhenKnown(ns, pod, "compute");
+    }
+
+    /** Creates the pod once podguard's cache knows quota {@code quota} (a dry run says so). */
+    private static Pod createWhenKnown(String ns, Pod pod, String quota) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (true) {
             String recorded = "";
@@ -191,7 +239,7 @@ class ResourcesIT extends ClusterTest {
             } catch (KubernetesClientException e) {
                 // the quota refused it: podguard did not know the quota yet
             }
-            if (recorded.contains("ResourceQuota compute") || Instant.now().isAfter(deadline)) {
+            if (recorded.contains("ResourceQuota " + quota) || Instant.now().isAfter(deadline)) {
                 return client.pods().inNamespace(ns).resource(pod).create();
             }
             Podguard.sleep(200);

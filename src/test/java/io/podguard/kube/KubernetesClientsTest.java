@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,13 +119,43 @@ class KubernetesClientsTest {
         String variable = dir.resolve("missing") + ":" + first + ":" + second;
 
         assertThat(KubernetesClients.resolve(null, null, new Environment(variable, null, false)))
-                .isEqualTo(new Target(Origin.ENVIRONMENT, first, "one", "https://first:6443"));
+                .isEqualTo(new Target(Origin.ENVIRONMENT, first, "one", "https://first:6443", List.of(first, second)));
+        // both files define cluster "c": the first file's wins, as in kubectl's merge
         assertThat(KubernetesClients.resolve(null, "two", new Environment(variable, null, false)))
-                .isEqualTo(new Target(Origin.ENVIRONMENT, second, "two", "https://second:6443"));
+                .isEqualTo(new Target(Origin.ENVIRONMENT, second, "two", "https://first:6443", List.of(first, second)));
         assertThatThrownBy(() -> KubernetesClients.resolve(null, "three", new Environment(variable, null, false)))
                 .hasMessage("context \"three\" does not exist in $KUBECONFIG (" + variable + "; contexts: one, two)");
         assertThatThrownBy(() -> KubernetesClients.resolve(null, null, new Environment(dir.resolve("missing").toString(), null, false)))
                 .hasMessage("$KUBECONFIG names no existing file (" + dir.resolve("missing") + ")");
+    }
+
+    @Test
+    void kubeconfigVariableWhenContextsAndClustersLiveInDifferentFilesThenMergedAsKubectlMergesThem() throws IOException {
+        Path contexts = Files.writeString(dir.resolve("contexts"), """
+                apiVersion: v1
+                kind: Config
+                contexts: [{name: dev, context: {cluster: shared, user: me, namespace: team}}]
+                current-context: dev
+                """);
+        Path clusters = Files.writeString(dir.resolve("clusters"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: shared, cluster: {server: "https://shared.example:6443/"}}]
+                users: [{name: me, user: {token: from-the-second-file}}]
+                """);
+        Environment environment = new Environment(contexts + ":" + clusters, null, false);
+
+        Target target = KubernetesClients.resolve(null, null, environment);
+
+        assertThat(target).isEqualTo(new Target(Origin.ENVIRONMENT, contexts, "dev", "https://shared.example:6443", List.of(contexts, clusters)));
+        try (KubernetesClient client = KubernetesClients.connect(target, Timeouts.COMMAND)) {
+            assertThat(client.getConfiguration().getMasterUrl()).isEqualTo("https://shared.example:6443/");
+            assertThat(client.getConfiguration().getAutoOAuthToken()).isEqualTo("from-the-second-file");
+            assertThat(client.getConfiguration().getNamespace()).isEqualTo("team");
+        }
+        Files.writeString(clusters, "apiVersion: v1\nkind: Config\nclusters: [{name: other, cluster: {server: \"https://o:6443\"}}]\n");
+        assertThatThrownBy(() -> KubernetesClients.resolve(null, null, environment))
+                .hasMessage("context \"dev\" of " + contexts + " names cluster \"shared\", which no file of $KUBECONFIG defines");
     }
 
     @Test

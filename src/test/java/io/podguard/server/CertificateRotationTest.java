@@ -50,6 +50,54 @@ class CertificateRotationTest extends WebhookServerTestSupport {
         awaitServed(repaired);
     }
 
+    @Test
+    void keyOfAnotherPairThenRefusedLastGoodStillServedAndFailureCounted() throws Exception {
+        X509Certificate good = CERTS.issue();
+        awaitServed(good);
+        double failuresBefore = reloadFailures();
+
+        // A key that parses but is not the certificate's: Spring would take it and every handshake would fail.
+        java.nio.file.Path tmp = CERTS.keyFile().resolveSibling("tls.key.new");
+        java.nio.file.Files.writeString(tmp, io.podguard.tls.CertificateAuthority.pem(io.podguard.tls.KeyTypes.generate().getPrivate()));
+        java.nio.file.Files.move(tmp, CERTS.keyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (reloadFailures() <= failuresBefore && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+
+        assertThat(reloadFailures()).isEqualTo(failuresBefore + 1);
+        assertThat(served().getSerialNumber()).isEqualTo(good.getSerialNumber());
+        assertThat(post("/validate", io.podguard.testing.Reviews.create(io.podguard.testing.Pods.RESTRICTED)).statusCode()).isEqualTo(200);
+
+        X509Certificate repaired = CERTS.issue();
+        awaitServed(repaired);
+    }
+
+    @Test
+    void keyOfATypePodguardDoesNotServeThenRefusedAndLastGoodStillServed() throws Exception {
+        X509Certificate good = CERTS.issue();
+        awaitServed(good);
+        double failuresBefore = reloadFailures();
+
+        // A DSA certificate and its own key: a consistent pair no TLS 1.2/1.3 client would accept.
+        java.security.KeyPairGenerator dsa = java.security.KeyPairGenerator.getInstance("DSA");
+        dsa.initialize(2048);
+        CERTS.issue(dsa.generateKeyPair());
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (reloadFailures() <= failuresBefore && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(1_000); // the key and the certificate are written one after the other: let both reloads pass
+
+        assertThat(reloadFailures()).isGreaterThan(failuresBefore);
+        assertThat(served().getSerialNumber()).isEqualTo(good.getSerialNumber());
+        assertThat(post("/validate", io.podguard.testing.Reviews.create(io.podguard.testing.Pods.RESTRICTED)).statusCode()).isEqualTo(200);
+
+        X509Certificate repaired = CERTS.issue();
+        awaitServed(repaired);
+    }
+
     private double reloadFailures() throws Exception {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("podguard_tls_reloads_total\\{[^}]*result=\"failure\"[^}]*} ([0-9.E]+)")
                 .matcher(getManagement("/metrics").body());

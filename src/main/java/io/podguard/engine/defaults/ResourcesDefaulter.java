@@ -72,7 +72,7 @@ final class ResourcesDefaulter implements Defaulter {
         }
         DefaultsConfig.Resources config = context.config().resources();
         ResourceRules rules = config.impliesFromRules() ? context.resourceRules() : ResourceRules.NONE;
-        NamespaceResources namespace = config.usesNamespace() ? context.namespaceResources() : NamespaceResources.NONE;
+        NamespaceResources namespace = config.usesNamespace() ? context.namespaceResources().forPod(spec) : NamespaceResources.NONE;
         Map<String, KubeQuantity> podLimits = quantities(spec.path("resources").path("limits"));
         Map<String, KubeQuantity> podRequests = quantities(spec.path("resources").path("requests"));
         // a pod with pod-level resources is not held to container requests by its quotas (Constraints)

@@ -131,6 +131,64 @@ class ResourcesDefaulterTest {
     }
 
     @Test
+    void quotaWithScopesFillsInOnlyForThePodsItAppliesTo() {
+        // A quota for high-priority, terminating pods: the quota admission holds no other pod to its limits.cpu.
+        NamespaceResources ns = namespace(null, """
+                apiVersion: v1
+                kind: ResourceQuota
+                metadata: {name: batch-high}
+                spec:
+                  hard: {limits.cpu: "4"}
+                  scopes: [Terminating]
+                  scopeSelector: {matchExpressions: [{scopeName: PriorityClass, operator: In, values: [high]}]}
+                """);
+        String noLimit = "{\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"256Mi\"}}";
+        String withLimit = "{\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\"},\"limits\":{\"cpu\":\"100m\",\"memory\":\"256Mi\"}}";
+
+        assertThat(mutate("mode: enforce\n", BARE, ns).resourcesJson(0)).isEqualTo(noLimit);
+        assertThat(mutate("mode: enforce\n", "spec: {priorityClassName: high, containers: [{name: app, image: app}]}", ns)
+                .resourcesJson(0)).isEqualTo(noLimit);
+        assertThat(mutate("mode: enforce\n", "spec: {activeDeadlineSeconds: 60, priorityClassName: low, containers: [{name: app, image: app}]}", ns)
+                .resourcesJson(0)).isEqualTo(noLimit);
+        Result both = mutate("mode: enforce\n", "spec: {activeDeadlineSeconds: 60, priorityClassName: high, containers: [{name: app, image: app}]}", ns);
+        assertThat(both.resourcesJson(0)).isEqualTo(withLimit);
+        assertThat(both.recorded()).isEqualTo("resources (container app: limits.cpu for ResourceQuota batch-high)");
+    }
+
+    @Test
+    void quotaScopesMatchAsTheQuotaEvaluatorMatchesThem() {
+        String bare = "{\"containers\":[{\"name\":\"app\"}]}";
+        List<Object[]> cases = List.of(
+                new Object[] {"NotTerminating", "Exists", List.of(), bare, true},
+                new Object[] {"NotTerminating", "Exists", List.of(), "{\"activeDeadlineSeconds\":0}", false},
+                new Object[] {"Terminating", "Exists", List.of(), "{\"activeDeadlineSeconds\":0}", true},
+                // the operator of a non-PriorityClass scope is not read upstream
+                new Object[] {"Terminating", "DoesNotExist", List.of(), "{\"activeDeadlineSeconds\":5}", true},
+                new Object[] {"PriorityClass", "Exists", List.of(), bare, false},
+                new Object[] {"PriorityClass", "DoesNotExist", List.of(), bare, true},
+                new Object[] {"PriorityClass", "NotIn", List.of("high"), bare, true},
+                new Object[] {"PriorityClass", "NotIn", List.of("high"), "{\"priorityClassName\":\"high\"}", false},
+                new Object[] {"PriorityClass", "In", List.of("high", "low"), "{\"priorityClassName\":\"low\"}", true},
+                new Object[] {"PriorityClass", "In", List.of("high"), bare, false},
+                new Object[] {"CrossNamespacePodAffinity", "Exists", List.of(), bare, false},
+                new Object[] {"CrossNamespacePodAffinity", "Exists", List.of(),
+                        "{\"affinity\":{\"podAntiAffinity\":{\"preferredDuringSchedulingIgnoredDuringExecution\":"
+                                + "[{\"weight\":1,\"podAffinityTerm\":{\"namespaceSelector\":{},\"topologyKey\":\"k\"}}]}}}", true},
+                new Object[] {"CrossNamespacePodAffinity", "Exists", List.of(),
+                        "{\"affinity\":{\"podAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":"
+                                + "[{\"namespaces\":[],\"topologyKey\":\"k\"}]}}}", false},
+                new Object[] {"CrossNamespacePodAffinity", "Exists", List.of(),
+                        "{\"affinity\":{\"podAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":"
+                                + "[{\"namespaces\":[\"other\"],\"topologyKey\":\"k\"}]}}}", true});
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked")
+            NamespaceResources.Quota quota = new NamespaceResources.Quota("q", java.util.Set.of("limits.cpu"),
+                    List.of(new NamespaceResources.Scope((String) c[0], (String) c[1], (List<String>) c[2])));
+            assertThat(quota.appliesTo(Json.mapper().readTree((String) c[3]))).as(java.util.Arrays.toString(c)).isEqualTo(c[4]);
+        }
+    }
+
+    @Test
     void quotaTrackingLimitsGetsThemFilledAndSaysWhy() {
         NamespaceResources ns = namespace(null, """
                 apiVersion: v1
