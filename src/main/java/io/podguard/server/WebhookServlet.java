@@ -172,6 +172,24 @@ final class WebhookServlet extends HttpServlet {
         }
     }
 
+    /**
+     * POST reviews, HEAD answers 405 without a body, and every other method (GET, PUT, DELETE,
+     * PATCH, OPTIONS, TRACE, anything) one line and 405: never the servlet container's error page.
+     */
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        switch (req.getMethod()) {
+            case "POST" -> doPost(req, resp);
+            case "HEAD" -> doHead(req, resp);
+            default -> methodNotAllowed(req, resp);
+        }
+    }
+
+    /** A path no webhook serves, whatever the method: 404 and one line, counted as any refusal. */
+    void notFound(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        refuse(req, resp, Reason.NOT_FOUND, 404, "no webhook at " + Text.oneLine(req.getRequestURI()));
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         methodNotAllowed(req, resp);

@@ -72,6 +72,27 @@ class ReviewCommandTest {
     }
 
     @Test
+    void reviewWhenStandardInputIsEmptyThenSaysSo() {
+        for (String stdin : new String[] {"", " \n\t\r\n"}) {
+            Run run = run(stdin, "review");
+
+            assertThat(run.code()).isEqualTo(2);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).isEqualTo("podguard: standard input is empty: expected one AdmissionReview (JSON)" + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void reviewWhenUidIsNotAStringThenSaysItMustBe() {
+        Run run = run("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":42,"
+                + "\"kind\":{\"kind\":\"Pod\"},\"operation\":\"CREATE\"}}", "review");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("podguard: AdmissionReview request.uid must be a string" + System.lineSeparator());
+    }
+
+    @Test
     void reviewWhenUnknownEndpointThenExitTwo() {
         Run run = run(Reviews.create(Pods.RESTRICTED), "review", "--endpoint", "nope");
 
