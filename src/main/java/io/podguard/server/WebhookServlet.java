@@ -83,7 +83,10 @@ final class WebhookServlet extends HttpServlet {
     }
 
     private void serve(HttpServletRequest req, HttpServletResponse resp, long deadline) throws IOException, InterruptedException {
-        if (!server.clients().allows((X509Certificate[]) req.getAttribute("jakarta.servlet.request.X509Certificate"))) {
+        // The certificate only when names restrict it: asking for it makes Tomcat gather every TLS
+        // attribute of the request and, without mutual TLS, construct an exception with its stack trace.
+        if (server.clients().restricts()
+                && !server.clients().allows((X509Certificate[]) req.getAttribute("jakarta.servlet.request.X509Certificate"))) {
             refuse(req, resp, Reason.CLIENT_NOT_ALLOWED, 403, "the client certificate names no client allowed to call podguard");
             return;
         }
