@@ -19,6 +19,7 @@ WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY src/main/ src/main/
+COPY src/build/ src/build/
 # Tests run in CI, not here: maven.test.skip skips compiling them too. The launcher's layout and
 # cache are made below, on the runtime JRE (podguard.launcher.skip).
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q -Dmaven.test.skip=true -Dpodguard.launcher.skip=true package
@@ -34,6 +35,9 @@ RUN cd /layers/dependencies/lib && for j in bc*-jdk18on-*.jar; do \
       mkdir unsigned && (cd unsigned && jar -xf "../$j" && rm -f META-INF/*.SF META-INF/*.RSA META-INF/*.DSA META-INF/*.EC) \
       && jar -c -f "$j" -M -C unsigned . && rm -rf unsigned; \
     done
+# picocli's Java 5 class files re-targeted to Java 8 (stack maps computed, bytecode unchanged), as
+# `./mvnw package` does for target/podguard/lib: an AOT cache holds no class older than Java 6.
+RUN java src/build/RetargetClassFiles.java /layers/dependencies/lib/picocli-*.jar
 
 # ---- runtime ----------------------------------------------------------------------------------
 FROM ${JRE_IMAGE}
@@ -52,7 +56,7 @@ COPY --from=build /layers/application/ ./
 # and /mutate over HTTPS and the management endpoints (io.podguard.cli.ServerTraining). No cluster
 # is needed. It must run here, on the runtime JRE with the same jar paths and the ENTRYPOINT's
 # flags, or the JVM would refuse the cache at start-up.
-RUN java -XX:+ExitOnOutOfMemoryError --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard.aot \
+RUN java -XX:+ExitOnOutOfMemoryError --sun-misc-unsafe-memory-access=allow -XX:AOTCacheOutput=/app/podguard.aot -Dspring.aot.enabled=true \
         -cp /app/podguard.jar io.podguard.cli.AotTraining serve \
     && rm -rf /tmp/hsperfdata_* \
     && chmod 0444 /app/podguard.aot
@@ -73,5 +77,5 @@ EXPOSE 8443 8081
 # -XX:+ExitOnOutOfMemoryError: a JVM whose threads died of OutOfMemoryError answers nothing and
 # never recovers; exiting lets the kubelet restart it.
 # --sun-misc-unsafe-memory-access=allow: protobuf (under CEL) uses sun.misc.Unsafe, which JDK 25 warns about on stderr.
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "--sun-misc-unsafe-memory-access=allow", "-XX:AOTCache=/app/podguard.aot", "-jar", "/app/podguard.jar"]
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "--sun-misc-unsafe-memory-access=allow", "-XX:AOTCache=/app/podguard.aot", "-Dspring.aot.enabled=true", "-jar", "/app/podguard.jar"]
 CMD ["serve"]

@@ -26,7 +26,7 @@ mkdir -p "$WORK"
 POLICY="$ROOT/charts/podguard/files/default-policy.yaml"
 ARGS=(--policy="$POLICY" --tls-cert="$WORK/certs/tls.crt" --tls-key="$WORK/certs/tls.key")
 # The flags bin/podguard gives `serve`, for the two starts that do not go through it.
-FLAGS=(--sun-misc-unsafe-memory-access=allow -XX:+ExitOnOutOfMemoryError)
+FLAGS=(--sun-misc-unsafe-memory-access=allow -XX:+ExitOnOutOfMemoryError -Dspring.aot.enabled=true)
 REVIEW="$ROOT/bench/reviews/pod-review.json"
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }

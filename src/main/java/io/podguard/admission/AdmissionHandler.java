@@ -86,12 +86,12 @@ public final class AdmissionHandler {
         if (!judgedSubresource(request)) {
             return AdmissionResponse.allow(request.uid());
         }
-        if (request.object() == null) {
+        if (request.sentObject() == null) {
             throw new BadReviewException(400, "AdmissionReview request.object is missing for " + request.operation());
         }
         Optional<PodObject> found;
         try {
-            found = PodExtractor.extract(request.kind(), request.object());
+            found = PodExtractor.extract(request.kind(), request.sentObject());
         } catch (IllegalArgumentException e) {
             throw new BadReviewException(400, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.podguard.admission;
 
+import io.podguard.engine.ObjectJson;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -11,6 +12,7 @@ import tools.jackson.databind.JsonNode;
  * @param subResource e.g. {@code ephemeralcontainers}; empty for the main resource
  * @param operation CREATE, UPDATE, DELETE or CONNECT
  * @param userInfo the requesting user's {@code username}, {@code groups}, … (may be empty)
+ * @param sentObject {@code object} as sent: its bytes, its tree built only when something reads it ({@link #object()})
  */
 public record AdmissionRequest(
         String apiVersion,
@@ -26,8 +28,13 @@ public record AdmissionRequest(
         boolean dryRun,
         @Nullable String username,
         java.util.List<String> groups,
-        @Nullable JsonNode object,
+        @Nullable ObjectJson sentObject,
         @Nullable JsonNode oldObject) {
+
+    /** {@code object} as a tree, built on first use; null when the review has none. */
+    public @Nullable JsonNode object() {
+        return sentObject == null ? null : sentObject.tree();
+    }
 
     public boolean isCreate() {
         return "CREATE".equals(operation);

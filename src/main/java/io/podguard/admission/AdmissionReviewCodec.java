@@ -3,6 +3,7 @@ package io.podguard.admission;
 import io.podguard.engine.Text;
 
 import io.podguard.engine.Json;
+import io.podguard.engine.ObjectJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +50,12 @@ public final class AdmissionReviewCodec {
         }
         Review review;
         try (JsonParser p = Json.mapper().createParser(body)) {
-            review = Review.read(p);
+            review = Review.read(p, body);
         } catch (JacksonException e) {
             throw new BadReviewException(400, "malformed JSON: " + jsonError(e));
+        }
+        if (review.empty) {
+            throw new BadReviewException(400, "body is empty: expected an AdmissionReview");
         }
         if (!review.object) {
             throw new BadReviewException(400, "body is not an AdmissionReview: expected a JSON object");
@@ -67,6 +71,10 @@ public final class AdmissionReviewCodec {
         Request request = review.request;
         if (request == null) {
             throw new BadReviewException(400, "AdmissionReview has no request");
+        }
+        if (request.uidNotString) {
+            // The apiserver's AdmissionRequest.uid is a string: it never sends anything else.
+            throw new BadReviewException(400, "AdmissionReview request.uid must be a string");
         }
         if (request.uid == null || request.uid.isEmpty()) {
             throw new BadReviewException(400, "AdmissionReview request has no uid");
@@ -93,7 +101,7 @@ public final class AdmissionReviewCodec {
                 request.dryRun,
                 request.username,
                 request.groups,
-                nullToNull(request.object),
+                request.object,
                 nullToNull(request.oldObject));
     }
 
@@ -118,12 +126,14 @@ public final class AdmissionReviewCodec {
     /** The review's own fields; {@code object}: whether the body is a JSON object at all. */
     private static final class Review {
         boolean object;
+        /** No JSON value at all: an empty body, or only white space. */
+        boolean empty;
         String kind;
         String apiVersion;
         /** Null when there is none or it is not an object. */
         Request request;
 
-        static Review read(JsonParser p) {
+        static Review read(JsonParser p, byte[] body) {
             Review review = new Review();
             JsonToken first = p.nextToken();
             if (first == JsonToken.START_OBJECT) {
@@ -134,12 +144,14 @@ public final class AdmissionReviewCodec {
                     switch (name) {
                         case "kind" -> review.kind = string(p);
                         case "apiVersion" -> review.apiVersion = string(p);
-                        case "request" -> review.request = p.currentToken() == JsonToken.START_OBJECT ? Request.read(p) : consume(p);
+                        case "request" -> review.request = p.currentToken() == JsonToken.START_OBJECT ? Request.read(p, body) : consume(p);
                         default -> consume(p);
                     }
                 }
             } else if (first != null) {
                 TREE.readValue(p);
+            } else {
+                review.empty = true;
             }
             JsonToken trailing = p.nextToken();
             if (first != null && trailing != null) {
@@ -152,6 +164,8 @@ public final class AdmissionReviewCodec {
     /** The fields of {@code request} podguard reads; the last of duplicate keys wins, as in a tree. */
     private static final class Request {
         String uid;
+        /** The last {@code uid} is a number, an object, an array or a boolean (null is as absent). */
+        boolean uidNotString;
         String group;
         String version;
         String kind;
@@ -163,16 +177,20 @@ public final class AdmissionReviewCodec {
         boolean dryRun;
         String username;
         List<String> groups = List.of();
-        JsonNode object;
+        /** Null when there is none or it is JSON null. */
+        ObjectJson object;
         JsonNode oldObject;
 
-        static Request read(JsonParser p) {
+        static Request read(JsonParser p, byte[] body) {
             Request r = new Request();
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
                 p.nextToken();
                 switch (name) {
-                    case "uid" -> r.uid = string(p);
+                    case "uid" -> {
+                        r.uidNotString = p.currentToken() != JsonToken.VALUE_STRING && p.currentToken() != JsonToken.VALUE_NULL;
+                        r.uid = string(p);
+                    }
                     case "kind" -> {
                         // A later "kind" replaces an earlier one whole, as in a tree.
                         r.group = null;
@@ -197,7 +215,7 @@ public final class AdmissionReviewCodec {
                         r.dryRun = p.currentToken() == JsonToken.VALUE_TRUE;
                         consume(p);
                     }
-                    case "object" -> r.object = TREE.readValue(p);
+                    case "object" -> r.object = object(p, body);
                     case "oldObject" -> r.oldObject = TREE.readValue(p);
                     default -> consume(p);
                 }
@@ -243,6 +261,21 @@ public final class AdmissionReviewCodec {
         }
     }
 
+    /**
+     * {@code object}, the parser at its value: an object is read in full but kept as its bytes (its
+     * tree is built only if something needs it); anything else as a tree, as before.
+     */
+    private static ObjectJson object(JsonParser p, byte[] body) {
+        if (p.currentToken() == JsonToken.START_OBJECT) {
+            long start = p.currentTokenLocation().getByteOffset();
+            ObjectJson.readFully(p);
+            long end = p.currentTokenLocation().getByteOffset() + 1;
+            return ObjectJson.ofObjectBytes(body, (int) start, (int) (end - start));
+        }
+        JsonNode node = nullToNull(TREE.readValue(p));
+        return node == null ? null : ObjectJson.of(node);
+    }
+
     /** Reads one field of a nested object of the request, the parser at its value. */
     private interface FieldReader {
         void read(Request request, String field, JsonParser p);
@@ -275,15 +308,10 @@ public final class AdmissionReviewCodec {
 
     /**
      * Reads the value at the parser, which podguard does not use, as the tree of the whole review
-     * read it: every string and number in full, so the read limits hold. Always null.
+     * read it: every string and number in full, so the read limits hold; nothing is kept. Always null.
      */
     private static <T> T consume(JsonParser p) {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_STRING) {
-            p.getString();
-        } else if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE && t != JsonToken.VALUE_NULL) {
-            TREE.readValue(p);
-        }
+        ObjectJson.readFully(p);
         return null;
     }
 
@@ -299,7 +327,7 @@ public final class AdmissionReviewCodec {
 
     /** Writes the response AdmissionReview, echoing the request's apiVersion and uid. */
     public static byte[] encode(String apiVersion, AdmissionResponse response) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(sizeHint(response));
         try (JsonGenerator g = Json.mapper().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringProperty("apiVersion", apiVersion);
@@ -344,6 +372,27 @@ public final class AdmissionReviewCodec {
             g.writeEndObject();
         }
         return out.toByteArray();
+    }
+
+    /**
+     * About the size of the encoded answer (characters counted as bytes, a little room for escapes):
+     * the buffer is allocated once, not grown and copied as a /mutate answer's base64 patch fills it.
+     */
+    private static int sizeHint(AdmissionResponse response) {
+        long size = 256 + response.uid().length();
+        if (response.message() != null) {
+            size += response.message().length() + 16;
+        }
+        if (response.patch() != null) {
+            size += (response.patch().length + 2) / 3 * 4;
+        }
+        for (String w : response.warnings()) {
+            size += w.length() + 8;
+        }
+        for (Map.Entry<String, String> e : response.auditAnnotations().entrySet()) {
+            size += e.getKey().length() + e.getValue().length() + 8;
+        }
+        return (int) Math.min(size + size / 16, MAX_BODY_BYTES);
     }
 
     private static JsonNode nullToNull(JsonNode node) {

@@ -196,6 +196,12 @@ final class CheckManifests {
             }
             return;
         }
+        JsonNode apiVersion = object.get("apiVersion");
+        if (apiVersion == null || !apiVersion.isString() || apiVersion.asString().isEmpty()) {
+            // kubectl refuses it too ("apiVersion not set"): judged, it would say what the cluster never sees.
+            input.errors().add(file + ": document " + index + ": apiVersion not set");
+            return;
+        }
         input.manifests().add(new Manifest(file, object));
     }
 

@@ -45,6 +45,10 @@ public final class ReviewCommand implements Callable<Integer> {
             return 2;
         }
         byte[] body = in.readAllBytes();
+        if (isBlank(body)) {
+            err.println("podguard: standard input is empty: expected one AdmissionReview (JSON)");
+            return 2;
+        }
         try {
             byte[] response = handler.handle(ep, body);
             out.write(response);
@@ -55,5 +59,14 @@ public final class ReviewCommand implements Callable<Integer> {
             err.println("podguard: " + e.getMessage());
             return 2;
         }
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -101,15 +101,78 @@ public final class ServeCommand implements Runnable {
             properties.put("management.server.port", managementPort);
         }
         tls(properties);
-        SpringApplication app = new SpringApplication(PodguardApplication.class);
+        SpringApplication app = PodguardApplication.application();
         if (loaded != null) {
             StartupPolicy startupPolicy = loaded;
             app.addInitializers(context -> context.getBeanFactory().registerSingleton(StartupPolicy.BEAN, startupPolicy));
         }
         List<String> args = new ArrayList<>(springArgs);
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
+        keepAotConditionsTrue(args);
         serving = true;
         app.run(args.toArray(String[]::new));
+    }
+
+    /** The system property with which Spring uses the bean definitions the build generated (Spring AOT). */
+    static final String SPRING_AOT = "spring.aot.enabled";
+
+    /**
+     * Spring properties that no condition of the build's ahead-of-time bean definitions reads:
+     * they are bound when the server starts, as without AOT. The ports are checked on their own.
+     */
+    private static final List<String> READ_AT_RUN_TIME = List.of("podguard.", "logging.", "spring.ssl.bundle.",
+            "server.ssl.client-auth", "management.endpoint.audit.access", "spring.aot.enabled",
+            "server.address", "management.server.address");
+
+    /**
+     * With {@code -Dspring.aot.enabled=true} (as {@code bin/podguard} and the image start
+     * {@code serve}) Spring uses the bean definitions the build generated, in which every
+     * auto-configuration condition was decided on podguard's own defaults. A Spring property given
+     * at start that such a condition reads (an endpoint exposed, a management port equal to the
+     * server's or off, any other {@code spring.*}, {@code server.*} or {@code management.*}) would
+     * be ignored there: then the server starts without them, slower and with the property obeyed.
+     */
+    private static void keepAotConditionsTrue(List<String> args) {
+        if (!Boolean.getBoolean(SPRING_AOT)) {
+            return;
+        }
+        Map<String, String> systemProperties = new LinkedHashMap<>();
+        System.getProperties().stringPropertyNames().forEach(key -> systemProperties.put(key, System.getProperty(key)));
+        String reason = decidedAtBuildTime(args, systemProperties, System.getenv());
+        if (reason != null) {
+            System.clearProperty(SPRING_AOT);
+            LOG.info("starting without the build's ahead-of-time bean definitions: {} is decided at build time there", reason);
+        }
+    }
+
+    /**
+     * The first Spring property among the arguments ({@code --key=value}), system properties and
+     * environment variables ({@code SERVER_PORT} for {@code server.port}) that a condition of the
+     * build's ahead-of-time bean definitions reads, or null when there is none.
+     */
+    static @Nullable String decidedAtBuildTime(List<String> args, Map<String, String> systemProperties, Map<String, String> environment) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (arg.startsWith("--")) {
+                int eq = arg.indexOf('=');
+                given.putIfAbsent(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "" : arg.substring(eq + 1));
+            }
+        }
+        systemProperties.forEach(given::putIfAbsent);
+        environment.forEach((name, value) -> given.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value));
+        String serverPort = given.getOrDefault("server.port", "8443").strip();
+        String managementPort = given.getOrDefault("management.server.port", "8081").strip();
+        if (managementPort.equals(serverPort) || managementPort.startsWith("-")) {
+            return "management.server.port " + managementPort;
+        }
+        for (String key : given.keySet()) {
+            boolean spring = key.startsWith("spring.") || key.startsWith("server.") || key.startsWith("management.");
+            if (spring && !key.equals("server.port") && !key.equals("management.server.port")
+                    && READ_AT_RUN_TIME.stream().noneMatch(key::startsWith)) {
+                return key;
+            }
+        }
+        return null;
     }
 
     /** The option, else its default unless a Spring property or environment variable sets the port (then null). */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ArrayNode;
@@ -53,8 +54,9 @@ public final class Engine {
         List<AppliedDefault> applied = List.of();
         List<AppliedDefault> wouldSet = List.of();
         Map<String, String> annotations = new LinkedHashMap<>(1);
-        // The object as the steps so far left it, and, once needed, that object typed; no patch is applied to get them.
-        ObjectNode object = pod.object();
+        // The object as the steps so far left it (null: as sent, its tree not built unless something
+        // reads it), and, once needed, that object typed; no patch is applied to get them.
+        ObjectNode object = null;
         PodObject typed = pod;
         if (stage.defaults(pod)) {
             // Defaults in a dry run (defaults.mode: audit, placement in audit or warn mode) are not in the patch.
@@ -78,7 +80,7 @@ public final class Engine {
                         all.addAll(ops);
                         all.addAll(m.patch());
                         ops = all;
-                        object = (ObjectNode) JsonPatch.apply(m.patch(), object);
+                        object = (ObjectNode) JsonPatch.apply(m.patch(), object != null ? object : pod.object());
                         typed = null;
                     }
                     annotations.putAll(m.annotations());
@@ -87,7 +89,7 @@ public final class Engine {
         }
         ObjectNode finalObject = object;
         PodObject known = typed;
-        Supplier<PodObject> stored = known != null ? () -> known : () -> typed(pod, finalObject);
+        Supplier<PodObject> stored = known != null ? () -> known : () -> typed(pod, Objects.requireNonNull(finalObject));
         Evaluation evaluation = Evaluation.NONE;
         if (stage.judges()) {
             PodObject judged = stored.get();

@@ -5,12 +5,16 @@ import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -61,6 +65,21 @@ public final class Json {
             .build();
     private static final ObjectReader POD_SPEC = POD_MAPPER.readerFor(PodSpec.class);
     private static final ObjectReader OBJECT_META = POD_MAPPER.readerFor(ObjectMeta.class);
+    /**
+     * {@link #POD_MAPPER} that refuses a number or a boolean where a string belongs, instead of
+     * turning it into text: the typed view read from the bytes ({@link PodExtractor}) gives way to
+     * the tree's reading for such a pod, which is what decides its name, namespace and messages.
+     */
+    private static final ObjectMapper STRICT_POD_MAPPER = POD_MAPPER.rebuild()
+            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .build();
+    // Read from a parser in the middle of the pod: what follows the value is the pod's next field.
+    private static final ObjectReader STRICT_POD_SPEC = STRICT_POD_MAPPER.readerFor(PodSpec.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader STRICT_OBJECT_META = STRICT_POD_MAPPER.readerFor(ObjectMeta.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
@@ -95,6 +114,16 @@ public final class Json {
     /** A pod's metadata from its JSON tree, with a reader built once, without the fields {@link JudgedFields} skips. */
     public static ObjectMeta objectMeta(JsonNode node) {
         return OBJECT_META.readValue(node);
+    }
+
+    /** A pod's spec from the parser (at its start), as {@link #podSpec(JsonNode)} but no string from a number or boolean. */
+    static PodSpec strictPodSpec(JsonParser p) {
+        return STRICT_POD_SPEC.readValue(p);
+    }
+
+    /** A pod's metadata from the parser (at its start), as {@link #objectMeta(JsonNode)} but no string from a number or boolean. */
+    static ObjectMeta strictObjectMeta(JsonParser p) {
+        return STRICT_OBJECT_META.readValue(p);
     }
 
     /** fabric8's serialization, keeping hold of the mapper it configures (its getter is not public). */

@@ -22,10 +22,11 @@ public final class Judgement {
     private final Evaluation evaluation;
     private @Nullable Supplier<PodObject> storedSupplier;
     private @Nullable PodObject stored;
-    private final ObjectNode storedObject;
+    /** Null when the object was stored as sent: {@link #sent()}'s, its tree built only if asked for. */
+    private final @Nullable ObjectNode storedObject;
 
     Judgement(PodObject sent, ArrayNode patch, List<AppliedDefault> defaults, List<AppliedDefault> wouldSet,
-              Map<String, String> mutationAnnotations, ObjectNode storedObject, Supplier<PodObject> stored, Evaluation evaluation) {
+              Map<String, String> mutationAnnotations, @Nullable ObjectNode storedObject, Supplier<PodObject> stored, Evaluation evaluation) {
         this.storedObject = storedObject;
         this.sent = sent;
         this.patch = patch;
@@ -81,7 +82,7 @@ public final class Judgement {
      * a caller that reads a field or two (share it, never write it).
      */
     public ObjectNode storedObject() {
-        return storedObject;
+        return storedObject != null ? storedObject : sent.object();
     }
 
     /**

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -39,6 +42,65 @@ public final class PodExtractor {
      * @throws IllegalArgumentException when the pod is there but is not a valid pod
      */
     public static Optional<PodObject> extract(String kind, JsonNode object) {
+        return extract(kind, object, null);
+    }
+
+    /**
+     * The pod inside {@code object}, as {@link #extract(String, JsonNode)}. A Pod sent as bytes is
+     * typed straight from them and its tree is left unbuilt until something asks for it; should
+     * the bytes not type cleanly, the tree is built and read as above, so a pod reads the same
+     * either way (messages included).
+     */
+    public static Optional<PodObject> extract(String kind, ObjectJson object) {
+        if ("Pod".equals(kind) && object.hasBytes()) {
+            PodObject typed = typedFromBytes(kind, object);
+            if (typed != null) {
+                return Optional.of(typed);
+            }
+        }
+        return extract(kind, object.tree(), object);
+    }
+
+    /**
+     * A Pod's metadata and spec typed from its bytes; null when they are not both objects (or
+     * null) or do not type, which the tree's reading then answers.
+     */
+    private static @Nullable PodObject typedFromBytes(String kind, ObjectJson object) {
+        ObjectMeta meta = null;
+        PodSpec spec = null;
+        try (JsonParser p = object.parser()) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("metadata") || field.equals("spec")) {
+                    if (value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL) {
+                        return null;
+                    }
+                    boolean isNull = value == JsonToken.VALUE_NULL;
+                    if (field.equals("metadata")) {
+                        meta = isNull ? null : Json.strictObjectMeta(p);
+                    } else {
+                        spec = isNull ? null : Json.strictPodSpec(p);
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (meta == null) {
+            meta = new ObjectMeta();
+        }
+        if (spec == null) {
+            spec = new PodSpec();
+        }
+        String name = meta.getName() != null ? meta.getName() : meta.getGenerateName();
+        return new PodObject(kind, meta.getNamespace(), name, meta, spec, object, "");
+    }
+
+    private static Optional<PodObject> extract(String kind, JsonNode object, @Nullable ObjectJson sent) {
         String pointer = POD_POINTERS.get(kind);
         if (pointer == null) {
             return Optional.empty();
@@ -81,7 +143,8 @@ public final class PodExtractor {
         if (name == null) {
             name = text(objectMeta, "generateName");
         }
-        return Optional.of(new PodObject(kind, namespace, name, meta, spec, objectNode, pointer));
+        return Optional.of(sent != null ? new PodObject(kind, namespace, name, meta, spec, sent, pointer)
+                : new PodObject(kind, namespace, name, meta, spec, objectNode, pointer));
     }
 
     private static String text(JsonNode node, String field) {

@@ -3,29 +3,80 @@ package io.podguard.engine;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.zjsonpatch.JsonPatch;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A pod as podguard judges it: a Pod itself or the pod template of a workload.
- *
- * @param kind the kind of the object that carries the pod ({@code Pod}, {@code Deployment}, …)
- * @param namespace the object's namespace, if any
- * @param name the object's name (or generateName), if any
- * @param podMeta the pod's (or template's) metadata, typed
- * @param podSpec the pod's (or template's) spec, typed
- * @param object the whole object as sent, untouched; patches are computed against it
- * @param podPointer JSON pointer from the object to the pod ({@code ""} for a Pod, {@code /spec/template} for a Deployment)
+ * A pod as podguard judges it: a Pod itself or the pod template of a workload. Its JSON
+ * ({@link #object()}) is built on first use when the pod was typed straight from the bytes the
+ * apiserver sent: Pod Security reads the typed view only.
  */
-public record PodObject(
-        String kind,
-        @Nullable String namespace,
-        @Nullable String name,
-        ObjectMeta podMeta,
-        PodSpec podSpec,
-        ObjectNode object,
-        String podPointer) {
+public final class PodObject {
+
+    private final String kind;
+    private final @Nullable String namespace;
+    private final @Nullable String name;
+    private final ObjectMeta podMeta;
+    private final PodSpec podSpec;
+    private final ObjectJson json;
+    private final String podPointer;
+
+    /**
+     * @param kind the kind of the object that carries the pod ({@code Pod}, {@code Deployment}, …)
+     * @param namespace the object's namespace, if any
+     * @param name the object's name (or generateName), if any
+     * @param podMeta the pod's (or template's) metadata, typed
+     * @param podSpec the pod's (or template's) spec, typed
+     * @param object the whole object as sent, untouched; patches are computed against it
+     * @param podPointer JSON pointer from the object to the pod ({@code ""} for a Pod, {@code /spec/template} for a Deployment)
+     */
+    public PodObject(String kind, @Nullable String namespace, @Nullable String name, ObjectMeta podMeta, PodSpec podSpec, ObjectNode object,
+            String podPointer) {
+        this(kind, namespace, name, podMeta, podSpec, ObjectJson.of(object), podPointer);
+    }
+
+    /** As the other constructor, with the object as sent, its tree built when first asked for. */
+    PodObject(String kind, @Nullable String namespace, @Nullable String name, ObjectMeta podMeta, PodSpec podSpec, ObjectJson object,
+            String podPointer) {
+        this.kind = Objects.requireNonNull(kind);
+        this.namespace = namespace;
+        this.name = name;
+        this.podMeta = Objects.requireNonNull(podMeta);
+        this.podSpec = Objects.requireNonNull(podSpec);
+        this.json = Objects.requireNonNull(object);
+        this.podPointer = Objects.requireNonNull(podPointer);
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public @Nullable String namespace() {
+        return namespace;
+    }
+
+    public @Nullable String name() {
+        return name;
+    }
+
+    public ObjectMeta podMeta() {
+        return podMeta;
+    }
+
+    public PodSpec podSpec() {
+        return podSpec;
+    }
+
+    /** The whole object as sent, untouched (share it, never write it); its tree is built on the first call. */
+    public ObjectNode object() {
+        return (ObjectNode) json.tree();
+    }
+
+    public String podPointer() {
+        return podPointer;
+    }
 
     public boolean isPod() {
         return podPointer.isEmpty();
@@ -44,11 +95,27 @@ public record PodObject(
         if (patch.isEmpty()) {
             return this;
         }
-        return PodExtractor.extract(kind, JsonPatch.apply(patch, object)).orElse(this);
+        return PodExtractor.extract(kind, JsonPatch.apply(patch, object())).orElse(this);
     }
 
     /** The pod's own JSON (the object for a Pod, the template for a workload), as sent. */
     public ObjectNode podNode() {
-        return podPointer.isEmpty() ? object : (ObjectNode) object.at(podPointer);
+        return podPointer.isEmpty() ? object() : (ObjectNode) object().at(podPointer);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PodObject p && kind.equals(p.kind) && Objects.equals(namespace, p.namespace) && Objects.equals(name, p.name)
+                && podMeta.equals(p.podMeta) && podSpec.equals(p.podSpec) && podPointer.equals(p.podPointer) && json.equals(p.json);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, namespace, name, podMeta, podSpec, podPointer);
+    }
+
+    @Override
+    public String toString() {
+        return "PodObject[kind=" + kind + ", namespace=" + namespace + ", name=" + name + ", podPointer=" + podPointer + "]";
     }
 }

@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
@@ -27,9 +29,12 @@ import org.springframework.context.annotation.Configuration;
  * {@link ManagedCertificates} to the serving files {@code serve} made at start-up, to readiness,
  * and to the leader election (only the leader writes the Secret and the CA bundle), and starts it
  * once the HTTPS server listens.
+ *
+ * <p>Switched by the property when the context starts, not by a {@code @Conditional}: the build
+ * fixes the server's bean definitions ahead of time (Spring AOT), and with them every condition,
+ * so the beans always exist and are null (Spring's empty bean) when the feature is off.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnBooleanProperty("podguard.certs.managed.enabled")
 @EnableConfigurationProperties(ManagedCertificatesProperties.class)
 class ManagedCertificatesConfiguration {
 
@@ -40,18 +45,28 @@ class ManagedCertificatesConfiguration {
 
     /**
      * Its own client, so this feature neither needs nor disturbs another one's, found by
-     * kubectl's rules ({@link KubernetesClients}; in a pod: its service account).
+     * kubectl's rules ({@link KubernetesClients}; in a pod: its service account). Not a default
+     * candidate: it is injected by name here only, never into a bean that asks for any client.
      */
-    @Bean(destroyMethod = "close")
-    KubernetesClient managedCertificatesClient(@Value("${podguard.kubeconfig:}") String kubeconfig,
-                                               @Value("${podguard.kube-context:}") String context) {
+    @Bean(destroyMethod = "close", defaultCandidate = false)
+    @Nullable KubernetesClient managedCertificatesClient(ManagedCertificatesProperties managed,
+                                                         @Value("${podguard.kubeconfig:}") String kubeconfig,
+                                                         @Value("${podguard.kube-context:}") String context) {
+        if (!managed.enabled()) {
+            return null;
+        }
         return KubernetesClients.connect(kubeconfig.isEmpty() ? null : Path.of(kubeconfig), context.isEmpty() ? null : context,
                 KubernetesClients.Timeouts.SERVER);
     }
 
     @Bean(destroyMethod = "close")
-    ManagedCertificates managedCertificates(ManagedCertificatesProperties managed, PodguardProperties podguard,
-                                            Readiness readiness, KubernetesClient managedCertificatesClient, ReplicaRole role) {
+    @Nullable ManagedCertificates managedCertificates(ManagedCertificatesProperties managed, PodguardProperties podguard, Readiness readiness,
+                                                      @Qualifier("managedCertificatesClient") ObjectProvider<KubernetesClient> client,
+                                                      ReplicaRole role) {
+        KubernetesClient managedCertificatesClient = client.getIfAvailable();
+        if (!managed.enabled() || managedCertificatesClient == null) {
+            return null;
+        }
         CertificateSettings settings = settings(managed);
         PodguardProperties.Tls tls = podguard.tls();
         if (tls.certFile() == null || tls.keyFile() == null) {
@@ -91,9 +106,10 @@ class ManagedCertificatesConfiguration {
 
     /** Starts the certificate loop when the webhook's HTTPS server (not the management one) listens. */
     @Bean
-    ApplicationListener<WebServerInitializedEvent> managedCertificatesStarter(ManagedCertificates managedCertificates) {
+    ApplicationListener<WebServerInitializedEvent> managedCertificatesStarter(ObjectProvider<ManagedCertificates> managed) {
         return event -> {
-            if (event.getApplicationContext().getServerNamespace() == null) {
+            ManagedCertificates managedCertificates = managed.getIfAvailable();
+            if (managedCertificates != null && event.getApplicationContext().getServerNamespace() == null) {
                 httpsPort.set(event.getWebServer().getPort());
                 managedCertificates.start();
             }

@@ -26,7 +26,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -165,6 +169,37 @@ class ServerConfiguration {
         bean.setName("namespaceWebhooks");
         return bean;
     }
+
+    /**
+     * Every path of the webhook port that no webhook serves ({@code /foo}, {@code /validate/})
+     * answers 404 with one line, as every other refusal, and is counted: not the JSON error body
+     * of Spring's dispatcher, which would otherwise have it.
+     */
+    @Bean
+    FilterRegistrationBean<Filter> unknownPaths(WebhookServlet.Server server, org.springframework.core.env.Environment environment) {
+        WebhookServlet nowhere = new WebhookServlet("/", pathInfo -> null, server);
+        Filter filter = (request, response, chain) -> {
+            if (request instanceof HttpServletRequest req && response instanceof HttpServletResponse resp
+                    && !(req.getHttpServletMapping().getServletName() instanceof String name && WEBHOOK_SERVLETS.contains(name))) {
+                nowhere.notFound(req, resp);
+            } else {
+                chain.doFilter(request, response);
+            }
+        };
+        FilterRegistrationBean<Filter> bean = new FilterRegistrationBean<>(filter, new ServletRegistrationBean[0]);
+        bean.addUrlPatterns("/*");
+        bean.setDispatcherTypes(jakarta.servlet.DispatcherType.REQUEST);
+        bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+        bean.setName("unknownPaths");
+        // A management port set to the webhook port's own number serves the actuator through
+        // Spring's dispatcher on this port: its paths are then not unknown.
+        bean.setEnabled(org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType.get(environment)
+                != org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType.SAME);
+        return bean;
+    }
+
+    /** The names of the servlets that serve the webhook port's paths; {@link #unknownPaths} answers the rest. */
+    private static final Set<String> WEBHOOK_SERVLETS = Set.of(Endpoint.MUTATE.id() + "Webhook", Endpoint.VALIDATE.id() + "Webhook", "namespaceWebhooks");
 
     /** The opt-out label's guard, when an opt-out label is configured. */
     @Bean

@@ -83,7 +83,10 @@ final class WebhookServlet extends HttpServlet {
     }
 
     private void serve(HttpServletRequest req, HttpServletResponse resp, long deadline) throws IOException, InterruptedException {
-        if (!server.clients().allows((X509Certificate[]) req.getAttribute("jakarta.servlet.request.X509Certificate"))) {
+        // The certificate only when names restrict it: asking for it makes Tomcat gather every TLS
+        // attribute of the request and, without mutual TLS, construct an exception with its stack trace.
+        if (server.clients().restricts()
+                && !server.clients().allows((X509Certificate[]) req.getAttribute("jakarta.servlet.request.X509Certificate"))) {
             refuse(req, resp, Reason.CLIENT_NOT_ALLOWED, 403, "the client certificate names no client allowed to call podguard");
             return;
         }
@@ -167,6 +170,24 @@ final class WebhookServlet extends HttpServlet {
                 refuse(req, resp, Reason.INTERNAL_ERROR, 500, "podguard could not review the request: " + cause.getClass().getSimpleName());
             }
         }
+    }
+
+    /**
+     * POST reviews, HEAD answers 405 without a body, and every other method (GET, PUT, DELETE,
+     * PATCH, OPTIONS, TRACE, anything) one line and 405: never the servlet container's error page.
+     */
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        switch (req.getMethod()) {
+            case "POST" -> doPost(req, resp);
+            case "HEAD" -> doHead(req, resp);
+            default -> methodNotAllowed(req, resp);
+        }
+    }
+
+    /** A path no webhook serves, whatever the method: 404 and one line, counted as any refusal. */
+    void notFound(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        refuse(req, resp, Reason.NOT_FOUND, 404, "no webhook at " + Text.oneLine(req.getRequestURI()));
     }
 
     @Override

@@ -65,7 +65,10 @@ class AdmissionReviewCodecTest {
         "no request                | {\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"} | 400 | AdmissionReview has no request",
         "request not object        | {\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":5} | 400 | AdmissionReview has no request",
         "no uid                    | {\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}} | 400 | AdmissionReview request has no uid",
-        "uid not string            | {\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":7}} | 400 | AdmissionReview request has no uid",
+        "uid not string            | {\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":7}} | 400 | AdmissionReview request.uid must be a string",
+        "uid an object             | {\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":{}}} | 400 | AdmissionReview request.uid must be a string",
+        "uid null                  | {\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":null}} | 400 | AdmissionReview request has no uid",
+        "white space only          | '   '                                                                     | 400 | body is empty: expected an AdmissionReview",
         "no kind.kind              | {\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\"}} | 400 | AdmissionReview request has no kind.kind",
         "bad operation             | {\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"kind\":{\"kind\":\"Pod\"},\"operation\":\"PATCH\"}} | 400 | AdmissionReview request.operation \"PATCH\" is not one of CREATE, UPDATE, DELETE, CONNECT",
     })

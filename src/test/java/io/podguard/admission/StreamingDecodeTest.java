@@ -71,7 +71,17 @@ class StreamingDecodeTest {
                 HEAD + OBJECT + ",\"options\":" + "[".repeat(199) + "]".repeat(199) + "}}",
                 HEAD + OBJECT + ",\"options\":" + "[".repeat(300) + "]".repeat(300) + "}}",
                 HEAD + OBJECT + ",\"requestResource\":{\"r\":\"\\u00e9\\uD800\"}}}",
-                HEAD + OBJECT + ",\"requestResource\":{\"r\":\"\\q\"}}}"));
+                HEAD + OBJECT + ",\"requestResource\":{\"r\":\"\\q\"}}}",
+                HEAD + "\"object\":{\"kind\":\"Pod\",\"spec\":{\"x\":" + HUGE + "}}}}",
+                HEAD + "\"object\":{\"metadata\":{\"name\":" + HUGE + "}}}}",
+                HEAD + "\"object\":{\"spec\":{\"n\":" + "9".repeat(101) + "}}}}",
+                HEAD + "\"object\":{\"spec\":{\"n\":1e999999,\"m\":-0.0,\"o\":12345678901234567890}}}}",
+                HEAD + "\"object\":{\"spec\":" + "[".repeat(190) + "]".repeat(190) + "}}}",
+                HEAD + "\"object\":{\"spec\":" + "[".repeat(300) + "]".repeat(300) + "}}}",
+                HEAD + "\"object\":{\"spec\":{\"r\":\"\\u00e9\\uD800\",\"s\":\"\\q\"}}}}",
+                HEAD + "\"object\":{\"a\":1,\"a\":{\"b\":2}}," + OBJECT + "}}",
+                HEAD + OBJECT + ",\"object\":{\"a\":1,\"a\":{\"b\":2},}}}",
+                HEAD + "\"object\":{\"a\":1" + "}}"));
         return bodies.stream();
     }
 

@@ -30,7 +30,10 @@ final class TreeReviewDecoder {
         } catch (JacksonException e) {
             throw new BadReviewException(400, "malformed JSON: " + AdmissionReviewCodec.jsonError(e));
         }
-        if (root == null || !root.isObject()) {
+        if (root == null || root.isMissingNode()) {
+            throw new BadReviewException(400, "body is empty: expected an AdmissionReview");
+        }
+        if (!root.isObject()) {
             throw new BadReviewException(400, "body is not an AdmissionReview: expected a JSON object");
         }
         String kind = text(root, "kind");
@@ -45,6 +48,10 @@ final class TreeReviewDecoder {
         JsonNode request = root.get("request");
         if (request == null || !request.isObject()) {
             throw new BadReviewException(400, "AdmissionReview has no request");
+        }
+        JsonNode uidNode = request.get("uid");
+        if (uidNode != null && !uidNode.isString() && !uidNode.isNull()) {
+            throw new BadReviewException(400, "AdmissionReview request.uid must be a string");
         }
         String uid = text(request, "uid");
         if (uid == null || uid.isEmpty()) {
@@ -85,7 +92,7 @@ final class TreeReviewDecoder {
                 dryRun != null && dryRun.isBoolean() && dryRun.booleanValue(),
                 userInfo == null ? null : text(userInfo, "username"),
                 List.copyOf(groups),
-                nullToNull(request.get("object")),
+                nullToNull(request.get("object")) instanceof JsonNode object ? io.podguard.engine.ObjectJson.of(object) : null,
                 nullToNull(request.get("oldObject")));
     }
 

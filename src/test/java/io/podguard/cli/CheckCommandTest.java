@@ -200,6 +200,47 @@ class CheckCommandTest {
         assertThat(check("-o", "sarif", MANIFESTS + "compliant").exit()).isEqualTo(2);
     }
 
+    /** kubectl refuses a document without apiVersion ("apiVersion not set"): never judged allowed. */
+    @Test
+    void checkWhenADocumentHasKindButNoApiVersionThenAnErrorAndExitTwoAsNothingWasJudged(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pod.yaml");
+        Files.writeString(file, """
+                kind: Pod
+                metadata: {name: p}
+                spec:
+                  containers: [{name: app, image: nginx, securityContext: {privileged: true}}]
+                """);
+
+        Run run = check(file.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("podguard: error: " + file + ": document 1: apiVersion not set\n");
+        assertThat(run.out()).doesNotContain("allowed");
+    }
+
+    @Test
+    void checkWhenOneOfTwoDocumentsHasNoApiVersionThenAnErrorAndTheOtherJudged(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pods.yaml");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: fine}
+                spec: {containers: [{name: a, image: nginx}]}
+                ---
+                kind: Pod
+                apiVersion: ""
+                metadata: {name: blank}
+                spec: {containers: [{name: a, image: nginx}]}
+                """);
+
+        Run run = check(file.toString());
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.err()).isEqualTo("podguard: error: " + file + ": document 2: apiVersion not set\n");
+        assertThat(run.out()).endsWith("1 object judged: 0 denied; 1 error\n");
+        assertThat(check("--strict", file.toString()).exit()).isEqualTo(2);
+    }
+
     @Test
     void checkWhenStandardInputThenRead() {
         InputStream saved = System.in;

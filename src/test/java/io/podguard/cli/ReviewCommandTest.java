@@ -21,6 +21,9 @@ class ReviewCommandTest {
     record Run(int code, String out, String err) {
     }
 
+    private static final java.util.regex.Pattern SERVER_LOG_LINE =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[.,]\\d+\\S*\\s+(TRACE|DEBUG|INFO|WARN|ERROR) ");
+
     static Run run(String stdin, String... args) {
         InputStream in = System.in;
         PrintStream out = System.out;
@@ -32,7 +35,16 @@ class ReviewCommandTest {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
             int code = Main.commandLine().execute(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+            // System.out is the JVM's: a log line of a server another test class left running may
+            // land in it too. The command's own output never starts with a log line's timestamp.
+            String printed = o.toString(StandardCharsets.UTF_8);
+            if (printed.lines().anyMatch(line -> SERVER_LOG_LINE.matcher(line).lookingAt())) {
+                printed = printed.lines()
+                        .filter(line -> !SERVER_LOG_LINE.matcher(line).lookingAt())
+                        .map(line -> line + System.lineSeparator())
+                        .collect(java.util.stream.Collectors.joining());
+            }
+            return new Run(code, printed, e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setIn(in);
             System.setOut(out);
@@ -69,6 +81,27 @@ class ReviewCommandTest {
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("podguard: body is not an AdmissionReview: kind is \"Nope\"" + System.lineSeparator());
+    }
+
+    @Test
+    void reviewWhenStandardInputIsEmptyThenSaysSo() {
+        for (String stdin : new String[] {"", " \n\t\r\n"}) {
+            Run run = run(stdin, "review");
+
+            assertThat(run.code()).isEqualTo(2);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).isEqualTo("podguard: standard input is empty: expected one AdmissionReview (JSON)" + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void reviewWhenUidIsNotAStringThenSaysItMustBe() {
+        Run run = run("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":42,"
+                + "\"kind\":{\"kind\":\"Pod\"},\"operation\":\"CREATE\"}}", "review");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("podguard: AdmissionReview request.uid must be a string" + System.lineSeparator());
     }
 
     @Test

@@ -208,7 +208,7 @@ class ChartClusterIT {
             int https = freePort();
             int management = freePort();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+                    "-XX:TieredStopAtLevel=1", "-Dspring.aot.enabled=true", "-jar", JAR.toString()));
             for (String arg : deploymentArgs) {
                 if (arg.startsWith("--policy=")) {
                     arg = "--policy=" + policy;

@@ -119,5 +119,81 @@ class LauncherIT {
         assertThat(loaded).anyMatch(l -> l.contains("io.podguard.cli.CheckCommand source: shared objects file"));
         assertThat(loaded.stream().filter(l -> l.contains("io.podguard.") && l.contains("source: shared objects file")).count())
                 .as("podguard classes from the AOT cache").isGreaterThan(100);
+        // picocli's class files, re-targeted from Java 5 by the build, are in the cache too.
+        assertThat(loaded).anyMatch(l -> l.contains("picocli.CommandLine source: shared objects file"));
+        assertThat(loaded).noneMatch(l -> l.contains(" picocli.") && !l.contains("source: shared objects file"));
+    }
+
+    /**
+     * {@code bin/podguard serve} as the chart starts it (a policy file, certificate files, both
+     * ports): the server's AOT cache and Spring's ahead-of-time bean definitions, Ready, and a
+     * review answered; a Spring property that a build-time condition reads starts it without them.
+     */
+    @Test
+    void serveWhenStartedThenReadyFromTheBuildsAheadOfTimeDefinitionsAndAnswers() throws Exception {
+        Run certs = run(Map.of("JAVA_HOME", JAVA_HOME.toString()), "certs", "-o", dir.resolve("certs").toString(), "localhost");
+        assertThat(certs.exit()).as(certs.err()).isZero();
+        Path log = serveUntilReady(dir.resolve("serve.log"));
+        assertThat(Files.readString(log)).contains("Starting AOT-processed PodguardApplication")
+                .doesNotContain("starting without the build's ahead-of-time bean definitions");
+
+        Path other = serveUntilReady(dir.resolve("serve-exposed.log"), "--management.endpoints.web.exposure.include=livez,readyz,prometheus");
+        assertThat(Files.readString(other)).contains("starting without the build's ahead-of-time bean definitions: "
+                + "management.endpoints.web.exposure.include is decided at build time there")
+                .doesNotContain("AOT-processed");
+    }
+
+    /** Starts {@code bin/podguard serve}, waits for {@code /readyz}, checks a review is answered, stops it; its log. */
+    private Path serveUntilReady(Path log, String... extra) throws Exception {
+        int port;
+        int managementPort;
+        try (java.net.ServerSocket a = new java.net.ServerSocket(0); java.net.ServerSocket b = new java.net.ServerSocket(0)) {
+            port = a.getLocalPort();
+            managementPort = b.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of(LAUNCHER.toString(), "serve",
+                "--policy=" + Cluster.REPO.resolve("charts/podguard/files/default-policy.yaml"),
+                "--tls-cert=" + dir.resolve("certs/tls.crt"), "--tls-key=" + dir.resolve("certs/tls.key"),
+                "--port=" + port, "--management-port=" + managementPort, "--podguard.shutdown-drain-delay=0s")));
+        pb.command().addAll(List.of(extra));
+        pb.environment().put("JAVA_HOME", JAVA_HOME.toString());
+        pb.environment().remove("PODGUARD_HOME");
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process p = pb.start();
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
+            int status = 0;
+            while (status != 200) {
+                assertThat(p.isAlive()).as("bin/podguard serve exited: %s", Files.readString(log)).isTrue();
+                assertThat(java.time.Instant.now()).as("ready within 120 s").isBefore(deadline);
+                try {
+                    status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + managementPort + "/readyz")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (var in = Files.newInputStream(dir.resolve("certs/ca.crt"))) {
+                trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            String review = Files.readString(Cluster.REPO.resolve("bench/reviews/pod-review.json"));
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newBuilder().sslContext(tls).build().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://localhost:" + port + "/validate"))
+                            .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(review)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"uid\":\"7f3c1a52-9d4e-4b8a-a1f0-2c6e9b0d4e11\"", "\"allowed\":true");
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+        return log;
     }
 }

@@ -90,7 +90,8 @@ final class Podguard implements AutoCloseable {
         int managementPort = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", JAR.toString(), "serve",
+                // As bin/podguard and the image start it: with the build's ahead-of-time bean definitions.
+                "-Dspring.aot.enabled=true", "-jar", JAR.toString(), "serve",
                 "--port", Integer.toString(port), "--management-port", Integer.toString(managementPort),
                 "--tls-cert", certificates.certFile().toString(), "--tls-key", certificates.keyFile().toString(),
                 "--policy", policyFile.toString(), "--podguard.shutdown-drain-delay=0s"));

@@ -58,6 +58,10 @@ class JudgedFieldsTest {
                 }
                 String text = Files.readString(file);
                 for (String getter : getters) {
+                    // a webhook rule's resources (RuleWithOperations), not a container's
+                    if (file.endsWith("AdmissionPolicyBinding.java") && getter.equals(".getResources()")) {
+                        continue;
+                    }
                     if (text.contains(getter)) {
                         readers.add(file.getFileName() + " " + getter);
                     }
@@ -66,7 +70,7 @@ class JudgedFieldsTest {
         }
 
         assertThat(readers).as("typed reads of fields the typed view leaves out (read the JSON, or bind the field again)").isEmpty();
-        assertThat(getters).contains(".getEnv()", ".getAffinity()", ".getTolerations()", ".getManagedFields()");
+        assertThat(getters).contains(".getEnv()", ".getAffinity()", ".getTolerations()", ".getManagedFields()", ".getResources()");
     }
 
     @Test

@@ -59,7 +59,9 @@ class PodExtractorConversionTest {
 
         assertThat(spec.getContainers()).extracting(c -> c.getName()).containsExactly("checkout", "envoy");
         assertThat(spec.getInitContainers()).extracting(c -> c.getName()).containsExactly("migrate");
-        assertThat(spec.getContainers().getFirst().getResources().getRequests().get("memory")).isEqualTo(new Quantity("512Mi"));
+        // Resources are read from the JSON (resource rules, defaults), not typed.
+        assertThat(spec.getContainers().getFirst().getResources()).isNull();
+        assertThat(spec.getVolumes().get(2).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("256Mi"));
         assertThat(spec.getContainers().getFirst().getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("http"));
         assertThat(spec.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
         assertThat(spec.getVolumes()).hasSize(4);

@@ -70,7 +70,7 @@ class EvaluationsTest {
         CountDownLatch doneLatch = new CountDownLatch(1);
         AtomicInteger done = new AtomicInteger();
 
-        assertThatThrownBy(() -> evaluations.run(() -> release.await(30, TimeUnit.SECONDS), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100), () -> {
+        assertThatThrownBy(() -> evaluations.run(() -> release.await(30, TimeUnit.SECONDS), System.nanoTime() + TimeUnit.SECONDS.toNanos(1), () -> {
             done.incrementAndGet();
             doneLatch.countDown();
         })).isInstanceOfSatisfying(Evaluations.NotInTime.class, e -> assertThat(e.outcome()).isEqualTo(Evaluations.Outcome.TIMED_OUT));

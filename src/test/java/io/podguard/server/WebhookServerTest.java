@@ -89,6 +89,32 @@ class WebhookServerTest extends WebhookServerTestSupport {
         assertThat(resp.headers().firstValue("Allow")).hasValue("POST");
     }
 
+    /** Unknown paths and methods answer as every other refusal: a status and one plain line, counted. */
+    @Test
+    void unknownPathOrMethodThenStatusAndOnePlainLine() throws Exception {
+        for (String path : new String[] {"/validate/", "/foo", "/", "/error", "/mutate/x"}) {
+            for (String method : new String[] {"POST", "GET", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+                HttpResponse<String> resp = https.send(HttpRequest.newBuilder(webhook(path))
+                        .method(method, HttpRequest.BodyPublishers.ofString(Reviews.create(Pods.RESTRICTED)))
+                        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+
+                assertThat(resp.statusCode()).as("%s %s", method, path).isEqualTo(404);
+                assertThat(resp.headers().firstValue("Content-Type")).as("%s %s", method, path).hasValue("text/plain;charset=utf-8");
+                assertThat(resp.body()).as("%s %s", method, path).isEqualTo("no webhook at " + path + "\n");
+            }
+        }
+        for (String method : new String[] {"PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND"}) {
+            HttpResponse<String> resp = https.send(HttpRequest.newBuilder(webhook("/validate"))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(resp.statusCode()).as(method).isEqualTo(405);
+            assertThat(resp.headers().firstValue("Allow")).as(method).hasValue("POST");
+            assertThat(resp.body()).as(method).isEqualTo("method not allowed: the webhook takes POST with an AdmissionReview\n");
+        }
+        assertThat(getManagement("/metrics").body())
+                .containsPattern("podguard_admission_rejected_total\\{[^}]*reason=\"not_found\"[^}]*} [1-9]");
+    }
+
     @Test
     void malformedJsonThenBadRequestWithOneLine() throws Exception {
         HttpResponse<String> resp = post("/validate", "{\"apiVersion\":");

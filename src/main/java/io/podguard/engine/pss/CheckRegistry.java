@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,13 +24,27 @@ public final class CheckRegistry {
     private final Map<LevelVersion, List<Entry>> plans = new HashMap<>();
     private final Map<LevelVersion, List<String>> ids = new HashMap<>();
 
-    /** A check in force at one level and version. */
-    public record Entry(Check check, CheckVersion version) {
+    /** Each check version's slot, for {@link Entry#slot()}. */
+    private final Map<CheckVersion, Integer> slots = new IdentityHashMap<>();
+
+    /**
+     * A check in force at one level and version.
+     *
+     * @param slot this check version's number among all of the registry's ({@code 0 … slots() - 1}): a
+     *     level and the levels above it share their checks' versions, and what one check version says of
+     *     a pod is the same at every level ({@link PodSecurityEvaluator#evaluate(LevelVersion, io.podguard.engine.PodObject, CheckResult[])})
+     */
+    public record Entry(Check check, CheckVersion version, int slot) {
     }
 
     public CheckRegistry(List<Check> checks) {
         validate(checks);
         this.checks = List.copyOf(checks);
+        for (Check check : this.checks) {
+            for (CheckVersion v : check.versions()) {
+                slots.putIfAbsent(v, slots.size());
+            }
+        }
         for (int minor = 0; minor <= PssVersion.NEWEST_MINOR; minor++) {
             plan(PssVersion.of(minor));
         }
@@ -38,6 +53,11 @@ public final class CheckRegistry {
 
     public List<Check> checks() {
         return checks;
+    }
+
+    /** How many check versions the registry holds: the size of a memo of one pod's check results. */
+    public int slots() {
+        return slots.size();
     }
 
     /** The checks to run for {@code lv}, in message order; none for privileged. */
@@ -87,7 +107,7 @@ public final class CheckRegistry {
             if (v == null) {
                 continue;
             }
-            Entry entry = new Entry(check, v);
+            Entry entry = new Entry(check, v, slots.get(v));
             if (check.level() == Level.BASELINE) {
                 baseline.add(entry);
                 if (!overridden.contains(check.id())) {

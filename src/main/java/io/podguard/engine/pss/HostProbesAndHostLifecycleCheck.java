@@ -1,5 +1,6 @@
 package io.podguard.engine.pss;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.Lifecycle;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
@@ -13,6 +14,7 @@ import io.podguard.engine.PssVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Probes and lifecycle handlers must not reach other hosts through their {@code host} field.
@@ -34,53 +36,83 @@ public final class HostProbesAndHostLifecycleCheck {
     }
 
     static CheckResult v1_34(ObjectMeta meta, PodSpec spec) {
-        // Both sets are sorted and distinct, as PSA's.
-        TreeSet<String> badContainers = new TreeSet<>();
-        TreeSet<String> hosts = new TreeSet<>();
-        List<String> paths = new ArrayList<>();
+        // Nothing is allocated for a pod that passes (almost every pod): the findings, their sets
+        // and field paths only once a host is found.
+        Found found = null;
         for (ContainerRef ref : ContainerRef.all(spec)) {
-            int before = paths.size();
-            probe(ref.container().getLivenessProbe(), ref.path() + ".livenessProbe", hosts, paths);
-            probe(ref.container().getReadinessProbe(), ref.path() + ".readinessProbe", hosts, paths);
-            probe(ref.container().getStartupProbe(), ref.path() + ".startupProbe", hosts, paths);
-            Lifecycle lifecycle = ref.container().getLifecycle();
-            if (lifecycle != null) {
-                handler(lifecycle.getPostStart(), ref.path() + ".lifecycle.postStart", hosts, paths);
-                handler(lifecycle.getPreStop(), ref.path() + ".lifecycle.preStop", hosts, paths);
-            }
-            if (paths.size() > before) {
-                badContainers.add(ref.name() == null ? "" : ref.name());
+            Container c = ref.container();
+            Lifecycle lifecycle = c.getLifecycle();
+            if (hasHost(c.getLivenessProbe()) || hasHost(c.getReadinessProbe()) || hasHost(c.getStartupProbe())
+                    || lifecycle != null && (hasHost(lifecycle.getPostStart()) || hasHost(lifecycle.getPreStop()))) {
+                if (found == null) {
+                    found = new Found();
+                }
+                found.container(ref);
             }
         }
-        if (badContainers.isEmpty()) {
+        if (found == null) {
             return CheckResult.ALLOWED;
         }
-        return CheckResult.forbidden("probe or lifecycle host", Messages.containers(badContainers) + " "
-                + Messages.pluralize("uses", "use", badContainers.size()) + " "
-                + Messages.pluralize("probe or lifecycle host", "probe or lifecycle hosts", hosts.size()) + " "
-                + Messages.joinQuote(hosts), paths);
+        return CheckResult.forbidden("probe or lifecycle host", Messages.containers(found.badContainers) + " "
+                + Messages.pluralize("uses", "use", found.badContainers.size()) + " "
+                + Messages.pluralize("probe or lifecycle host", "probe or lifecycle hosts", found.hosts.size()) + " "
+                + Messages.joinQuote(found.hosts), found.paths);
     }
 
-    private static void probe(Probe probe, String path, TreeSet<String> hosts, List<String> paths) {
-        if (probe != null) {
-            actions(probe.getHttpGet(), probe.getTcpSocket(), path, hosts, paths);
-        }
+    private static boolean hasHost(@Nullable Probe probe) {
+        return probe != null && hasHost(probe.getHttpGet(), probe.getTcpSocket());
     }
 
-    private static void handler(LifecycleHandler handler, String path, TreeSet<String> hosts, List<String> paths) {
-        if (handler != null) {
-            actions(handler.getHttpGet(), handler.getTcpSocket(), path, hosts, paths);
-        }
+    private static boolean hasHost(@Nullable LifecycleHandler handler) {
+        return handler != null && hasHost(handler.getHttpGet(), handler.getTcpSocket());
     }
 
-    private static void actions(HTTPGetAction httpGet, TCPSocketAction tcpSocket, String path, TreeSet<String> hosts, List<String> paths) {
-        if (httpGet != null && httpGet.getHost() != null && !httpGet.getHost().isEmpty()) {
-            hosts.add(httpGet.getHost());
-            paths.add(path + ".httpGet.host");
+    private static boolean hasHost(@Nullable HTTPGetAction httpGet, @Nullable TCPSocketAction tcpSocket) {
+        return httpGet != null && httpGet.getHost() != null && !httpGet.getHost().isEmpty()
+                || tcpSocket != null && tcpSocket.getHost() != null && !tcpSocket.getHost().isEmpty();
+    }
+
+    /** The containers that reach other hosts, the hosts (both sorted and distinct, as PSA's) and the field paths. */
+    private static final class Found {
+        final TreeSet<String> badContainers = new TreeSet<>();
+        final TreeSet<String> hosts = new TreeSet<>();
+        final List<String> paths = new ArrayList<>();
+
+        void container(ContainerRef ref) {
+            Container c = ref.container();
+            String path = ref.path();
+            probe(c.getLivenessProbe(), path + ".livenessProbe");
+            probe(c.getReadinessProbe(), path + ".readinessProbe");
+            probe(c.getStartupProbe(), path + ".startupProbe");
+            Lifecycle lifecycle = c.getLifecycle();
+            if (lifecycle != null) {
+                handler(lifecycle.getPostStart(), path + ".lifecycle.postStart");
+                handler(lifecycle.getPreStop(), path + ".lifecycle.preStop");
+            }
+            badContainers.add(ref.name() == null ? "" : ref.name());
         }
-        if (tcpSocket != null && tcpSocket.getHost() != null && !tcpSocket.getHost().isEmpty()) {
-            hosts.add(tcpSocket.getHost());
-            paths.add(path + ".tcpSocket.host");
+
+        private void probe(@Nullable Probe probe, String path) {
+            if (probe != null) {
+                actions(probe.getHttpGet(), probe.getTcpSocket(), path);
+            }
+        }
+
+        private void handler(@Nullable LifecycleHandler handler, String path) {
+            if (handler != null) {
+                actions(handler.getHttpGet(), handler.getTcpSocket(), path);
+            }
+        }
+
+        private void actions(@Nullable HTTPGetAction httpGet, @Nullable TCPSocketAction tcpSocket, String path) {
+            if (httpGet != null && httpGet.getHost() != null && !httpGet.getHost().isEmpty()) {
+                hosts.add(httpGet.getHost());
+                paths.add(path + ".httpGet.host");
+            }
+            if (tcpSocket != null && tcpSocket.getHost() != null && !tcpSocket.getHost().isEmpty()) {
+                hosts.add(tcpSocket.getHost());
+                paths.add(path + ".tcpSocket.host");
+            }
         }
     }
 }

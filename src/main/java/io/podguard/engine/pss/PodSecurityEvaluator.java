@@ -5,6 +5,7 @@ import io.podguard.engine.PodObject;
 import io.podguard.engine.Violation;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Judges a pod against a Pod Security Standards level and version. Stateless, thread-safe. */
 public final class PodSecurityEvaluator {
@@ -21,9 +22,30 @@ public final class PodSecurityEvaluator {
 
     /** The violations of {@code pod} at {@code lv}, in PSA's order; empty when allowed. */
     public List<Violation> evaluate(LevelVersion lv, PodObject pod) {
+        return evaluate(lv, pod, null);
+    }
+
+    /** A memo for {@link #evaluate(LevelVersion, PodObject, CheckResult[])}: one per pod. */
+    public CheckResult[] memo() {
+        return new CheckResult[registry.slots()];
+    }
+
+    /**
+     * As {@link #evaluate(LevelVersion, PodObject)}, each check version run at most once per
+     * {@code memo} (from {@link #memo()}, for this one pod): baseline's checks are most of
+     * restricted's, and a review often judges both levels (the embedded default: enforce baseline,
+     * audit and warn restricted).
+     */
+    public List<Violation> evaluate(LevelVersion lv, PodObject pod, CheckResult @Nullable [] memo) {
         List<Violation> violations = null;
         for (CheckRegistry.Entry entry : registry.plan(lv)) {
-            CheckResult result = entry.version().check().check(pod.podMeta(), pod.podSpec());
+            CheckResult result = memo == null ? null : memo[entry.slot()];
+            if (result == null) {
+                result = entry.version().check().check(pod.podMeta(), pod.podSpec());
+                if (memo != null) {
+                    memo[entry.slot()] = result;
+                }
+            }
             if (!result.allowed()) {
                 if (violations == null) {
                     violations = new ArrayList<>(2);

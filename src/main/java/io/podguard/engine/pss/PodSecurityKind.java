@@ -58,6 +58,8 @@ public final class PodSecurityKind implements RuleKind<PodSecurityLevels> {
     public void evaluate(PodSecurityLevels config, PodObject pod, RequestInfo request, Findings out) {
         // Single-threaded, at most three entries: a plain map.
         Map<LevelVersion, List<Violation>> memo = new HashMap<>(4);
+        // Two levels (baseline and restricted, say): what their checks share runs once.
+        CheckResult[] results = twoLevels(config) ? evaluator.memo() : null;
         boolean checksSomething = false;
         for (Mode mode : Mode.values()) {
             LevelVersion lv = config.level(mode);
@@ -65,7 +67,11 @@ public final class PodSecurityKind implements RuleKind<PodSecurityLevels> {
                 continue;
             }
             checksSomething = true;
-            List<Violation> violations = memo.computeIfAbsent(lv, key -> evaluator.evaluate(key, pod));
+            List<Violation> violations = memo.get(lv);
+            if (violations == null) {
+                violations = evaluator.evaluate(lv, pod, results);
+                memo.put(lv, violations);
+            }
             out.add(mode, lv, evaluator.registry().ids(lv), violations, wording(lv));
         }
         // As PSA: every pod is recorded with its enforce level (privileged:latest when no mode
@@ -78,6 +84,23 @@ public final class PodSecurityKind implements RuleKind<PodSecurityLevels> {
         if (config.enforce() != null && pod.isPod()) {
             out.annotate(ENFORCE_POLICY, checksSomething || labelErrors ? config.enforce().toString() : PRIVILEGED_LATEST);
         }
+    }
+
+    /** Whether the modes of {@code config} judge at two or more levels (or versions). */
+    private static boolean twoLevels(PodSecurityLevels config) {
+        LevelVersion first = null;
+        for (Mode mode : Mode.values()) {
+            LevelVersion lv = config.level(mode);
+            if (lv == null || lv.level() == Level.PRIVILEGED) {
+                continue;
+            }
+            if (first == null) {
+                first = lv;
+            } else if (!first.equals(lv)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Several errors as Kubernetes' error aggregate prints them: one alone, more in brackets. */
