@@ -10,7 +10,7 @@
 #   bench/startup.sh [RUNS]      (default 7 runs of each, alternating)
 # Writes bench/results/startup-<UTC time>.{json,md}. The machine's load average is recorded beside
 # the figures: other work on the same two cores shows up directly in a start-up time, so run it
-# alone (flock -x /work/lead/quiet.lock where engineers share the machine).
+# alone: nothing else running on the machine.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
