@@ -91,7 +91,10 @@ public final class AdmissionHandler {
         }
         Optional<PodObject> found;
         try {
-            found = PodExtractor.extract(request.kind(), request.sentObject());
+            // Defaults (on /mutate) and every rule kind but Pod Security read the object's tree: the
+            // pod is then typed from it, the bytes read once.
+            found = PodExtractor.extract(request.kind(), request.sentObject(),
+                    endpoint == Endpoint.MUTATE || resolver.get().readsObjectTree());
         } catch (IllegalArgumentException e) {
             throw new BadReviewException(400, e.getMessage());
         }

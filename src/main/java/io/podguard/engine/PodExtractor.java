@@ -52,7 +52,16 @@ public final class PodExtractor {
      * either way (messages included).
      */
     public static Optional<PodObject> extract(String kind, ObjectJson object) {
-        if ("Pod".equals(kind) && object.hasBytes()) {
+        return extract(kind, object, false);
+    }
+
+    /**
+     * As {@link #extract(String, ObjectJson)}; with {@code treeWanted} the pod is typed from the
+     * object's tree, built now: for a review whose policy reads the tree anyway (CEL rules,
+     * defaults), one reading of the bytes instead of two. Both ways read the same pod.
+     */
+    public static Optional<PodObject> extract(String kind, ObjectJson object, boolean treeWanted) {
+        if (!treeWanted && "Pod".equals(kind) && object.hasBytes()) {
             PodObject typed = typedFromBytes(kind, object);
             if (typed != null) {
                 return Optional.of(typed);

@@ -59,6 +59,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     private final List<CompiledExemption> exemptions;
     private final boolean needsLabels;
     private final boolean podSecurityLabels;
+    private final boolean readsObjectTree;
     private final Set<Integer> reportedExpired = ConcurrentHashMap.newKeySet();
 
     private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, boolean namespaceAnnotations,
@@ -114,7 +115,18 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         // rules read the namespace's labels (namespaceObject) when the namespace cache knows them
         this.needsLabels = policy.usesNamespaceLabels() || !policy.rules().isEmpty() || !policy.validatingAdmissionPolicies().isEmpty()
                 || policy.namespaces().stream().anyMatch(n -> n.rules() != null && !n.rules().isEmpty());
+        this.readsObjectTree = readsObjectTree(topLevel) || overrides.stream().anyMatch(o -> readsObjectTree(o.effective()));
         reportExpired();
+    }
+
+    /** Whether {@code effective} judges by more than Pod Security, whose checks read the typed pod alone. */
+    private static boolean readsObjectTree(EffectivePolicy effective) {
+        return effective.rules().stream().anyMatch(r -> !(r instanceof io.podguard.engine.pss.PodSecurityLevels));
+    }
+
+    @java.lang.Override
+    public boolean readsObjectTree() {
+        return readsObjectTree;
     }
 
     public Policy policy() {

@@ -29,6 +29,15 @@ public interface PolicyResolver {
         return policy;
     }
 
+    /**
+     * Whether the policies this resolver gives may read a judged object's JSON tree (anything but
+     * Pod Security reads it: CEL rules, ValidatingAdmissionPolicies, PSP, placement, resources), so
+     * that a pod is best typed from that tree rather than from the review's bytes; by default yes.
+     */
+    default boolean readsObjectTree() {
+        return true;
+    }
+
     /** Whether an exemption of the namespace alone leaves every request in it out of Pod Security; by default none does. */
     default boolean exemptsNamespace(String namespace) {
         return false;

@@ -52,6 +52,25 @@ class PolicyRulesTest {
     }
 
     @Test
+    void readsObjectTreeWhenAnythingButPodSecurityJudgesThenTrue() {
+        // Pod Security reads the typed pod alone: the embedded default types the pod from the
+        // review's bytes and never builds its tree; rules (top level or in a namespace) read the tree.
+        assertThat(PolicyResolver.fixed(PolicyLoader.embeddedDefault()).readsObjectTree()).isFalse();
+        assertThat(PolicyResolver.fixed(PolicyLoader.parse("mode: enforce\npodSecurity: {level: restricted}\n")).readsObjectTree()).isFalse();
+        assertThat(PolicyResolver.fixed(PolicyLoader.parse(RULES)).readsObjectTree()).isTrue();
+        assertThat(PolicyResolver.fixed(PolicyLoader.parse("""
+                mode: enforce
+                podSecurity: {level: baseline}
+                namespaces:
+                  - names: [payments]
+                    rules:
+                      - id: no-latest
+                        expression: "object.spec.containers.all(c, !c.image.endsWith(':latest'))"
+                        message: no latest
+                """)).readsObjectTree()).isTrue();
+    }
+
+    @Test
     void parseWhenRulesBrokenThenEveryErrorWithItsPath() {
         assertThatThrownBy(() -> PolicyLoader.parse("""
                 rules:
