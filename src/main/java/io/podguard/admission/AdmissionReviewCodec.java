@@ -395,16 +395,15 @@ public final class AdmissionReviewCodec {
         return (int) Math.min(size + size / 16, MAX_BODY_BYTES);
     }
 
-    private static JsonNode nullToNull(JsonNode node) {
+    static JsonNode nullToNull(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode() ? null : node;
     }
 
-
-    private static String emptyToNull(String s) {
+    static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         return s == null ? "(none)" : "\"" + (s.length() > 100 ? s.substring(0, 100) + "…" : s) + "\"";
     }
 

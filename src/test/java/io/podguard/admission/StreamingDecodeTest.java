@@ -1,5 +1,7 @@
 package io.podguard.admission;
 
+import io.podguard.testing.TextEdit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -103,23 +105,16 @@ class StreamingDecodeTest {
     }
 
     @Property(tries = 300)
-    void decodeWhenReviewCutOrChangedThenAsTheWholeTree(@ForAll("edits") Edit edit) {
+    void decodeWhenReviewCutOrChangedThenAsTheWholeTree(@ForAll("edits") TextEdit edit) {
         assertSame(edit.apply(REVIEW).getBytes(StandardCharsets.UTF_8));
     }
 
-    record Edit(int at, int cut, String insert) {
-        String apply(String s) {
-            int from = Math.min(at, s.length());
-            return s.substring(0, from) + insert + s.substring(Math.min(s.length(), from + cut));
-        }
-    }
-
     @Provide
-    Arbitrary<Edit> edits() {
+    Arbitrary<TextEdit> edits() {
         Arbitrary<String> inserts = Arbitraries.of("", "\"", "{", "}", "[", "]", ",", ":", "null", "1", "\"x\"", "{}", "[]", "\"uid\":",
                 "\"request\":{},", "\"kind\":\"Pod\",", "\"dryRun\":true,", "\"object\":null,", "\\", "\u00e9", "true,");
         return net.jqwik.api.Combinators.combine(Arbitraries.integers().between(0, REVIEW.length()), Arbitraries.integers().between(0, 40), inserts)
-                .as(Edit::new);
+                .as(TextEdit::new);
     }
 
     private static void assertSame(byte[] body) {

@@ -38,11 +38,11 @@ final class TreeReviewDecoder {
         }
         String kind = text(root, "kind");
         if (!"AdmissionReview".equals(kind)) {
-            throw new BadReviewException(400, "body is not an AdmissionReview: kind is " + quote(kind));
+            throw new BadReviewException(400, "body is not an AdmissionReview: kind is " + AdmissionReviewCodec.quote(kind));
         }
         String apiVersion = text(root, "apiVersion");
         if (!AdmissionReviewCodec.V1.equals(apiVersion) && !AdmissionReviewCodec.V1BETA1.equals(apiVersion)) {
-            throw new BadReviewException(400, "unsupported AdmissionReview apiVersion " + quote(apiVersion)
+            throw new BadReviewException(400, "unsupported AdmissionReview apiVersion " + AdmissionReviewCodec.quote(apiVersion)
                     + ": expected " + AdmissionReviewCodec.V1 + " or " + AdmissionReviewCodec.V1BETA1);
         }
         JsonNode request = root.get("request");
@@ -64,7 +64,7 @@ final class TreeReviewDecoder {
         }
         String operation = text(request, "operation");
         if (operation == null || !List.of("CREATE", "UPDATE", "DELETE", "CONNECT").contains(operation)) {
-            throw new BadReviewException(400, "AdmissionReview request.operation " + quote(operation)
+            throw new BadReviewException(400, "AdmissionReview request.operation " + AdmissionReviewCodec.quote(operation)
                     + " is not one of CREATE, UPDATE, DELETE, CONNECT");
         }
         JsonNode resourceNode = request.get("resource");
@@ -87,30 +87,18 @@ final class TreeReviewDecoder {
                 resourceNode == null ? "" : Text.orEmpty(text(resourceNode, "resource")),
                 Text.orEmpty(text(request, "subResource")),
                 operation,
-                emptyToNull(text(request, "namespace")),
-                emptyToNull(text(request, "name")),
+                AdmissionReviewCodec.emptyToNull(text(request, "namespace")),
+                AdmissionReviewCodec.emptyToNull(text(request, "name")),
                 dryRun != null && dryRun.isBoolean() && dryRun.booleanValue(),
                 userInfo == null ? null : text(userInfo, "username"),
                 List.copyOf(groups),
-                nullToNull(request.get("object")) instanceof JsonNode object ? io.podguard.engine.ObjectJson.of(object) : null,
-                nullToNull(request.get("oldObject")));
+                AdmissionReviewCodec.nullToNull(request.get("object")) instanceof JsonNode object ? io.podguard.engine.ObjectJson.of(object) : null,
+                AdmissionReviewCodec.nullToNull(request.get("oldObject")));
     }
 
 
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v != null && v.isString() ? v.asString() : null;
-    }
-
-    private static JsonNode nullToNull(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() ? null : node;
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
-    }
-
-    private static String quote(String s) {
-        return s == null ? "(none)" : "\"" + (s.length() > 100 ? s.substring(0, 100) + "…" : s) + "\"";
     }
 }

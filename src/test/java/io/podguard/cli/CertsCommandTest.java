@@ -115,16 +115,16 @@ class CertsCommandTest {
 
     @Test
     void certsWhenTheFolderIsWritableByOthersThenRefusedAndNothingWritten(@TempDir Path dir) throws Exception {
-        Path shared = dir.resolve("shared");
-        Files.createDirectory(shared);
-        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path open = dir.resolve("open");
+        Files.createDirectory(open);
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        ReviewCommandTest.Run run = ReviewCommandTest.run("", "certs", "-o", shared.toString());
+        ReviewCommandTest.Run run = ReviewCommandTest.run("", "certs", "-o", open.toString());
 
         assertThat(run.code()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("podguard: " + shared + " is writable by other users (rwxrwxrwx): they could replace its keys;"
+        assertThat(run.err()).isEqualTo("podguard: " + open + " is writable by other users (rwxrwxrwx): they could replace its keys;"
                 + " chmod o-w it, or use a folder of your own\n");
-        assertThat(shared.toFile().list()).isEmpty();
+        assertThat(open.toFile().list()).isEmpty();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.podguard.engine;
 
+import io.podguard.testing.TextEdit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -76,7 +78,7 @@ class PodFromBytesTest {
     }
 
     @Property(tries = 300)
-    void extractWhenPodEditedThenAsTheTree(@ForAll("edits") Edit edit) {
+    void extractWhenPodEditedThenAsTheTree(@ForAll("edits") TextEdit edit) {
         String json = edit.apply(POD);
         // Only well-formed objects are sent as bytes (the review decoder reads them in full first).
         if (wellFormedObject(json)) {
@@ -109,19 +111,12 @@ class PodFromBytesTest {
         }
     }
 
-    record Edit(int at, int cut, String insert) {
-        String apply(String s) {
-            int from = Math.min(at, s.length());
-            return s.substring(0, from) + insert + s.substring(Math.min(s.length(), from + cut));
-        }
-    }
-
     @Provide
-    Arbitrary<Edit> edits() {
+    Arbitrary<TextEdit> edits() {
         Arbitrary<String> inserts = Arbitraries.of("", "1", "true", "null", "\"x\"", "{}", "[]", "1.5", "-7", "\"name\":5,", "\"spec\":null,",
                 "\"metadata\":{},", "\"a\":[1,{}],", "\"\\u00e9\"", "\"runAsUser\":\"1\",", "{\"k\":1}");
         return Combinators.combine(Arbitraries.integers().between(0, POD.length()), Arbitraries.integers().between(0, 12), inserts)
-                .as(Edit::new);
+                .as(TextEdit::new);
     }
 
     private static void assertSame(String json) {

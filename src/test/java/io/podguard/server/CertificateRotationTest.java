@@ -32,10 +32,7 @@ class CertificateRotationTest extends WebhookServerTestSupport {
 
         java.nio.file.Files.writeString(CERTS.certFile(), "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
         java.nio.file.Files.writeString(CERTS.keyFile(), "not a key");
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (reloadFailures() <= failuresBefore && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
+        awaitReloadFailureAfter(failuresBefore);
 
         assertThat(reloadFailures()).isEqualTo(failuresBefore + 1);
         assertThat(served().getSerialNumber()).isEqualTo(good.getSerialNumber());
@@ -61,10 +58,7 @@ class CertificateRotationTest extends WebhookServerTestSupport {
         java.nio.file.Files.writeString(tmp, io.podguard.tls.CertificateAuthority.pem(io.podguard.tls.KeyTypes.generate().getPrivate()));
         java.nio.file.Files.move(tmp, CERTS.keyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (reloadFailures() <= failuresBefore && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
+        awaitReloadFailureAfter(failuresBefore);
 
         assertThat(reloadFailures()).isEqualTo(failuresBefore + 1);
         assertThat(served().getSerialNumber()).isEqualTo(good.getSerialNumber());
@@ -84,10 +78,7 @@ class CertificateRotationTest extends WebhookServerTestSupport {
         java.security.KeyPairGenerator dsa = java.security.KeyPairGenerator.getInstance("DSA");
         dsa.initialize(2048);
         CERTS.issue(dsa.generateKeyPair());
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (reloadFailures() <= failuresBefore && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
+        awaitReloadFailureAfter(failuresBefore);
         Thread.sleep(1_000); // the key and the certificate are written one after the other: let both reloads pass
 
         assertThat(reloadFailures()).isGreaterThan(failuresBefore);
@@ -96,6 +87,15 @@ class CertificateRotationTest extends WebhookServerTestSupport {
 
         X509Certificate repaired = CERTS.issue();
         awaitServed(repaired);
+    }
+
+    /** Waits (at most 20 s) until a reload failure is counted beyond {@code failuresBefore}. */
+    private double awaitReloadFailureAfter(double failuresBefore) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (reloadFailures() <= failuresBefore && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        return reloadFailures();
     }
 
     private double reloadFailures() throws Exception {
