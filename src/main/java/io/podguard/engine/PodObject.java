@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.util.Objects;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -22,6 +24,8 @@ public final class PodObject {
     private final PodSpec podSpec;
     private final ObjectJson json;
     private final String podPointer;
+    /** What {@link #derived} made of this pod, once. */
+    private @Nullable Object derived;
 
     /**
      * @param kind the kind of the object that carries the pod ({@code Pod}, {@code Deployment}, …)
@@ -72,6 +76,28 @@ public final class PodObject {
     /** The whole object as sent, untouched (share it, never write it); its tree is built on the first call. */
     public ObjectNode object() {
         return (ObjectNode) json.tree();
+    }
+
+    /**
+     * The whole object as sent, as a parser: over the bytes it was sent as when it came as bytes
+     * (its tree is not built for it), else over its tree. The caller closes it.
+     */
+    public JsonParser parser() {
+        return json.hasBytes() ? json.parser() : Json.mapper().treeAsTokens(json.tree());
+    }
+
+    /**
+     * A value made of this pod by {@code make} (a rule kind's own reading of it), made on the first
+     * call with {@code type} and the same one returned after: each review reads its pod so once
+     * for every rule kind that wants it.
+     */
+    public synchronized <T> T derived(Class<T> type, Function<PodObject, T> make) {
+        if (type.isInstance(derived)) {
+            return type.cast(derived);
+        }
+        T made = make.apply(this);
+        derived = made;
+        return made;
     }
 
     public String podPointer() {

@@ -119,9 +119,14 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         reportExpired();
     }
 
-    /** Whether {@code effective} judges by more than Pod Security, whose checks read the typed pod alone. */
+    /**
+     * Whether {@code effective} judges by more than Pod Security, whose checks read the typed pod
+     * alone, and CEL rules and ValidatingAdmissionPolicies, which read the object's bytes
+     * ({@code engine/rules/CelJson}).
+     */
     private static boolean readsObjectTree(EffectivePolicy effective) {
-        return effective.rules().stream().anyMatch(r -> !(r instanceof io.podguard.engine.pss.PodSecurityLevels));
+        return effective.rules().stream().anyMatch(r -> !(r instanceof io.podguard.engine.pss.PodSecurityLevels
+                || r instanceof io.podguard.engine.rules.CelRules || r instanceof io.podguard.engine.rules.AdmissionPolicies));
     }
 
     @java.lang.Override

@@ -52,12 +52,14 @@ class PolicyRulesTest {
     }
 
     @Test
-    void readsObjectTreeWhenAnythingButPodSecurityJudgesThenTrue() {
-        // Pod Security reads the typed pod alone: the embedded default types the pod from the
-        // review's bytes and never builds its tree; rules (top level or in a namespace) read the tree.
+    void readsObjectTreeWhenAnythingButPodSecurityOrCelJudgesThenTrue() {
+        // Pod Security reads the typed pod alone, CEL rules and ValidatingAdmissionPolicies the
+        // review's bytes: the pod is typed from the bytes and its tree never built; placement
+        // (top level or in a namespace) reads the tree.
         assertThat(PolicyResolver.fixed(PolicyLoader.embeddedDefault()).readsObjectTree()).isFalse();
         assertThat(PolicyResolver.fixed(PolicyLoader.parse("mode: enforce\npodSecurity: {level: restricted}\n")).readsObjectTree()).isFalse();
-        assertThat(PolicyResolver.fixed(PolicyLoader.parse(RULES)).readsObjectTree()).isTrue();
+        assertThat(PolicyResolver.fixed(PolicyLoader.parse(RULES)).readsObjectTree()).isFalse();
+        assertThat(PolicyResolver.fixed(PolicyLoader.parse(RULES + "placement: {nodeName: {}}\n")).readsObjectTree()).isTrue();
         assertThat(PolicyResolver.fixed(PolicyLoader.parse("""
                 mode: enforce
                 podSecurity: {level: baseline}
@@ -67,6 +69,8 @@ class PolicyRulesTest {
                       - id: no-latest
                         expression: "object.spec.containers.all(c, !c.image.endsWith(':latest'))"
                         message: no latest
+                    placement:
+                      nodeSelector: {default: {dedicated: ml}}
                 """)).readsObjectTree()).isTrue();
     }
 

@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JsonParser;
 
 /**
  * What a rule's expressions see, built once per request. {@code object} is the pod: a Pod as
@@ -81,13 +80,14 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
      * Bounds of every value the rules' expressions can read ({@code object}, {@code oldObject},
      * {@code request}, {@code namespaceObject}), for {@link CostBound}: the most entries of a list
      * or map, the most UTF-8 bytes of a string (three per UTF-16 unit, the most one takes), and
-     * a traversal cost that is at least that of any of them. One walk of the pod.
+     * a traversal cost that is at least that of any of them. The pod's were recorded while it was
+     * read for CEL ({@link CelJson}).
      */
     public CostBound.Size sizes() {
-        Measure m = new Measure();
-        m.walk(pod.object());
+        CelJson.Measure m = new CelJson.Measure();
+        m.add(read(pod).sizes());
         if (oldPod != null) {
-            m.walk(oldPod.object());
+            m.add(read(oldPod).sizes());
         }
         // the template of a workload dressed as a Pod: one more metadata field, four more strings
         m.lists += 1;
@@ -112,49 +112,22 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
         return new CostBound.Size(m.lists, m.strings, m.traversal);
     }
 
-    /** The walk of {@link #sizes()}: the longest list or map, the longest string, the traversal cost so far. */
-    private static final class Measure {
-        long lists;
-        long strings;
-        long traversal;
-
-        void walk(tools.jackson.databind.JsonNode node) {
-            if (node instanceof ObjectNode o) {
-                lists = Math.max(lists, o.size());
-                for (Map.Entry<String, tools.jackson.databind.JsonNode> e : o.properties()) {
-                    text(e.getKey());
-                    walk(e.getValue());
-                }
-            } else if (node instanceof tools.jackson.databind.node.ArrayNode a) {
-                lists = Math.max(lists, a.size());
-                for (int i = 0, n = a.size(); i < n; i++) {
-                    walk(a.get(i));
-                }
-            } else if (node.isString()) {
-                text(node.asString());
-            } else {
-                traversal += 1;
-            }
-        }
-
-        /** A string: up to three UTF-8 bytes per UTF-16 unit; its traversal cost (a tenth of its bytes) rounded up, plus one. */
-        void text(@Nullable String s) {
-            if (s == null) {
-                return;
-            }
-            long bytes = 3L * s.length();
-            strings = Math.max(strings, bytes);
-            traversal += bytes / 10 + 2;
-        }
-    }
-
     /** The variables of a ValidatingAdmissionPolicy's expressions: {@code object} is the object as sent. */
     public CelVariableResolver variablesAsSent() {
-        return variables(pod.object(), oldPod == null ? null : oldPod.object());
+        return variables(read(pod).value(), oldPod == null ? null : read(oldPod).value());
+    }
+
+    /** The whole object as sent, as CEL reads it, with its sizes: read once per pod, whichever rule kind asks first. */
+    static CelJson.Read read(PodObject pod) {
+        return pod.derived(CelJson.Read.class, p -> {
+            try (JsonParser parser = p.parser()) {
+                return CelJson.read(parser);
+            }
+        });
     }
 
     /** Each variable made when an expression first reads it: most rules read {@code object} alone. */
-    private CelVariableResolver variables(ObjectNode object, @Nullable ObjectNode old) {
+    private CelVariableResolver variables(Object object, @Nullable Object old) {
         Object[] made = new Object[5];
         return name -> {
             int i = switch (name) {
@@ -170,8 +143,8 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
             }
             if (made[i] == null) {
                 made[i] = switch (i) {
-                    case 0 -> CelValues.of(object);
-                    case 1 -> old == null ? NullValue.NULL_VALUE : CelValues.of(old);
+                    case 0 -> object;
+                    case 1 -> old == null ? NullValue.NULL_VALUE : old;
                     case 2 -> request();
                     case 3 -> namespace == null || namespace.isEmpty() ? NullValue.NULL_VALUE : namespaceObject();
                     default -> NullValue.NULL_VALUE;
@@ -182,21 +155,22 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
     }
 
     /** The object a rule sees: the Pod itself, or a workload's template dressed as a Pod. */
-    static ObjectNode asPod(PodObject pod) {
+    static Object asPod(PodObject pod) {
+        Object sent = read(pod).value();
         if (pod.isPod()) {
-            return pod.object();
+            return sent;
         }
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("apiVersion", "v1");
-        out.put("kind", "Pod");
-        ObjectNode template = pod.podNode();
-        ObjectNode meta = template.get("metadata") instanceof ObjectNode m ? m.deepCopy() : JsonNodeFactory.instance.objectNode();
-        if (pod.namespace() != null && !meta.has("namespace")) {
-            meta.put("namespace", pod.namespace());
+        Object template = sent;
+        for (String field : pod.podPointer().substring(1).split("/")) {
+            template = template instanceof CelJson.JsonObject o ? o.get(field) : null;
         }
-        out.set("metadata", meta);
-        out.set("spec", template.get("spec") instanceof ObjectNode s ? s : JsonNodeFactory.instance.objectNode());
-        return out;
+        CelJson.JsonObject t = template instanceof CelJson.JsonObject o ? o : CelJson.JsonObject.EMPTY;
+        CelJson.JsonObject meta = t.get("metadata") instanceof CelJson.JsonObject m ? m : CelJson.JsonObject.EMPTY;
+        if (pod.namespace() != null && !meta.containsKey("namespace")) {
+            meta = meta.with("namespace", pod.namespace());
+        }
+        Object spec = t.get("spec") instanceof CelJson.JsonObject o ? o : CelJson.JsonObject.EMPTY;
+        return new CelJson.JsonObject(new String[] {"apiVersion", "kind", "metadata", "spec"}, new Object[] {"v1", "Pod", meta, spec});
     }
 
     private Map<String, Object> request() {
