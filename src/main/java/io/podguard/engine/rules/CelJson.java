@@ -3,7 +3,6 @@ package io.podguard.engine.rules;
 import dev.cel.common.values.NullValue;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -46,26 +45,24 @@ public final class CelJson {
     static Read read(JsonParser p) {
         Measure m = new Measure();
         JsonToken t = p.currentToken() != null ? p.currentToken() : p.nextToken();
-        ArrayList<Container> stack = new ArrayList<>();
+        // one container per depth, reused by every object or array at that depth: its buffers grow
+        // once per review, and each value keeps exact copies
+        Container[] open = new Container[8];
+        int depth = -1;
         Container top = null;
         boolean duplicates = false;
-        Object done = null;
+        Object done;
         while (true) {
             Object value;
             switch (t) {
-                case START_OBJECT -> {
-                    if (top != null) {
-                        stack.add(top);
+                case START_OBJECT, START_ARRAY -> {
+                    if (++depth == open.length) {
+                        open = Arrays.copyOf(open, depth * 2);
                     }
-                    top = new Container(true);
-                    t = p.nextToken();
-                    continue;
-                }
-                case START_ARRAY -> {
-                    if (top != null) {
-                        stack.add(top);
+                    if (open[depth] == null) {
+                        open[depth] = new Container();
                     }
-                    top = new Container(false);
+                    top = open[depth].start(t == JsonToken.START_OBJECT);
                     t = p.nextToken();
                     continue;
                 }
@@ -77,7 +74,7 @@ public final class CelJson {
                 case END_OBJECT, END_ARRAY -> {
                     m.lists = Math.max(m.lists, top.size);
                     value = top.finish();
-                    top = stack.isEmpty() ? null : stack.removeLast();
+                    top = --depth < 0 ? null : open[depth];
                 }
                 case VALUE_STRING -> {
                     String s = p.getString();
@@ -130,23 +127,27 @@ public final class CelJson {
         return new Read(done, m);
     }
 
-    /** An object or array being read: its entries so far. */
+    /** The object or array being read at one depth: its entries so far. */
     private static final class Container {
-        final boolean object;
+        boolean object;
         String key;
-        String[] keys;
-        Object[] values = new Object[4];
+        String[] keys = new String[8];
+        int[] hashes = new int[8];
+        Object[] values = new Object[8];
         int size;
         /** The index of every key once the object has more than a few. */
         @Nullable HashMap<String, Integer> seen;
 
-        Container(boolean object) {
-            this.object = object;
-            this.keys = object ? new String[4] : null;
+        Container start(boolean isObject) {
+            object = isObject;
+            size = 0;
+            seen = null;
+            return this;
         }
 
         /** Adds an entry; false when the key was there already, whose value it then replaces (the last of duplicates wins). */
         boolean put(String k, Object v) {
+            int h = k.hashCode();
             if (seen != null) {
                 Integer i = seen.putIfAbsent(k, size);
                 if (i != null) {
@@ -155,7 +156,8 @@ public final class CelJson {
                 }
             } else {
                 for (int i = 0; i < size; i++) {
-                    if (keys[i].equals(k)) {
+                    String other = keys[i];
+                    if (other == k || hashes[i] == h && other.equals(k)) {
                         values[i] = v;
                         return false;
                     }
@@ -170,24 +172,32 @@ public final class CelJson {
                 }
             }
             if (size == values.length) {
-                keys = Arrays.copyOf(keys, size * 2);
-                values = Arrays.copyOf(values, size * 2);
+                grow();
             }
             keys[size] = k;
+            hashes[size] = h;
             values[size++] = v;
             return true;
         }
 
         void add(Object v) {
             if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
+                grow();
             }
             values[size++] = v;
         }
 
+        private void grow() {
+            keys = Arrays.copyOf(keys, size * 2);
+            hashes = Arrays.copyOf(hashes, size * 2);
+            values = Arrays.copyOf(values, size * 2);
+        }
+
+        /** The value read; the buffers keep references until reused (they live as long as the reading). */
         Object finish() {
             if (object) {
-                return size == 0 ? JsonObject.EMPTY : new JsonObject(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
+                return size == 0 ? JsonObject.EMPTY
+                        : new JsonObject(Arrays.copyOf(keys, size), Arrays.copyOf(hashes, size), Arrays.copyOf(values, size));
             }
             return size == 0 ? JsonArray.EMPTY : new JsonArray(Arrays.copyOf(values, size));
         }
@@ -251,18 +261,20 @@ public final class CelJson {
         static final JsonObject EMPTY = new JsonObject(new String[0], new Object[0]);
 
         private final String[] keys;
-        private final Object[] values;
+        /** Each key's hash: a lookup compares these, contiguous, before any key's characters. */
         private final int[] hashes;
+        private final Object[] values;
         private final @Nullable HashMap<String, Integer> index;
         private @Nullable Set<Map.Entry<String, Object>> entries;
 
         JsonObject(String[] keys, Object[] values) {
+            this(keys, hashesOf(keys), values);
+        }
+
+        private JsonObject(String[] keys, int[] hashes, Object[] values) {
             this.keys = keys;
+            this.hashes = hashes;
             this.values = values;
-            this.hashes = new int[keys.length];
-            for (int i = 0; i < keys.length; i++) {
-                hashes[i] = keys[i].hashCode();
-            }
             if (keys.length > LINEAR) {
                 index = HashMap.newHashMap(keys.length);
                 for (int i = 0; i < keys.length; i++) {
@@ -273,13 +285,21 @@ public final class CelJson {
             }
         }
 
+        private static int[] hashesOf(String[] keys) {
+            int[] out = new int[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                out[i] = keys[i].hashCode();
+            }
+            return out;
+        }
+
         /** This map with {@code key} set to {@code value} (added, or replaced in place). */
         JsonObject with(String key, Object value) {
             int i = indexOf(key);
             if (i >= 0) {
                 Object[] v = values.clone();
                 v[i] = value;
-                return new JsonObject(keys, v);
+                return new JsonObject(keys, hashes, v);
             }
             String[] k = Arrays.copyOf(keys, keys.length + 1);
             Object[] v = Arrays.copyOf(values, values.length + 1);
@@ -296,9 +316,11 @@ public final class CelJson {
                 Integer i = index.get(s);
                 return i == null ? -1 : i;
             }
+            // a String caches its hash: comparing hashes first spares most comparisons of characters
             int h = s.hashCode();
-            for (int i = 0; i < hashes.length; i++) {
-                if (hashes[i] == h && (keys[i] == s || keys[i].equals(s))) {
+            int[] hs = hashes;
+            for (int i = 0; i < hs.length; i++) {
+                if (hs[i] == h && keys[i].equals(s)) {
                     return i;
                 }
             }
@@ -369,6 +391,27 @@ public final class CelJson {
         @Override
         public Object get(int index) {
             return values[index];
+        }
+
+        /** Over the array itself: comprehensions iterate every list they range over. */
+        @Override
+        public Iterator<Object> iterator() {
+            return new Iterator<>() {
+                private int next;
+
+                @Override
+                public boolean hasNext() {
+                    return next < values.length;
+                }
+
+                @Override
+                public Object next() {
+                    if (next >= values.length) {
+                        throw new NoSuchElementException();
+                    }
+                    return values[next++];
+                }
+            };
         }
 
         @Override
