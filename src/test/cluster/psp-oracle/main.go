@@ -11,7 +11,7 @@
 //	 "namespace": "ns", "operation": "CREATE" | "UPDATE",
 //	 "pod": v1 Pod, "oldPod": v1 Pod (UPDATE)}
 //
-// The pod gets the apiserver's v1 defaults first (and serviceAccountName "default" when unset, as the
+// The pod gets the apiserver's v1 defaults first, is serialised and read back as a webhook would read it (and serviceAccountName "default" when unset, as the
 // ServiceAccount plugin sets it before PodSecurityPolicy runs), and each policy its v1beta1 defaults;
 // policies are validated as the apiserver validated them on creation. An answer:
 //
@@ -33,11 +33,10 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	policyv1beta1 "k8s.io/api/policy/v1beta1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apiserver/pkg/admission"
 	genericadmissioninit "k8s.io/apiserver/pkg/admission/initializer"
-	auditinternal "k8s.io/apiserver/pkg/apis/audit"
 	"k8s.io/apiserver/pkg/authentication/serviceaccount"
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/apiserver/pkg/authorization/authorizer"
@@ -167,6 +166,10 @@ func run(plugins *admission.Plugins, c *input) (o output) {
 		pod.Spec.ServiceAccountName = "default"
 	}
 	pod.Namespace = c.Namespace
+	// The plugin judges the pod as a webhook receives it: converted from the internal version (which
+	// sets the deprecated serviceAccount) and serialised, so that an empty list, which JSON leaves out,
+	// is absent for both (in-process, an empty supplementalGroups was not nil).
+	pod = roundTrip(toV1(toInternal(pod)))
 	o.Input = pod.DeepCopy()
 	var old *corev1.Pod
 	if c.OldPod != nil {
@@ -176,6 +179,7 @@ func run(plugins *admission.Plugins, c *input) (o output) {
 			old.Spec.ServiceAccountName = "default"
 		}
 		old.Namespace = c.Namespace
+		old = roundTrip(toV1(toInternal(old)))
 	}
 
 	requester := &user.DefaultInfo{Name: "alice", Groups: []string{"system:authenticated"}}
@@ -217,6 +221,18 @@ type initFunc func(admission.Interface)
 
 func (f initFunc) Initialize(p admission.Interface) { f(p) }
 
+func roundTrip(pod *corev1.Pod) *corev1.Pod {
+	data, err := json.Marshal(pod)
+	if err != nil {
+		panic(err)
+	}
+	var out corev1.Pod
+	if err := json.Unmarshal(data, &out); err != nil {
+		panic(err)
+	}
+	return &out
+}
+
 func toInternal(pod *corev1.Pod) *api.Pod {
 	var internal api.Pod
 	if err := legacyscheme.Scheme.Convert(pod, &internal, nil); err != nil {
@@ -257,9 +273,20 @@ func admitThenValidate(plugin admission.Interface, pod *corev1.Pod, old *corev1.
 }
 
 func validate(plugin admission.Interface, pod *api.Pod, old *corev1.Pod, op admission.Operation, requester user.Info) *verdict {
-	a := attributes(pod.DeepCopy(), old, op, requester)
+	a := &auditAnnotations{Attributes: attributes(pod.DeepCopy(), old, op, requester), values: map[string]string{}}
 	if err := plugin.(admission.ValidationInterface).Validate(context.Background(), a, nil); err != nil {
 		return &verdict{Error: err.Error()}
 	}
-	return &verdict{Policy: a.(admission.AnnotationsGetter).GetAnnotations(auditinternal.LevelMetadata)["podsecuritypolicy.policy.k8s.io/validate-policy"]}
+	return &verdict{Policy: a.values["podsecuritypolicy.policy.k8s.io/validate-policy"]}
+}
+
+// auditAnnotations keeps the audit annotations the plugin adds (the policy that validated the pod).
+type auditAnnotations struct {
+	admission.Attributes
+	values map[string]string
+}
+
+func (a *auditAnnotations) AddAnnotation(key, value string) error {
+	a.values[key] = value
+	return nil
 }
