@@ -157,12 +157,14 @@ public final class PspSet {
             problems.add("spec.requiredDropCapabilities: Invalid value: " + GoFormat.capabilities(requiredDrops)
                     + ": must be empty when all capabilities are allowed by a wildcard");
         }
+        Set<String> allowedSet = new HashSet<>(allowedCaps);
+        Set<String> defaultSet = new HashSet<>(Text.orEmpty(spec.getDefaultAddCapabilities()));
         for (String drop : requiredDrops) {
-            if (allowedCaps.contains(drop)) {
+            if (allowedSet.contains(drop)) {
                 problems.add("spec.requiredDropCapabilities: Invalid value: \"" + drop
                         + "\": capability is listed in allowedCapabilities and requiredDropCapabilities");
             }
-            if (Text.orEmpty(spec.getDefaultAddCapabilities()).contains(drop)) {
+            if (defaultSet.contains(drop)) {
                 problems.add("spec.requiredDropCapabilities: Invalid value: \"" + drop
                         + "\": capability is listed in defaultAddCapabilities and requiredDropCapabilities");
             }
@@ -187,6 +189,8 @@ public final class PspSet {
     private static final java.util.regex.Pattern SYSCTL_SEGMENT = java.util.regex.Pattern.compile("[a-z0-9]([-_a-z0-9]*[a-z0-9])?");
     private static final java.util.regex.Pattern SYSCTL_LAST_SEGMENT = java.util.regex.Pattern.compile("([a-z0-9][-_a-z0-9]*)?[a-z0-9*]");
     private static final int SYSCTL_MAX_LENGTH = 253;
+    private static final int MAX_SYSCTLS = 1024;
+    private static final int MAX_OVERLAPS = 20;
     private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     static boolean validSysctlPattern(String name) {
@@ -203,6 +207,10 @@ public final class PspSet {
     }
 
     private static void sysctls(String path, List<String> sysctls, List<String> problems) {
+        if (sysctls.size() > MAX_SYSCTLS) {
+            problems.add(path + ": Too many: " + sysctls.size() + ": must have at most " + MAX_SYSCTLS + " items");
+            return;
+        }
         boolean coversAll = false;
         for (int i = 0; i < sysctls.size(); i++) {
             String s = sysctls.get(i);
@@ -220,8 +228,17 @@ public final class PspSet {
         }
     }
 
-    /** Upstream's {@code validatePodSecurityPolicySysctlListsDoNotOverlap}: no sysctl both allowed and forbidden. */
+    /**
+     * Upstream's {@code validatePodSecurityPolicySysctlListsDoNotOverlap}: no sysctl both allowed and
+     * forbidden. Each pair is compared, so the lists are bounded first (the kernel has about a
+     * thousand sysctls; upstream had no bound) and the problems after {@value #MAX_OVERLAPS} are
+     * counted, not listed.
+     */
     private static void sysctlOverlaps(List<String> allowed, List<String> forbidden, List<String> problems) {
+        if (allowed.size() > MAX_SYSCTLS || forbidden.size() > MAX_SYSCTLS) {
+            return; // refused by sysctls()
+        }
+        int found = 0;
         for (int i = 0; i < allowed.size(); i++) {
             String a = allowed.get(i);
             boolean aPattern = a.endsWith("*");
@@ -230,30 +247,33 @@ public final class PspSet {
                 String f = forbidden.get(j);
                 boolean fPattern = f.endsWith("*");
                 String fPrefix = fPattern ? f.substring(0, f.length() - 1) : "";
-                String allowedProblem = "spec.allowedUnsafeSysctls[" + i + "]: Invalid value: " + GoFormat.quote(a) + ": sysctl overlaps with " + f;
-                String forbiddenProblem = "spec.forbiddenSysctls[" + j + "]: Invalid value: " + GoFormat.quote(f) + ": sysctl overlaps with " + a;
+                // 1: the allowed entry is reported, 2: the forbidden one, as upstream chose
+                int overlap;
                 if (aPattern && fPattern) {
-                    if (aPrefix.startsWith(fPrefix)) {
-                        problems.add(allowedProblem);
-                    } else if (fPrefix.startsWith(aPrefix)) {
-                        problems.add(forbiddenProblem);
-                    }
+                    overlap = aPrefix.startsWith(fPrefix) ? 1 : fPrefix.startsWith(aPrefix) ? 2 : 0;
                 } else if (aPattern) {
-                    if (f.startsWith(aPrefix)) {
-                        problems.add(forbiddenProblem);
-                    }
+                    overlap = f.startsWith(aPrefix) ? 2 : 0;
                 } else if (fPattern) {
-                    if (a.startsWith(fPrefix)) {
-                        problems.add(allowedProblem);
-                    }
-                } else if (a.equals(f)) {
-                    problems.add(allowedProblem);
+                    overlap = a.startsWith(fPrefix) ? 1 : 0;
+                } else {
+                    overlap = a.equals(f) ? 1 : 0;
+                }
+                if (overlap != 0 && found++ < MAX_OVERLAPS) {
+                    problems.add(overlap == 1
+                            ? "spec.allowedUnsafeSysctls[" + i + "]: Invalid value: " + GoFormat.quote(a) + ": sysctl overlaps with " + f
+                            : "spec.forbiddenSysctls[" + j + "]: Invalid value: " + GoFormat.quote(f) + ": sysctl overlaps with " + a);
                 }
             }
         }
+        if (found > MAX_OVERLAPS) {
+            problems.add("spec.allowedUnsafeSysctls: " + (found - MAX_OVERLAPS) + " more overlaps with spec.forbiddenSysctls");
+        }
     }
 
-    /** Upstream's {@code ValidateCSIDriverName}: required, at most 63 characters, DNS labels separated by dots. */
+    private static final String DNS_SUBDOMAIN_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric"
+            + " characters, '-' or '.', and must start and end with an alphanumeric character";
+
+    /** Upstream's {@code ValidateCSIDriverName}: required, at most 63 characters, a DNS subdomain once lower-cased. */
     private static @Nullable String csiDriverName(@Nullable String name) {
         if (name == null || name.isEmpty()) {
             return "name: Required value";
@@ -261,13 +281,8 @@ public final class PspSet {
         if (name.length() > 63) {
             return "name: Too long: must have at most 63 bytes";
         }
-        for (String label : name.toLowerCase(java.util.Locale.ROOT).split("\\.", -1)) {
-            if (!DNS_LABEL.matcher(label).matches()) {
-                return "name: Invalid value: " + GoFormat.quote(name)
-                        + ": a CSI driver name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-            }
-        }
-        return null;
+        return dnsSubdomain(name.toLowerCase(java.util.Locale.ROOT)) ? null
+                : "name: Invalid value: " + GoFormat.quote(name) + ": " + DNS_SUBDOMAIN_MESSAGE;
     }
 
     /** A lowercase RFC 1123 subdomain, label by label: at most 253 characters. */
@@ -290,7 +305,7 @@ public final class PspSet {
             String name = allowed.get(i);
             if (!name.equals("*") && !dnsSubdomain(name)) {
                 problems.add("spec.runtimeClass.allowedRuntimeClassNames[" + i + "]: Invalid value: " + GoFormat.quote(name)
-                        + ": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+                        + ": " + DNS_SUBDOMAIN_MESSAGE);
             }
             if (!seen.add(name)) {
                 problems.add("spec.runtimeClass.allowedRuntimeClassNames[" + i + "]: Duplicate value: " + GoFormat.quote(name));
@@ -299,7 +314,7 @@ public final class PspSet {
         if (def != null) {
             if (!dnsSubdomain(def)) {
                 problems.add("spec.runtimeClass.defaultRuntimeClassName: Invalid value: " + GoFormat.quote(def)
-                        + ": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+                        + ": " + DNS_SUBDOMAIN_MESSAGE);
             }
             if (!seen.contains(def) && !seen.contains("*")) {
                 problems.add("spec.runtimeClass.allowedRuntimeClassNames: Required value: default " + GoFormat.quote(def) + " must be allowed");
