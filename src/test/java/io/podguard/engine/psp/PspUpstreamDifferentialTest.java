@@ -52,6 +52,7 @@ class PspUpstreamDifferentialTest {
 
     private final Map<String, Integer> figures = new TreeMap<>();
     private final List<String> differences = new ArrayList<>();
+    private final Map<String, Integer> rulesCompared = new TreeMap<>();
 
     @Test
     void podguardAdmitsMutatesAndRefusesAsKubernetesPspPluginDoes() throws IOException {
@@ -67,6 +68,8 @@ class PspUpstreamDifferentialTest {
         StringBuilder report = new StringBuilder("podguard's PSP engine against Kubernetes v1.24.17's PodSecurityPolicy plugin, "
                 + CASES + " generated cases (seed " + SEED + ")\n");
         figures.forEach((k, v) -> report.append(String.format("%-48s %6d%n", k, v)));
+        report.append("refusals whose compared text has an error of each rule:\n");
+        rulesCompared.forEach((k, v) -> report.append(String.format("  %-46s %6d%n", k, v)));
         report.append("differences: ").append(differences.size()).append('\n');
         differences.stream().limit(400).forEach(d -> report.append(d).append("\n\n"));
         Files.createDirectories(Path.of("target"));
@@ -82,6 +85,10 @@ class PspUpstreamDifferentialTest {
         assertThat(figures.getOrDefault("update: judged", 0)).isGreaterThan(CASES / 40);
         assertThat(figures.getOrDefault("update: garbage collection only", 0)).isGreaterThan(CASES / 40);
         assertThat(figures.getOrDefault("policies refused by both", 0)).isGreaterThan(0);
+        // Every rule's errors were compared, text and all, many times over.
+        assertThat(rulesCompared.keySet()).containsAll(PspRules.ALL.stream()
+                .filter(r -> !r.equals(PspRules.NO_POLICY) && !r.equals(PspRules.NEEDS_DEFAULTS)).toList());
+        assertThat(rulesCompared.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(10));
     }
 
     private void compare(int index, ObjectNode c, JsonNode answer) {
@@ -222,6 +229,7 @@ class PspUpstreamDifferentialTest {
         }
         if (ours.equals(upstream)) {
             count("messages identical");
+            compared(decision);
             return;
         }
         for (List<String> order : orders(new ArrayList<>(decision.errors().keySet()))) {
@@ -231,6 +239,7 @@ class PspUpstreamDifferentialTest {
                     + String.join(" ", errors) + "]";
             if (rendered.equals(upstream)) {
                 count("messages identical but for Go's map order");
+                compared(decision);
                 return;
             }
         }
@@ -291,6 +300,11 @@ class PspUpstreamDifferentialTest {
         out.put("kind", "Pod");
         pod.properties().forEach(e -> out.set(e.getKey(), e.getValue()));
         return out;
+    }
+
+    /** Counts the rules whose errors were among those compared. */
+    private void compared(PspDecision decision) {
+        decision.allErrors().stream().map(FieldError::rule).distinct().forEach(rule -> rulesCompared.merge(rule, 1, Integer::sum));
     }
 
     private void count(String figure) {
