@@ -150,6 +150,29 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void parseWhenAnchorsAndAliasesThenExpandedAsKubectlReadsThem() {
+        Policy p = PolicyLoader.parse("""
+                podSecurity:
+                  enforce: &strict {level: restricted, version: v1.30}
+                  audit: *strict
+                """);
+
+        assertThat(p.podSecurity().audit()).isEqualTo(p.podSecurity().enforce());
+        assertThat(p.podSecurity().audit()).isEqualTo(new PodSecurityConfig.ModeLevel("restricted", "v1.30"));
+    }
+
+    @Test
+    void parseWhenAnAliasBombThenOneLineErrorNotAnExpansion() {
+        StringBuilder yaml = new StringBuilder("mode: enforce\nx0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 10; i++) {
+            yaml.append("x").append(i).append(": &a").append(i).append(" [").append(String.join(", ", java.util.Collections.nCopies(10, "*a" + (i - 1))))
+                    .append("]\n");
+        }
+
+        assertThat(errors(yaml.toString())).singleElement().asString().contains("not valid YAML").doesNotContain("\n");
+    }
+
+    @Test
     void parseWhenNotAMapThenSaysSo() {
         assertThat(errors("- a\n- b\n")).containsExactly("policy: expected a map of keys (mode, podSecurity, …), got a list");
     }
