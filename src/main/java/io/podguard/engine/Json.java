@@ -29,6 +29,13 @@ public final class Json {
 
     /** Deeper documents are refused: a pod is far shallower, and recursion must not overflow. */
     public static final int MAX_NESTING_DEPTH = 200;
+    /**
+     * Tokens in one YAML file, aliases expanded: the replaying parser bounds each anchor and the
+     * number of references, not their product (10,000 references to an anchor of 10,000 values pass
+     * its checks and make 10^8 nodes). A policy file (at most 1 MiB) written out holds well under
+     * half of this; so does a manifest file of several megabytes.
+     */
+    public static final long MAX_YAML_TOKENS = 1_000_000;
     /** A single string longer than the apiserver's whole object limit is refused. */
     public static final int MAX_STRING_LENGTH = 3 * 1024 * 1024;
 
@@ -50,7 +57,8 @@ public final class Json {
      * bounds on anchors, references and replayed events: an alias bomb is refused, not expanded.
      */
     private static final YAMLMapper YAML = YAMLMapper.builder(YAMLAnchorReplayingFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+                            .maxTokenCount(MAX_YAML_TOKENS).build())
                     .build())
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
