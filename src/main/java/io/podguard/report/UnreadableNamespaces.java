@@ -11,21 +11,37 @@ import org.slf4j.LoggerFactory;
 /**
  * Requests refused because their namespace could change the decision and could not be read:
  * counted by webhook ({@code podguard_admission_namespace_unavailable_total}, no namespace label:
- * anyone reaching the port names any namespace), logged once per namespace. The set of namespaces
- * already logged is bounded; when full it starts again, so a flood of invented names costs at
- * most one line per name per {@value #MAX_LOGGED} names.
+ * anyone reaching the port names any namespace), logged once per namespace. Anyone reaching the
+ * port can also invent a new name per request: the set of names already logged is bounded (when
+ * full it starts again), and at most {@value #LINES_PER_MINUTE} lines are written a minute; the
+ * next line says how many namespaces went unlogged meanwhile.
  */
 final class UnreadableNamespaces {
 
     static final int MAX_LOGGED = 4096;
+    static final int LINES_PER_MINUTE = 10;
+    private static final long MINUTE_NANOS = 60_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(UnreadableNamespaces.class);
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final java.util.function.LongSupplier nanoClock;
+    private final java.util.function.Consumer<String> sink;
+    private long windowStart;
+    private int linesInWindow;
+    private long unlogged;
 
     UnreadableNamespaces(MeterRegistry registry) {
+        this(registry, System::nanoTime, LOG::warn);
+    }
+
+    /** @param sink receives each log line; tests collect them */
+    UnreadableNamespaces(MeterRegistry registry, java.util.function.LongSupplier nanoClock, java.util.function.Consumer<String> sink) {
         this.registry = registry;
+        this.nanoClock = nanoClock;
+        this.sink = sink;
+        this.windowStart = nanoClock.getAsLong();
         for (String webhook : AdmissionMetrics.WEBHOOKS) {
             counters.put(webhook, counter(webhook));
         }
@@ -47,9 +63,25 @@ final class UnreadableNamespaces {
             logged.clear();
         }
         if (logged.add(namespace)) {
-            LOG.warn("namespace {} could not be read ({}): pods it could decide are refused until it can be, "
-                    + "workloads allowed with an error annotation (logged once per namespace)", namespace, reason);
+            log(namespace, reason);
         }
+    }
+
+    private synchronized void log(String namespace, String reason) {
+        long now = nanoClock.getAsLong();
+        if (now - windowStart >= MINUTE_NANOS) {
+            windowStart = now;
+            linesInWindow = 0;
+        }
+        if (linesInWindow >= LINES_PER_MINUTE) {
+            unlogged++;
+            return;
+        }
+        linesInWindow++;
+        String more = unlogged == 0 ? "" : " (" + unlogged + " more namespaces not logged before this one)";
+        unlogged = 0;
+        sink.accept("namespace " + namespace + " could not be read (" + reason + "): pods it could decide are refused until it can be, "
+                + "workloads allowed with an error annotation (logged once per namespace, at most " + LINES_PER_MINUTE + " a minute)" + more);
     }
 
     /** How many namespaces are remembered as logged, for tests. */
