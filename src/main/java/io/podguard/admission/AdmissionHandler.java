@@ -158,7 +158,7 @@ public final class AdmissionHandler {
     private AdmissionResponse namespaceUnavailable(Endpoint endpoint, AdmissionRequest request, PodObject pod,
                                                    NamespaceUnavailableException e) {
         observer.namespaceUnavailable(reportOf(endpoint, request), e.reason());
-        String message = "Internal error occurred: failed to lookup namespace \"" + e.namespace() + "\"";
+        String message = "Internal error occurred: failed to lookup namespace " + io.podguard.engine.Text.goQuote(e.namespace());
         Map<String, String> audit = Map.of(AuditAnnotations.ERROR, message + ": " + e.reason());
         if (!pod.isPod()) {
             return new AdmissionResponse(request.uid(), true, 200, null, null, List.of(), audit, AdmissionResponse.NO_MODE);

@@ -12,7 +12,7 @@ public final class NamespaceUnavailableException extends RuntimeException {
     private final String reason;
 
     public NamespaceUnavailableException(String namespace, String reason) {
-        super("failed to lookup namespace \"" + namespace + "\": " + reason, null, false, false);
+        super("failed to lookup namespace " + io.podguard.engine.Text.goQuote(namespace) + ": " + reason, null, false, false);
         this.namespace = namespace;
         this.reason = reason;
     }

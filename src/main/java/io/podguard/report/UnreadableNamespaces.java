@@ -80,7 +80,7 @@ final class UnreadableNamespaces {
         linesInWindow++;
         String more = unlogged == 0 ? "" : " (" + unlogged + " more namespaces not logged before this one)";
         unlogged = 0;
-        sink.accept("namespace " + namespace + " could not be read (" + reason + "): pods it could decide are refused until it can be, "
+        sink.accept("namespace " + io.podguard.engine.Text.goQuote(namespace) + " could not be read (" + io.podguard.engine.Text.oneLine(reason, "") + "): pods it could decide are refused until it can be, "
                 + "workloads allowed with an error annotation (logged once per namespace, at most " + LINES_PER_MINUTE + " a minute)" + more);
     }
 

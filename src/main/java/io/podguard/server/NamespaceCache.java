@@ -41,6 +41,8 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
     private volatile @Nullable KubernetesClient client;
     private volatile @Nullable SharedIndexInformer<Namespace> informer;
     private volatile boolean synced;
+    /** A namespace name is a DNS label (RFC 1123). */
+    private static final java.util.regex.Pattern NAMESPACE_NAME = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     static final java.time.Duration FETCH_TIMEOUT = java.time.Duration.ofSeconds(1);
     static final java.time.Duration FETCH_BACKOFF = java.time.Duration.ofSeconds(10);
     private static final java.util.concurrent.ExecutorService FETCHERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
@@ -202,6 +204,11 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
      * connection costs no review more than that once.
      */
     private @Nullable Namespace fetch(String namespace) {
+        if (!NAMESPACE_NAME.matcher(namespace).matches()) {
+            // No such namespace can exist; and a name with '/' or '..' must not become a path on the apiserver.
+            failed(namespace, "namespaces " + io.podguard.engine.Text.goQuote(namespace) + " not found");
+            return null;
+        }
         KubernetesClient c = client;
         if (c == null) {
             failed(namespace, "no apiserver client");
@@ -217,7 +224,7 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
         try {
             Namespace ns = read.get(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (ns == null) {
-                failed(namespace, "namespaces \"" + namespace + "\" not found");
+                failed(namespace, "namespaces " + io.podguard.engine.Text.goQuote(namespace) + " not found");
             } else {
                 failures.remove(namespace);
             }

@@ -25,7 +25,7 @@ class UnreadableNamespacesTest {
         assertThat(registry.find(MetricNames.NAMESPACE_UNAVAILABLE).counters()).hasSize(2); // mutate and validate, nothing else
         assertThat(unreadable.loggedCount()).isLessThanOrEqualTo(UnreadableNamespaces.MAX_LOGGED);
         assertThat(lines).hasSize(UnreadableNamespaces.LINES_PER_MINUTE);
-        assertThat(lines.getFirst()).isEqualTo("namespace ns-0 could not be read (not found): pods it could decide are refused until it can be, "
+        assertThat(lines.getFirst()).isEqualTo("namespace \"ns-0\" could not be read (not found): pods it could decide are refused until it can be, "
                 + "workloads allowed with an error annotation (logged once per namespace, at most 10 a minute)");
 
         now += 60_000_000_000L;

@@ -95,6 +95,20 @@ class UnreadableNamespaceTest {
     }
 
     @Test
+    void namespaceNameNoNamespaceCanHaveThenRefusedAndQuotedAsGoQuotesIt() {
+        // Only a client of the port itself (never the apiserver) sends these; none becomes a path on the apiserver.
+        for (String name : java.util.List.of("../pods", "a/b", "x\nFAKE LOG LINE", "UPPER", "a".repeat(64))) {
+            JsonNode response = review(PSA_LABELS, name, "Pod", "", PRIVILEGED_POD, Endpoint.VALIDATE, new SimpleMeterRegistry());
+
+            String quoted = io.podguard.engine.Text.goQuote(name);
+            assertThat(response.get("status").get("message").asString()).isEqualTo("Internal error occurred: failed to lookup namespace " + quoted);
+            assertThat(response.get("auditAnnotations").get("error").asString())
+                    .isEqualTo("Internal error occurred: failed to lookup namespace " + quoted + ": namespaces " + quoted + " not found");
+        }
+        assertThat(io.podguard.engine.Text.goQuote("x\nFAKE LOG LINE")).isEqualTo("\"x\\nFAKE LOG LINE\"");
+    }
+
+    @Test
     void workloadInAnUnreadableNamespaceThenAllowedWithTheErrorAnnotationAsPsa() {
         JsonNode response = review(PSA_LABELS, "ghost", "Deployment", "apps", PRIVILEGED_DEPLOYMENT, Endpoint.VALIDATE, new SimpleMeterRegistry());
 
