@@ -321,6 +321,7 @@ public final class AdmissionReviewCodec {
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 413 -> "RequestEntityTooLarge";
+            case 500 -> "InternalError";
             default -> "Invalid";
         };
     }
