@@ -19,6 +19,8 @@
 #   limitranger           ./cmd/limitranger: kube-apiserver's LimitRanger plugin run over a corpus of cases
 #   pod-loader            ./cmd/pod-loader: fills a cluster with pods for the scale benchmark (bench/scale.sh)
 #   create-load           ./cmd/create-load: creates pods through the apiserver at a fixed rate or at saturation (bench/apiserver.sh)
+#   psp-oracle            ./psp-oracle: Kubernetes v1.24's PodSecurityPolicy admission plugin over a JSON corpus
+#                         (its own module, psp-oracle/go.mod: v1.24 cannot share this module's pins)
 #
 # Usage: src/test/cluster/build.sh [OUT_DIR]     (default: <repo>/target/e2e-bin)
 #        BUILD_ONLY="psa-eval" src/test/cluster/build.sh [OUT_DIR]   (only the named binaries, no smoke check)
@@ -119,7 +121,7 @@ build() {
   # Build to a temporary name so an interrupted build never leaves a
   # truncated binary that looks fresh.
   rm -f "$bin.stamp"
-  go build -p "$parallel" -trimpath -ldflags "$ldflags" -o "$bin.tmp" "$pkg"
+  (cd "$here/${GO_BUILD_DIR:-.}" && go build -p "$parallel" -trimpath -ldflags "$ldflags" -o "$bin.tmp" "$pkg")
   mv -f "$bin.tmp" "$bin"
   echo "$go_version" >"$bin.stamp"
   echo "==> $name: built in $(fmt_secs $(( SECONDS - start )))"
@@ -141,6 +143,8 @@ build psa-admission        ./cmd/psa-admission                       "-s -w"    
 build limitranger          ./cmd/limitranger                         "-s -w"               "$here/cmd/limitranger/main.go"
 build pod-loader           ./cmd/pod-loader                          "-s -w"               "$here/cmd/pod-loader/main.go"
 build create-load          ./cmd/create-load                         "-s -w"               "$here/cmd/create-load/main.go"
+GO_BUILD_DIR=psp-oracle \
+build psp-oracle           .                                         "-s -w"               "$here"/psp-oracle/{go.mod,go.sum,main.go}
 
 if [[ -n "${BUILD_ONLY:-}" ]]; then
   echo "==> done in $(fmt_secs $(( SECONDS - total_start ))) (built: ${built[*]:-none}; up to date: ${skipped[*]:-none})"

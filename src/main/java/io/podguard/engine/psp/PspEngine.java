@@ -132,6 +132,7 @@ public final class PspEngine {
             return Json.mapper().createArrayNode();
         }
         ObjectNode podNode = pod.isPod() ? chosen : (ObjectNode) chosen.at(pod.podPointer());
+        SeccompStrategy.fieldForDefault(new PodJson(pod.isPod() ? original : (ObjectNode) original.at(pod.podPointer())), new PodJson(podNode));
         if (!Objects.equals(new PodJson(podNode).annotation(VALIDATED_PSP_ANNOTATION), policy)) {
             new PodJson(podNode).setAnnotation(VALIDATED_PSP_ANNOTATION, policy);
         }

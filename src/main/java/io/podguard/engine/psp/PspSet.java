@@ -134,33 +134,196 @@ public final class PspSet {
                 : "Unsupported value: \"" + v + "\"", problems);
         each("spec.allowedProcMountTypes", spec.getAllowedProcMountTypes(), v -> PROC_MOUNT_TYPES.contains(v) ? null
                 : "Unsupported value: \"" + v + "\": supported values: \"Default\", \"Unmasked\"", problems);
-        each("spec.allowedHostPaths", spec.getAllowedHostPaths(), p -> p.getPathPrefix() == null || p.getPathPrefix().isEmpty()
-                ? "pathPrefix: Required value" : null, problems);
+        List<io.fabric8.kubernetes.api.model.policy.v1beta1.AllowedHostPath> hostPaths = Text.orEmpty(spec.getAllowedHostPaths());
+        for (int i = 0; i < hostPaths.size(); i++) {
+            String prefix = hostPaths.get(i).getPathPrefix();
+            if (prefix == null || prefix.isEmpty()) {
+                problems.add("spec.allowedHostPaths[" + i + "]: Required value: is required");
+                break; // as upstream: one is enough
+            }
+            if (List.of(prefix.split("/", -1)).contains("..")) {
+                problems.add("spec.allowedHostPaths[" + i + "]: Invalid value: " + GoFormat.quote(prefix) + ": must not contain '..'");
+            }
+        }
+        each("spec.allowedFlexVolumes", spec.getAllowedFlexVolumes(), f -> f.getDriver() == null || f.getDriver().isEmpty()
+                ? "driver: Required value: must specify a driver" : null, problems);
+        each("spec.allowedCSIDrivers", spec.getAllowedCSIDrivers(), d -> csiDriverName(d.getName()), problems);
         if (Boolean.TRUE.equals(spec.getDefaultAllowPrivilegeEscalation()) && Boolean.FALSE.equals(spec.getAllowPrivilegeEscalation())) {
             problems.add("spec.defaultAllowPrivilegeEscalation: Invalid value: true: Cannot set DefaultAllowPrivilegeEscalation to true without also setting AllowPrivilegeEscalation to true");
         }
         List<String> allowedCaps = Text.orEmpty(spec.getAllowedCapabilities());
-        for (String drop : Text.orEmpty(spec.getRequiredDropCapabilities())) {
-            if (allowedCaps.contains(drop)) {
+        List<String> requiredDrops = Text.orEmpty(spec.getRequiredDropCapabilities());
+        if (!requiredDrops.isEmpty() && allowedCaps.contains("*")) {
+            problems.add("spec.requiredDropCapabilities: Invalid value: " + GoFormat.capabilities(requiredDrops)
+                    + ": must be empty when all capabilities are allowed by a wildcard");
+        }
+        Set<String> allowedSet = new HashSet<>(allowedCaps);
+        Set<String> defaultSet = new HashSet<>(Text.orEmpty(spec.getDefaultAddCapabilities()));
+        for (String drop : requiredDrops) {
+            if (allowedSet.contains(drop)) {
                 problems.add("spec.requiredDropCapabilities: Invalid value: \"" + drop
                         + "\": capability is listed in allowedCapabilities and requiredDropCapabilities");
             }
-            if (Text.orEmpty(spec.getDefaultAddCapabilities()).contains(drop)) {
+            if (defaultSet.contains(drop)) {
                 problems.add("spec.requiredDropCapabilities: Invalid value: \"" + drop
                         + "\": capability is listed in defaultAddCapabilities and requiredDropCapabilities");
             }
         }
+        sysctls("spec.allowedUnsafeSysctls", Text.orEmpty(spec.getAllowedUnsafeSysctls()), problems);
+        sysctls("spec.forbiddenSysctls", Text.orEmpty(spec.getForbiddenSysctls()), problems);
+        sysctlOverlaps(Text.orEmpty(spec.getAllowedUnsafeSysctls()), Text.orEmpty(spec.getForbiddenSysctls()), problems);
         if (spec.getRuntimeClass() != null) {
-            String def = spec.getRuntimeClass().getDefaultRuntimeClassName();
-            List<String> allowed = Text.orEmpty(spec.getRuntimeClass().getAllowedRuntimeClassNames());
-            if (def != null && !allowed.contains("*") && !allowed.contains(def)) {
-                problems.add("spec.runtimeClass.defaultRuntimeClassName: Invalid value: \"" + def + "\": default must be allowed");
-            }
+            runtimeClass(spec.getRuntimeClass().getDefaultRuntimeClassName(),
+                    Text.orEmpty(spec.getRuntimeClass().getAllowedRuntimeClassNames()), problems);
         }
         if (!problems.isEmpty() || runAsUser == null || seLinux == null || supplemental == null || fsGroup == null || runAsGroup == null) {
             return null;
         }
         return new PspProvider(psp, binding, fsGroup, supplemental, runAsGroup, runAsUser, seLinux);
+    }
+
+    // The policy checks below are Kubernetes 1.24's (pkg/apis/policy/validation), which the apiserver
+    // applied when a PodSecurityPolicy was created: a policy it would have refused is refused here.
+
+    /** Upstream's sysctl pattern, segment by segment (no nested repetition): {@code a.b_c.d-e*}. */
+    private static final java.util.regex.Pattern SYSCTL_SEGMENT = java.util.regex.Pattern.compile("[a-z0-9]([-_a-z0-9]*[a-z0-9])?");
+    private static final java.util.regex.Pattern SYSCTL_LAST_SEGMENT = java.util.regex.Pattern.compile("([a-z0-9][-_a-z0-9]*)?[a-z0-9*]");
+    private static final int SYSCTL_MAX_LENGTH = 253;
+    private static final int MAX_SYSCTLS = 1024;
+    private static final int MAX_OVERLAPS = 20;
+    private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+    static boolean validSysctlPattern(String name) {
+        if (name.length() > SYSCTL_MAX_LENGTH) {
+            return false;
+        }
+        String[] segments = name.split("\\.", -1);
+        for (int i = 0; i < segments.length - 1; i++) {
+            if (!SYSCTL_SEGMENT.matcher(segments[i]).matches()) {
+                return false;
+            }
+        }
+        return SYSCTL_LAST_SEGMENT.matcher(segments[segments.length - 1]).matches();
+    }
+
+    private static void sysctls(String path, List<String> sysctls, List<String> problems) {
+        if (sysctls.size() > MAX_SYSCTLS) {
+            problems.add(path + ": Too many: " + sysctls.size() + ": must have at most " + MAX_SYSCTLS + " items");
+            return;
+        }
+        boolean coversAll = false;
+        for (int i = 0; i < sysctls.size(); i++) {
+            String s = sysctls.get(i);
+            if (s.isEmpty()) {
+                problems.add(path + "[" + i + "]: Invalid value: \"\": empty sysctl not allowed");
+            } else if (!validSysctlPattern(s)) {
+                problems.add(path + "[" + i + "]: Invalid value: " + GoFormat.quote(s) + ": must have at most " + SYSCTL_MAX_LENGTH
+                        + " characters and match regex (" + SYSCTL_SEGMENT.pattern() + "\\.)*" + SYSCTL_LAST_SEGMENT.pattern());
+            } else if (s.charAt(0) == '*') {
+                coversAll = true;
+            }
+        }
+        if (coversAll && sysctls.size() > 1) {
+            problems.add(path + ".items: Forbidden: if '*' is present, must not specify other sysctls");
+        }
+    }
+
+    /**
+     * Upstream's {@code validatePodSecurityPolicySysctlListsDoNotOverlap}: no sysctl both allowed and
+     * forbidden. Each pair is compared, so the lists are bounded first (the kernel has about a
+     * thousand sysctls; upstream had no bound) and the problems after {@value #MAX_OVERLAPS} are
+     * counted, not listed.
+     */
+    private static void sysctlOverlaps(List<String> allowed, List<String> forbidden, List<String> problems) {
+        if (allowed.size() > MAX_SYSCTLS || forbidden.size() > MAX_SYSCTLS) {
+            return; // refused by sysctls()
+        }
+        int found = 0;
+        for (int i = 0; i < allowed.size(); i++) {
+            String a = allowed.get(i);
+            boolean aPattern = a.endsWith("*");
+            String aPrefix = aPattern ? a.substring(0, a.length() - 1) : "";
+            for (int j = 0; j < forbidden.size(); j++) {
+                String f = forbidden.get(j);
+                boolean fPattern = f.endsWith("*");
+                String fPrefix = fPattern ? f.substring(0, f.length() - 1) : "";
+                // 1: the allowed entry is reported, 2: the forbidden one, as upstream chose
+                int overlap;
+                if (aPattern && fPattern) {
+                    overlap = aPrefix.startsWith(fPrefix) ? 1 : fPrefix.startsWith(aPrefix) ? 2 : 0;
+                } else if (aPattern) {
+                    overlap = f.startsWith(aPrefix) ? 2 : 0;
+                } else if (fPattern) {
+                    overlap = a.startsWith(fPrefix) ? 1 : 0;
+                } else {
+                    overlap = a.equals(f) ? 1 : 0;
+                }
+                if (overlap != 0 && found++ < MAX_OVERLAPS) {
+                    problems.add(overlap == 1
+                            ? "spec.allowedUnsafeSysctls[" + i + "]: Invalid value: " + GoFormat.quote(a) + ": sysctl overlaps with " + f
+                            : "spec.forbiddenSysctls[" + j + "]: Invalid value: " + GoFormat.quote(f) + ": sysctl overlaps with " + a);
+                }
+            }
+        }
+        if (found > MAX_OVERLAPS) {
+            problems.add("spec.allowedUnsafeSysctls: " + (found - MAX_OVERLAPS) + " more overlaps with spec.forbiddenSysctls");
+        }
+    }
+
+    private static final String DNS_SUBDOMAIN_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric"
+            + " characters, '-' or '.', and must start and end with an alphanumeric character";
+
+    /** Upstream's {@code ValidateCSIDriverName}: required, at most 63 characters, a DNS subdomain once lower-cased. */
+    private static @Nullable String csiDriverName(@Nullable String name) {
+        if (name == null || name.isEmpty()) {
+            return "name: Required value";
+        }
+        if (name.length() > 63) {
+            return "name: Too long: must have at most 63 bytes";
+        }
+        return dnsSubdomain(name.toLowerCase(java.util.Locale.ROOT)) ? null
+                : "name: Invalid value: " + GoFormat.quote(name) + ": " + DNS_SUBDOMAIN_MESSAGE;
+    }
+
+    /** A lowercase RFC 1123 subdomain, label by label: at most 253 characters. */
+    private static boolean dnsSubdomain(String name) {
+        if (name.isEmpty() || name.length() > 253) {
+            return false;
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (!DNS_LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Upstream's {@code validateRuntimeClassStrategy}. */
+    private static void runtimeClass(@Nullable String def, List<String> allowed, List<String> problems) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < allowed.size(); i++) {
+            String name = allowed.get(i);
+            if (!name.equals("*") && !dnsSubdomain(name)) {
+                problems.add("spec.runtimeClass.allowedRuntimeClassNames[" + i + "]: Invalid value: " + GoFormat.quote(name)
+                        + ": " + DNS_SUBDOMAIN_MESSAGE);
+            }
+            if (!seen.add(name)) {
+                problems.add("spec.runtimeClass.allowedRuntimeClassNames[" + i + "]: Duplicate value: " + GoFormat.quote(name));
+            }
+        }
+        if (def != null) {
+            if (!dnsSubdomain(def)) {
+                problems.add("spec.runtimeClass.defaultRuntimeClassName: Invalid value: " + GoFormat.quote(def)
+                        + ": " + DNS_SUBDOMAIN_MESSAGE);
+            }
+            if (!seen.contains(def) && !seen.contains("*")) {
+                problems.add("spec.runtimeClass.allowedRuntimeClassNames: Required value: default " + GoFormat.quote(def) + " must be allowed");
+            }
+        }
+        if (seen.contains("*") && allowed.size() > 1) {
+            problems.add("spec.runtimeClass.allowedRuntimeClassNames: Invalid value: " + GoFormat.strings(allowed)
+                    + ": if '*' is present, must not specify other RuntimeClass names");
+        }
     }
 
     private static boolean rule(String path, @Nullable String rule, List<String> allowed, @Nullable List<IDRange> ranges,

@@ -72,9 +72,11 @@ final class SeccompStrategy {
     }
 
     /**
-     * Sets the default profile on a pod that has none, in the annotation as PSP did and in
-     * the {@code seccompProfile} field, which is what takes effect on current clusters. A pod
-     * that already has the field keeps it and gets no annotation: the field is authoritative.
+     * Sets the default profile on a pod that has none, in the pod annotation, as PSP's
+     * {@code MutatePod} did (the policies are tried and judged on that). A pod that already has the
+     * {@code seccompProfile} field keeps it and gets no annotation: the field is authoritative (PSP
+     * copied it into the deprecated annotation, which current clusters warn about and ignore).
+     * {@link #fieldForDefault} then puts the chosen policy's default in the field too.
      */
     void generate(PodJson pod) {
         String current = pod.annotation(POD_ANNOTATION);
@@ -85,9 +87,24 @@ final class SeccompStrategy {
             return;
         }
         pod.setAnnotation(POD_ANNOTATION, defaultProfile);
-        ObjectNode field = fieldFor(defaultProfile);
+    }
+
+    /**
+     * On the pod the chosen policy admitted: when that policy gave the pod its default profile
+     * (the annotation is new), the same profile in the {@code seccompProfile} field, which is what
+     * takes effect on current clusters (Kubernetes 1.24's apiserver copied the annotation into the
+     * field itself when it stored the pod; today's does not).
+     */
+    static void fieldForDefault(PodJson original, PodJson chosen) {
+        String before = original.annotation(POD_ANNOTATION);
+        String after = chosen.annotation(POD_ANNOTATION);
+        if (before != null && !before.isEmpty() || after == null || after.isEmpty()
+                || PodJson.field(chosen.podSecurityContext(), "seccompProfile") != null) {
+            return;
+        }
+        ObjectNode field = fieldFor(after);
         if (field != null) {
-            pod.ensurePodSecurityContext().set("seccompProfile", field);
+            chosen.ensurePodSecurityContext().set("seccompProfile", field);
         }
     }
 

@@ -160,20 +160,36 @@ class PspMutationTest {
     }
 
     @Test
-    void seccompDefaultThenAnnotationAndField() {
-        assertDefaults("""
+    void seccompDefaultThenAnnotationWhenJudgedAndFieldTooInThePatch() {
+        String psp = """
                 metadata:
                   annotations:
                     seccomp.security.alpha.kubernetes.io/allowedProfileNames: 'runtime/default,docker/default'
-                    seccomp.security.alpha.kubernetes.io/defaultProfileName: runtime/default
-                """, "", """
+                    seccomp.security.alpha.kubernetes.io/defaultProfileName: docker/default
+                """;
+        // The policies are tried on the annotation alone, as MutatePod set it ...
+        assertDefaults(psp, "", """
                 apiVersion: v1
                 kind: Pod
-                metadata: {name: pod, namespace: default, annotations: {seccomp.security.alpha.kubernetes.io/pod: runtime/default}}
+                metadata: {name: pod, namespace: default, annotations: {seccomp.security.alpha.kubernetes.io/pod: docker/default}}
+                spec:
+                  securityContext: {}
+                  containers: [{name: app, image: nginx, securityContext: {}}]
+                """);
+        // ... and the chosen one's default is written to the field as well, which is what takes effect today.
+        PodObject pod = pod("");
+        PspDecision decision = PspEngine.admit(java.util.List.of(provider(psp)), pod, true);
+        assertThat(io.fabric8.zjsonpatch.JsonPatch.apply(decision.patch(), pod.object())).isEqualTo(yaml("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: pod
+                  namespace: default
+                  annotations: {seccomp.security.alpha.kubernetes.io/pod: docker/default, kubernetes.io/psp: psp}
                 spec:
                   securityContext: {seccompProfile: {type: RuntimeDefault}}
                   containers: [{name: app, image: nginx, securityContext: {}}]
-                """);
+                """));
     }
 
     @Test

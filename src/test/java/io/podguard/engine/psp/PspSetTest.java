@@ -44,7 +44,62 @@ class PspSetTest {
                         "PodSecurityPolicy \"bad\": spec.allowedProcMountTypes[0]: Unsupported value: \"Masked\": supported values: \"Default\", \"Unmasked\"",
                         "PodSecurityPolicy \"bad\": spec.defaultAllowPrivilegeEscalation: Invalid value: true: Cannot set DefaultAllowPrivilegeEscalation to true without also setting AllowPrivilegeEscalation to true",
                         "PodSecurityPolicy \"bad\": spec.requiredDropCapabilities: Invalid value: \"KILL\": capability is listed in allowedCapabilities and requiredDropCapabilities",
-                        "PodSecurityPolicy \"bad\": spec.runtimeClass.defaultRuntimeClassName: Invalid value: \"gvisor\": default must be allowed"));
+                        "PodSecurityPolicy \"bad\": spec.runtimeClass.allowedRuntimeClassNames: Required value: default \"gvisor\" must be allowed"));
+    }
+
+    @Test
+    void policiesTheApiserverRefusedThenRefusedInItsWords() {
+        assertThatThrownBy(() -> PspSet.of(List.of(policy("bad", """
+                spec:
+                  allowedHostPaths: [{pathPrefix: /var/log/../../etc}]
+                  allowedFlexVolumes: [{driver: ''}]
+                  allowedCSIDrivers: [{name: -csi-}]
+                  allowedCapabilities: ['*']
+                  requiredDropCapabilities: [NET_RAW]
+                  allowedUnsafeSysctls: [net.core.somaxconn, 'kernel.msg*', Kernel.Bad]
+                  forbiddenSysctls: ['net.*', '*']
+                  runtimeClass: {allowedRuntimeClassNames: ['*', Kata, Kata]}
+                  """))))
+                .hasMessage(String.join("\n",
+                        "PodSecurityPolicy \"bad\": spec.allowedHostPaths[0]: Invalid value: \"/var/log/../../etc\": must not contain '..'",
+                        "PodSecurityPolicy \"bad\": spec.allowedFlexVolumes[0]: driver: Required value: must specify a driver",
+                        "PodSecurityPolicy \"bad\": spec.allowedCSIDrivers[0]: name: Invalid value: \"-csi-\": a lowercase RFC 1123 subdomain"
+                                + " must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric"
+                                + " character",
+                        "PodSecurityPolicy \"bad\": spec.requiredDropCapabilities: Invalid value: []core.Capability{\"NET_RAW\"}:"
+                                + " must be empty when all capabilities are allowed by a wildcard",
+                        "PodSecurityPolicy \"bad\": spec.allowedUnsafeSysctls[2]: Invalid value: \"Kernel.Bad\": must have at most 253"
+                                + " characters and match regex ([a-z0-9]([-_a-z0-9]*[a-z0-9])?\\.)*([a-z0-9][-_a-z0-9]*)?[a-z0-9*]",
+                        "PodSecurityPolicy \"bad\": spec.forbiddenSysctls.items: Forbidden: if '*' is present, must not specify other sysctls",
+                        "PodSecurityPolicy \"bad\": spec.allowedUnsafeSysctls[0]: Invalid value: \"net.core.somaxconn\": sysctl overlaps with net.*",
+                        "PodSecurityPolicy \"bad\": spec.allowedUnsafeSysctls[0]: Invalid value: \"net.core.somaxconn\": sysctl overlaps with *",
+                        "PodSecurityPolicy \"bad\": spec.allowedUnsafeSysctls[1]: Invalid value: \"kernel.msg*\": sysctl overlaps with *",
+                        "PodSecurityPolicy \"bad\": spec.allowedUnsafeSysctls[2]: Invalid value: \"Kernel.Bad\": sysctl overlaps with *",
+                        "PodSecurityPolicy \"bad\": spec.runtimeClass.allowedRuntimeClassNames[1]: Invalid value: \"Kata\": a lowercase RFC 1123"
+                                + " subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an"
+                                + " alphanumeric character",
+                        "PodSecurityPolicy \"bad\": spec.runtimeClass.allowedRuntimeClassNames[2]: Invalid value: \"Kata\": a lowercase RFC 1123"
+                                + " subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an"
+                                + " alphanumeric character",
+                        "PodSecurityPolicy \"bad\": spec.runtimeClass.allowedRuntimeClassNames[2]: Duplicate value: \"Kata\"",
+                        "PodSecurityPolicy \"bad\": spec.runtimeClass.allowedRuntimeClassNames: Invalid value: [* Kata Kata]: if '*' is"
+                                + " present, must not specify other RuntimeClass names"));
+    }
+
+    @Test
+    void hugeSysctlListsThenRefusedWithoutComparingEveryPair() {
+        String many = "[" + String.join(", ", java.util.Collections.nCopies(1_025, "'net.*'")) + "]";
+        assertThatThrownBy(() -> PspSet.of(List.of(policy("huge", "spec: {allowedUnsafeSysctls: " + many + ", forbiddenSysctls: " + many + "}"))))
+                .hasMessage(String.join("\n",
+                        "PodSecurityPolicy \"huge\": spec.allowedUnsafeSysctls: Too many: 1025: must have at most 1024 items",
+                        "PodSecurityPolicy \"huge\": spec.forbiddenSysctls: Too many: 1025: must have at most 1024 items"));
+        // At the bound, every pair overlaps: the first 20 are named, the rest counted.
+        String most = "[" + String.join(", ", java.util.Collections.nCopies(1_024, "'net.*'")) + "]";
+        String message = org.assertj.core.api.Assertions.catchThrowable(() -> PspSet.of(List.of(policy("most",
+                "spec: {allowedUnsafeSysctls: " + most + ", forbiddenSysctls: " + most + "}")))).getMessage();
+        assertThat(message.lines()).hasSize(21);
+        assertThat(message.lines().toList().getLast())
+                .isEqualTo("PodSecurityPolicy \"most\": spec.allowedUnsafeSysctls: " + (1_024 * 1_024 - 20) + " more overlaps with spec.forbiddenSysctls");
     }
 
     @Test
