@@ -88,7 +88,7 @@ for v in "${variant_list[@]}"; do
   [[ -n "$v" ]] && VARIANT_ARGS+=(--variant "$v") && EXTRA="${EXTRA:+$EXTRA,}${v%%=*}"
 done
 python3 bench/lib/bench.py \
-  --java "$JAVA" --jvm-opts "${JVM_OPTS:-}" \
+  --java "$JAVA" --jvm-opts="${JVM_OPTS:-}" \
   --jar target/podguard.jar --trivial-jar bench/trivial/target/trivial-endpoint.jar \
   "${UPSTREAM_ARGS[@]}" --vegeta "$BIN/vegeta" \
   --certs "$WORK/certs" --review bench/reviews/pod-review.json --lua bench/lib/review.lua \

@@ -16,6 +16,7 @@ import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.resources.ExtendedResourcesCheck;
 import io.podguard.engine.resources.ResourceRules;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
+import io.podguard.policy.NamespaceUnavailableException;
 import io.podguard.policy.PolicyResolver;
 import io.podguard.report.AuditAnnotations;
 import io.podguard.report.Review;
@@ -91,10 +92,10 @@ public final class AdmissionHandler {
         }
         Optional<PodObject> found;
         try {
-            // Defaults (on /mutate) and every rule kind but Pod Security read the object's tree: the
-            // pod is then typed from it, the bytes read once.
-            found = PodExtractor.extract(request.kind(), request.sentObject(),
-                    endpoint == Endpoint.MUTATE || resolver.get().readsObjectTree());
+            // Every rule kind but Pod Security reads the object's tree: the pod is then typed from
+            // it, the bytes read once. The defaults (on /mutate) read the typed pod and only a few
+            // parts of the tree: typed from the bytes, without walking the tree, the pod costs less.
+            found = PodExtractor.extract(request.kind(), request.sentObject(), resolver.get().readsObjectTree());
         } catch (IllegalArgumentException e) {
             throw new BadReviewException(400, e.getMessage());
         }
@@ -116,7 +117,12 @@ public final class AdmissionHandler {
         }
         RequestInfo info = new RequestInfo(request.namespace() != null ? request.namespace() : pod.namespace(),
                 request.username(), request.groups(), request.isUpdate(), request.subResource(), request.oldObject(), request.dryRun(), null);
-        EffectivePolicy policy = resolver.get().resolve(info, pod);
+        EffectivePolicy policy;
+        try {
+            policy = resolver.get().resolveForAdmission(info, pod);
+        } catch (NamespaceUnavailableException e) {
+            return namespaceUnavailable(endpoint, request, pod, e);
+        }
         if (podUpdate) {
             // Each rule kind says what of an update it judges: most follow PSA (significant updates only);
             // placement judges an update that changes tolerations, node selector or affinity, as
@@ -142,6 +148,22 @@ public final class AdmissionHandler {
         Judgement judgement = engine.judge(pod, policy, info, Stage.VALIDATE);
         observer.evaluated(review, policy, judgement);
         return validate(request, pod, policy, judgement.evaluation());
+    }
+
+    /**
+     * As Pod Security Admission answers when it cannot read the namespace: a pod is refused with an
+     * internal error (code 500, its cause in the {@code error} audit annotation), whatever the
+     * webhook's failurePolicy; a workload, never denied, is allowed with the same annotation.
+     */
+    private AdmissionResponse namespaceUnavailable(Endpoint endpoint, AdmissionRequest request, PodObject pod,
+                                                   NamespaceUnavailableException e) {
+        observer.namespaceUnavailable(reportOf(endpoint, request), e.reason());
+        String message = "Internal error occurred: failed to lookup namespace " + io.podguard.engine.Text.goQuote(e.namespace());
+        Map<String, String> audit = Map.of(AuditAnnotations.ERROR, message + ": " + e.reason());
+        if (!pod.isPod()) {
+            return new AdmissionResponse(request.uid(), true, 200, null, null, List.of(), audit, AdmissionResponse.NO_MODE);
+        }
+        return new AdmissionResponse(request.uid(), false, 500, message, null, List.of(), audit, AdmissionResponse.NO_MODE);
     }
 
     private static AdmissionResponse mutate(AdmissionRequest request, EffectivePolicy policy, Judgement judgement) {

@@ -321,13 +321,17 @@ public final class AdmissionReviewCodec {
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 413 -> "RequestEntityTooLarge";
+            case 500 -> "InternalError";
             default -> "Invalid";
         };
     }
 
     /** Writes the response AdmissionReview, echoing the request's apiVersion and uid. */
     public static byte[] encode(String apiVersion, AdmissionResponse response) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(sizeHint(response));
+        // Written into Jackson's pooled buffer, as writeValueAsBytes does, and copied out once at its
+        // size: the one array the answer allocates.
+        tools.jackson.core.util.BufferRecycler recycler = Json.mapper().tokenStreamFactory()._getBufferRecycler();
+        tools.jackson.core.util.ByteArrayBuilder out = new tools.jackson.core.util.ByteArrayBuilder(recycler);
         try (JsonGenerator g = Json.mapper().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringProperty("apiVersion", apiVersion);
@@ -371,28 +375,12 @@ public final class AdmissionReviewCodec {
             g.writeEndObject();
             g.writeEndObject();
         }
-        return out.toByteArray();
-    }
-
-    /**
-     * About the size of the encoded answer (characters counted as bytes, a little room for escapes):
-     * the buffer is allocated once, not grown and copied as a /mutate answer's base64 patch fills it.
-     */
-    private static int sizeHint(AdmissionResponse response) {
-        long size = 256 + response.uid().length();
-        if (response.message() != null) {
-            size += response.message().length() + 16;
+        try {
+            return out.getClearAndRelease();
+        } finally {
+            out.close();
+            recycler.releaseToPool();
         }
-        if (response.patch() != null) {
-            size += (response.patch().length + 2) / 3 * 4;
-        }
-        for (String w : response.warnings()) {
-            size += w.length() + 8;
-        }
-        for (Map.Entry<String, String> e : response.auditAnnotations().entrySet()) {
-            size += e.getKey().length() + e.getValue().length() + 8;
-        }
-        return (int) Math.min(size + size / 16, MAX_BODY_BYTES);
     }
 
     static JsonNode nullToNull(JsonNode node) {

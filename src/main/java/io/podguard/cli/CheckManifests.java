@@ -175,7 +175,7 @@ final class CheckManifests {
                     + (withoutKind > 1 ? " (and " + (withoutKind - 1) + " more documents)" : ""));
         }
         // JSON too: {"privileged": true, "privileged": false} is as silent as its YAML twin
-        for (ManifestLint.Duplicate d : ManifestLint.duplicates(yaml ? YAML : Json.mapper(), text)) {
+        for (ManifestLint.Duplicate d : ManifestLint.duplicates(yaml ? Json.yamlAsWritten() : Json.mapper(), text)) {
             input.warnings().add(file + ": document " + d.document() + ": duplicate key \"" + d.path() + "\" (line " + d.line()
                     + "): the last one counts");
         }

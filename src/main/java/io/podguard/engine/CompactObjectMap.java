@@ -17,10 +17,10 @@ import tools.jackson.databind.JsonNode;
  * The properties of one JSON object in podguard's trees ({@link Json#mapper()}): insertion-ordered,
  * as Jackson's own {@code LinkedHashMap}, but an object of up to {@value #LINEAR} properties (nearly
  * every object of a pod: a container, a securityContext, a probe, a port, a quantity map) is one small array of
- * entries searched in order, not a hash table, its nodes and its buckets. That map was a quarter
- * of the garbage of a review. Past {@value #LINEAR} properties (labels, annotations, a hostile
- * object with a million keys) it moves to a {@code LinkedHashMap}, so no lookup is ever linear in
- * a large object.
+ * names and values side by side, searched in order: no hash table, no bucket, no entry object per
+ * property (an entry is made only while the properties are iterated). That map was a quarter of the
+ * garbage of a review. Past {@value #LINEAR} properties (labels, annotations, a hostile object with
+ * a million keys) it moves to a {@code LinkedHashMap}, so no lookup is ever linear in a large object.
  *
  * <p>Written here because no library on the class path has an insertion-ordered map that is an
  * array while small and hashed when large (fastutil's array maps stay linear at any size).
@@ -30,16 +30,19 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
     /** The most properties kept as an array; past it, a {@code LinkedHashMap}. */
     static final int LINEAR = 16;
 
-    private SimpleEntry<String, JsonNode>[] entries;
+    /** Room for this many properties at first. */
+    private static final int INITIAL = 4;
+
+    /** Name {@code i} at {@code 2 * i}, its value at {@code 2 * i + 1}. */
+    private Object[] slots;
     private int size;
-    /** Every property once the object outgrew {@link #LINEAR}; {@code entries} is dropped then. */
+    /** Every property once the object outgrew {@link #LINEAR}; {@code slots} is dropped then. */
     private LinkedHashMap<String, JsonNode> large;
     private int modifications;
     private Entries entrySet;
 
-    @SuppressWarnings("unchecked")
     CompactObjectMap() {
-        entries = new SimpleEntry[4];
+        slots = new Object[2 * INITIAL];
     }
 
     @Override
@@ -54,11 +57,19 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
 
     private int indexOf(Object key) {
         for (int i = 0; i < size; i++) {
-            if (Objects.equals(entries[i].getKey(), key)) {
+            if (Objects.equals(slots[2 * i], key)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private String keyAt(int i) {
+        return (String) slots[2 * i];
+    }
+
+    private JsonNode valueAt(int i) {
+        return (JsonNode) slots[2 * i + 1];
     }
 
     @Override
@@ -67,7 +78,7 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
             return large.get(key);
         }
         int i = indexOf(key);
-        return i < 0 ? null : entries[i].getValue();
+        return i < 0 ? null : valueAt(i);
     }
 
     @Override
@@ -82,25 +93,45 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
         }
         int i = indexOf(key);
         if (i >= 0) {
-            return entries[i].setValue(value);
+            JsonNode old = valueAt(i);
+            slots[2 * i + 1] = value;
+            return old;
         }
         if (size == LINEAR) {
             large = new LinkedHashMap<>(2 * LINEAR + 2);
             for (int j = 0; j < size; j++) {
-                large.put(entries[j].getKey(), entries[j].getValue());
+                large.put(keyAt(j), valueAt(j));
             }
             large.put(key, value);
-            entries = null;
+            slots = null;
             size = 0;
             modifications++;
             return null;
         }
-        if (size == entries.length) {
-            entries = Arrays.copyOf(entries, Math.min(2 * size, LINEAR));
+        if (2 * size == slots.length) {
+            slots = Arrays.copyOf(slots, 2 * Math.min(2 * size, LINEAR));
         }
-        entries[size++] = new SimpleEntry<>(key, value);
+        slots[2 * size] = key;
+        slots[2 * size + 1] = value;
+        size++;
         modifications++;
         return null;
+    }
+
+    /**
+     * Into an empty map, another compact one (a node copied one level deep: copy on write of the
+     * defaults) is one array copy, with room for one more property; anything else is put one by one.
+     */
+    @Override
+    public void putAll(Map<? extends String, ? extends JsonNode> m) {
+        if (m instanceof CompactObjectMap other && other.large == null && large == null && size == 0) {
+            int room = Math.min(other.size + 1, LINEAR);
+            slots = Arrays.copyOf(other.slots, 2 * Math.max(room, INITIAL));
+            size = other.size;
+            modifications++;
+            return;
+        }
+        super.putAll(m);
     }
 
     @Override
@@ -112,14 +143,16 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
         if (i < 0) {
             return null;
         }
-        JsonNode old = entries[i].getValue();
+        JsonNode old = valueAt(i);
         removeAt(i);
         return old;
     }
 
     private void removeAt(int i) {
-        System.arraycopy(entries, i + 1, entries, i, size - i - 1);
-        entries[--size] = null;
+        System.arraycopy(slots, 2 * i + 2, slots, 2 * i, 2 * (size - i - 1));
+        size--;
+        slots[2 * size] = null;
+        slots[2 * size + 1] = null;
         modifications++;
     }
 
@@ -129,12 +162,12 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
             large.clear();
             return;
         }
-        Arrays.fill(entries, 0, size, null);
+        Arrays.fill(slots, 0, 2 * size, null);
         size = 0;
         modifications++;
     }
 
-    /** As {@link AbstractMap#hashCode()}, without an iterator: trees are hashed whole (a patch's list comparison). */
+    /** As {@link AbstractMap#hashCode()} (each entry's hash: its key's and value's, xored), without an iterator: trees are hashed whole (a patch's list comparison). */
     @Override
     public int hashCode() {
         if (large != null) {
@@ -142,7 +175,7 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
         }
         int h = 0;
         for (int i = 0; i < size; i++) {
-            h += entries[i].hashCode();
+            h += Objects.hashCode(keyAt(i)) ^ Objects.hashCode(valueAt(i));
         }
         return h;
     }
@@ -160,9 +193,9 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
             return false;
         }
         for (int i = 0; i < size; i++) {
-            JsonNode value = entries[i].getValue();
-            Object theirs = other.get(entries[i].getKey());
-            if (value == null ? theirs != null || !other.containsKey(entries[i].getKey()) : !value.equals(theirs)) {
+            JsonNode value = valueAt(i);
+            Object theirs = other.get(keyAt(i));
+            if (value == null ? theirs != null || !other.containsKey(keyAt(i)) : !value.equals(theirs)) {
                 return false;
             }
         }
@@ -177,7 +210,7 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
         }
         int expected = modifications;
         for (int i = 0; i < size; i++) {
-            action.accept(entries[i].getKey(), entries[i].getValue());
+            action.accept(keyAt(i), valueAt(i));
             if (expected != modifications) {
                 throw new ConcurrentModificationException();
             }
@@ -195,7 +228,60 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
         return entrySet;
     }
 
-    /** The entries in order; the array's own entries, so {@code setValue} writes through. */
+    /**
+     * Property {@code index} as an entry: its value read (and {@code setValue} written) through the
+     * map while no property was added or removed since; after that, its value is the map's for its
+     * name, and {@code setValue} fails.
+     */
+    private final class Entry implements Map.Entry<String, JsonNode> {
+
+        private final String key;
+        private final int index;
+        private final int expected;
+
+        Entry(int index, int expected) {
+            this.key = keyAt(index);
+            this.index = index;
+            this.expected = expected;
+        }
+
+        @Override
+        public String getKey() {
+            return key;
+        }
+
+        @Override
+        public JsonNode getValue() {
+            return expected == modifications ? valueAt(index) : CompactObjectMap.this.get(key);
+        }
+
+        @Override
+        public JsonNode setValue(JsonNode value) {
+            if (expected != modifications) {
+                throw new ConcurrentModificationException();
+            }
+            JsonNode old = valueAt(index);
+            slots[2 * index + 1] = value;
+            return old;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Map.Entry<?, ?> e && Objects.equals(getKey(), e.getKey()) && Objects.equals(getValue(), e.getValue());
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(getKey()) ^ Objects.hashCode(getValue());
+        }
+
+        @Override
+        public String toString() {
+            return getKey() + "=" + getValue();
+        }
+    }
+
+    /** The entries in order, each made as the iterator reaches it. */
     private final class Entries extends AbstractSet<Map.Entry<String, JsonNode>> {
 
         @Override
@@ -227,7 +313,7 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
                         throw new NoSuchElementException();
                     }
                     last = next;
-                    return entries[next++];
+                    return new Entry(next++, expected);
                 }
 
                 @Override

@@ -16,6 +16,7 @@ import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLAnchorReplayingFactory;
 import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -28,6 +29,13 @@ public final class Json {
 
     /** Deeper documents are refused: a pod is far shallower, and recursion must not overflow. */
     public static final int MAX_NESTING_DEPTH = 200;
+    /**
+     * Tokens in one YAML file, aliases expanded: the replaying parser bounds each anchor and the
+     * number of references, not their product (10,000 references to an anchor of 10,000 values pass
+     * its checks and make 10^8 nodes). A policy file (at most 1 MiB) written out holds well under
+     * half of this; so does a manifest file of several megabytes.
+     */
+    public static final long MAX_YAML_TOKENS = 1_000_000;
     /** A single string longer than the apiserver's whole object limit is refused. */
     public static final int MAX_STRING_LENGTH = 3 * 1024 * 1024;
 
@@ -42,8 +50,20 @@ public final class Json {
             .nodeFactory(CompactNodes.FACTORY)
             .build();
 
-    /** The one YAML mapper: policies, PodSecurityPolicy files and manifests, with the same nesting limit. */
-    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+    /**
+     * The one YAML mapper: policies, PodSecurityPolicy files and manifests, with the same nesting limit.
+     * Anchors, aliases and merge keys ({@code <<: *base}) are expanded as kubectl's YAML reader expands
+     * them (a plain YAML parser hands an alias over as its name), with the replaying parser's own
+     * bounds on anchors, references and replayed events: an alias bomb is refused, not expanded.
+     */
+    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLAnchorReplayingFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+                            .maxTokenCount(MAX_YAML_TOKENS).build())
+                    .build())
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    /** {@link #YAML} without expanding aliases: the text as written, for a lint of its own keys. */
+    private static final YAMLMapper YAML_AS_WRITTEN = YAMLMapper.builder(YAMLFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
                     .build())
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -92,6 +112,14 @@ public final class Json {
     /** The YAML mapper, for documents people write (policies, PodSecurityPolicies, manifests); trees only. */
     public static YAMLMapper yaml() {
         return YAML;
+    }
+
+    /**
+     * The YAML mapper that leaves aliases and merge keys as written: a key that overrides one a merge
+     * key brought in is then not taken for a key given twice.
+     */
+    public static YAMLMapper yamlAsWritten() {
+        return YAML_AS_WRITTEN;
     }
 
     public static KubernetesSerialization serialization() {

@@ -4,7 +4,6 @@ import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -52,29 +51,33 @@ public final class SharedTreePatch {
         }
     }
 
-    /** zjsonpatch's order: the source's fields in its order (removed or changed), then the target's new ones in its order. */
+    /**
+     * zjsonpatch's order: the source's fields in its order (removed or changed), then the target's
+     * new ones in its order. The properties are visited with {@code forEachEntry}, which makes no
+     * entry object per property as iterating them does.
+     */
     private static void compareObjects(ArrayNode ops, StringBuilder path, ObjectNode source, ObjectNode target) {
         int mark = path.length();
-        for (Map.Entry<String, JsonNode> e : source.properties()) {
-            JsonNode now = target.get(e.getKey());
-            if (now == e.getValue()) {
-                continue;
+        source.forEachEntry((name, before) -> {
+            JsonNode now = target.get(name);
+            if (now == before) {
+                return;
             }
-            appendToken(path, e.getKey());
+            appendToken(path, name);
             if (now == null) {
                 op(ops, "remove", path, null);
             } else {
-                compare(ops, path, e.getValue(), now);
+                compare(ops, path, before, now);
             }
             path.setLength(mark);
-        }
-        for (Map.Entry<String, JsonNode> e : target.properties()) {
-            if (!source.has(e.getKey())) {
-                appendToken(path, e.getKey());
-                op(ops, "add", path, e.getValue());
+        });
+        target.forEachEntry((name, now) -> {
+            if (!source.has(name)) {
+                appendToken(path, name);
+                op(ops, "add", path, now);
                 path.setLength(mark);
             }
-        }
+        });
     }
 
     private static void compareLists(ArrayNode ops, StringBuilder path, ArrayNode source, ArrayNode target) {

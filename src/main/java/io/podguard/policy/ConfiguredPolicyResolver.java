@@ -39,9 +39,12 @@ import org.jspecify.annotations.Nullable;
  *       and whitelist;</li>
  *   <li>exemptions that match the request and have not expired apply.</li>
  * </ol>
- * A namespace whose labels are unknown (not yet in the cache, or offline) matches no selector;
- * when its annotations are unknown, the policy's own placement applies. Kubelets (group
- * {@code system:nodes}) creating mirror pods are never judged by {@code placement.nodeName}.
+ * Offline (no namespace known), a namespace matches no selector and the policy's own placement
+ * applies. On the webhook ({@link #resolveForAdmission}), a namespace that could change the
+ * decision ({@link #dependsOnNamespace}) and that the server could not read refuses the request,
+ * as Pod Security Admission and PodNodeSelector do: judging it by the policy's own values could
+ * let through what the namespace forbids. Kubelets (group {@code system:nodes}) creating mirror
+ * pods are never judged by {@code placement.nodeName}.
  */
 public final class ConfiguredPolicyResolver implements PolicyResolver {
 
@@ -60,6 +63,10 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     private final boolean needsLabels;
     private final boolean podSecurityLabels;
     private final boolean readsObjectTree;
+    /** Whether a CEL rule or ValidatingAdmissionPolicy reads {@code namespaceObject} or selects namespaces by labels. */
+    private final boolean rulesReadNamespace;
+    /** Whether the top level or a {@code namespaces} entry honours the placement plugins' namespace annotations. */
+    private final boolean readsAnnotations;
     private final Set<Integer> reportedExpired = ConcurrentHashMap.newKeySet();
 
     private record Override(List<Glob> names, @Nullable LabelSelector selector, EffectivePolicy effective, boolean namespaceAnnotations,
@@ -115,6 +122,8 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         // rules read the namespace's labels (namespaceObject) when the namespace cache knows them
         this.needsLabels = policy.usesNamespaceLabels() || !policy.rules().isEmpty() || !policy.validatingAdmissionPolicies().isEmpty()
                 || policy.namespaces().stream().anyMatch(n -> n.rules() != null && !n.rules().isEmpty());
+        this.rulesReadNamespace = rulesReadNamespace(policy);
+        this.readsAnnotations = topLevelAnnotations || overrides.stream().anyMatch(Override::namespaceAnnotations);
         this.readsObjectTree = readsObjectTree(topLevel) || overrides.stream().anyMatch(o -> readsObjectTree(o.effective()));
         reportExpired();
     }
@@ -146,10 +155,90 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
 
     @java.lang.Override
     public EffectivePolicy resolve(RequestInfo request, PodObject pod) {
+        return resolve(request, pod, false);
+    }
+
+    /**
+     * @throws NamespaceUnavailableException when the namespace could change the decision and the
+     *     server could not read it
+     */
+    @java.lang.Override
+    public EffectivePolicy resolveForAdmission(RequestInfo request, PodObject pod) {
+        return resolve(request, pod, true);
+    }
+
+    private EffectivePolicy resolve(RequestInfo request, PodObject pod, boolean refuseUnreadable) {
         String namespace = request.namespace() != null ? request.namespace() : "";
         Map<String, String> labels = needsLabels && !namespace.isEmpty() ? namespaces.labels(namespace) : null;
+        if (refuseUnreadable && !namespace.isEmpty()
+                && (needsLabels ? labels == null : readsAnnotations && namespaces.annotations(namespace) == null)) {
+            String why = namespaces.unreadable(namespace);
+            if (why != null && dependsOnNamespace(namespace)) {
+                throw new NamespaceUnavailableException(namespace, why);
+            }
+        }
         EffectivePolicy effective = inNamespace(namespace, labels, request.groups().contains(NODES_GROUP));
         return exempt(effective, request, namespace, pod.podSpec()).withNamespaceLabels(labels);
+    }
+
+    /**
+     * Whether the namespace's labels or annotations could change what applies to {@code request}:
+     * PSA's labels set the levels, the first matching {@code namespaces} entry is chosen by a label
+     * selector, {@code podguard.io/mode} sets the mode, the placement plugins' annotations set the
+     * placement, or a rule reads {@code namespaceObject} (or a policy binding selects namespaces).
+     * Not when an exemption leaves the whole request out by its namespace alone, nor where only
+     * names decide (a name-only entry that sets its own levels and reads no annotation).
+     */
+    boolean dependsOnNamespace(String namespace) {
+        if (exemptsWholeNamespace(namespace)) {
+            return false;
+        }
+        if (policy.allowsNamespaceLabelOverrides() || rulesReadNamespace) {
+            return true;
+        }
+        // PSA's labels are not read where Pod Security is exempt by namespace (as PSA skips the lookup there).
+        boolean labelsSetLevels = podSecurityLabels && !exemptsNamespace(namespace);
+        for (Override o : overrides) {
+            if (!o.names().isEmpty() && !Glob.any(o.names(), namespace)) {
+                continue;
+            }
+            if (o.selector() != null) {
+                return true; // the labels decide whether this entry or a later one applies
+            }
+            return labelsSetLevels && !o.ownLevels() || o.namespaceAnnotations();
+        }
+        return labelsSetLevels || topLevelAnnotations;
+    }
+
+    /** An exemption of the namespace alone (no user, group, account, runtime class, image or rule list) in force today. */
+    private boolean exemptsWholeNamespace(String namespace) {
+        LocalDate today = null;
+        for (CompiledExemption e : exemptions) {
+            if (!e.namespaces().isEmpty() && e.usernames().isEmpty() && e.groups().isEmpty() && e.serviceAccounts().isEmpty()
+                    && e.runtimeClassNames().isEmpty() && e.matched().wholeRequest() && Glob.any(e.namespaces(), namespace)) {
+                today = today == null ? LocalDate.now(clock) : today;
+                if (!e.source().isExpired(today)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean rulesReadNamespace(Policy policy) {
+        List<Object> all = new ArrayList<>(policy.rules());
+        all.addAll(policy.validatingAdmissionPolicies());
+        for (NamespacePolicy n : policy.namespaces()) {
+            if (n.rules() != null) {
+                all.addAll(n.rules());
+            }
+        }
+        if (all.isEmpty()) {
+            return false;
+        }
+        // Conservative: any mention in an expression or a binding counts.
+        String text = io.podguard.engine.Json.mapper().writeValueAsString(all);
+        return text.contains("namespaceObject") || text.contains("namespaceSelector");
     }
 
     /** The policy in {@code namespace} were its labels {@code labels}: steps 1 to 4, no exemption. */

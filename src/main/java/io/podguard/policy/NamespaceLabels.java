@@ -20,4 +20,15 @@ public interface NamespaceLabels {
     default @Nullable Map<String, String> annotations(String namespace) {
         return null;
     }
+
+    /**
+     * Why {@code namespace}, not given by {@link #labels}, should have been known: the server's
+     * namespace cache could not read it (not cached, and the apiserver did not give it within its
+     * time). Null where an unknown namespace is expected (offline commands, namespaces not
+     * watched): then label selectors match nothing. A request whose decision depends on a namespace
+     * that could not be read is refused, as Pod Security Admission refuses it.
+     */
+    default @Nullable String unreadable(String namespace) {
+        return null;
+    }
 }

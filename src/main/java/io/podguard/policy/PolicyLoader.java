@@ -26,12 +26,17 @@ public final class PolicyLoader {
     public static final String EMBEDDED_DEFAULT = "/io/podguard/policy/default-policy.yaml";
 
     /**
-     * The one YAML mapper, strict about duplicate keys: {@code level:} twice would otherwise let the
+     * The YAML as written, strict about duplicate keys: {@code level:} twice would otherwise let the
      * last one win, which can silently relax a policy.
      */
-    private static final YAMLMapper YAML = Json.yaml().rebuild()
+    private static final YAMLMapper AS_WRITTEN = Json.yamlAsWritten().rebuild()
             .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    /**
+     * The tree, aliases and merge keys expanded; keys are checked for duplicates as written
+     * ({@link #AS_WRITTEN}), so that a key after a merge key overrides the merged one, as in YAML.
+     */
+    private static final YAMLMapper YAML = Json.yaml();
 
     private PolicyLoader() {
     }
@@ -154,7 +159,10 @@ public final class PolicyLoader {
 
     private static List<JsonNode> documents(String yaml) {
         List<JsonNode> out = new ArrayList<>(1);
-        try (JsonParser parser = YAML.createParser(yaml)) {
+        try (JsonParser written = AS_WRITTEN.createParser(yaml); JsonParser parser = YAML.createParser(yaml)) {
+            while (written.nextToken() != null) {
+                // syntax and keys given twice, as written
+            }
             while (true) {
                 JsonNode node = YAML.readTree(parser);
                 if (node == null || node.isMissingNode()) {

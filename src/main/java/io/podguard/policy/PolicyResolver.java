@@ -14,6 +14,17 @@ public interface PolicyResolver {
     EffectivePolicy resolve(RequestInfo request, PodObject pod);
 
     /**
+     * The policy for a request the webhook answers: as {@link #resolve}, but a namespace that could
+     * change the decision and could not be read refuses the request instead of being judged as if
+     * it had no labels.
+     *
+     * @throws NamespaceUnavailableException then
+     */
+    default EffectivePolicy resolveForAdmission(RequestInfo request, PodObject pod) {
+        return resolve(request, pod);
+    }
+
+    /**
      * The policy in force in {@code namespace} were its labels {@code labels} (a label change
      * judged before it is made), before any exemption; by default the policy of a request there.
      */

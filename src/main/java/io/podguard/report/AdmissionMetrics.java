@@ -30,6 +30,7 @@ public final class AdmissionMetrics implements ReviewObserver {
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Map<RequestSeries, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+    private final UnreadableNamespaces unreadable;
 
     /** One series of {@code podguard_admission_requests_total}: a small key, no text built per review. */
     private record RequestSeries(String webhook, String operation, boolean allowed, boolean dryRun, String mode) {
@@ -37,6 +38,7 @@ public final class AdmissionMetrics implements ReviewObserver {
 
     public AdmissionMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.unreadable = new UnreadableNamespaces(registry);
         for (String webhook : WEBHOOKS) {
             durations.put(webhook, Timer.builder(MetricNames.ADMISSION_REVIEW_DURATION)
                     .description("Time to answer one AdmissionReview, from decoding to encoding")
@@ -77,6 +79,11 @@ public final class AdmissionMetrics implements ReviewObserver {
                 .tag(MetricNames.WEBHOOK, webhook)
                 .tag(MetricNames.STATUS, Integer.toString(status))
                 .register(registry).increment();
+    }
+
+    @Override
+    public void namespaceUnavailable(Review review, String reason) {
+        unreadable.refused(review, reason);
     }
 
     @Override

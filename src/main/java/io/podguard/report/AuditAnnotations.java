@@ -13,6 +13,8 @@ public final class AuditAnnotations {
     public static final String AUDIT_VIOLATIONS = io.podguard.engine.Wording.AUDIT_VIOLATIONS;
     /** Why the request was not judged: {@code namespace}, {@code user} or {@code runtimeClass}. */
     public static final String EXEMPT = "exempt";
+    /** Why the request could not be judged, as PSA: {@code Internal error occurred: failed to lookup namespace "x": …}. */
+    public static final String ERROR = "error";
 
     private AuditAnnotations() {
     }

@@ -18,6 +18,8 @@ public final class MetricNames {
     public static final String ADMISSION_MEMORY_BUDGET = "podguard.admission.memory.budget.bytes";
     /** {@code podguard_admission_errors_total{webhook}}: reviews podguard failed through a fault of its own (answered 500) */
     public static final String ADMISSION_ERRORS = "podguard.admission.errors";
+    /** Requests refused (workloads: annotated) because their namespace could change the decision and could not be read. */
+    public static final String NAMESPACE_UNAVAILABLE = "podguard.admission.namespace.unavailable";
     /**
      * {@code podguard_policy_evaluations_total{check,level,decision,mode}}: every rule of every
      * kind, {@code level} {@code none} for rules without a Pod Security Standards level

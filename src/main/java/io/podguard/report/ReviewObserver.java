@@ -30,6 +30,13 @@ public interface ReviewObserver {
     default void failed(String webhook, Throwable error) {
     }
 
+    /**
+     * Called when a request was refused (a workload: allowed with an {@code error} annotation)
+     * because its namespace could change the decision and could not be read.
+     */
+    default void namespaceUnavailable(Review review, String reason) {
+    }
+
     /** Tells each of {@code observers}, in order. */
     static ReviewObserver composite(List<ReviewObserver> observers) {
         List<ReviewObserver> all = List.copyOf(observers);
@@ -66,6 +73,13 @@ public interface ReviewObserver {
             public void failed(String webhook, Throwable error) {
                 for (ReviewObserver o : all) {
                     o.failed(webhook, error);
+                }
+            }
+
+            @Override
+            public void namespaceUnavailable(Review review, String reason) {
+                for (ReviewObserver o : all) {
+                    o.namespaceUnavailable(review, reason);
                 }
             }
         };

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before the first list completes, readiness is blocked ({@code namespaces}); a namespace
  * missing from the cache (created a moment ago, the watch not there yet) is read once from the
- * apiserver; when that fails too its labels are unknown and no label selector matches it, so
- * the top-level policy (and name-only overrides) apply.
+ * apiserver; when that fails too (or the apiserver says it does not exist) it is
+ * {@linkplain #unreadable unreadable}, and a request whose decision it could change is refused,
+ * as Pod Security Admission refuses it.
  */
 final class NamespaceCache implements NamespaceLabels, AutoCloseable {
 
@@ -40,11 +41,16 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
     private volatile @Nullable KubernetesClient client;
     private volatile @Nullable SharedIndexInformer<Namespace> informer;
     private volatile boolean synced;
+    /** A namespace name is a DNS label (RFC 1123). */
+    private static final java.util.regex.Pattern NAMESPACE_NAME = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     static final java.time.Duration FETCH_TIMEOUT = java.time.Duration.ofSeconds(1);
     static final java.time.Duration FETCH_BACKOFF = java.time.Duration.ofSeconds(10);
     private static final java.util.concurrent.ExecutorService FETCHERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private volatile long fetchBackoffUntil;
-    private boolean started;
+    /** Why the last reads of namespaces failed, by name; bounded (cleared when full): for the refusal's detail only. */
+    private final Map<String, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_FAILURES_KEPT = 1024;
+    private volatile boolean started;
     /** Doubles after each failed start, up to a minute: no cluster must not mean a log line every second. */
     private long retrySeconds = FIRST_RETRY_SECONDS;
 
@@ -149,15 +155,35 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
     }
 
     private @Nullable Namespace namespace(String namespace) {
-        SharedIndexInformer<Namespace> inf = informer;
-        if (inf == null) {
-            return null;
+        if (!started) {
+            return null; // namespaces not watched: none is known
         }
-        Namespace ns = inf.getStore().getByKey(namespace);
+        SharedIndexInformer<Namespace> inf = informer;
+        Namespace ns = inf == null ? null : inf.getStore().getByKey(namespace);
         if (ns == null) {
             ns = fetch(namespace);
         }
         return ns == null || ns.getMetadata() == null ? null : ns;
+    }
+
+    /**
+     * Once the cache is started, a namespace it cannot give should have been known: the reason it
+     * could not be read. Null before (namespaces not watched: no selector matches, as offline).
+     */
+    @Override
+    public @Nullable String unreadable(String namespace) {
+        if (!started) {
+            return null;
+        }
+        String why = failures.get(namespace);
+        return why != null ? why : informer == null ? "the namespace cache has not started" : "not in the namespace cache";
+    }
+
+    private void failed(String namespace, String why) {
+        if (failures.size() >= MAX_FAILURES_KEPT) {
+            failures.clear();
+        }
+        failures.put(namespace, why);
     }
 
     /** The labels of {@code namespace} if the cache holds it; never asks the apiserver. */
@@ -178,22 +204,43 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
      * connection costs no review more than that once.
      */
     private @Nullable Namespace fetch(String namespace) {
+        if (!NAMESPACE_NAME.matcher(namespace).matches()) {
+            // No such namespace can exist; and a name with '/' or '..' must not become a path on the apiserver.
+            failed(namespace, "namespaces " + io.podguard.engine.Text.goQuote(namespace) + " not found");
+            return null;
+        }
         KubernetesClient c = client;
-        if (c == null || System.nanoTime() < fetchBackoffUntil) {
+        if (c == null) {
+            failed(namespace, "no apiserver client");
+            return null;
+        }
+        if (System.nanoTime() < fetchBackoffUntil) {
+            failed(namespace, "the apiserver did not answer a lookup a moment ago; lookups paused for "
+                    + FETCH_BACKOFF.toSeconds() + "s");
             return null;
         }
         java.util.concurrent.CompletableFuture<Namespace> read = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> c.namespaces().withName(namespace).get(), FETCHERS);
         try {
-            return read.get(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Namespace ns = read.get(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (ns == null) {
+                failed(namespace, "namespaces " + io.podguard.engine.Text.goQuote(namespace) + " not found");
+            } else {
+                failures.remove(namespace);
+            }
+            return ns;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            failed(namespace, "interrupted");
             return null;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             read.cancel(true);
             fetchBackoffUntil = System.nanoTime() + FETCH_BACKOFF.toNanos();
-            LOG.warn("namespace {} not in cache and not readable ({}); judging it by the top-level policy, "
-                    + "no lookups for {}s", namespace, oneLine(e), FETCH_BACKOFF.toSeconds());
+            String why = e instanceof java.util.concurrent.TimeoutException
+                    ? "no answer from the apiserver within " + FETCH_TIMEOUT.toMillis() + " ms" : oneLine(e);
+            failed(namespace, why);
+            LOG.warn("namespace {} not in cache and not readable ({}); requests it could decide are refused, "
+                    + "no lookups for {}s", namespace, why, FETCH_BACKOFF.toSeconds());
             return null;
         }
     }

@@ -428,6 +428,49 @@ class CheckCommandTest {
     }
 
     @Test
+    void checkWhenYamlAnchorsAliasesAndMergeKeysThenExpandedAsKubectlExpandsThem(@TempDir Path dir) throws Exception {
+        // kubectl sends container b as {name: b, image: nginx, securityContext: {privileged: true}}.
+        Path pod = Files.writeString(dir.resolve("pod.yaml"), """
+                x-privileged: &sc {privileged: true}
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web}
+                spec:
+                  containers:
+                  - &app {name: a, image: nginx, securityContext: *sc}
+                  - <<: *app
+                    name: b
+                """);
+
+        Run run = check("--no-defaults", pod.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("podguard: warning: " + pod + ": Pod web: unknown field \"x-privileged\"\n");
+        assertThat(run.out()).contains(": Pod web: denied: privileged: container \"a\": spec.containers[0].securityContext.privileged: "
+                + "privileged (containers \"a\", \"b\" must not set securityContext.privileged=true)\n");
+    }
+
+    @Test
+    void checkWhenAnAliasBombThenOneLineErrorNotAnExpansion(@TempDir Path dir) throws Exception {
+        // Ten levels of ten aliases each: 10^10 strings if expanded.
+        StringBuilder yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 10; i++) {
+            yaml.append("a").append(i).append(": &a").append(i).append(" [");
+            for (int j = 0; j < 10; j++) {
+                yaml.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+            }
+            yaml.append("]\n");
+        }
+        yaml.append("apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {bomb: *a9}}\nspec: {containers: [{name: a, image: i}]}\n");
+        Path pod = Files.writeString(dir.resolve("pod.yaml"), yaml);
+
+        Run run = check(pod.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("podguard: error: " + pod + ": invalid YAML").doesNotContain("\n\t").hasLineCount(1);
+    }
+
+    @Test
     void checkWhenAJsonManifestGivesAKeyTwiceThenWarnedAsInYaml(@TempDir Path dir) throws Exception {
         Path pod = Files.writeString(dir.resolve("pod.json"), """
                 {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},

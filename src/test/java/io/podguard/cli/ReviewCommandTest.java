@@ -24,6 +24,29 @@ class ReviewCommandTest {
     private static final java.util.regex.Pattern SERVER_LOG_LINE =
             java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[.,]\\d+\\S*\\s+(TRACE|DEBUG|INFO|WARN|ERROR) ");
 
+    private static final java.util.regex.Pattern STACK_TRACE_LINE = java.util.regex.Pattern.compile(
+            "\t.*|Caused by: .*|Suppressed: .*|[\\w.$]+(Exception|Error|Throwable)(: .*)?");
+
+    /** The printed text without log lines of other test classes' servers and their stack traces. */
+    static String withoutServerLogs(String printed) {
+        if (printed.lines().noneMatch(line -> SERVER_LOG_LINE.matcher(line).lookingAt())) {
+            return printed;
+        }
+        StringBuilder kept = new StringBuilder();
+        boolean inLogRecord = false;
+        for (String line : (Iterable<String>) printed.lines()::iterator) {
+            if (SERVER_LOG_LINE.matcher(line).lookingAt()) {
+                inLogRecord = true;
+            } else if (inLogRecord && STACK_TRACE_LINE.matcher(line).matches()) {
+                // a continuation of the log record above
+            } else {
+                inLogRecord = false;
+                kept.append(line).append(System.lineSeparator());
+            }
+        }
+        return kept.toString();
+    }
+
     static Run run(String stdin, String... args) {
         InputStream in = System.in;
         PrintStream out = System.out;
@@ -36,20 +59,32 @@ class ReviewCommandTest {
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
             int code = Main.commandLine().execute(args);
             // System.out is the JVM's: a log line of a server another test class left running may
-            // land in it too. The command's own output never starts with a log line's timestamp.
-            String printed = o.toString(StandardCharsets.UTF_8);
-            if (printed.lines().anyMatch(line -> SERVER_LOG_LINE.matcher(line).lookingAt())) {
-                printed = printed.lines()
-                        .filter(line -> !SERVER_LOG_LINE.matcher(line).lookingAt())
-                        .map(line -> line + System.lineSeparator())
-                        .collect(java.util.stream.Collectors.joining());
-            }
+            // land in it too, with its stack trace. The command's own output never starts with a
+            // log line's timestamp, and its JSON is indented with spaces, never a tab.
+            String printed = withoutServerLogs(o.toString(StandardCharsets.UTF_8));
             return new Run(code, printed, e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setIn(in);
             System.setOut(out);
             System.setErr(err);
         }
+    }
+
+    @Test
+    void withoutServerLogsWhenLogRecordWithStackTraceThenOnlyTheCommandsOutputKept() {
+        String printed = String.join("\n",
+                "{",
+                "2026-12-02T01:40:11.123Z  WARN 4242 --- [client-1] i.f.k.c.WatchConnectionManager : failed",
+                "java.util.concurrent.CompletionException: java.net.ConnectException: Connection refused",
+                "\tat java.base/java.util.concurrent.CompletableFuture.encodeThrowable(CompletableFuture.java:332)",
+                "Caused by: java.net.ConnectException: Connection refused",
+                "\t... 12 more",
+                "  \"kind\" : \"AdmissionReview\"",
+                "}") + "\n";
+
+        assertThat(withoutServerLogs(printed))
+                .isEqualTo("{" + System.lineSeparator() + "  \"kind\" : \"AdmissionReview\""
+                        + System.lineSeparator() + "}" + System.lineSeparator());
     }
 
     @Test

@@ -116,4 +116,49 @@ class CompactObjectMapTest {
 
         assertThat(Json.mapper().writeValueAsString(node)).isEqualTo("{\"a\":3,\"b\":2}");
     }
+
+    /** A node copied one level deep (the defaults' copy on write) is its own map: writing the copy, or growing it past 16 properties, leaves the source as it was. */
+    @Property(tries = 100)
+    void setAllWhenCopiedThenIndependentOfItsSource(@ForAll("operations") List<int[]> operations) {
+        ObjectNode source = Json.mapper().createObjectNode();
+        Map<String, JsonNode> reference = new LinkedHashMap<>();
+        for (int[] op : operations) {
+            source.put("k" + op[1], op[2]);
+            reference.put("k" + op[1], JsonNodeFactory.instance.numberNode(op[2]));
+        }
+        String before = Json.mapper().writeValueAsString(source);
+        ObjectNode copy = Json.mapper().createObjectNode().setAll(source);
+
+        assertThat(copy).isEqualTo(source);
+        assertThat(new ArrayList<>(copy.properties())).containsExactlyElementsOf(reference.entrySet());
+        copy.put("added", 1);
+        copy.remove("k0");
+        for (int i = 0; i < 20; i++) {
+            copy.put("more" + i, i);
+        }
+        reference.remove("k0");
+        reference.put("added", JsonNodeFactory.instance.numberNode(1));
+
+        assertThat(Json.mapper().writeValueAsString(source)).isEqualTo(before);
+        assertThat(copy.get("added").asInt()).isEqualTo(1);
+        assertThat(copy.get("more19").asInt()).isEqualTo(19);
+        assertThat(copy.has("k0")).isFalse();
+        assertThat(copy.size()).isEqualTo(reference.size() + 20);
+    }
+
+    /** An entry kept past a change of the map's properties reads the map, and refuses to write. */
+    @Test
+    void entryWhenPropertyRemovedAfterwardsThenReadsTheMapAndRefusesToWrite() {
+        Map<String, JsonNode> map = new CompactObjectMap();
+        map.put("a", JsonNodeFactory.instance.numberNode(1));
+        map.put("b", JsonNodeFactory.instance.numberNode(2));
+        List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(map.entrySet());
+
+        map.remove("a");
+
+        assertThat(entries.get(1).getKey()).isEqualTo("b");
+        assertThat(entries.get(1).getValue().asInt()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> entries.get(1).setValue(JsonNodeFactory.instance.numberNode(3)))
+                .isInstanceOf(java.util.ConcurrentModificationException.class);
+    }
 }

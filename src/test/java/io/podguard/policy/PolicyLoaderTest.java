@@ -150,6 +150,52 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void parseWhenAnchorsAndAliasesThenExpandedAsKubectlReadsThem() {
+        Policy p = PolicyLoader.parse("""
+                podSecurity:
+                  enforce: &strict {level: restricted, version: v1.30}
+                  audit: *strict
+                """);
+
+        assertThat(p.podSecurity().audit()).isEqualTo(p.podSecurity().enforce());
+        assertThat(p.podSecurity().audit()).isEqualTo(new PodSecurityConfig.ModeLevel("restricted", "v1.30"));
+    }
+
+    @Test
+    void parseWhenAKeyOverridesAMergedOneThenNotADuplicate() {
+        Policy p = PolicyLoader.parse("""
+                podSecurity:
+                  audit: &base {level: restricted, version: v1.30}
+                  enforce: {<<: *base, level: baseline}
+                """);
+
+        assertThat(p.podSecurity().enforce()).isEqualTo(new PodSecurityConfig.ModeLevel("baseline", "v1.30"));
+        assertThat(errors("podSecurity:\n  enforce: {level: baseline, level: restricted}\n")).singleElement().asString()
+                .startsWith("podSecurity.enforce.level: duplicate key");
+    }
+
+    @Test
+    void parseWhenAnAliasBombThenOneLineErrorNotAnExpansion() {
+        StringBuilder yaml = new StringBuilder("mode: enforce\nx0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 10; i++) {
+            yaml.append("x").append(i).append(": &a").append(i).append(" [").append(String.join(", ", java.util.Collections.nCopies(10, "*a" + (i - 1))))
+                    .append("]\n");
+        }
+
+        assertThat(errors(yaml.toString())).singleElement().asString().contains("not valid YAML").doesNotContain("\n");
+    }
+
+    @Test
+    void parseWhenManyReferencesToAWideAnchorThenRefusedBeforeTheTreeIsBuilt() {
+        // 3,000 references to 3,000 values: each within the replaying parser's own limits, 9,000,000 nodes together.
+        String values = String.join(",", java.util.Collections.nCopies(3_000, "x"));
+        String refs = String.join(",", java.util.Collections.nCopies(3_000, "*a"));
+
+        assertThat(errors("mode: enforce\nx: &a [" + values + "]\ny: [" + refs + "]\n")).singleElement().asString()
+                .isEqualTo("not valid YAML: Token count (1000001) exceeds the maximum allowed (1000000, from `StreamReadConstraints.getMaxTokenCount()`)");
+    }
+
+    @Test
     void parseWhenNotAMapThenSaysSo() {
         assertThat(errors("- a\n- b\n")).containsExactly("policy: expected a map of keys (mode, podSecurity, …), got a list");
     }

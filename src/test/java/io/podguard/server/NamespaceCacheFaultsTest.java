@@ -61,6 +61,21 @@ class NamespaceCacheFaultsTest {
         assertThat(cache.labels("never-seen")).isNull();
         assertThat(cache.labels("never-seen-either")).isNull();
         assertThat(readiness.isReady()).isTrue();
+        // Unreadable, not unknown: a request its labels could decide is refused (the first miss waited for the
+        // apiserver, the next ones are not even tried for a while).
+        assertThat(cache.unreadable("never-seen")).isNotNull().doesNotContain("\n");
+        assertThat(cache.unreadable("never-seen-either"))
+                .isEqualTo("the apiserver did not answer a lookup a moment ago; lookups paused for 10s");
+    }
+
+    @Test
+    void namespacesNotWatchedThenUnknownNotUnreadable() {
+        cluster.init();
+        client = cluster.createClient();
+        cache = new NamespaceCache(() -> client, new Readiness());
+
+        assertThat(cache.labels("payments")).isNull();
+        assertThat(cache.unreadable("payments")).isNull();
     }
 
     @Test

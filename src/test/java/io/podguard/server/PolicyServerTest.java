@@ -81,6 +81,9 @@ class PolicyServerTest extends WebhookServerTestSupport {
         namespace("sandbox", Map.of("podguard.io/mode", "warn"));
         namespace("kube-system", Map.of());
         namespace("default", Map.of());
+        namespace("dev-alice", Map.of());
+        namespace("agents", Map.of());
+        namespace("legacy", Map.of());
         try {
             POLICY_FILE = Files.createTempFile("podguard-policy", ".yaml");
             Files.writeString(POLICY_FILE, POLICY);
@@ -163,9 +166,15 @@ class PolicyServerTest extends WebhookServerTestSupport {
     }
 
     @Test
-    void validateWhenNamespaceUnknownThenTopLevelPolicy() throws Exception {
+    void validateWhenNamespaceUnreadableThenRefusedAsPsaRefusesItAndCounted() throws Exception {
+        // podguard.io/mode could have said audit there, or the selector chosen another entry: no verdict by the top level.
         JsonNode r = validate(badPod("nowhere"));
         assertThat(r.path("allowed").asBoolean()).isFalse();
+        assertThat(r.path("status").path("code").asInt()).isEqualTo(500);
+        assertThat(r.path("status").path("message").asString()).isEqualTo("Internal error occurred: failed to lookup namespace \"nowhere\"");
+        assertThat(r.path("auditAnnotations").path("error").asString())
+                .isEqualTo("Internal error occurred: failed to lookup namespace \"nowhere\": namespaces \"nowhere\" not found");
+        assertThat(metrics()).contains("podguard_admission_namespace_unavailable_total{application=\"podguard\",webhook=\"validate\"} 1.0");
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class DefaultingContext {
     private final ObjectNode original;
     private ObjectNode root;
     /** The nodes copied or created here, by identity: only these may be written. */
-    private final Set<JsonNode> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<JsonNode> owned = Collections.newSetFromMap(new IdentityHashMap<>(8));
     private final List<AppliedDefault> applied = new ArrayList<>();
     private @Nullable PlacementPolicy placement;
 

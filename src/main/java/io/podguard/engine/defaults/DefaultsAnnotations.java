@@ -35,19 +35,23 @@ public final class DefaultsAnnotations {
     /** The names in the pod's {@link #SKIP_DEFAULTS}, lower case; empty when absent. */
     static Set<String> skipped(ObjectMeta meta) {
         String value = annotation(meta, SKIP_DEFAULTS);
+        if (value == null) {
+            return Set.of();
+        }
         Set<String> names = new LinkedHashSet<>();
-        if (value != null) {
-            for (String name : value.split(",")) {
-                String trimmed = name.strip().toLowerCase(Locale.ROOT);
-                if (!trimmed.isEmpty()) {
-                    names.add(trimmed);
-                }
+        for (String name : value.split(",")) {
+            String trimmed = name.strip().toLowerCase(Locale.ROOT);
+            if (!trimmed.isEmpty()) {
+                names.add(trimmed);
             }
         }
         return names;
     }
 
     static boolean skips(Set<String> skipped, Defaulter defaulter) {
+        if (skipped.isEmpty()) {
+            return false;
+        }
         return skipped.contains(ALL)
                 || skipped.contains(defaulter.id().toLowerCase(Locale.ROOT))
                 || skipped.contains(defaulter.optOutName().toLowerCase(Locale.ROOT));
@@ -88,15 +92,17 @@ public final class DefaultsAnnotations {
         }
         StringBuilder value = new StringBuilder(before.strip());
         for (AppliedDefault a : applied) {
-            if (known.add(a.entry())) {
+            String entry = a.entry();
+            if (known.add(entry)) {
                 if (!value.isEmpty()) {
                     value.append(", ");
                 }
-                value.append(a.entry());
+                value.append(entry);
             }
         }
-        if (!value.toString().equals(before)) {
-            annotations.put(DEFAULTS, value.toString());
+        String after = value.toString();
+        if (!after.equals(before)) {
+            annotations.put(DEFAULTS, after);
         }
     }
 

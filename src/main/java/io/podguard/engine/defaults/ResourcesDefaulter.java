@@ -77,7 +77,8 @@ final class ResourcesDefaulter implements Defaulter {
         Map<String, KubeQuantity> podRequests = quantities(spec.path("resources").path("requests"));
         // a pod with pod-level resources is not held to container requests by its quotas (Constraints)
         boolean podLevel = !podLimits.isEmpty() || !podRequests.isEmpty();
-        List<Plan> plans = new ArrayList<>();
+        List<Plan> plans = new ArrayList<>(4);
+        TreeSet<String> configured = null;
         for (ContainerRef ref : context.containers()) {
             if (ref.kind() == ContainerRef.Kind.EPHEMERAL_CONTAINER) {
                 continue;
@@ -88,7 +89,10 @@ final class ResourcesDefaulter implements Defaulter {
                 continue;
             }
             Plan plan = new Plan(ref, container);
-            for (String name : names(config, rules, namespace, resources)) {
+            if (configured == null) {
+                configured = names(config, rules, namespace);
+            }
+            for (String name : names(configured, resources)) {
                 plan(plan, name, resources, config, rules, namespace, podLevel, podLimits);
             }
             plans.add(plan);
@@ -107,9 +111,10 @@ final class ResourcesDefaulter implements Defaulter {
         final ContainerRef ref;
         /** The container as it is before this defaulter, to read. */
         final ObjectNode container;
-        final Map<String, KubeQuantity> requests = new LinkedHashMap<>();
-        final Map<String, KubeQuantity> limits = new LinkedHashMap<>();
-        final List<String> notes = new ArrayList<>();
+        /** Sized for a few resource names (cpu, memory, ephemeral-storage), not the default sixteen. */
+        final Map<String, KubeQuantity> requests = new LinkedHashMap<>(4);
+        final Map<String, KubeQuantity> limits = new LinkedHashMap<>(4);
+        final List<String> notes = new ArrayList<>(0);
 
         Plan(ContainerRef ref, ObjectNode container) {
             this.ref = ref;
@@ -135,9 +140,8 @@ final class ResourcesDefaulter implements Defaulter {
         }
     }
 
-    /** Every resource name podguard may set on this container, sorted. */
-    private static TreeSet<String> names(DefaultsConfig.Resources config, ResourceRules rules, NamespaceResources namespace,
-                                         @Nullable JsonNode resources) {
+    /** Every resource name the policy, the rules and the namespace have podguard consider, sorted: the same for each container of a pod. */
+    private static TreeSet<String> names(DefaultsConfig.Resources config, ResourceRules rules, NamespaceResources namespace) {
         TreeSet<String> names = new TreeSet<>(config.requests().keySet());
         names.addAll(config.limits().keySet());
         names.addAll(rules.max().keySet());
@@ -155,10 +159,22 @@ final class ResourcesDefaulter implements Defaulter {
         for (NamespaceResources.ContainerLimits lr : namespace.limitRanges()) {
             names.addAll(lr.maxLimitRequestRatio().keySet());
         }
+        return names;
+    }
+
+    /**
+     * Every resource name podguard may set on this container, sorted: {@code configured}, and what
+     * the container requests or limits that cannot be overcommitted (copied only then).
+     */
+    private static java.util.SortedSet<String> names(TreeSet<String> configured, @Nullable JsonNode resources) {
+        TreeSet<String> names = configured;
         if (resources != null) {
-            for (String list : List.of("requests", "limits")) {
+            for (String list : LISTS) {
                 for (String name : resources.path(list).propertyNames()) {
-                    if (!ResourceNames.overcommitAllowed(name)) {
+                    if (!ResourceNames.overcommitAllowed(name) && !names.contains(name)) {
+                        if (names == configured) {
+                            names = new TreeSet<>(configured);
+                        }
                         names.add(name);
                     }
                 }
@@ -166,6 +182,8 @@ final class ResourcesDefaulter implements Defaulter {
         }
         return names;
     }
+
+    private static final List<String> LISTS = List.of("requests", "limits");
 
     private static void plan(Plan plan, String r, @Nullable JsonNode resources, DefaultsConfig.Resources config, ResourceRules rules,
                              NamespaceResources namespace, boolean podLevel, Map<String, KubeQuantity> podLimits) {
@@ -453,6 +471,9 @@ final class ResourcesDefaulter implements Defaulter {
     }
 
     private static Map<String, KubeQuantity> quantities(JsonNode values) {
+        if (values.isEmpty()) {
+            return Map.of();
+        }
         Map<String, KubeQuantity> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : values.properties()) {
             KubeQuantity q = quantity(e.getValue());

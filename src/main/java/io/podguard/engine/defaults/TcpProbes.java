@@ -1,11 +1,11 @@
 package io.podguard.engine.defaults;
 
 import io.podguard.engine.ContainerRef;
+import io.podguard.engine.Json;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.IntNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
@@ -48,7 +48,7 @@ final class TcpProbes {
     }
 
     static ObjectNode probe(JsonNode port, DefaultsConfig.Probe config) {
-        ObjectNode probe = JsonNodeFactory.instance.objectNode();
+        ObjectNode probe = Json.mapper().createObjectNode();
         probe.putObject("tcpSocket").set("port", port);
         if (config.initialDelaySeconds() != null) {
             probe.put("initialDelaySeconds", config.initialDelaySeconds());
