@@ -92,10 +92,12 @@ public final class AdmissionHandler {
         }
         Optional<PodObject> found;
         try {
-            // Every rule kind but Pod Security reads the object's tree: the pod is then typed from
-            // it, the bytes read once. The defaults (on /mutate) read the typed pod and only a few
-            // parts of the tree: typed from the bytes, without walking the tree, the pod costs less.
-            found = PodExtractor.extract(request.kind(), request.sentObject(), resolver.get().readsObjectTree());
+            // The defaults (on /mutate) and the rule kinds that read the object's tree build it
+            // anyway: the pod is then typed from it, the bytes read once. Typing from the bytes
+            // there allocates less but parses the bytes twice, which costs more CPU per review
+            // (JMH on the apiserver's /mutate review, bench/results/experiment-mutate-typing.md).
+            found = PodExtractor.extract(request.kind(), request.sentObject(),
+                    endpoint == Endpoint.MUTATE || resolver.get().readsObjectTree());
         } catch (IllegalArgumentException e) {
             throw new BadReviewException(400, e.getMessage());
         }
