@@ -1,11 +1,10 @@
 package io.podguard.e2e;
 
-import io.podguard.engine.Json;
+import io.podguard.testing.GoPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
 /**
@@ -25,39 +24,8 @@ final class UpstreamPrograms {
 
     /** {@code program}'s answer for each case of {@code cases}, in order. */
     static ArrayNode run(String program, ArrayNode cases) {
-        Path binary = Cluster.REPO.resolve("target/e2e-bin/" + program);
         build();
-        try {
-            Path in = Files.createTempFile(program + "-cases", ".json");
-            Path out = Files.createTempFile(program + "-results", ".json");
-            Path err = Files.createTempFile(program, ".err");
-            try {
-                Files.write(in, Json.mapper().writeValueAsBytes(cases));
-                Process p = new ProcessBuilder(binary.toString())
-                        .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException(program + " did not finish in 5 minutes");
-                }
-                if (p.exitValue() != 0) {
-                    throw new IllegalStateException(program + " exited " + p.exitValue() + ": " + Files.readString(err));
-                }
-                JsonNode results = Json.mapper().readTree(out.toFile());
-                if (!(results instanceof ArrayNode array) || array.size() != cases.size()) {
-                    throw new IllegalStateException(program + " answered " + results.size() + " results for " + cases.size() + " cases");
-                }
-                return array;
-            } finally {
-                Files.deleteIfExists(in);
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return GoPrograms.answers(Cluster.REPO.resolve("target/e2e-bin/" + program), cases);
     }
 
     /** {@code build.sh}, once per JVM: a no-op when the binaries are up to date. */

@@ -8,7 +8,6 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,43 +24,12 @@ import tools.jackson.databind.JsonNode;
  */
 public final class PsaAdmission {
 
-    private static Path binary;
-
     private PsaAdmission() {
     }
 
     /** Builds (or finds up to date) {@code target/e2e-bin/psa-admission} through build.sh. */
-    public static synchronized Path binary() {
-        if (binary != null) {
-            return binary;
-        }
-        Path repo = GoModules.repository();
-        Path out = repo.resolve("target/e2e-bin");
-        try {
-            ProcessBuilder build = new ProcessBuilder("bash", repo.resolve("src/test/cluster/build.sh").toString(), out.toString())
-                    .directory(repo.toFile())
-                    .redirectErrorStream(true);
-            build.environment().put("BUILD_ONLY", "psa-admission");
-            build.environment().merge("PATH", "/usr/local/go/bin", (a, b) -> a + ":" + b);
-            Process process = build.start();
-            String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(10, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("BUILD_ONLY=psa-admission build.sh did not finish in 10 minutes:\n" + log);
-            }
-            Path built = out.resolve("psa-admission");
-            if (process.exitValue() != 0 || !Files.isExecutable(built)) {
-                throw new IllegalStateException("BUILD_ONLY=psa-admission src/test/cluster/build.sh failed (exit " + process.exitValue()
-                        + "):\n" + log);
-            }
-            binary = built;
-            return built;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    public static Path binary() {
+        return GoPrograms.binary("psa-admission", 10);
     }
 
     /** PSA's answer to each request, in order. */

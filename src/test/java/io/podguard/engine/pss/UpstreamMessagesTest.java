@@ -18,7 +18,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -90,19 +88,8 @@ class UpstreamMessagesTest {
         }
 
         /** Builds (or finds up to date) {@code target/e2e-bin/psa-eval} through build.sh. */
-        static Path binary() throws IOException, InterruptedException {
-            Path out = Path.of("target/e2e-bin").toAbsolutePath();
-            ProcessBuilder build = new ProcessBuilder("bash", "src/test/cluster/build.sh", out.toString())
-                    .redirectErrorStream(true);
-            build.environment().put("BUILD_ONLY", "psa-eval");
-            build.environment().merge("PATH", "/usr/local/go/bin", (a, b) -> a + ":" + b);
-            Process process = build.start();
-            String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(10, TimeUnit.MINUTES)).as("build.sh finished").isTrue();
-            assertThat(process.exitValue()).as("BUILD_ONLY=psa-eval src/test/cluster/build.sh:\n%s", log).isZero();
-            Path binary = out.resolve("psa-eval");
-            assertThat(Files.isExecutable(binary)).as("%s after build.sh:\n%s", binary, log).isTrue();
-            return binary;
+        static Path binary() {
+            return io.podguard.testing.GoPrograms.binary("psa-eval", 10);
         }
 
         /** One message per request line, in order; "" for an allowed pod. */
