@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +23,7 @@ class PodExtractorConversionTest {
 
     static Stream<String> pods() throws IOException {
         return Stream.of(
-                benchmarkPod(),
+                io.podguard.testing.Reviews.benchmarkPod(),
                 io.podguard.testing.Pods.RESTRICTED,
                 io.podguard.testing.Pods.PRIVILEGED,
                 """
@@ -53,7 +51,7 @@ class PodExtractorConversionTest {
 
     @Test
     void extractWhenBenchmarkPodThenQuantitiesPortsAndUnknownFieldsAreRead() throws IOException {
-        JsonNode pod = Json.mapper().readTree(benchmarkPod());
+        JsonNode pod = Json.mapper().readTree(io.podguard.testing.Reviews.benchmarkPod());
 
         PodSpec spec = PodExtractor.extract("Pod", pod).orElseThrow().podSpec();
 
@@ -90,11 +88,5 @@ class PodExtractorConversionTest {
         assertThat(pod.podSpec().getContainers()).extracting(c -> c.getImage()).containsExactly("i");
         assertThat(pod.namespace()).isEqualTo("shop");
         assertThat(pod.name()).isEqualTo("web");
-    }
-
-    /** The benchmark's 4.6 KB pod: two containers, an init container, env, volumes, affinity. */
-    private static String benchmarkPod() throws IOException {
-        JsonNode review = Json.mapper().readTree(Files.readString(Path.of("bench/reviews/pod-review.json")));
-        return review.at("/request/object").toString();
     }
 }

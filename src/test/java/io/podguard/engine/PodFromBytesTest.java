@@ -4,16 +4,11 @@ import io.podguard.testing.TextEdit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -31,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  */
 class PodFromBytesTest {
 
-    private static final String POD = benchmarkPod();
+    private static final String POD = io.podguard.testing.Reviews.benchmarkPod();
 
     static Stream<String> pods() {
         List<String> pods = new ArrayList<>(List.of(
@@ -113,10 +108,8 @@ class PodFromBytesTest {
 
     @Provide
     Arbitrary<TextEdit> edits() {
-        Arbitrary<String> inserts = Arbitraries.of("", "1", "true", "null", "\"x\"", "{}", "[]", "1.5", "-7", "\"name\":5,", "\"spec\":null,",
+        return TextEdit.of(POD, 12, "", "1", "true", "null", "\"x\"", "{}", "[]", "1.5", "-7", "\"name\":5,", "\"spec\":null,",
                 "\"metadata\":{},", "\"a\":[1,{}],", "\"\\u00e9\"", "\"runAsUser\":\"1\",", "{\"k\":1}");
-        return Combinators.combine(Arbitraries.integers().between(0, POD.length()), Arbitraries.integers().between(0, 12), inserts)
-                .as(TextEdit::new);
     }
 
     private static void assertSame(String json) {
@@ -154,12 +147,4 @@ class PodFromBytesTest {
         }
     }
 
-    private static String benchmarkPod() {
-        try {
-            JsonNode review = Json.mapper().readTree(Files.readString(Path.of("bench/reviews/pod-review.json")));
-            return Json.mapper().writeValueAsString(review.get("request").get("object"));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -13,6 +13,16 @@ public final class Reviews {
     }
 
     /** A v1 CREATE review of {@code object} (JSON), kind taken from the object. */
+    /** The benchmark's 4.6 KB pod (bench/reviews/pod-review.json) as compact JSON: two containers, an init container, env, volumes, affinity. */
+    public static String benchmarkPod() {
+        try {
+            JsonNode review = Json.mapper().readTree(java.nio.file.Files.readString(java.nio.file.Path.of("bench/reviews/pod-review.json")));
+            return review.get("request").get("object").toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static String create(String objectJson) {
         return review("admission.k8s.io/v1", "CREATE", objectJson, false);
     }

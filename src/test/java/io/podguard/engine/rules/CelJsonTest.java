@@ -7,18 +7,13 @@ import io.podguard.engine.Json;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.testing.TextEdit;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -40,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class CelJsonTest {
 
-    private static final String POD = benchmarkPod();
+    private static final String POD = io.podguard.testing.Reviews.benchmarkPod();
 
     static Stream<String> documents() {
         return Stream.of(
@@ -249,10 +244,8 @@ class CelJsonTest {
 
     @Provide
     Arbitrary<TextEdit> edits() {
-        Arbitrary<String> inserts = Arbitraries.of("", "1", "true", "null", "\"x\"", "{}", "[]", "1.5", "-7", "\"name\":5,", "\"spec\":null,",
+        return TextEdit.of(POD, 12, "", "1", "true", "null", "\"x\"", "{}", "[]", "1.5", "-7", "\"name\":5,", "\"spec\":null,",
                 "\"metadata\":{},", "\"a\":[1,{}],", "\"\\u00e9\"", "1e400", "99999999999999999999", "\"image\":\"dup\",", "{\"k\":1,\"k\":2}");
-        return Combinators.combine(Arbitraries.integers().between(0, POD.length()), Arbitraries.integers().between(0, 12), inserts)
-                .as(TextEdit::new);
     }
 
     private static boolean wellFormed(String json) {
@@ -264,12 +257,4 @@ class CelJsonTest {
         }
     }
 
-    private static String benchmarkPod() {
-        try {
-            JsonNode review = Json.mapper().readTree(Files.readString(Path.of("bench/reviews/pod-review.json")));
-            return Json.mapper().writeValueAsString(review.get("request").get("object"));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
