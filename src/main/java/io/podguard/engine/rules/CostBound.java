@@ -136,40 +136,29 @@ final class CostBound {
             case CONSTANT -> new Est(own(e, List.of(), Size.SCALAR), constant(e.constant()));
             case IDENT -> new Est(own(e, List.of(), Size.SCALAR), scope.ident(e.ident().name()));
             case SELECT -> select(e, scope);
-            case LIST -> {
-                double cost = own(e, List.of(), Size.SCALAR);
-                double lists = e.list().elements().size();
-                double strings = 0;
-                double traversal = 1;
-                for (CelExpr el : e.list().elements()) {
-                    Est x = est(el, scope);
-                    cost += x.cost;
-                    lists = Math.max(lists, x.size.lists);
-                    strings = Math.max(strings, x.size.strings);
-                    traversal += x.size.traversal;
-                }
-                yield new Est(cost, new Size(lists, strings, traversal));
-            }
-            case MAP -> {
-                double cost = own(e, List.of(), Size.SCALAR);
-                double lists = e.map().entries().size();
-                double strings = 0;
-                double traversal = 1;
-                for (var entry : e.map().entries()) {
-                    for (CelExpr part : List.of(entry.key(), entry.value())) {
-                        Est x = est(part, scope);
-                        cost += x.cost;
-                        lists = Math.max(lists, x.size.lists);
-                        strings = Math.max(strings, x.size.strings);
-                        traversal += x.size.traversal;
-                    }
-                }
-                yield new Est(cost, new Size(lists, strings, traversal));
-            }
+            case LIST -> literal(e, e.list().elements(), e.list().elements().size(), scope);
+            case MAP -> literal(e, e.map().entries().stream().flatMap(m -> java.util.stream.Stream.of(m.key(), m.value())).toList(),
+                    e.map().entries().size(), scope);
             case COMPREHENSION -> comprehension(e, scope);
             case CALL -> call(e, scope);
             default -> new Est(UNBOUNDED, Size.UNKNOWN);
         };
+    }
+
+    /** A list or map literal of {@code count} elements or entries, made of {@code parts}: their costs add up. */
+    private Est literal(CelExpr e, List<CelExpr> parts, int count, Scope scope) {
+        double cost = own(e, List.of(), Size.SCALAR);
+        double lists = count;
+        double strings = 0;
+        double traversal = 1;
+        for (CelExpr part : parts) {
+            Est x = est(part, scope);
+            cost += x.cost;
+            lists = Math.max(lists, x.size.lists);
+            strings = Math.max(strings, x.size.strings);
+            traversal += x.size.traversal;
+        }
+        return new Est(cost, new Size(lists, strings, traversal));
     }
 
     private Est select(CelExpr e, Scope scope) {
