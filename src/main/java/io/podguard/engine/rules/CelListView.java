@@ -23,18 +23,23 @@ abstract class CelListView extends CelValue implements List<Object>, RandomAcces
     /** A list's type as cel-java's type() gives it of any list (type(object.spec.containers) == list). */
     private static final CelType TYPE = ListType.create(SimpleType.DYN);
 
-    /** The list's methods as {@link AbstractList} derives them from {@link #get} and {@link #size}. */
-    private final List<Object> derived = new AbstractList<>() {
-        @Override
-        public Object get(int index) {
-            return CelListView.this.get(index);
-        }
+    /**
+     * The list's other methods as {@link AbstractList} derives them from {@link #get} and
+     * {@link #size}: a view made when one is called, not one per list held for its life.
+     */
+    private List<Object> derived() {
+        return new AbstractList<>() {
+            @Override
+            public Object get(int index) {
+                return CelListView.this.get(index);
+            }
 
-        @Override
-        public int size() {
-            return CelListView.this.size();
-        }
-    };
+            @Override
+            public int size() {
+                return CelListView.this.size();
+            }
+        };
+    }
 
     @Override
     public abstract @Nullable Object get(int index);
@@ -49,52 +54,68 @@ abstract class CelListView extends CelValue implements List<Object>, RandomAcces
 
     @Override
     public boolean contains(Object o) {
-        return derived.contains(o);
+        return derived().contains(o);
     }
 
     @Override
     public Iterator<Object> iterator() {
-        return derived.iterator();
+        // by index, as AbstractList's, without a derived list made for it
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < size();
+            }
+
+            @Override
+            public Object next() {
+                if (next >= size()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return get(next++);
+            }
+        };
     }
 
     @Override
     public Object[] toArray() {
-        return derived.toArray();
+        return derived().toArray();
     }
 
     @Override
     public <T> T[] toArray(T[] a) {
-        return derived.toArray(a);
+        return derived().toArray(a);
     }
 
     @Override
     public boolean containsAll(Collection<?> c) {
-        return derived.containsAll(c);
+        return derived().containsAll(c);
     }
 
     @Override
     public int indexOf(Object o) {
-        return derived.indexOf(o);
+        return derived().indexOf(o);
     }
 
     @Override
     public int lastIndexOf(Object o) {
-        return derived.lastIndexOf(o);
+        return derived().lastIndexOf(o);
     }
 
     @Override
     public ListIterator<Object> listIterator() {
-        return derived.listIterator();
+        return derived().listIterator();
     }
 
     @Override
     public ListIterator<Object> listIterator(int index) {
-        return derived.listIterator(index);
+        return derived().listIterator(index);
     }
 
     @Override
     public List<Object> subList(int fromIndex, int toIndex) {
-        return derived.subList(fromIndex, toIndex);
+        return derived().subList(fromIndex, toIndex);
     }
 
     @Override
@@ -149,17 +170,17 @@ abstract class CelListView extends CelValue implements List<Object>, RandomAcces
 
     @Override
     public boolean equals(Object o) {
-        return o == this || derived.equals(o);
+        return o == this || derived().equals(o);
     }
 
     @Override
     public int hashCode() {
-        return derived.hashCode();
+        return derived().hashCode();
     }
 
     @Override
     public String toString() {
-        return derived.toString();
+        return derived().toString();
     }
 
     /** The view itself: cel-java unwraps a value to this, and reads it as a list. */

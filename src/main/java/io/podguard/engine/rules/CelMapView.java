@@ -24,23 +24,29 @@ abstract class CelMapView extends CelValue implements Map<String, Object> {
     /** A map's type as cel-java's type() gives it of any map (type(object) == map). */
     private static final CelType TYPE = MapType.create(SimpleType.DYN, SimpleType.DYN);
 
-    /** The map's methods as {@link AbstractMap} derives them from {@link #entrySet()}, {@link #get} and {@link #containsKey}. */
-    private final Map<String, Object> derived = new AbstractMap<>() {
-        @Override
-        public Set<Entry<String, Object>> entrySet() {
-            return CelMapView.this.entrySet();
-        }
+    /**
+     * The map's other methods as {@link AbstractMap} derives them from {@link #entrySet()},
+     * {@link #get} and {@link #containsKey}: a view made when one is called (rarely: CEL reads a
+     * map by key, by size and by entry), not one per map held for its life.
+     */
+    private Map<String, Object> derived() {
+        return new AbstractMap<>() {
+            @Override
+            public Set<Entry<String, Object>> entrySet() {
+                return CelMapView.this.entrySet();
+            }
 
-        @Override
-        public Object get(Object key) {
-            return CelMapView.this.get(key);
-        }
+            @Override
+            public Object get(Object key) {
+                return CelMapView.this.get(key);
+            }
 
-        @Override
-        public boolean containsKey(Object key) {
-            return CelMapView.this.containsKey(key);
-        }
-    };
+            @Override
+            public boolean containsKey(Object key) {
+                return CelMapView.this.containsKey(key);
+            }
+        };
+    }
 
     @Override
     public abstract @Nullable Object get(Object key);
@@ -63,17 +69,17 @@ abstract class CelMapView extends CelValue implements Map<String, Object> {
 
     @Override
     public boolean containsValue(Object value) {
-        return derived.containsValue(value);
+        return derived().containsValue(value);
     }
 
     @Override
     public Set<String> keySet() {
-        return derived.keySet();
+        return derived().keySet();
     }
 
     @Override
     public Collection<Object> values() {
-        return derived.values();
+        return derived().values();
     }
 
     @Override
@@ -98,17 +104,17 @@ abstract class CelMapView extends CelValue implements Map<String, Object> {
 
     @Override
     public boolean equals(Object o) {
-        return o == this || derived.equals(o);
+        return o == this || derived().equals(o);
     }
 
     @Override
     public int hashCode() {
-        return derived.hashCode();
+        return derived().hashCode();
     }
 
     @Override
     public String toString() {
-        return derived.toString();
+        return derived().toString();
     }
 
     /** The view itself: cel-java unwraps a value to this, and reads it as a map. */
