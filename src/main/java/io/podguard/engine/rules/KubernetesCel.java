@@ -193,8 +193,15 @@ public final class KubernetesCel {
                 .setStandardFunctions(PlannerBindings.standardFunctions())
                 .setTypeProvider(KubernetesTypes.PROVIDER)
                 .addLibraries(strings, lists, sets, optional, comprehensions)
-                .addFunctionBindings(PlannerBindings.grouped(functionOf, functions.bindings(), List.of(strings)))
+                .addFunctionBindings(PlannerBindings.grouped(functionOf, plannerBindings(functions.bindings(), strings), List.of(strings)))
                 .build();
+    }
+
+    /** podguard's bindings, and those of the strings extension's that {@link StringIndexes} replaces (bound first, they win). */
+    private static List<CelFunctionBinding> plannerBindings(List<CelFunctionBinding> bindings, dev.cel.runtime.CelRuntimeLibrary strings) {
+        List<CelFunctionBinding> out = new ArrayList<>(bindings);
+        out.addAll(StringIndexes.bindings(strings));
+        return out;
     }
 
     public static KubernetesCel get() {
