@@ -155,7 +155,7 @@ final class KubernetesQuantity {
         }
         String number = s.substring(numStart, i);
         String suffix = s.substring(i);
-        if (!SUFFIX.matcher(suffix).matches()) {
+        if (!plainSuffix(suffix) && !SUFFIX.matcher(suffix).matches()) {
             throw new CelEvaluationException(FORMAT_WRONG);
         }
         BigDecimal value;
@@ -179,24 +179,49 @@ final class KubernetesQuantity {
         return new Quantity(value, inexact || !fitsInt64(value));
     }
 
+    /** A suffix without an exponent (none, n … E, Ki … Ei), each of which {@link #SUFFIX} matches: no matcher needed. */
+    private static boolean plainSuffix(String suffix) {
+        return switch (suffix) {
+            case "", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei" -> true;
+            default -> false;
+        };
+    }
+
+    /** The multipliers of the suffixes, made once (a BigDecimal does not change). */
+    private static final BigDecimal NANO = BigDecimal.ONE.scaleByPowerOfTen(-9);
+    private static final BigDecimal MICRO = BigDecimal.ONE.scaleByPowerOfTen(-6);
+    private static final BigDecimal MILLI = BigDecimal.ONE.scaleByPowerOfTen(-3);
+    private static final BigDecimal KILO = BigDecimal.ONE.scaleByPowerOfTen(3);
+    private static final BigDecimal MEGA = BigDecimal.ONE.scaleByPowerOfTen(6);
+    private static final BigDecimal GIGA = BigDecimal.ONE.scaleByPowerOfTen(9);
+    private static final BigDecimal TERA = BigDecimal.ONE.scaleByPowerOfTen(12);
+    private static final BigDecimal PETA = BigDecimal.ONE.scaleByPowerOfTen(15);
+    private static final BigDecimal EXA = BigDecimal.ONE.scaleByPowerOfTen(18);
+    private static final BigDecimal KIBI = BigDecimal.valueOf(1L << 10);
+    private static final BigDecimal MEBI = BigDecimal.valueOf(1L << 20);
+    private static final BigDecimal GIBI = BigDecimal.valueOf(1L << 30);
+    private static final BigDecimal TEBI = BigDecimal.valueOf(1L << 40);
+    private static final BigDecimal PEBI = BigDecimal.valueOf(1L << 50);
+    private static final BigDecimal EXBI = BigDecimal.valueOf(1L << 60);
+
     private static BigDecimal multiplier(String suffix) throws CelEvaluationException {
         switch (suffix) {
             case "": return BigDecimal.ONE;
-            case "n": return BigDecimal.ONE.scaleByPowerOfTen(-9);
-            case "u": return BigDecimal.ONE.scaleByPowerOfTen(-6);
-            case "m": return BigDecimal.ONE.scaleByPowerOfTen(-3);
-            case "k": return BigDecimal.ONE.scaleByPowerOfTen(3);
-            case "M": return BigDecimal.ONE.scaleByPowerOfTen(6);
-            case "G": return BigDecimal.ONE.scaleByPowerOfTen(9);
-            case "T": return BigDecimal.ONE.scaleByPowerOfTen(12);
-            case "P": return BigDecimal.ONE.scaleByPowerOfTen(15);
-            case "E": return BigDecimal.ONE.scaleByPowerOfTen(18);
-            case "Ki": return BigDecimal.valueOf(1L << 10);
-            case "Mi": return BigDecimal.valueOf(1L << 20);
-            case "Gi": return BigDecimal.valueOf(1L << 30);
-            case "Ti": return BigDecimal.valueOf(1L << 40);
-            case "Pi": return BigDecimal.valueOf(1L << 50);
-            case "Ei": return BigDecimal.valueOf(1L << 60);
+            case "n": return NANO;
+            case "u": return MICRO;
+            case "m": return MILLI;
+            case "k": return KILO;
+            case "M": return MEGA;
+            case "G": return GIGA;
+            case "T": return TERA;
+            case "P": return PETA;
+            case "E": return EXA;
+            case "Ki": return KIBI;
+            case "Mi": return MEBI;
+            case "Gi": return GIBI;
+            case "Ti": return TEBI;
+            case "Pi": return PEBI;
+            case "Ei": return EXBI;
             default: {
                 if ((suffix.startsWith("e") || suffix.startsWith("E")) && suffix.length() > 1 && suffix.substring(1).matches("[-+]?[0-9]+")) {
                     try {
