@@ -33,6 +33,11 @@ public final class CelRule {
     private final List<LazyVariables.Variable> variables;
     private final List<Named> matchConditionSources;
     private final List<CompiledExpression> matchConditions;
+    /** The two, made once. */
+    private final MatchConditions conditions;
+    /** The expression and the message expression, each a batch of one, made once. */
+    private final List<CompiledExpression> expressionBatch;
+    private final @Nullable List<CompiledExpression> messageBatch;
     private final @Nullable String message;
     private final @Nullable CompiledExpression messageExpression;
     /**
@@ -48,6 +53,9 @@ public final class CelRule {
         this.variables = variables;
         this.matchConditionSources = matchConditionSources;
         this.matchConditions = matchConditions;
+        this.conditions = new MatchConditions(matchConditionSources, matchConditions);
+        this.expressionBatch = List.of(expression);
+        this.messageBatch = messageExpression == null ? null : List.of(messageExpression);
         this.message = message;
         this.messageExpression = messageExpression;
         this.untrackedUpTo = untrackedUpTo();
@@ -207,7 +215,7 @@ public final class CelRule {
                 return denied(base, KubernetesCel.RUNTIME_BUDGET, false);
             }
         }
-        MatchConditions.Decision match = new MatchConditions(matchConditionSources, matchConditions).decide(variables, base, tracked);
+        MatchConditions.Decision match = conditions.decide(variables, base, tracked);
         if (match.error() != null) {
             String why = match.failedCondition() == null ? match.error()
                     : "failed to evaluate match condition '" + match.failedCondition() + "': " + match.error();
@@ -216,7 +224,7 @@ public final class CelRule {
         if (!match.matches()) {
             return null;
         }
-        ExpressionBatch.Outcome result = ExpressionBatch.run(List.of(expression), variables, base, KubernetesCel.RUNTIME_BUDGET, tracked);
+        ExpressionBatch.Outcome result = ExpressionBatch.run(expressionBatch, variables, base, KubernetesCel.RUNTIME_BUDGET, tracked);
         if (result.outOfBudget()) {
             return violation(ExpressionBatch.OUT_OF_BUDGET);
         }
@@ -234,8 +242,8 @@ public final class CelRule {
     /** The violation of a rule whose expression is false: its message expression's, else its message, else CEL's words. */
     private Violation denied(CelVariableResolver base, long remaining, boolean tracked) {
         ExpressionBatch.Result m = null;
-        if (messageExpression != null) {
-            ExpressionBatch.Outcome message = ExpressionBatch.run(List.of(messageExpression), variables, base, remaining, tracked);
+        if (messageBatch != null) {
+            ExpressionBatch.Outcome message = ExpressionBatch.run(messageBatch, variables, base, remaining, tracked);
             if (message.outOfBudget()) {
                 return violation("failed messageExpression: " + ExpressionBatch.OUT_OF_BUDGET);
             }

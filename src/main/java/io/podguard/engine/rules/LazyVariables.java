@@ -1,7 +1,6 @@
 package io.podguard.engine.rules;
 
 import dev.cel.runtime.CelVariableResolver;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,10 +35,10 @@ final class LazyVariables extends CelMapView {
     }
 
     private final List<Variable> declared;
-    private final Map<String, Variable> byName = new HashMap<>();
     private final CelVariableResolver base;
-    private final Map<String, Object> values = new HashMap<>();
-    private final Map<String, VariableFailed> failures = new HashMap<>(0);
+    /** By position in {@code declared}: a variable's value once evaluated, or its failure. */
+    private final Object[] values;
+    private final VariableFailed[] failures;
     private long cost;
     private final boolean tracked;
 
@@ -51,9 +50,8 @@ final class LazyVariables extends CelMapView {
     LazyVariables(List<Variable> declared, CelVariableResolver base, boolean tracked) {
         this.tracked = tracked;
         this.declared = declared;
-        for (Variable v : declared) {
-            byName.put(v.name(), v);
-        }
+        this.values = new Object[declared.size()];
+        this.failures = new VariableFailed[declared.size()];
         this.base = base;
     }
 
@@ -74,39 +72,54 @@ final class LazyVariables extends CelMapView {
         if (!(key instanceof String name)) {
             return null;
         }
-        Object cached = values.get(name);
+        int i = indexOf(name);
+        if (i < 0) {
+            return null;
+        }
+        Object cached = values[i];
         if (cached != null) {
             return cached;
         }
-        VariableFailed failed = failures.get(name);
+        VariableFailed failed = failures[i];
         if (failed != null) {
             // as the apiserver's lazy map: a failure is kept, evaluated (and paid for) once
             throw failed;
         }
-        Variable v = byName.get(name);
-        if (v == null) {
-            return null;
-        }
+        Variable v = declared.get(i);
         KubernetesCel.Outcome outcome = KubernetesCel.get().evaluate(v.expression(), resolver(), KubernetesCel.PER_CALL_LIMIT, tracked);
         cost += outcome.cost();
         if (outcome.failed()) {
             VariableFailed f = new VariableFailed("composited variable \"" + name + "\" fails to evaluate: " + outcome.error(),
                     outcome.outOfBudget());
-            failures.put(name, f);
+            failures[i] = f;
             throw f;
         }
-        values.put(name, outcome.value());
+        values[i] = outcome.value();
         return outcome.value();
     }
 
+    /**
+     * The position of the variable {@code name} (of two of one name, the later), or -1: a search
+     * of the few a policy declares, where a map of them would be made for every evaluation.
+     */
+    private int indexOf(String name) {
+        for (int i = declared.size() - 1; i >= 0; i--) {
+            if (declared.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The number of names declared. */
     @Override
     public int size() {
-        return byName.size();
+        return (int) declared.stream().map(Variable::name).distinct().count();
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return key instanceof String s && byName.containsKey(s);
+        return key instanceof String s && indexOf(s) >= 0;
     }
 
     @Override

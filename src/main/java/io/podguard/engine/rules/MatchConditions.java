@@ -1,7 +1,6 @@
 package io.podguard.engine.rules;
 
 import dev.cel.runtime.CelVariableResolver;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,12 +45,12 @@ record MatchConditions(List<CelRule.Named> sources, List<CompiledExpression> com
         if (compiled.isEmpty()) {
             return Decision.MATCH;
         }
-        ExpressionBatch.Outcome batch = ExpressionBatch.run(new ArrayList<>(compiled), variables, base,
+        ExpressionBatch.Outcome batch = ExpressionBatch.run(compiled, variables, base,
                 KubernetesCel.MATCH_CONDITIONS_BUDGET, tracked);
         if (batch.outOfBudget()) {
             return new Decision(false, ExpressionBatch.OUT_OF_BUDGET, null);
         }
-        Set<String> errors = new LinkedHashSet<>(0);
+        Set<String> errors = null;
         String firstFailed = null;
         for (int i = 0; i < batch.results().size(); i++) {
             ExpressionBatch.Result r = batch.results().get(i);
@@ -59,6 +58,9 @@ record MatchConditions(List<CelRule.Named> sources, List<CompiledExpression> com
                 continue;
             }
             if (r.failed()) {
+                if (errors == null) {
+                    errors = new LinkedHashSet<>();
+                }
                 errors.add(r.error());
                 if (firstFailed == null) {
                     firstFailed = sources.get(i).name();
@@ -67,7 +69,7 @@ record MatchConditions(List<CelRule.Named> sources, List<CompiledExpression> com
                 return Decision.NO_MATCH;
             }
         }
-        if (errors.isEmpty()) {
+        if (errors == null) {
             return Decision.MATCH;
         }
         // utilerrors.NewAggregate: one message alone, several (without repeats) in brackets
