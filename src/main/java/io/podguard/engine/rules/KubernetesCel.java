@@ -197,10 +197,14 @@ public final class KubernetesCel {
                 .build();
     }
 
-    /** podguard's bindings, and those of the strings extension's that {@link StringIndexes} replaces (bound first, they win). */
+    /**
+     * podguard's bindings, and those of the strings extension's that {@link StringIndexes}
+     * replaces (bound before the extension's, they win); first, so that a call on a {@code dyn}
+     * string tries them before the list functions of the same names.
+     */
     private static List<CelFunctionBinding> plannerBindings(List<CelFunctionBinding> bindings, dev.cel.runtime.CelRuntimeLibrary strings) {
-        List<CelFunctionBinding> out = new ArrayList<>(bindings);
-        out.addAll(StringIndexes.bindings(strings));
+        List<CelFunctionBinding> out = new ArrayList<>(StringIndexes.bindings(strings));
+        out.addAll(bindings);
         return out;
     }
 
