@@ -58,6 +58,17 @@ public final class ObjectJson {
         return Json.mapper().createParser(Objects.requireNonNull(bytes), offset, length);
     }
 
+    /**
+     * A parser over the value's bytes from {@code byteOffset} on (an offset a parser from
+     * {@link #parser()} reported); only when {@link #hasBytes()}.
+     */
+    public JsonParser parserAt(long byteOffset) {
+        if (bytes == null || byteOffset < 0 || byteOffset >= length) {
+            throw new IllegalArgumentException("no byte " + byteOffset + " in this value");
+        }
+        return Json.mapper().createParser(bytes, offset + (int) byteOffset, length - (int) byteOffset);
+    }
+
     /** The value as a tree, built on the first call (from bytes that read without error before). */
     public synchronized JsonNode tree() {
         if (tree == null) {

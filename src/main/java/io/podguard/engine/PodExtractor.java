@@ -61,8 +61,17 @@ public final class PodExtractor {
      * defaults), one reading of the bytes instead of two. Both ways read the same pod.
      */
     public static Optional<PodObject> extract(String kind, ObjectJson object, boolean treeWanted) {
+        return extract(kind, object, treeWanted, null);
+    }
+
+    /**
+     * As {@link #extract(String, ObjectJson, boolean)}; a Pod typed from its bytes is read through
+     * {@code through} (a parser handing the tokens on to another reader as well), when given.
+     */
+    public static Optional<PodObject> extract(String kind, ObjectJson object, boolean treeWanted,
+                                              java.util.function.@Nullable UnaryOperator<JsonParser> through) {
         if (!treeWanted && "Pod".equals(kind) && object.hasBytes()) {
-            PodObject typed = typedFromBytes(kind, object);
+            PodObject typed = typedFromBytes(kind, object, through);
             if (typed != null) {
                 return Optional.of(typed);
             }
@@ -74,10 +83,11 @@ public final class PodExtractor {
      * A Pod's metadata and spec typed from its bytes; null when they are not both objects (or
      * null) or do not type, which the tree's reading then answers.
      */
-    private static @Nullable PodObject typedFromBytes(String kind, ObjectJson object) {
+    private static @Nullable PodObject typedFromBytes(String kind, ObjectJson object,
+                                                      java.util.function.@Nullable UnaryOperator<JsonParser> through) {
         ObjectMeta meta = null;
         PodSpec spec = null;
-        try (JsonParser p = object.parser()) {
+        try (JsonParser p = through == null ? object.parser() : through.apply(object.parser())) {
             p.nextToken();
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String field = p.currentName();

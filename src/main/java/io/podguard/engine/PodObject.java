@@ -87,6 +87,14 @@ public final class PodObject {
     }
 
     /**
+     * Parsers over the bytes the object was sent as, from an offset on ({@link ObjectJson#parserAt});
+     * null when it came as a tree.
+     */
+    public java.util.function.@Nullable LongFunction<JsonParser> sentBytes() {
+        return json.hasBytes() ? json::parserAt : null;
+    }
+
+    /**
      * A value made of this pod by {@code make} (a rule kind's own reading of it), made on the first
      * call with {@code type} and the same one returned after: each review reads its pod so once
      * for every rule kind that wants it.
@@ -98,6 +106,26 @@ public final class PodObject {
         T made = make.apply(this);
         derived = made;
         return made;
+    }
+
+    /**
+     * A value made of this pod with {@code type}, as {@link #derived(Class, Function)}, made again
+     * when the one made before is not {@code enough}: {@code make} gets the pod and that one (or null).
+     */
+    public synchronized <T> T derived(Class<T> type, java.util.function.Predicate<T> enough,
+                                      java.util.function.BiFunction<PodObject, @Nullable T, T> make) {
+        T before = type.isInstance(derived) ? type.cast(derived) : null;
+        if (before != null && enough.test(before)) {
+            return before;
+        }
+        T made = make.apply(this, before);
+        derived = made;
+        return made;
+    }
+
+    /** A value made of this pod while it was typed ({@link #derived(Class, Function)} gives it after). */
+    public synchronized void derive(Object value) {
+        derived = Objects.requireNonNull(value);
     }
 
     public String podPointer() {

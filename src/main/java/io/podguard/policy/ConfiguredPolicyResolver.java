@@ -63,6 +63,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     private final boolean needsLabels;
     private final boolean podSecurityLabels;
     private final boolean readsObjectTree;
+    private final io.podguard.engine.rules.@Nullable CelProjection celReads;
     /** Whether a CEL rule or ValidatingAdmissionPolicy reads {@code namespaceObject} or selects namespaces by labels. */
     private final boolean rulesReadNamespace;
     /** Whether the top level or a {@code namespaces} entry honours the placement plugins' namespace annotations. */
@@ -125,6 +126,11 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         this.rulesReadNamespace = rulesReadNamespace(policy);
         this.readsAnnotations = topLevelAnnotations || overrides.stream().anyMatch(Override::namespaceAnnotations);
         this.readsObjectTree = readsObjectTree(topLevel) || overrides.stream().anyMatch(o -> readsObjectTree(o.effective()));
+        io.podguard.engine.rules.CelProjection reads = celReads(topLevel, null);
+        for (Override o : overrides) {
+            reads = celReads(o.effective(), reads);
+        }
+        this.celReads = reads;
         reportExpired();
     }
 
@@ -141,6 +147,25 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     @java.lang.Override
     public boolean readsObjectTree() {
         return readsObjectTree;
+    }
+
+    /** What {@code effective}'s CEL rules and ValidatingAdmissionPolicies read of a Pod, with {@code before}. */
+    private static io.podguard.engine.rules.@Nullable CelProjection celReads(EffectivePolicy effective,
+                                                                             io.podguard.engine.rules.@Nullable CelProjection before) {
+        io.podguard.engine.rules.CelProjection reads = before;
+        for (var r : effective.rules()) {
+            io.podguard.engine.rules.CelProjection more = r instanceof io.podguard.engine.rules.CelRules c ? c.reads()
+                    : r instanceof io.podguard.engine.rules.AdmissionPolicies a ? a.reads() : null;
+            if (more != null) {
+                reads = reads == null ? more : reads.union(more);
+            }
+        }
+        return reads;
+    }
+
+    @java.lang.Override
+    public io.podguard.engine.rules.@Nullable CelProjection celReads() {
+        return celReads;
     }
 
     public Policy policy() {

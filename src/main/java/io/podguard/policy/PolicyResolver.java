@@ -6,6 +6,7 @@ import io.podguard.engine.RequestInfo;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Resolves the policy in force for one request: configuration, namespace overrides, exemptions. */
 @FunctionalInterface
@@ -47,6 +48,14 @@ public interface PolicyResolver {
      */
     default boolean readsObjectTree() {
         return true;
+    }
+
+    /**
+     * What the CEL rules and ValidatingAdmissionPolicies of this resolver's policies read of a Pod
+     * (their union), so that it is built while the Pod is typed; null: none reads it.
+     */
+    default io.podguard.engine.rules.@Nullable CelProjection celReads() {
+        return null;
     }
 
     /** Whether an exemption of the namespace alone leaves every request in it out of Pod Security; by default none does. */

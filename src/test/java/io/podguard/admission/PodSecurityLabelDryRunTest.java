@@ -68,6 +68,12 @@ class PodSecurityLabelDryRunTest {
                 (namespace, each) -> podsByNamespace.getOrDefault(namespace, List.of()).forEach(each), maxPods, timeout, clock);
     }
 
+    /** The oracle is built (or found) before the test's hang guard starts: a first build on a cold machine takes minutes. */
+    @org.junit.jupiter.api.BeforeAll
+    static void buildOracle() {
+        PsaAdmission.binary();
+    }
+
     @Test
     @Timeout(120)
     void warningsWhenLabelsChangeOverGeneratedNamespacesThenAsPodSecurityAdmission() {

@@ -12,10 +12,23 @@ import java.util.Set;
  * {@code validationActions} (Deny enforces, Warn warns, Audit records), as in the apiserver; a
  * namespace's {@code podguard.io/mode} label does not change them.
  */
-public record AdmissionPolicies(List<AdmissionPolicyBinding> bindings) implements RuleSet {
+public record AdmissionPolicies(List<AdmissionPolicyBinding> bindings, CelProjection reads) implements RuleSet {
 
     public AdmissionPolicies {
         bindings = List.copyOf(bindings);
+    }
+
+    /** The bindings, with what their policies read of the object ({@link CelReads}). */
+    public AdmissionPolicies(List<AdmissionPolicyBinding> bindings) {
+        this(bindings, reads(bindings));
+    }
+
+    private static CelProjection reads(List<AdmissionPolicyBinding> bindings) {
+        CelProjection reads = CelProjection.SHAPE;
+        for (AdmissionPolicyBinding b : bindings) {
+            reads = reads.union(b.reads());
+        }
+        return reads;
     }
 
     @Override

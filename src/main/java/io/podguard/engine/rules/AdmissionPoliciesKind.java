@@ -101,9 +101,9 @@ public final class AdmissionPoliciesKind implements RuleKind<AdmissionPolicies> 
                 ran.computeIfAbsent(Mode.ENFORCE, m -> new LinkedHashSet<>()).add(b.policyName());
             }
             if (sizes == null) {
-                sizes = input.sizes();
+                sizes = input.sizes(config.reads());
             }
-            AdmissionPolicyBinding.Outcome outcome = b.evaluate(input, sizes);
+            AdmissionPolicyBinding.Outcome outcome = b.evaluate(input, sizes, config.reads());
             if (outcome == null) {
                 continue;
             }

@@ -75,6 +75,7 @@ public final class AdmissionPolicyBinding {
     private final @Nullable MatchResources bindingMatch;
     /** The largest input the policy provably judges within its limits and budgets, so unmetered ({@link CostProof}); null: none. */
     private final CostBound.@Nullable Size untrackedUpTo;
+    private final CelProjection reads;
 
     private AdmissionPolicyBinding(CompiledAdmissionPolicy policy, String bindingName, List<Action> actions,
                                    @Nullable MatchResources bindingMatch) {
@@ -83,6 +84,22 @@ public final class AdmissionPolicyBinding {
         this.actions = actions;
         this.bindingMatch = bindingMatch;
         this.untrackedUpTo = CostProof.largest(this::provablyWithinLimits);
+        CelReads r = new CelReads();
+        policy.variables().forEach(v -> r.variable(v.name(), v.expression()));
+        policy.matchConditions().compiled().forEach(r::expression);
+        for (CompiledAdmissionPolicy.CompiledValidation v : policy.validations()) {
+            r.expression(v.expression());
+            if (v.messageExpression() != null) {
+                r.expression(v.messageExpression());
+            }
+        }
+        policy.auditAnnotations().forEach(a -> r.expression(a.valueExpression()));
+        this.reads = r.projection();
+    }
+
+    /** What the policy's expressions read of the object as sent ({@link CelReads}). */
+    CelProjection reads() {
+        return reads;
     }
 
     /**
@@ -284,16 +301,16 @@ public final class AdmissionPolicyBinding {
      * errors, as the apiserver's validator makes them.
      */
     public @Nullable Outcome evaluate(RuleInput input) {
-        return evaluate(input, input.sizes());
+        return evaluate(input, input.sizes(reads), reads);
     }
 
     /** The same, for an input of {@code sizes} ({@link RuleInput#sizes()}): unmetered when {@link #untracked} says so. */
-    @Nullable Outcome evaluate(RuleInput input, CostBound.Size sizes) {
+    @Nullable Outcome evaluate(RuleInput input, CostBound.Size sizes, CelProjection read) {
         if (!matches(input)) {
             return null;
         }
         boolean tracked = !untracked(sizes);
-        var base = input.variablesAsSent();
+        var base = input.variablesAsSent(read);
         MatchConditions.Decision match = policy.matchConditions().decide(policy.variables(), base, tracked);
         if (match.error() != null) {
             return policy.failClosed() ? new Outcome(List.of(new Denial(match.error(), "", 0)), List.of(), Map.of()) : null;

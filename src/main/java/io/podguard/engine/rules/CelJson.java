@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -33,8 +34,8 @@ public final class CelJson {
     private CelJson() {
     }
 
-    /** A value built and the sizes of everything in it. */
-    record Read(Object value, Measure sizes) {
+    /** A value built, the sizes of everything made of it, and what of it was made. */
+    record Read(Object value, Measure sizes, CelProjection projection) {
     }
 
     /**
@@ -43,88 +44,302 @@ public final class CelJson {
      * depth is the parser's own limit.
      */
     static Read read(JsonParser p) {
-        Measure m = new Measure();
+        return read(p, CelProjection.ALL, null);
+    }
+
+    /**
+     * The value at the parser, as {@link #read(JsonParser)}, of which only what {@code projection}
+     * reads is made: every other value is left where it starts in the bytes, made from them by
+     * {@code source} (a parser at that offset of the bytes {@code p} reads) should it be read after
+     * all. The sizes are those of what is made. Without a source, the whole value is made.
+     */
+    static Read read(JsonParser p, CelProjection projection, @Nullable LongFunction<JsonParser> source) {
+        Builder b = new Builder(projection, source);
         JsonToken t = p.currentToken() != null ? p.currentToken() : p.nextToken();
+        while (true) {
+            b.token(p, t);
+            if (b.skipping == 1) {
+                // a value no expression reads: the parser skips it faster than tokens are handed over
+                p.skipChildren();
+                b.skipping = 0;
+            }
+            if (b.done()) {
+                return b.read();
+            }
+            t = p.nextToken();
+        }
+    }
+
+    /**
+     * A value built from the tokens of a parser as they pass, one at a time ({@link #token}): by
+     * {@link #read} pulling them, or by {@link Tee} while another reader (the pod's typing)
+     * pulls them, so that the bytes are parsed once for both. No recursion: the depth is the
+     * parser's own limit.
+     */
+    static final class Builder {
+        private final CelProjection projection;
+        private final boolean projecting;
+        private final @Nullable LongFunction<JsonParser> source;
+        private final Measure m = new Measure();
         // one container per depth, reused by every object or array at that depth: its buffers grow
         // once per review, and each value keeps exact copies
-        Container[] open = new Container[8];
-        int depth = -1;
-        Container top = null;
-        boolean duplicates = false;
-        Object done;
-        while (true) {
-            Object value;
+        private Container[] open = new Container[8];
+        private CelProjection[] nodes = new CelProjection[8];
+        private int depth = -1;
+        private @Nullable Container top;
+        private boolean duplicates;
+        private boolean done;
+        private @Nullable Object value;
+        /** Inside a value no expression reads: the depth within it (1 at its first token). */
+        int skipping;
+
+        Builder(CelProjection projection, @Nullable LongFunction<JsonParser> source) {
+            this.projection = projection;
+            this.projecting = source != null && !projection.all();
+            this.source = source;
+        }
+
+        /** Whether the value is read to its end. */
+        boolean done() {
+            return done;
+        }
+
+        /** The value read, once {@link #done()}. */
+        Read read() {
+            Measure sizes = m;
+            if (duplicates) {
+                // what a duplicate replaced is not in the value: measure what is
+                sizes = new Measure();
+                sizes.walk(value);
+            }
+            return new Read(value, sizes, projecting ? projection : CelProjection.ALL);
+        }
+
+        /** The token {@code t} the parser {@code p} is at. */
+        void token(JsonParser p, JsonToken t) {
+            if (skipping > 0) {
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    skipping++;
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    skipping--;
+                }
+                return;
+            }
+            if (done) {
+                return;
+            }
+            Object v;
+            switch (t) {
+                case PROPERTY_NAME -> {
+                    top.key = p.currentName();
+                    return;
+                }
+                case END_OBJECT, END_ARRAY -> {
+                    m.lists = Math.max(m.lists, top.size);
+                    v = top.finish();
+                    top = --depth < 0 ? null : open[depth];
+                    add(v);
+                    return;
+                }
+                default -> {
+                }
+            }
+            CelProjection node = !projecting ? CelProjection.ALL
+                    : top == null ? projection : top.object ? nodes[depth].field(top.key) : nodes[depth].element();
+            if (node == null) {
+                // no expression reads it: where it starts, and on
+                add(new Skipped(source, p.currentTokenLocation().getByteOffset()));
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    skipping = 1;
+                }
+                return;
+            }
             switch (t) {
                 case START_OBJECT, START_ARRAY -> {
                     if (++depth == open.length) {
                         open = Arrays.copyOf(open, depth * 2);
+                        nodes = Arrays.copyOf(nodes, depth * 2);
                     }
                     if (open[depth] == null) {
                         open[depth] = new Container();
                     }
+                    nodes[depth] = node;
                     top = open[depth].start(t == JsonToken.START_OBJECT);
-                    t = p.nextToken();
-                    continue;
-                }
-                case PROPERTY_NAME -> {
-                    top.key = p.currentName();
-                    t = p.nextToken();
-                    continue;
-                }
-                case END_OBJECT, END_ARRAY -> {
-                    m.lists = Math.max(m.lists, top.size);
-                    value = top.finish();
-                    top = --depth < 0 ? null : open[depth];
+                    return;
                 }
                 case VALUE_STRING -> {
                     String s = p.getString();
                     m.text(s);
-                    value = s;
+                    v = s;
                 }
                 case VALUE_NUMBER_INT -> {
                     m.traversal += 1;
                     JsonParser.NumberType type = p.getNumberType();
-                    value = type == JsonParser.NumberType.BIG_INTEGER ? (Object) p.getBigIntegerValue().doubleValue() : (Object) p.getLongValue();
+                    v = type == JsonParser.NumberType.BIG_INTEGER ? (Object) p.getBigIntegerValue().doubleValue() : (Object) p.getLongValue();
                 }
                 case VALUE_NUMBER_FLOAT -> {
                     m.traversal += 1;
-                    value = p.getDoubleValue();
+                    v = p.getDoubleValue();
                 }
                 case VALUE_TRUE -> {
                     m.traversal += 1;
-                    value = Boolean.TRUE;
+                    v = Boolean.TRUE;
                 }
                 case VALUE_FALSE -> {
                     m.traversal += 1;
-                    value = Boolean.FALSE;
+                    v = Boolean.FALSE;
                 }
                 case VALUE_NULL -> {
                     m.traversal += 1;
-                    value = NullValue.NULL_VALUE;
+                    v = NullValue.NULL_VALUE;
                 }
                 default -> throw new IllegalArgumentException("unexpected JSON token " + t);
             }
+            add(v);
+        }
+
+        private void add(Object v) {
             if (top == null) {
-                done = value;
-                break;
-            }
-            if (top.object) {
-                if (!top.put(top.key, value)) {
-                    duplicates = true;
-                } else {
-                    m.text(top.key);
-                }
+                value = v;
+                done = true;
+            } else if (!top.object) {
+                top.add(v);
+            } else if (!top.put(top.key, v)) {
+                duplicates = true;
             } else {
-                top.add(value);
+                m.text(top.key);
             }
-            t = p.nextToken();
         }
-        if (duplicates) {
-            // what a duplicate replaced is not in the value: measure what is
-            m = new Measure();
-            m.walk(done);
+    }
+
+    /**
+     * A Pod's bytes read once for two readers: its typing reads them through {@link #through},
+     * and the object CEL reads ({@code reads} of it) is built on the way and handed to the pod
+     * ({@link #give}), where the rule kinds find it.
+     */
+    public static final class OnePass {
+        private final Builder builder;
+
+        /** @param source parsers over the same bytes from an offset on, for what is not built */
+        public OnePass(CelProjection reads, LongFunction<JsonParser> source) {
+            this.builder = new Builder(reads, source);
         }
-        return new Read(done, m);
+
+        /** {@code parser}, handing every token it passes to the builder. */
+        public JsonParser through(JsonParser parser) {
+            return new Tee(parser, builder);
+        }
+
+        /** Gives {@code pod} the object built, when the reading went to its end. */
+        public void give(io.podguard.engine.PodObject pod) {
+            if (builder.done()) {
+                pod.derive(builder.read());
+            }
+        }
+    }
+
+    /**
+     * A parser that hands every token it passes to a {@link Builder}: the pod's typing reads the
+     * bytes through it, and the object CEL reads is built on the way. Every call that moves on goes
+     * through {@link #nextToken()}, skipping included (token by token, as the builder must see
+     * them); the pod's typing matches property names from their strings rather than their bytes.
+     */
+    static final class Tee extends tools.jackson.core.util.JsonParserDelegate {
+        private final Builder builder;
+
+        Tee(JsonParser parser, Builder builder) {
+            super(parser);
+            this.builder = builder;
+        }
+
+        @Override
+        public JsonToken nextToken() {
+            JsonToken t = delegate.nextToken();
+            if (t != null) {
+                builder.token(delegate, t);
+            }
+            return t;
+        }
+
+        @Override
+        public JsonToken nextValue() {
+            JsonToken t = nextToken();
+            return t == JsonToken.PROPERTY_NAME ? nextToken() : t;
+        }
+
+        @Override
+        public String nextName() {
+            return nextToken() == JsonToken.PROPERTY_NAME ? currentName() : null;
+        }
+
+        @Override
+        public boolean nextName(tools.jackson.core.SerializableString name) {
+            return nextToken() == JsonToken.PROPERTY_NAME && name.getValue().equals(currentName());
+        }
+
+        @Override
+        public int nextNameMatch(tools.jackson.core.sym.PropertyNameMatcher matcher) {
+            JsonToken t = nextToken();
+            if (t == JsonToken.PROPERTY_NAME) {
+                return matcher.matchName(currentName());
+            }
+            return t == JsonToken.END_OBJECT ? tools.jackson.core.sym.PropertyNameMatcher.MATCH_END_OBJECT
+                    : tools.jackson.core.sym.PropertyNameMatcher.MATCH_ODD_TOKEN;
+        }
+
+        @Override
+        public JsonParser skipChildren() {
+            JsonToken t = currentToken();
+            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                int open = 1;
+                while (open > 0) {
+                    t = nextToken();
+                    if (t == null) {
+                        break;
+                    }
+                    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                        open++;
+                    } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                        open--;
+                    }
+                }
+            }
+            return this;
+        }
+
+        @Override
+        public void finishToken() {
+            delegate.finishToken();
+        }
+    }
+
+    /**
+     * A value no expression reads ({@link CelProjection}), left in the bytes: where it starts. Made
+     * whole on its first read, which {@link CelReads} says never comes; should it come, the value
+     * is right, only later.
+     */
+    record Skipped(LongFunction<JsonParser> source, long offset) {
+
+        Object make() {
+            assert LATE_READS_ALLOWED : "a value no expression was found to read was read, at byte " + offset;
+            try (JsonParser p = source.apply(offset)) {
+                return read(p).value();
+            }
+        }
+    }
+
+    /** Whether a {@link Skipped} value may be made without failing an assertion (tests of that very case). */
+    static volatile boolean LATE_READS_ALLOWED = false;
+
+    /** {@code v}, made if it was left in the bytes. */
+    static Object made(Object[] values, int i) {
+        Object v = values[i];
+        if (v instanceof Skipped s) {
+            v = s.make();
+            // every thread makes the same value; the last one written stays
+            values[i] = v;
+        }
+        return v;
     }
 
     /** The object or array being read at one depth: its entries so far. */
@@ -235,7 +450,7 @@ public final class CelJson {
                 }
             } else if (value instanceof String s) {
                 text(s);
-            } else {
+            } else if (!(value instanceof Skipped)) {
                 traversal += 1;
             }
         }
@@ -330,7 +545,7 @@ public final class CelJson {
         @Override
         public @Nullable Object get(Object key) {
             int i = indexOf(key);
-            return i < 0 ? null : values[i];
+            return i < 0 ? null : made(values, i);
         }
 
         @Override
@@ -341,6 +556,27 @@ public final class CelJson {
         @Override
         public int size() {
             return keys.length;
+        }
+
+        /** The keys alone: no value is made for them. */
+        @Override
+        public Set<String> keySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<String> iterator() {
+                    return Arrays.asList(keys).iterator();
+                }
+
+                @Override
+                public int size() {
+                    return keys.length;
+                }
+
+                @Override
+                public boolean contains(Object o) {
+                    return indexOf(o) >= 0;
+                }
+            };
         }
 
         @Override
@@ -363,7 +599,7 @@ public final class CelJson {
                                     throw new NoSuchElementException();
                                 }
                                 int i = next++;
-                                return new AbstractMap.SimpleImmutableEntry<>(keys[i], values[i]);
+                                return new AbstractMap.SimpleImmutableEntry<>(keys[i], made(values, i));
                             }
                         };
                     }
@@ -390,7 +626,7 @@ public final class CelJson {
 
         @Override
         public Object get(int index) {
-            return values[index];
+            return made(values, index);
         }
 
         /** Over the array itself: comprehensions iterate every list they range over. */
@@ -409,7 +645,7 @@ public final class CelJson {
                     if (next >= values.length) {
                         throw new NoSuchElementException();
                     }
-                    return values[next++];
+                    return made(values, next++);
                 }
             };
         }

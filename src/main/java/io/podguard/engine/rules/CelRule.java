@@ -45,6 +45,8 @@ public final class CelRule {
      * cost limit and budgets for, so without the cost tracker ({@link CostBound}); null: always tracked.
      */
     private final CostBound.@Nullable Size untrackedUpTo;
+    /** What the rule's expressions read of the pod ({@link CelReads}). */
+    private final CelProjection reads;
 
     private CelRule(String id, CompiledExpression expression, List<LazyVariables.Variable> variables, List<Named> matchConditionSources,
                     List<CompiledExpression> matchConditions, @Nullable String message, @Nullable CompiledExpression messageExpression) {
@@ -59,6 +61,19 @@ public final class CelRule {
         this.message = message;
         this.messageExpression = messageExpression;
         this.untrackedUpTo = untrackedUpTo();
+        CelReads r = new CelReads();
+        variables.forEach(v -> r.variable(v.name(), v.expression()));
+        matchConditions.forEach(r::expression);
+        r.expression(expression);
+        if (messageExpression != null) {
+            r.expression(messageExpression);
+        }
+        this.reads = r.projection();
+    }
+
+    /** What the rule's expressions read of the pod, {@code object} (a workload's template dressed as a Pod). */
+    CelProjection reads() {
+        return reads;
     }
 
     /** The largest input within which nothing of this rule can reach a limit ({@link CostProof}); null: none. */
@@ -181,7 +196,8 @@ public final class CelRule {
 
     /** The rule's judgement of one request: null when it passes or does not apply, else its violation. */
     public @Nullable Violation evaluate(RuleInput input) {
-        return evaluate(input.variables(), input.sizes());
+        CelProjection sent = reads.asSent(input.pod().podPointer());
+        return evaluate(input.variables(sent), input.sizes(sent));
     }
 
     /**

@@ -7,8 +7,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-/** The policy's own CEL rules in force for a request, each in its mode. */
-public record CelRules(List<Entry> rules) implements RuleSet {
+/**
+ * The policy's own CEL rules in force for a request, each in its mode.
+ *
+ * @param reads what the rules read of the pod ({@link CelReads})
+ */
+public record CelRules(List<Entry> rules, CelProjection reads) implements RuleSet {
 
     /** A compiled rule and the mode it judges in. */
     public record Entry(CelRule rule, Mode mode) {
@@ -16,6 +20,18 @@ public record CelRules(List<Entry> rules) implements RuleSet {
 
     public CelRules {
         rules = List.copyOf(rules);
+    }
+
+    public CelRules(List<Entry> rules) {
+        this(rules, reads(rules));
+    }
+
+    private static CelProjection reads(List<Entry> rules) {
+        CelProjection reads = CelProjection.SHAPE;
+        for (Entry e : rules) {
+            reads = reads.union(e.rule().reads());
+        }
+        return reads;
     }
 
     @Override
@@ -33,6 +49,6 @@ public record CelRules(List<Entry> rules) implements RuleSet {
     /** Every rule in {@code mode}, as a namespace's {@code podguard.io/mode} label asks. */
     @Override
     public CelRules withMode(Mode mode) {
-        return new CelRules(rules.stream().map(r -> new Entry(r.rule(), mode)).toList());
+        return new CelRules(rules.stream().map(r -> new Entry(r.rule(), mode)).toList(), reads);
     }
 }

@@ -55,8 +55,9 @@ public final class CelRulesKind implements RuleKind<CelRules> {
                 }
                 if (vars == null) {
                     RuleInput input = RuleInput.of(pod, request);
-                    vars = input.variables();
-                    sizes = input.sizes();
+                    CelProjection reads = config.reads().asSent(pod.podPointer());
+                    vars = input.variables(reads);
+                    sizes = input.sizes(reads);
                 }
                 ids.add(entry.rule().id());
                 Violation v = entry.rule().evaluate(vars, sizes);

@@ -1,5 +1,6 @@
 package io.podguard.engine.rules;
 
+import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.types.CelType;
 import dev.cel.runtime.CelRuntime;
 
@@ -14,9 +15,10 @@ import dev.cel.runtime.CelRuntime;
  * @param untracked the calls cel-go charges 1 whatever their arguments ({@link ConstantFolding#untracked})
  * @param marks the two by node id, for the cost tracker
  * @param bound the most the cost tracker can charge it, for an input of bounded size ({@link CostBound})
+ * @param ast the checked tree the program runs, for what it reads of the object ({@link CelReads})
  */
 public record CompiledExpression(String source, CelRuntime.Program program, CelType type, java.util.Set<Long> folded,
-                                 java.util.Set<Long> untracked, CostMarks marks, CostBound bound) {
+                                 java.util.Set<Long> untracked, CostMarks marks, CostBound bound, CelAbstractSyntaxTree ast) {
 
     public CompiledExpression {
         folded = java.util.Set.copyOf(folded);

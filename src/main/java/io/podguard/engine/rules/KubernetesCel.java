@@ -303,7 +303,7 @@ public final class KubernetesCel {
             boolean planned = plannable(run);
             CostMarks marks = CostMarks.of(run, folded, untracked, planned);
             return new CompiledExpression(expression, planned ? planner.createProgram(run) : programs.createProgram(run), type, folded,
-                    untracked, marks, CostBound.of(run, marks));
+                    untracked, marks, CostBound.of(run, marks), run);
         } catch (CelEvaluationException | CelValidationException e) {
             throw new CelRuleException("program instantiation failed: " + e.getMessage());
         }

@@ -73,7 +73,15 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
 
     /** The variables of a rule's expressions: object (the pod), oldObject, request, namespaceObject, params. */
     public CelVariableResolver variables() {
-        return variables(asPod(pod), oldPod == null ? null : asPod(oldPod));
+        return variables(CelProjection.ALL);
+    }
+
+    /**
+     * The same, of which only what {@code reads} (what the rules read, placed in the object as
+     * sent: {@link CelProjection#asSent}) is made.
+     */
+    CelVariableResolver variables(CelProjection reads) {
+        return variables(asPod(pod, reads), oldPod == null ? null : asPod(oldPod, reads));
     }
 
     /**
@@ -84,10 +92,15 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
      * read for CEL ({@link CelJson}).
      */
     public CostBound.Size sizes() {
+        return sizes(CelProjection.ALL);
+    }
+
+    /** The same, of what {@code reads} makes of the object as sent. */
+    CostBound.Size sizes(CelProjection reads) {
         CelJson.Measure m = new CelJson.Measure();
-        m.add(read(pod).sizes());
+        m.add(read(pod, reads).sizes());
         if (oldPod != null) {
-            m.add(read(oldPod).sizes());
+            m.add(read(oldPod, reads).sizes());
         }
         // the template of a workload dressed as a Pod: one more metadata field, four more strings
         m.lists += 1;
@@ -114,14 +127,24 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
 
     /** The variables of a ValidatingAdmissionPolicy's expressions: {@code object} is the object as sent. */
     public CelVariableResolver variablesAsSent() {
-        return variables(read(pod).value(), oldPod == null ? null : read(oldPod).value());
+        return variablesAsSent(CelProjection.ALL);
     }
 
-    /** The whole object as sent, as CEL reads it, with its sizes: read once per pod, whichever rule kind asks first. */
-    static CelJson.Read read(PodObject pod) {
-        return pod.derived(CelJson.Read.class, p -> {
+    /** The same, of which only what {@code reads} is made. */
+    CelVariableResolver variablesAsSent(CelProjection reads) {
+        return variables(read(pod, reads).value(), oldPod == null ? null : read(oldPod, reads).value());
+    }
+
+    /**
+     * The object as sent, as CEL reads it, with its sizes, of which at least what {@code reads}
+     * reads is made: read once per pod, whichever rule kind asks first, and again (with what was
+     * made before) only for a kind that reads more.
+     */
+    static CelJson.Read read(PodObject pod, CelProjection reads) {
+        return pod.derived(CelJson.Read.class, r -> r.projection().covers(reads), (p, before) -> {
+            CelProjection wanted = before == null ? reads : before.projection().union(reads);
             try (JsonParser parser = p.parser()) {
-                return CelJson.read(parser);
+                return CelJson.read(parser, wanted, p.sentBytes());
             }
         });
     }
@@ -155,8 +178,8 @@ public record RuleInput(PodObject pod, @Nullable PodObject oldPod, String kind, 
     }
 
     /** The object a rule sees: the Pod itself, or a workload's template dressed as a Pod. */
-    static Object asPod(PodObject pod) {
-        Object sent = read(pod).value();
+    static Object asPod(PodObject pod, CelProjection reads) {
+        Object sent = read(pod, reads).value();
         if (pod.isPod()) {
             return sent;
         }

@@ -154,7 +154,7 @@ class AdmissionPolicyBindingTest {
         AdmissionPolicyBinding b = compile("Fail", BINDING);
         RuleInput in = input("Pod", LATEST, Map.of("env", "prod"));
         assertThat(b.untracked(in.sizes())).isTrue();
-        assertThat(b.evaluate(in, in.sizes()).failures()).isEqualTo(b.evaluate(in, CostBound.Size.UNKNOWN).failures())
+        assertThat(b.evaluate(in, in.sizes(), CelProjection.ALL).failures()).isEqualTo(b.evaluate(in, CostBound.Size.UNKNOWN, CelProjection.ALL).failures())
                 .containsExactly(new AdmissionPolicyBinding.Denial("latest: app", "Invalid", 0));
     }
 

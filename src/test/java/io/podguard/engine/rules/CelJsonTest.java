@@ -121,9 +121,9 @@ class CelJsonTest {
         PodObject pod = PodExtractor.extract("Pod", sent).orElseThrow();
         RuleInput input = RuleInput.offline(pod);
 
-        assertThat(RuleInput.read(pod)).isSameAs(RuleInput.read(pod));
+        assertThat(RuleInput.read(pod, CelProjection.ALL)).isSameAs(RuleInput.read(pod, CelProjection.ALL));
         CostBound.Size sizes = input.sizes();
-        Object object = RuleInput.asPod(pod);
+        Object object = RuleInput.asPod(pod, CelProjection.ALL);
         input.variablesAsSent();
 
         assertThat(sent.toString()).isEqualTo(spaced);
@@ -138,7 +138,7 @@ class CelJsonTest {
                  "spec":{"template":{"metadata":{"labels":{"app":"a"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}""");
         PodObject pod = PodExtractor.extract("Deployment", deployment).orElseThrow();
 
-        assertThat(RuleInput.asPod(pod)).isEqualTo(reference(Json.mapper().readTree("""
+        assertThat(RuleInput.asPod(pod, CelProjection.ALL)).isEqualTo(reference(Json.mapper().readTree("""
                 {"apiVersion":"v1","kind":"Pod","metadata":{"labels":{"app":"a"},"namespace":"shop"},
                  "spec":{"containers":[{"name":"c","image":"i"}]}}""")));
     }
