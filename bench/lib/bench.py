@@ -359,7 +359,7 @@ def main():
         "settings": {"rounds": a.rounds, "duration_s": a.duration, "warmup_s": a.warmup,
                      "concurrency": a.concurrency, "rate": a.rate, "rate_connections": a.rate_connections,
                      "overload_connections": a.overload_connections, "jvm_opts": a.jvm_opts,
-                     "review_bytes": os.path.getsize(a.review)},
+                     "review_bytes": os.path.getsize(a.review), "review": os.path.relpath(a.review)},
         "startup_s": {name: round(s.startup_s, 2) for name, s in servers.items() if s.startup_s},
         "memory_after_load": idle,
         "runs": results,

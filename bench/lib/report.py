@@ -53,7 +53,7 @@ def main():
         w(doc["note"] + "\n")
     w(f"Machine: {doc['machine']['cpus']} CPUs shared with the load generator, {doc['machine']['java']}; "
       f"load average at the end {', '.join(f'{x:.1f}' for x in doc['machine']['load_average_at_end'])}. "
-      f"Review: {s['review_bytes']} bytes (bench/reviews/pod-review.json). {s['rounds']} alternating rounds of "
+      f"Review: {s['review_bytes']} bytes ({s.get('review', 'bench/reviews/pod-review.json')}). {s['rounds']} alternating rounds of "
       f"{s['duration_s']} s per measurement after {s['warmup_s']} s of warm-up per server and endpoint. "
       + (f"Load average (1 min) after each measurement: {min(r['load_average_1m'] for r in runs):.1f}–"
          f"{max(r['load_average_1m'] for r in runs):.1f}, median {med([r['load_average_1m'] for r in runs]):.1f}. "
