@@ -218,21 +218,26 @@ public final class CelJson {
      * ({@link #give}), where the rule kinds find it.
      */
     public static final class OnePass {
-        private final Builder builder;
+        private final CelProjection reads;
+        private final LongFunction<JsonParser> source;
+        /** Made when the typing reads through it: a workload, typed from its tree, never does. */
+        private @Nullable Builder builder;
 
         /** @param source parsers over the same bytes from an offset on, for what is not built */
         public OnePass(CelProjection reads, LongFunction<JsonParser> source) {
-            this.builder = new Builder(reads, source);
+            this.reads = reads;
+            this.source = source;
         }
 
         /** {@code parser}, handing every token it passes to the builder. */
         public JsonParser through(JsonParser parser) {
+            builder = new Builder(reads, source);
             return new Tee(parser, builder);
         }
 
         /** Gives {@code pod} the object built, when the reading went to its end. */
         public void give(io.podguard.engine.PodObject pod) {
-            if (builder.done()) {
+            if (builder != null && builder.done()) {
                 pod.derive(builder.read());
             }
         }
@@ -627,27 +632,6 @@ public final class CelJson {
         @Override
         public Object get(int index) {
             return made(values, index);
-        }
-
-        /** Over the array itself: comprehensions iterate every list they range over. */
-        @Override
-        public Iterator<Object> iterator() {
-            return new Iterator<>() {
-                private int next;
-
-                @Override
-                public boolean hasNext() {
-                    return next < values.length;
-                }
-
-                @Override
-                public Object next() {
-                    if (next >= values.length) {
-                        throw new NoSuchElementException();
-                    }
-                    return made(values, next++);
-                }
-            };
         }
 
         @Override
