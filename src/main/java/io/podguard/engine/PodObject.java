@@ -99,13 +99,8 @@ public final class PodObject {
      * call with {@code type} and the same one returned after: each review reads its pod so once
      * for every rule kind that wants it.
      */
-    public synchronized <T> T derived(Class<T> type, Function<PodObject, T> make) {
-        if (type.isInstance(derived)) {
-            return type.cast(derived);
-        }
-        T made = make.apply(this);
-        derived = made;
-        return made;
+    public <T> T derived(Class<T> type, Function<PodObject, T> make) {
+        return derived(type, made -> true, (pod, before) -> make.apply(pod));
     }
 
     /**
