@@ -32,13 +32,7 @@ if [[ "${SKIP_BUILD:-false}" != true || ! -f target/podguard.jar ]]; then
   ./mvnw -q -DskipTests package
 fi
 "$JAVA" -jar target/podguard.jar certs -o "$WORK/certs" localhost 127.0.0.1 >/dev/null
-python3 - "$WORK/twenty-rules.yaml" <<'PY'
-import sys
-default = open("src/main/resources/io/podguard/policy/default-policy.yaml").read()
-cookbook = open("docs/examples/rules-cookbook.yaml").read()
-rules = cookbook[cookbook.index("rules:\n") + len("rules:\n"):]
-open(sys.argv[1], "w").write(default + "\nrules:\n" + rules + rules.replace("- id: ", "- id: again-"))
-PY
+python3 bench/lib/twenty-rules.py "$WORK/twenty-rules.yaml"
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PIDS=()

@@ -27,14 +27,7 @@ if [[ "${SKIP_BUILD:-false}" != true || ! -f target/podguard.jar ]]; then
 fi
 "$JAVA" -jar target/podguard.jar certs -o "$WORK/certs" localhost 127.0.0.1 >/dev/null
 
-# The embedded default, and after it the cookbook's rules twice (the second time with other ids).
-python3 - "$WORK/twenty-rules.yaml" <<'PY'
-import sys
-default = open("src/main/resources/io/podguard/policy/default-policy.yaml").read()
-cookbook = open("docs/examples/rules-cookbook.yaml").read()
-rules = cookbook[cookbook.index("rules:\n") + len("rules:\n"):]
-open(sys.argv[1], "w").write(default + "\nrules:\n" + rules + rules.replace("- id: ", "- id: again-"))
-PY
+python3 bench/lib/twenty-rules.py "$WORK/twenty-rules.yaml"
 "$JAVA" -jar target/podguard.jar config validate "$WORK/twenty-rules.yaml" >&2
 
 python3 bench/lib/bench.py \
