@@ -71,6 +71,21 @@ public final class CelRule {
         this.reads = r.projection();
     }
 
+    /** The rule's variables, in order. */
+    List<LazyVariables.Variable> variables() {
+        return variables;
+    }
+
+    /** The rule's compiled expressions other than its variables': match conditions, the expression, its message expression. */
+    List<CompiledExpression> judging() {
+        List<CompiledExpression> out = new ArrayList<>(matchConditions);
+        out.add(expression);
+        if (messageExpression != null) {
+            out.add(messageExpression);
+        }
+        return out;
+    }
+
     /** What the rule's expressions read of the pod, {@code object} (a workload's template dressed as a Pod). */
     CelProjection reads() {
         return reads;
@@ -220,7 +235,7 @@ public final class CelRule {
             // error takes the general path below, which words it
             Object value;
             try {
-                value = expression.program().eval(base);
+                value = expression.evalUntracked(base);
             } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
                 value = null;
             }

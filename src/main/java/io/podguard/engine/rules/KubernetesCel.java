@@ -86,10 +86,13 @@ public final class KubernetesCel {
     /** What expressions are checked in, typed as the apiserver types them: without, and with, {@code variables}. */
     private final Cel checker;
     private final Cel checkerWithVariables;
+    /** The planner's bindings of podguard's functions and of the strings extension's, by overload id, for {@link DirectProgram}. */
+    private final Map<String, CelFunctionBinding> direct;
 
     private KubernetesCel() {
         this.programs = environment(false, false);
         this.planner = plannerRuntime(functionNames(programs));
+        this.direct = directBindings();
         this.checker = environment(true, false);
         this.checkerWithVariables = environment(true, true);
     }
@@ -198,6 +201,23 @@ public final class KubernetesCel {
     }
 
     /**
+     * The bindings the planner runtime calls for podguard's functions and the strings extension's (the
+     * first of an overload id wins, as in {@link #plannerBindings}); cel-java's standard functions
+     * are not among them ({@link DirectProgram} evaluates those it knows itself).
+     */
+    private static Map<String, CelFunctionBinding> directBindings() {
+        Functions functions = functions(false, PlannerBindings.replacements(OPTIONS));
+        var strings = CelExtensions.strings(EnumSet.complementOf(EnumSet.of(CelStringExtensions.Function.REVERSE)));
+        List<CelFunctionBinding> all = new ArrayList<>(plannerBindings(functions.bindings(), strings));
+        all.addAll(PlannerBindings.bindingsOf(strings));
+        Map<String, CelFunctionBinding> out = new java.util.HashMap<>();
+        for (CelFunctionBinding b : all) {
+            out.putIfAbsent(b.getOverloadId(), b);
+        }
+        return Map.copyOf(out);
+    }
+
+    /**
      * podguard's bindings, and those of the strings extension's that {@link StringIndexes}
      * replaces (bound before the extension's, they win); first, so that a call on a {@code dyn}
      * string tries them before the list functions of the same names.
@@ -303,7 +323,7 @@ public final class KubernetesCel {
             boolean planned = plannable(run);
             CostMarks marks = CostMarks.of(run, folded, untracked, planned);
             return new CompiledExpression(expression, planned ? planner.createProgram(run) : programs.createProgram(run), type, folded,
-                    untracked, marks, CostBound.of(run, marks), run);
+                    untracked, marks, CostBound.of(run, marks), run, planned ? DirectProgram.of(run, direct) : null);
         } catch (CelEvaluationException | CelValidationException e) {
             throw new CelRuleException("program instantiation failed: " + e.getMessage());
         }
@@ -475,7 +495,7 @@ public final class KubernetesCel {
     Outcome evaluate(CompiledExpression expression, CelVariableResolver vars, long limit, boolean tracked) {
         if (!tracked && expression.marks().planned()) {
             try {
-                return new Outcome(expression.program().eval(vars), null, 0);
+                return new Outcome(expression.evalUntracked(vars), null, 0);
             } catch (CelEvaluationException | RuntimeException e) {
                 for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                     if (cause instanceof LazyVariables.VariableFailed v) {

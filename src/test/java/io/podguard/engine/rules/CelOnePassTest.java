@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
 class CelOnePassTest {
 
     private static final String POD = io.podguard.testing.Reviews.benchmarkPod();
-    private static final List<CelRule> COOKBOOK = cookbook();
+    static final List<CelRule> COOKBOOK = cookbook();
     private static final CelProjection READS = new CelRules(COOKBOOK.stream().map(r -> new CelRules.Entry(r, io.podguard.engine.Mode.ENFORCE))
             .toList()).reads();
 

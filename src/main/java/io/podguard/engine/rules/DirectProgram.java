@@ -1,0 +1,897 @@
+package io.podguard.engine.rules;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.ast.CelReference;
+import dev.cel.common.types.CelKind;
+import dev.cel.common.values.NullValue;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelVariableResolver;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A checked expression evaluated straight over its tree, for the shapes rules are made of: field
+ * selection, {@code has()} and {@code ?.}, the comprehension macros, the logical operators,
+ * equality and order of strings, ints, doubles and bools, {@code in}, {@code size}, the string
+ * tests, optionals, and podguard's own library functions. cel-java's planner runs the same
+ * expressions through attributes, qualifiers and a value converter on every field read, which is
+ * most of what a rule costs; here a field read is a map lookup.
+ *
+ * <p>It gives cel-java's value or none: wherever its value could differ from the planner's (an
+ * error of any kind, a type it does not handle, a function whose overload it cannot choose) it
+ * gives up ({@link #GAVE_UP}), and the caller runs cel-java's program, which answers, errors and
+ * all. An expression with a node it does not know has no direct program at all
+ * ({@link #of} returns null). It runs only where no cost is tracked ({@link CostBound}), so it
+ * never has to count. Every expression of the CEL corpus is compared with cel-java's planner in
+ * the unit suite ({@code DirectProgramTest}).
+ *
+ * <p>Written by hand: cel-java has no cheaper evaluator to configure.
+ */
+final class DirectProgram {
+
+    /** The value {@link #eval} gives when cel-java must answer. */
+    static final Object GAVE_UP = new Object();
+
+    /** Thrown inside an evaluation to give up; never seen outside. */
+    private static final class GiveUp extends RuntimeException {
+        GiveUp() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final GiveUp GIVE_UP = new GiveUp();
+
+    private static final String[] GLOBALS = {"object", "oldObject", "request", "namespaceObject", "variables", "params"};
+
+    private final Node root;
+    private final int slots;
+
+    private DirectProgram(Node root, int slots) {
+        this.root = root;
+        this.slots = slots;
+    }
+
+    /**
+     * The direct program of {@code checked}, or null when it has a node this class does not
+     * evaluate.
+     *
+     * @param bindings podguard's function bindings as the planner runs them, by overload id
+     */
+    static @Nullable DirectProgram of(CelAbstractSyntaxTree checked, Map<String, CelFunctionBinding> bindings) {
+        CelKind kind = checked.getResultType().kind();
+        if (kind != CelKind.BOOL && kind != CelKind.STRING && kind != CelKind.INT && kind != CelKind.DOUBLE && kind != CelKind.DYN
+                && kind != CelKind.NULL_TYPE) {
+            // a list, a map or an optional would have to be in cel-java's own forms
+            return null;
+        }
+        Compiler c = new Compiler(checked, bindings);
+        Node root = c.compile(checked.getExpr(), new Scope(null, null, -1));
+        return root == null ? null : new DirectProgram(root, c.slots);
+    }
+
+    /** The value of the expression, or {@link #GAVE_UP}. */
+    Object eval(CelVariableResolver variables) {
+        Frame f = new Frame(variables, new Object[slots + GLOBALS.length]);
+        Object v;
+        try {
+            v = root.eval(f);
+        } catch (RuntimeException e) {
+            // a variable that fails (LazyVariables), a library function's own error: cel-java words it
+            return GAVE_UP;
+        }
+        if (v instanceof Boolean || v instanceof String || v instanceof Long || v instanceof Double || v == NullValue.NULL_VALUE) {
+            return v;
+        }
+        return GAVE_UP;
+    }
+
+    private record Frame(CelVariableResolver variables, Object[] slots) {
+    }
+
+    private abstract static class Node {
+        abstract Object eval(Frame f);
+
+        final boolean bool(Frame f) {
+            Object v = eval(f);
+            if (v instanceof Boolean b) {
+                return b;
+            }
+            throw GIVE_UP;
+        }
+
+        final String string(Frame f) {
+            if (eval(f) instanceof String s) {
+                return s;
+            }
+            throw GIVE_UP;
+        }
+    }
+
+    /** Lexical scope: a comprehension variable's slot. */
+    private record Scope(@Nullable Scope parent, @Nullable String name, int slot) {
+        int find(String n) {
+            for (Scope s = this; s != null; s = s.parent) {
+                if (n.equals(s.name)) {
+                    return s.slot;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private static final class Compiler {
+        private final CelAbstractSyntaxTree ast;
+        private final Map<String, CelFunctionBinding> bindings;
+        private int slots;
+        private final Map<String, Integer> globals = new HashMap<>();
+
+        Compiler(CelAbstractSyntaxTree ast, Map<String, CelFunctionBinding> bindings) {
+            this.ast = ast;
+            this.bindings = bindings;
+        }
+
+        @Nullable Node compile(CelExpr e, Scope scope) {
+            return switch (e.getKind()) {
+                case CONSTANT -> constant(e.constant());
+                case IDENT -> ident(e, scope);
+                case SELECT -> select(e, scope);
+                case CALL -> call(e, scope);
+                case LIST -> list(e, scope);
+                case COMPREHENSION -> comprehension(e, scope);
+                default -> null;
+            };
+        }
+
+        private @Nullable Node constant(CelConstant c) {
+            Object v = switch (c.getKind()) {
+                case BOOLEAN_VALUE -> c.booleanValue();
+                case INT64_VALUE -> c.int64Value();
+                case DOUBLE_VALUE -> c.doubleValue();
+                case STRING_VALUE -> c.stringValue();
+                case NULL_VALUE -> NullValue.NULL_VALUE;
+                default -> null;
+            };
+            return v == null ? null : new Constant(v);
+        }
+
+        private @Nullable Node ident(CelExpr e, Scope scope) {
+            String name = e.ident().name();
+            if (ast.getReference(e.id()).flatMap(CelReference::value).isPresent()) {
+                return null;
+            }
+            int slot = scope.find(name);
+            if (slot >= 0) {
+                return new Local(slot);
+            }
+            for (int i = 0; i < GLOBALS.length; i++) {
+                if (GLOBALS[i].equals(name)) {
+                    return new Global(i, name);
+                }
+            }
+            return null;
+        }
+
+        private @Nullable Node select(CelExpr e, Scope scope) {
+            CelExpr.CelSelect s = e.select();
+            Node operand = compile(s.operand(), scope);
+            if (operand == null) {
+                return null;
+            }
+            return s.testOnly() ? new Has(operand, s.field()) : new Select(operand, s.field());
+        }
+
+        private @Nullable Node list(CelExpr e, Scope scope) {
+            if (!e.list().optionalIndices().isEmpty()) {
+                return null;
+            }
+            List<Node> elements = new ArrayList<>();
+            for (CelExpr x : e.list().elements()) {
+                Node n = compile(x, scope);
+                if (n == null) {
+                    return null;
+                }
+                elements.add(n);
+            }
+            return new MakeList(elements.toArray(Node[]::new));
+        }
+
+        private @Nullable Node comprehension(CelExpr e, Scope scope) {
+            CelExpr.CelComprehension c = e.comprehension();
+            if (!c.iterVar2().isEmpty()) {
+                return null;
+            }
+            Node range = compile(c.iterRange(), scope);
+            Node init = compile(c.accuInit(), scope);
+            int accu = slots++;
+            int iter = slots++;
+            Scope withAccu = new Scope(scope, c.accuVar(), accu);
+            Scope loop = new Scope(withAccu, c.iterVar(), iter);
+            Node condition = compile(c.loopCondition(), loop);
+            Node step = compile(c.loopStep(), loop);
+            Node result = compile(c.result(), withAccu);
+            if (range == null || init == null || condition == null || step == null || result == null) {
+                return null;
+            }
+            return new Fold(range, init, accu, iter, condition, step, result);
+        }
+
+        private @Nullable Node call(CelExpr e, Scope scope) {
+            CelExpr.CelCall call = e.call();
+            List<Node> args = new ArrayList<>();
+            if (call.target().isPresent()) {
+                Node t = compile(call.target().get(), scope);
+                if (t == null) {
+                    return null;
+                }
+                args.add(t);
+            }
+            boolean receiver = call.target().isPresent();
+            for (CelExpr a : call.args()) {
+                Node n = compile(a, scope);
+                if (n == null) {
+                    return null;
+                }
+                args.add(n);
+            }
+            int n = args.size();
+            Node a = n > 0 ? args.get(0) : null;
+            Node b = n > 1 ? args.get(1) : null;
+            String function = call.function();
+            Node builtIn = switch (function) {
+                case "_&&_" -> n == 2 ? new And(a, b) : null;
+                case "_||_" -> n == 2 ? new Or(a, b) : null;
+                case "!_" -> n == 1 ? new Not(a) : null;
+                case "_?_:_" -> n == 3 ? new Conditional(a, b, args.get(2)) : null;
+                case "@not_strictly_false" -> n == 1 ? new NotStrictlyFalse(a) : null;
+                case "_==_" -> n == 2 ? new Equals(a, b, false) : null;
+                case "_!=_" -> n == 2 ? new Equals(a, b, true) : null;
+                case "_<_" -> n == 2 ? new Compare(a, b, Compare.LESS) : null;
+                case "_<=_" -> n == 2 ? new Compare(a, b, Compare.LESS_EQUAL) : null;
+                case "_>_" -> n == 2 ? new Compare(a, b, Compare.GREATER) : null;
+                case "_>=_" -> n == 2 ? new Compare(a, b, Compare.GREATER_EQUAL) : null;
+                case "@in" -> n == 2 ? new In(a, b) : null;
+                case "size" -> n == 1 ? new Size(a) : null;
+                case "startsWith", "endsWith", "contains" -> receiver && n == 2 ? new StringTest(function, a, b) : null;
+                case "_[_]" -> n == 2 && !receiver ? new Index(a, b) : null;
+                case "_?._" -> n == 2 && !receiver && call.args().get(1).getKind() == CelExpr.ExprKind.Kind.CONSTANT
+                        && call.args().get(1).constant().getKind() == CelConstant.Kind.STRING_VALUE
+                        ? new OptionalSelect(a, call.args().get(1).constant().stringValue()) : null;
+                case "orValue" -> receiver && n == 2 ? new OrValue(a, b) : null;
+                case "hasValue" -> receiver && n == 1 ? new HasValue(a) : null;
+                case "value" -> receiver && n == 1 ? new OptionalValue(a) : null;
+                case "string" -> !receiver && n == 1 ? new StringOfString(a) : null;
+                case "optional.none" -> !receiver && n == 0 ? new Constant(Optional.empty()) : null;
+                default -> null;
+            };
+            if (builtIn != null) {
+                return builtIn;
+            }
+            // one of podguard's own functions (or a standard one it binds in cel-java's place), by the checker's overloads
+            boolean add = function.equals("_+_") && n == 2;
+            List<CelFunctionBinding> candidates = new ArrayList<>();
+            for (String id : ast.getReference(e.id()).map(CelReference::overloadIds).orElse(com.google.common.collect.ImmutableList.of())) {
+                CelFunctionBinding binding = bindings.get(id);
+                if (binding != null && binding.isStrict()) {
+                    candidates.add(binding);
+                } else if (!add) {
+                    // cel-java's standard function, which only cel-java runs (a sum of two strings or ints is made below)
+                    return null;
+                }
+            }
+            if (candidates.isEmpty() && !add) {
+                return null;
+            }
+            Node[] all = args.toArray(Node[]::new);
+            return add ? new Add(a, b, candidates) : new Call(all, candidates);
+        }
+    }
+
+    private static final class Constant extends Node {
+        private final Object value;
+
+        Constant(Object value) {
+            this.value = value;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return value;
+        }
+    }
+
+    private static final class Local extends Node {
+        private final int slot;
+
+        Local(int slot) {
+            this.slot = slot;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return f.slots[slot];
+        }
+    }
+
+    private static final class Global extends Node {
+        private final int index;
+        private final String name;
+
+        Global(int index, String name) {
+            this.index = index;
+            this.name = name;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            int at = f.slots.length - GLOBALS.length + index;
+            Object v = f.slots[at];
+            if (v == null) {
+                v = f.variables.find(name).orElseThrow(() -> GIVE_UP);
+                f.slots[at] = v;
+            }
+            return v;
+        }
+    }
+
+    /** Whether {@code v} is a value as cel-java's planner hands it on; else give up. */
+    private static Object plain(@Nullable Object v) {
+        if (v instanceof String || v instanceof Map || v instanceof List || v instanceof Long || v instanceof Boolean || v instanceof Double
+                || v == NullValue.NULL_VALUE) {
+            return v;
+        }
+        throw GIVE_UP;
+    }
+
+    private static final class Select extends Node {
+        private final Node operand;
+        private final String field;
+
+        Select(Node operand, String field) {
+            this.operand = operand;
+            this.field = field;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            if (operand.eval(f) instanceof Map<?, ?> m) {
+                return plain(m.get(field));
+            }
+            throw GIVE_UP;
+        }
+    }
+
+    private static final class Has extends Node {
+        private final Node operand;
+        private final String field;
+
+        Has(Node operand, String field) {
+            this.operand = operand;
+            this.field = field;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            if (operand.eval(f) instanceof Map<?, ?> m) {
+                return m.containsKey(field);
+            }
+            throw GIVE_UP;
+        }
+    }
+
+    private static final class OptionalSelect extends Node {
+        private final Node operand;
+        private final String field;
+
+        OptionalSelect(Node operand, String field) {
+            this.operand = operand;
+            this.field = field;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object v = operand.eval(f);
+            if (v instanceof Optional<?> o) {
+                if (o.isEmpty()) {
+                    return o;
+                }
+                v = o.get();
+            }
+            if (v instanceof Map<?, ?> m) {
+                if (!m.containsKey(field)) {
+                    return Optional.empty();
+                }
+                return Optional.of(plain(m.get(field)));
+            }
+            throw GIVE_UP;
+        }
+    }
+
+    private static final class Index extends Node {
+        private final Node operand;
+        private final Node index;
+
+        Index(Node operand, Node index) {
+            this.operand = operand;
+            this.index = index;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object o = operand.eval(f);
+            Object i = index.eval(f);
+            if (o instanceof List<?> l && i instanceof Long n && n >= 0 && n < l.size()) {
+                return plain(l.get((int) (long) n));
+            }
+            if (o instanceof Map<?, ?> m && i instanceof String k) {
+                return plain(m.get(k));
+            }
+            throw GIVE_UP;
+        }
+    }
+
+    private static final class OrValue extends Node {
+        private final Node optional;
+        private final Node otherwise;
+
+        OrValue(Node optional, Node otherwise) {
+            this.optional = optional;
+            this.otherwise = otherwise;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            if (optional.eval(f) instanceof Optional<?> o) {
+                return o.isPresent() ? o.get() : otherwise.eval(f);
+            }
+            throw GIVE_UP;
+        }
+    }
+
+    private static final class HasValue extends Node {
+        private final Node optional;
+
+        HasValue(Node optional) {
+            this.optional = optional;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            if (optional.eval(f) instanceof Optional<?> o) {
+                return o.isPresent();
+            }
+            throw GIVE_UP;
+        }
+    }
+
+    private static final class OptionalValue extends Node {
+        private final Node optional;
+
+        OptionalValue(Node optional) {
+            this.optional = optional;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            if (optional.eval(f) instanceof Optional<?> o && o.isPresent()) {
+                return o.get();
+            }
+            throw GIVE_UP;
+        }
+    }
+
+    private static final class And extends Node {
+        private final Node a;
+        private final Node b;
+
+        And(Node a, Node b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            // an error on either side may be absorbed by a false on the other: cel-java decides that
+            return a.bool(f) ? b.bool(f) : Boolean.FALSE;
+        }
+    }
+
+    private static final class Or extends Node {
+        private final Node a;
+        private final Node b;
+
+        Or(Node a, Node b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return a.bool(f) ? Boolean.TRUE : b.bool(f);
+        }
+    }
+
+    private static final class Not extends Node {
+        private final Node a;
+
+        Not(Node a) {
+            this.a = a;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return !a.bool(f);
+        }
+    }
+
+    private static final class NotStrictlyFalse extends Node {
+        private final Node a;
+
+        NotStrictlyFalse(Node a) {
+            this.a = a;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return a.bool(f);
+        }
+    }
+
+    private static final class Conditional extends Node {
+        private final Node condition;
+        private final Node then;
+        private final Node otherwise;
+
+        Conditional(Node condition, Node then, Node otherwise) {
+            this.condition = condition;
+            this.then = then;
+            this.otherwise = otherwise;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return condition.bool(f) ? then.eval(f) : otherwise.eval(f);
+        }
+    }
+
+    /** CEL's equality where it is Java's: two strings, ints, bools or nulls; two doubles but NaN as numbers. Else give up. */
+    private static boolean equal(Object x, Object y) {
+        if (x instanceof String s && y instanceof String t) {
+            return s.equals(t);
+        }
+        if (x instanceof Long s && y instanceof Long t) {
+            return s.longValue() == t.longValue();
+        }
+        if (x instanceof Boolean s && y instanceof Boolean t) {
+            return s.booleanValue() == t.booleanValue();
+        }
+        if (x instanceof Double s && y instanceof Double t && !s.isNaN() && !t.isNaN()) {
+            // a NaN is equal to itself in cel-java (the same object), to no other NaN
+            return s.doubleValue() == t.doubleValue();
+        }
+        if (x == NullValue.NULL_VALUE && y == NullValue.NULL_VALUE) {
+            return true;
+        }
+        throw GIVE_UP;
+    }
+
+    private static final class Equals extends Node {
+        private final Node a;
+        private final Node b;
+        private final boolean negated;
+
+        Equals(Node a, Node b, boolean negated) {
+            this.a = a;
+            this.b = b;
+            this.negated = negated;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return equal(a.eval(f), b.eval(f)) != negated;
+        }
+    }
+
+    private static final class Compare extends Node {
+        static final int LESS = 0;
+        static final int LESS_EQUAL = 1;
+        static final int GREATER = 2;
+        static final int GREATER_EQUAL = 3;
+        private final Node a;
+        private final Node b;
+        private final int op;
+
+        Compare(Node a, Node b, int op) {
+            this.a = a;
+            this.b = b;
+            this.op = op;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object x = a.eval(f);
+            Object y = b.eval(f);
+            if (x instanceof Double s && y instanceof Double t) {
+                double p = s;
+                double q = t;
+                return switch (op) {
+                    case LESS -> p < q;
+                    case LESS_EQUAL -> p <= q;
+                    case GREATER -> p > q;
+                    default -> p >= q;
+                };
+            }
+            int c;
+            if (x instanceof Long s && y instanceof Long t) {
+                c = Long.compare(s, t);
+            } else if (x instanceof String s && y instanceof String t) {
+                // cel-java's order of strings is Java's
+                c = s.compareTo(t);
+            } else if (x instanceof Boolean s && y instanceof Boolean t) {
+                c = Boolean.compare(s, t);
+            } else {
+                throw GIVE_UP;
+            }
+            return switch (op) {
+                case LESS -> c < 0;
+                case LESS_EQUAL -> c <= 0;
+                case GREATER -> c > 0;
+                default -> c >= 0;
+            };
+        }
+    }
+
+    private static final class In extends Node {
+        private final Node element;
+        private final Node collection;
+
+        In(Node element, Node collection) {
+            this.element = element;
+            this.collection = collection;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object x = element.eval(f);
+            Object c = collection.eval(f);
+            if (c instanceof Map<?, ?> m && x instanceof String k) {
+                return m.containsKey(k);
+            }
+            if (c instanceof List<?> l) {
+                for (Object y : l) {
+                    if (equal(x, y)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            throw GIVE_UP;
+        }
+    }
+
+    private static final class Size extends Node {
+        private final Node a;
+
+        Size(Node a) {
+            this.a = a;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object v = a.eval(f);
+            if (v instanceof String s) {
+                return (long) s.codePointCount(0, s.length());
+            }
+            if (v instanceof List<?> l) {
+                return (long) l.size();
+            }
+            if (v instanceof Map<?, ?> m) {
+                return (long) m.size();
+            }
+            throw GIVE_UP;
+        }
+    }
+
+    /** startsWith, endsWith, contains: cel-java's are Java's. */
+    private static final class StringTest extends Node {
+        private final int which;
+        private final Node s;
+        private final Node t;
+
+        StringTest(String function, Node s, Node t) {
+            this.which = switch (function) {
+                case "startsWith" -> 0;
+                case "endsWith" -> 1;
+                default -> 2;
+            };
+            this.s = s;
+            this.t = t;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            String x = s.string(f);
+            String y = t.string(f);
+            return switch (which) {
+                case 0 -> x.startsWith(y);
+                case 1 -> x.endsWith(y);
+                default -> x.contains(y);
+            };
+        }
+    }
+
+    /** {@code string()} of a string: itself. */
+    private static final class StringOfString extends Node {
+        private final Node a;
+
+        StringOfString(Node a) {
+            this.a = a;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return a.string(f);
+        }
+    }
+
+    private static final class MakeList extends Node {
+        private final Node[] elements;
+
+        MakeList(Node[] elements) {
+            this.elements = elements;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object[] out = new Object[elements.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = elements[i].eval(f);
+            }
+            return Collections.unmodifiableList(java.util.Arrays.asList(out));
+        }
+    }
+
+    /** A comprehension, as cel-java's planner folds it: over a list's elements or a map's keys, while the condition holds. */
+    private static final class Fold extends Node {
+        private final Node range;
+        private final Node init;
+        private final int accu;
+        private final int iter;
+        private final Node condition;
+        private final Node step;
+        private final Node result;
+
+        Fold(Node range, Node init, int accu, int iter, Node condition, Node step, Node result) {
+            this.range = range;
+            this.init = init;
+            this.accu = accu;
+            this.iter = iter;
+            this.condition = condition;
+            this.step = step;
+            this.result = result;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object r = range.eval(f);
+            Iterable<?> elements;
+            if (r instanceof List<?> l) {
+                elements = l;
+            } else if (r instanceof Map<?, ?> m) {
+                elements = m.keySet();
+            } else {
+                throw GIVE_UP;
+            }
+            Object[] s = f.slots;
+            Object outer = s[accu];
+            Object outerIter = s[iter];
+            s[accu] = init.eval(f);
+            for (Object x : elements) {
+                s[iter] = x;
+                if (!condition.bool(f)) {
+                    break;
+                }
+                s[accu] = step.eval(f);
+            }
+            Object v = result.eval(f);
+            s[accu] = outer;
+            s[iter] = outerIter;
+            return v;
+        }
+    }
+
+    /** {@code _+_}: two strings or two ints here, anything else by podguard's bindings. */
+    private static final class Add extends Node {
+        private final Node a;
+        private final Node b;
+        private final Call other;
+
+        Add(Node a, Node b, List<CelFunctionBinding> candidates) {
+            this.a = a;
+            this.b = b;
+            this.other = new Call(new Node[] {a, b}, candidates);
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object x = a.eval(f);
+            Object y = b.eval(f);
+            if (x instanceof String s && y instanceof String t) {
+                return s.concat(t);
+            }
+            if (x instanceof Long s && y instanceof Long t) {
+                long sum = s + t;
+                if (((s ^ sum) & (t ^ sum)) < 0) {
+                    throw GIVE_UP;
+                }
+                return sum;
+            }
+            return other.apply(new Object[] {x, y});
+        }
+    }
+
+    /** A function of podguard's, by the one binding among the checker's overloads that takes the arguments. */
+    private static final class Call extends Node {
+        private final Node[] args;
+        private final CelFunctionBinding[] candidates;
+
+        Call(Node[] args, List<CelFunctionBinding> candidates) {
+            this.args = args;
+            this.candidates = candidates.toArray(CelFunctionBinding[]::new);
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object[] values = new Object[args.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = args[i].eval(f);
+            }
+            return apply(values);
+        }
+
+        Object apply(Object[] values) {
+            CelFunctionBinding chosen = null;
+            for (CelFunctionBinding c : candidates) {
+                if (takes(c, values)) {
+                    if (chosen != null) {
+                        throw GIVE_UP;
+                    }
+                    chosen = c;
+                }
+            }
+            if (chosen == null) {
+                throw GIVE_UP;
+            }
+            Object v;
+            try {
+                v = chosen.getDefinition().apply(values);
+            } catch (CelEvaluationException e) {
+                throw GIVE_UP;
+            }
+            if (v == null || v instanceof Integer || v instanceof Float || v instanceof CelEvaluationException) {
+                throw GIVE_UP;
+            }
+            return v;
+        }
+
+        private static boolean takes(CelFunctionBinding b, Object[] values) {
+            List<Class<?>> types = b.getArgTypes();
+            if (types.size() != values.length) {
+                return false;
+            }
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null || !types.get(i).isInstance(values[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}
