@@ -245,9 +245,10 @@ public final class CelJson {
 
     /**
      * A parser that hands every token it passes to a {@link Builder}: the pod's typing reads the
-     * bytes through it, and the object CEL reads is built on the way. Every call that moves on goes
-     * through {@link #nextToken()}, skipping included (token by token, as the builder must see
-     * them); the pod's typing matches property names from their strings rather than their bytes.
+     * bytes through it, and the object CEL reads is built on the way. Every call that moves on
+     * hands the builder the token it moved to: a name matched from its bytes as the parser matches
+     * it, a value skipped by the parser when the builder leaves it in the bytes too, else token by
+     * token.
      */
     static final class Tee extends tools.jackson.core.util.JsonParserDelegate {
         private final Builder builder;
@@ -284,29 +285,40 @@ public final class CelJson {
 
         @Override
         public int nextNameMatch(tools.jackson.core.sym.PropertyNameMatcher matcher) {
-            JsonToken t = nextToken();
-            if (t == JsonToken.PROPERTY_NAME) {
-                return matcher.matchName(currentName());
+            // the parser matches the name from its bytes; the builder is handed the token it moved to
+            int match = delegate.nextNameMatch(matcher);
+            JsonToken t = delegate.currentToken();
+            if (t != null) {
+                builder.token(delegate, t);
             }
-            return t == JsonToken.END_OBJECT ? tools.jackson.core.sym.PropertyNameMatcher.MATCH_END_OBJECT
-                    : tools.jackson.core.sym.PropertyNameMatcher.MATCH_ODD_TOKEN;
+            return match;
         }
 
         @Override
         public JsonParser skipChildren() {
             JsonToken t = currentToken();
-            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                int open = 1;
-                while (open > 0) {
-                    t = nextToken();
-                    if (t == null) {
-                        break;
-                    }
-                    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                        open++;
-                    } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-                        open--;
-                    }
+            if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+                return this;
+            }
+            if (builder.skipping > 0 || builder.done()) {
+                // a value the builder leaves in the bytes: the parser skips it faster than tokens are handed over
+                delegate.skipChildren();
+                if (builder.skipping > 0) {
+                    // as if its end had been handed over
+                    builder.skipping--;
+                }
+                return this;
+            }
+            int open = 1;
+            while (open > 0) {
+                t = nextToken();
+                if (t == null) {
+                    break;
+                }
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    open++;
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    open--;
                 }
             }
             return this;
