@@ -230,20 +230,28 @@ public final class CelRule {
      */
     @Nullable Violation evaluate(CelVariableResolver base, CostBound.Size sizes) {
         boolean tracked = !untracked(sizes);
-        if (!tracked && variables.isEmpty() && matchConditions.isEmpty()) {
-            // the common case, unmetered: the expression alone, without a batch around it; an
-            // error takes the general path below, which words it
-            Object value;
-            try {
-                value = expression.evalUntracked(base);
-            } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
-                value = null;
+        if (!tracked) {
+            // the common case, unmetered: the match conditions and the expression without batches
+            // around them, the variables shared (each is evaluated once either way, and costs
+            // nothing here); an error takes the general path below, which words it
+            CelVariableResolver r = variables.isEmpty() ? base : new LazyVariables(variables, base, false).resolver();
+            boolean undecided = false;
+            for (CompiledExpression c : matchConditions) {
+                Object v = quietly(c, r);
+                if (Boolean.FALSE.equals(v)) {
+                    // any false: the rule does not apply, whatever the others gave
+                    return null;
+                }
+                undecided |= !Boolean.TRUE.equals(v);
             }
-            if (Boolean.TRUE.equals(value)) {
-                return null;
-            }
-            if (Boolean.FALSE.equals(value)) {
-                return denied(base, KubernetesCel.RUNTIME_BUDGET, false);
+            if (!undecided) {
+                Object value = quietly(expression, r);
+                if (Boolean.TRUE.equals(value)) {
+                    return null;
+                }
+                if (Boolean.FALSE.equals(value)) {
+                    return denied(base, KubernetesCel.RUNTIME_BUDGET, false);
+                }
             }
         }
         MatchConditions.Decision match = conditions.decide(variables, base, tracked);
@@ -268,6 +276,15 @@ public final class CelRule {
             return null;
         }
         return denied(base, result.remaining(), tracked);
+    }
+
+    /** The value of {@code e} without the cost tracker, null when it fails. */
+    private static @Nullable Object quietly(CompiledExpression e, CelVariableResolver vars) {
+        try {
+            return e.evalUntracked(vars);
+        } catch (dev.cel.runtime.CelEvaluationException | RuntimeException x) {
+            return null;
+        }
     }
 
     /** The violation of a rule whose expression is false: its message expression's, else its message, else CEL's words. */
