@@ -209,6 +209,10 @@ final class DirectProgram {
                 return null;
             }
             Node range = compile(c.iterRange(), scope);
+            Node quantifier = quantifier(c, range, scope);
+            if (quantifier != null) {
+                return quantifier;
+            }
             Node init = compile(c.accuInit(), scope);
             int accu = slots++;
             int iter = slots++;
@@ -221,6 +225,49 @@ final class DirectProgram {
                 return null;
             }
             return new Fold(range, init, accu, iter, condition, step, result);
+        }
+
+        /**
+         * The {@code all} and {@code exists} macros' comprehensions as a loop that stops at the
+         * first element deciding it: what the fold computes where no element fails (an element
+         * that fails gives up, and cel-java decides whether another absorbs it).
+         */
+        private @Nullable Node quantifier(CelExpr.CelComprehension c, @Nullable Node range, Scope scope) {
+            if (range == null || c.accuInit().getKind() != CelExpr.ExprKind.Kind.CONSTANT
+                    || c.accuInit().constant().getKind() != CelConstant.Kind.BOOLEAN_VALUE || !isIdent(c.result(), c.accuVar())) {
+                return null;
+            }
+            boolean all = c.accuInit().constant().booleanValue();
+            // all: while @not_strictly_false(accu); exists: while @not_strictly_false(!accu)
+            CelExpr stop = unary(c.loopCondition(), "@not_strictly_false");
+            if (stop != null && !all) {
+                stop = unary(stop, "!_");
+            }
+            if (stop == null || !isIdent(stop, c.accuVar())) {
+                return null;
+            }
+            CelExpr step = c.loopStep();
+            if (step.getKind() != CelExpr.ExprKind.Kind.CALL || !step.call().function().equals(all ? "_&&_" : "_||_")
+                    || step.call().target().isPresent() || step.call().args().size() != 2 || !isIdent(step.call().args().get(0), c.accuVar())) {
+                return null;
+            }
+            int iter = slots++;
+            // the predicate sees the element, not the accumulator (which no name of a rule's can reach)
+            Node predicate = compile(step.call().args().get(1), new Scope(scope, c.iterVar(), iter));
+            return predicate == null ? null : new Quantifier(range, iter, predicate, all);
+        }
+
+        private static boolean isIdent(CelExpr e, String name) {
+            return e.getKind() == CelExpr.ExprKind.Kind.IDENT && e.ident().name().equals(name);
+        }
+
+        /** The argument of a call of {@code function} with one argument and no target, else null. */
+        private static @Nullable CelExpr unary(CelExpr e, String function) {
+            if (e.getKind() != CelExpr.ExprKind.Kind.CALL || !e.call().function().equals(function) || e.call().target().isPresent()
+                    || e.call().args().size() != 1) {
+                return null;
+            }
+            return e.call().args().get(0);
         }
 
         private @Nullable Node call(CelExpr e, Scope scope) {
@@ -804,6 +851,50 @@ final class DirectProgram {
             s[accu] = outer;
             s[iter] = outerIter;
             return v;
+        }
+    }
+
+    /** {@code all} (true unless an element is false) and {@code exists} (false unless an element is true). */
+    private static final class Quantifier extends Node {
+        private final Node range;
+        private final int iter;
+        private final Node predicate;
+        private final boolean all;
+
+        Quantifier(Node range, int iter, Node predicate, boolean all) {
+            this.range = range;
+            this.iter = iter;
+            this.predicate = predicate;
+            this.all = all;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object r = range.eval(f);
+            Object[] s = f.slots;
+            Object outer = s[iter];
+            boolean result = all;
+            if (r instanceof List<?> l) {
+                for (int i = 0, n = l.size(); i < n; i++) {
+                    s[iter] = l.get(i);
+                    if (predicate.bool(f) != all) {
+                        result = !all;
+                        break;
+                    }
+                }
+            } else if (r instanceof Map<?, ?> m) {
+                for (Object k : m.keySet()) {
+                    s[iter] = k;
+                    if (predicate.bool(f) != all) {
+                        result = !all;
+                        break;
+                    }
+                }
+            } else {
+                throw GIVE_UP;
+            }
+            s[iter] = outer;
+            return result;
         }
     }
 
