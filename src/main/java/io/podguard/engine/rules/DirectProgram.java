@@ -337,7 +337,29 @@ final class DirectProgram {
                 return null;
             }
             Node[] all = args.toArray(Node[]::new);
-            return add ? new Add(a, b, candidates) : new Call(all, candidates);
+            if (add) {
+                return new Add(a, b, candidates);
+            }
+            Call made = new Call(all, candidates);
+            return args.stream().allMatch(x -> x instanceof Constant) ? folded(made) : made;
+        }
+
+        /**
+         * A call of constants, made once here ({@code quantity('2Gi')}): podguard's functions and
+         * the extensions' depend on their arguments alone. Only a value no evaluation can change
+         * (a string, a number, a bool, a record such as a quantity) is kept; a list or a map
+         * might be one that grows in place ({@link AppendedList}), and is made on every evaluation.
+         */
+        private static Node folded(Call call) {
+            Object v;
+            try {
+                v = call.eval(new Frame(name -> Optional.empty(), new Object[GLOBALS.length]));
+            } catch (RuntimeException e) {
+                return call;
+            }
+            boolean lasting = v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean
+                    || v.getClass().isRecord();
+            return lasting ? new Constant(v) : call;
         }
     }
 
