@@ -50,6 +50,26 @@ class CelRuleTest {
     }
 
     @Test
+    void evaluateWhenOneConditionFailsThenAnyFalseSkipsElseTheFailureIsTheViolation() {
+        CelRule.Named failing = new CelRule.Named("owner", "object.metadata.labels.owner == 'x'");
+        RuleInput in = RuleInput.offline(LATEST);
+        CelRule skipped = rule("false", List.of(), List.of(failing, new CelRule.Named("dev", "object.metadata.labels.env == 'dev'")), "m", null);
+        assertThat(skipped.untracked(in.sizes())).isTrue();
+        assertThat(skipped.evaluate(in)).isNull();
+        assertThat(skipped.evaluate(in.variables())).isNull();
+        CelRule applies = rule("false", List.of(new CelRule.Named("env", "object.metadata.labels.env")),
+                List.of(new CelRule.Named("prod", "variables.env == 'prod'"), failing), "m", null);
+        assertThat(applies.evaluate(in).detail()).isEqualTo(applies.evaluate(in.variables()).detail())
+                .isEqualTo("failed to evaluate match condition 'owner': expression 'object.metadata.labels.owner == 'x'' resulted in error: no such key: owner");
+        CelRule passes = rule("variables.env == 'prod'", List.of(new CelRule.Named("env", "object.metadata.labels.env")),
+                List.of(new CelRule.Named("prod", "variables.env == 'prod'")), "m", null);
+        assertThat(passes.evaluate(in)).isNull();
+        CelRule denies = rule("variables.env != 'prod'", List.of(new CelRule.Named("env", "object.metadata.labels.env")),
+                List.of(new CelRule.Named("prod", "variables.env == 'prod'")), "m", "'env is ' + variables.env");
+        assertThat(denies.evaluate(in).detail()).isEqualTo("env is prod");
+    }
+
+    @Test
     void evaluateWhenVariablesThenEachOnceAndInOrder() {
         CelRule r = rule("variables.tagged.size() == 0", List.of(
                 new CelRule.Named("images", "object.spec.containers.map(c, c.image)"),
