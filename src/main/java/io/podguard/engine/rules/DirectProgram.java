@@ -11,7 +11,6 @@ import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelVariableResolver;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +48,7 @@ final class DirectProgram {
 
     private static final GiveUp GIVE_UP = new GiveUp();
 
+    /** The variables an expression may read, each with its slot in a {@link Frame}, before the comprehensions' slots. */
     private static final String[] GLOBALS = {"object", "oldObject", "request", "namespaceObject", "variables", "params"};
 
     private final Node root;
@@ -79,7 +79,7 @@ final class DirectProgram {
 
     /** The value of the expression, or {@link #GAVE_UP}. */
     Object eval(CelVariableResolver variables) {
-        Frame f = new Frame(variables, new Object[slots + GLOBALS.length]);
+        Frame f = new Frame(variables, new Object[slots]);
         Object v;
         try {
             v = root.eval(f);
@@ -93,6 +93,7 @@ final class DirectProgram {
         return GAVE_UP;
     }
 
+    /** One evaluation: the variables, and the values of the globals read so far and of the comprehensions' variables. */
     private record Frame(CelVariableResolver variables, Object[] slots) {
     }
 
@@ -130,8 +131,7 @@ final class DirectProgram {
     private static final class Compiler {
         private final CelAbstractSyntaxTree ast;
         private final Map<String, CelFunctionBinding> bindings;
-        private int slots;
-        private final Map<String, Integer> globals = new HashMap<>();
+        private int slots = GLOBALS.length;
 
         Compiler(CelAbstractSyntaxTree ast, Map<String, CelFunctionBinding> bindings) {
             this.ast = ast;
@@ -173,7 +173,7 @@ final class DirectProgram {
             }
             for (int i = 0; i < GLOBALS.length; i++) {
                 if (GLOBALS[i].equals(name)) {
-                    return new Global(i, name);
+                    return new Global(i);
                 }
             }
             return null;
@@ -297,7 +297,7 @@ final class DirectProgram {
                 case "_||_" -> n == 2 ? new Or(a, b) : null;
                 case "!_" -> n == 1 ? new Not(a) : null;
                 case "_?_:_" -> n == 3 ? new Conditional(a, b, args.get(2)) : null;
-                case "@not_strictly_false" -> n == 1 ? new NotStrictlyFalse(a) : null;
+                case "@not_strictly_false" -> n == 1 ? new IsBool(a) : null;
                 case "_==_" -> n == 2 ? new Equals(a, b, false) : null;
                 case "_!=_" -> n == 2 ? new Equals(a, b, true) : null;
                 case "_<_" -> n == 2 ? new Compare(a, b, Compare.LESS) : null;
@@ -314,7 +314,7 @@ final class DirectProgram {
                 case "orValue" -> receiver && n == 2 ? new OrValue(a, b) : null;
                 case "hasValue" -> receiver && n == 1 ? new HasValue(a) : null;
                 case "value" -> receiver && n == 1 ? new OptionalValue(a) : null;
-                case "string" -> !receiver && n == 1 ? new StringOfString(a) : null;
+                case "string" -> !receiver && n == 1 ? new IsString(a) : null;
                 case "optional.none" -> !receiver && n == 0 ? new Constant(Optional.empty()) : null;
                 default -> null;
             };
@@ -363,6 +363,37 @@ final class DirectProgram {
         }
     }
 
+    /** A node of one operand. */
+    private abstract static class Unary extends Node {
+        final Node a;
+
+        Unary(Node a) {
+            this.a = a;
+        }
+    }
+
+    /** A node of two operands. */
+    private abstract static class Binary extends Node {
+        final Node a;
+        final Node b;
+
+        Binary(Node a, Node b) {
+            this.a = a;
+            this.b = b;
+        }
+    }
+
+    /** A node reading one field of its operand's value. */
+    private abstract static class Field extends Node {
+        final Node operand;
+        final String field;
+
+        Field(Node operand, String field) {
+            this.operand = operand;
+            this.field = field;
+        }
+    }
+
     private static final class Constant extends Node {
         private final Object value;
 
@@ -376,6 +407,7 @@ final class DirectProgram {
         }
     }
 
+    /** A comprehension's variable. */
     private static final class Local extends Node {
         private final int slot;
 
@@ -389,22 +421,20 @@ final class DirectProgram {
         }
     }
 
+    /** One of {@link #GLOBALS}, resolved on its first read in an evaluation. */
     private static final class Global extends Node {
-        private final int index;
-        private final String name;
+        private final int slot;
 
-        Global(int index, String name) {
-            this.index = index;
-            this.name = name;
+        Global(int slot) {
+            this.slot = slot;
         }
 
         @Override
         Object eval(Frame f) {
-            int at = f.slots.length - GLOBALS.length + index;
-            Object v = f.slots[at];
+            Object v = f.slots[slot];
             if (v == null) {
-                v = f.variables.find(name).orElseThrow(() -> GIVE_UP);
-                f.slots[at] = v;
+                v = f.variables.find(GLOBALS[slot]).orElseThrow(() -> GIVE_UP);
+                f.slots[slot] = v;
             }
             return v;
         }
@@ -419,13 +449,9 @@ final class DirectProgram {
         throw GIVE_UP;
     }
 
-    private static final class Select extends Node {
-        private final Node operand;
-        private final String field;
-
+    private static final class Select extends Field {
         Select(Node operand, String field) {
-            this.operand = operand;
-            this.field = field;
+            super(operand, field);
         }
 
         @Override
@@ -437,13 +463,9 @@ final class DirectProgram {
         }
     }
 
-    private static final class Has extends Node {
-        private final Node operand;
-        private final String field;
-
+    private static final class Has extends Field {
         Has(Node operand, String field) {
-            this.operand = operand;
-            this.field = field;
+            super(operand, field);
         }
 
         @Override
@@ -455,13 +477,9 @@ final class DirectProgram {
         }
     }
 
-    private static final class OptionalSelect extends Node {
-        private final Node operand;
-        private final String field;
-
+    private static final class OptionalSelect extends Field {
         OptionalSelect(Node operand, String field) {
-            this.operand = operand;
-            this.field = field;
+            super(operand, field);
         }
 
         @Override
@@ -483,19 +501,16 @@ final class DirectProgram {
         }
     }
 
-    private static final class Index extends Node {
-        private final Node operand;
-        private final Node index;
-
+    /** {@code a[b]}: an element of a list, a value of a map with string keys. */
+    private static final class Index extends Binary {
         Index(Node operand, Node index) {
-            this.operand = operand;
-            this.index = index;
+            super(operand, index);
         }
 
         @Override
         Object eval(Frame f) {
-            Object o = operand.eval(f);
-            Object i = index.eval(f);
+            Object o = a.eval(f);
+            Object i = b.eval(f);
             if (o instanceof List<?> l && i instanceof Long n && n >= 0 && n < l.size()) {
                 return plain(l.get((int) (long) n));
             }
@@ -506,63 +521,52 @@ final class DirectProgram {
         }
     }
 
-    private static final class OrValue extends Node {
-        private final Node optional;
-        private final Node otherwise;
-
+    /** {@code a.orValue(b)}. */
+    private static final class OrValue extends Binary {
         OrValue(Node optional, Node otherwise) {
-            this.optional = optional;
-            this.otherwise = otherwise;
+            super(optional, otherwise);
         }
 
         @Override
         Object eval(Frame f) {
-            if (optional.eval(f) instanceof Optional<?> o) {
-                return o.isPresent() ? o.get() : otherwise.eval(f);
+            if (a.eval(f) instanceof Optional<?> o) {
+                return o.isPresent() ? o.get() : b.eval(f);
             }
             throw GIVE_UP;
         }
     }
 
-    private static final class HasValue extends Node {
-        private final Node optional;
-
+    private static final class HasValue extends Unary {
         HasValue(Node optional) {
-            this.optional = optional;
+            super(optional);
         }
 
         @Override
         Object eval(Frame f) {
-            if (optional.eval(f) instanceof Optional<?> o) {
+            if (a.eval(f) instanceof Optional<?> o) {
                 return o.isPresent();
             }
             throw GIVE_UP;
         }
     }
 
-    private static final class OptionalValue extends Node {
-        private final Node optional;
-
+    private static final class OptionalValue extends Unary {
         OptionalValue(Node optional) {
-            this.optional = optional;
+            super(optional);
         }
 
         @Override
         Object eval(Frame f) {
-            if (optional.eval(f) instanceof Optional<?> o && o.isPresent()) {
+            if (a.eval(f) instanceof Optional<?> o && o.isPresent()) {
                 return o.get();
             }
             throw GIVE_UP;
         }
     }
 
-    private static final class And extends Node {
-        private final Node a;
-        private final Node b;
-
+    private static final class And extends Binary {
         And(Node a, Node b) {
-            this.a = a;
-            this.b = b;
+            super(a, b);
         }
 
         @Override
@@ -572,13 +576,9 @@ final class DirectProgram {
         }
     }
 
-    private static final class Or extends Node {
-        private final Node a;
-        private final Node b;
-
+    private static final class Or extends Binary {
         Or(Node a, Node b) {
-            this.a = a;
-            this.b = b;
+            super(a, b);
         }
 
         @Override
@@ -587,11 +587,9 @@ final class DirectProgram {
         }
     }
 
-    private static final class Not extends Node {
-        private final Node a;
-
+    private static final class Not extends Unary {
         Not(Node a) {
-            this.a = a;
+            super(a);
         }
 
         @Override
@@ -600,16 +598,27 @@ final class DirectProgram {
         }
     }
 
-    private static final class NotStrictlyFalse extends Node {
-        private final Node a;
-
-        NotStrictlyFalse(Node a) {
-            this.a = a;
+    /** {@code @not_strictly_false} of a bool: the bool (an error, which it would take for true, gives up). */
+    private static final class IsBool extends Unary {
+        IsBool(Node a) {
+            super(a);
         }
 
         @Override
         Object eval(Frame f) {
             return a.bool(f);
+        }
+    }
+
+    /** {@code string()} of a string: itself. */
+    private static final class IsString extends Unary {
+        IsString(Node a) {
+            super(a);
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return a.string(f);
         }
     }
 
@@ -651,14 +660,11 @@ final class DirectProgram {
         throw GIVE_UP;
     }
 
-    private static final class Equals extends Node {
-        private final Node a;
-        private final Node b;
+    private static final class Equals extends Binary {
         private final boolean negated;
 
         Equals(Node a, Node b, boolean negated) {
-            this.a = a;
-            this.b = b;
+            super(a, b);
             this.negated = negated;
         }
 
@@ -668,18 +674,15 @@ final class DirectProgram {
         }
     }
 
-    private static final class Compare extends Node {
+    private static final class Compare extends Binary {
         static final int LESS = 0;
         static final int LESS_EQUAL = 1;
         static final int GREATER = 2;
         static final int GREATER_EQUAL = 3;
-        private final Node a;
-        private final Node b;
         private final int op;
 
         Compare(Node a, Node b, int op) {
-            this.a = a;
-            this.b = b;
+            super(a, b);
             this.op = op;
         }
 
@@ -717,19 +720,16 @@ final class DirectProgram {
         }
     }
 
-    private static final class In extends Node {
-        private final Node element;
-        private final Node collection;
-
+    /** {@code a in b}: a key of a map with string keys, an element of a list. */
+    private static final class In extends Binary {
         In(Node element, Node collection) {
-            this.element = element;
-            this.collection = collection;
+            super(element, collection);
         }
 
         @Override
         Object eval(Frame f) {
-            Object x = element.eval(f);
-            Object c = collection.eval(f);
+            Object x = a.eval(f);
+            Object c = b.eval(f);
             if (c instanceof Map<?, ?> m && x instanceof String k) {
                 return m.containsKey(k);
             }
@@ -745,11 +745,9 @@ final class DirectProgram {
         }
     }
 
-    private static final class Size extends Node {
-        private final Node a;
-
+    private static final class Size extends Unary {
         Size(Node a) {
-            this.a = a;
+            super(a);
         }
 
         @Override
@@ -769,44 +767,27 @@ final class DirectProgram {
     }
 
     /** startsWith, endsWith, contains: cel-java's are Java's. */
-    private static final class StringTest extends Node {
+    private static final class StringTest extends Binary {
         private final int which;
-        private final Node s;
-        private final Node t;
 
         StringTest(String function, Node s, Node t) {
+            super(s, t);
             this.which = switch (function) {
                 case "startsWith" -> 0;
                 case "endsWith" -> 1;
                 default -> 2;
             };
-            this.s = s;
-            this.t = t;
         }
 
         @Override
         Object eval(Frame f) {
-            String x = s.string(f);
-            String y = t.string(f);
+            String x = a.string(f);
+            String y = b.string(f);
             return switch (which) {
                 case 0 -> x.startsWith(y);
                 case 1 -> x.endsWith(y);
                 default -> x.contains(y);
             };
-        }
-    }
-
-    /** {@code string()} of a string: itself. */
-    private static final class StringOfString extends Node {
-        private final Node a;
-
-        StringOfString(Node a) {
-            this.a = a;
-        }
-
-        @Override
-        Object eval(Frame f) {
-            return a.string(f);
         }
     }
 
@@ -827,7 +808,21 @@ final class DirectProgram {
         }
     }
 
-    /** A comprehension, as cel-java's planner folds it: over a list's elements or a map's keys, while the condition holds. */
+    /** What a comprehension iterates, as cel-java's planner does: a list's elements, a map's keys. */
+    private static Iterable<?> elements(Object range) {
+        if (range instanceof List<?> l) {
+            return l;
+        }
+        if (range instanceof Map<?, ?> m) {
+            return m.keySet();
+        }
+        throw GIVE_UP;
+    }
+
+    /**
+     * A comprehension, as cel-java's planner folds it, while the condition holds. Each
+     * comprehension has slots of its own, and none is evaluated within itself: nothing to restore.
+     */
     private static final class Fold extends Node {
         private final Node range;
         private final Node init;
@@ -849,18 +844,8 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            Object r = range.eval(f);
-            Iterable<?> elements;
-            if (r instanceof List<?> l) {
-                elements = l;
-            } else if (r instanceof Map<?, ?> m) {
-                elements = m.keySet();
-            } else {
-                throw GIVE_UP;
-            }
+            Iterable<?> elements = elements(range.eval(f));
             Object[] s = f.slots;
-            Object outer = s[accu];
-            Object outerIter = s[iter];
             s[accu] = init.eval(f);
             for (Object x : elements) {
                 s[iter] = x;
@@ -869,10 +854,7 @@ final class DirectProgram {
                 }
                 s[accu] = step.eval(f);
             }
-            Object v = result.eval(f);
-            s[accu] = outer;
-            s[iter] = outerIter;
-            return v;
+            return result.eval(f);
         }
     }
 
@@ -892,43 +874,24 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            Object r = range.eval(f);
+            Iterable<?> elements = elements(range.eval(f));
             Object[] s = f.slots;
-            Object outer = s[iter];
-            boolean result = all;
-            if (r instanceof List<?> l) {
-                for (int i = 0, n = l.size(); i < n; i++) {
-                    s[iter] = l.get(i);
-                    if (predicate.bool(f) != all) {
-                        result = !all;
-                        break;
-                    }
+            for (Object x : elements) {
+                s[iter] = x;
+                if (predicate.bool(f) != all) {
+                    return !all;
                 }
-            } else if (r instanceof Map<?, ?> m) {
-                for (Object k : m.keySet()) {
-                    s[iter] = k;
-                    if (predicate.bool(f) != all) {
-                        result = !all;
-                        break;
-                    }
-                }
-            } else {
-                throw GIVE_UP;
             }
-            s[iter] = outer;
-            return result;
+            return all;
         }
     }
 
     /** {@code _+_}: two strings or two ints here, anything else by podguard's bindings. */
-    private static final class Add extends Node {
-        private final Node a;
-        private final Node b;
+    private static final class Add extends Binary {
         private final Call other;
 
         Add(Node a, Node b, List<CelFunctionBinding> candidates) {
-            this.a = a;
-            this.b = b;
+            super(a, b);
             this.other = new Call(new Node[] {a, b}, candidates);
         }
 
