@@ -61,7 +61,7 @@ public final class CelJson {
             if (b.skipping == 1) {
                 // a value no expression reads: the parser skips it faster than tokens are handed over
                 p.skipChildren();
-                b.skipping = 0;
+                b.skippedByParser();
             }
             if (b.done()) {
                 return b.read();
@@ -97,6 +97,12 @@ public final class CelJson {
             this.projection = projection;
             this.projecting = source != null && !projection.all();
             this.source = source;
+        }
+
+        /** The value the builder leaves in the bytes, begun at the last token handed over, was skipped to its end by the parser. */
+        void skippedByParser() {
+            // as if its end had been handed over
+            skipping--;
         }
 
         /** Whether the value is read to its end. */
@@ -260,7 +266,11 @@ public final class CelJson {
 
         @Override
         public JsonToken nextToken() {
-            JsonToken t = delegate.nextToken();
+            return handed(delegate.nextToken());
+        }
+
+        /** {@code t}, the token the parser moved to, handed to the builder. */
+        private @Nullable JsonToken handed(@Nullable JsonToken t) {
             if (t != null) {
                 builder.token(delegate, t);
             }
@@ -287,10 +297,7 @@ public final class CelJson {
         public int nextNameMatch(tools.jackson.core.sym.PropertyNameMatcher matcher) {
             // the parser matches the name from its bytes; the builder is handed the token it moved to
             int match = delegate.nextNameMatch(matcher);
-            JsonToken t = delegate.currentToken();
-            if (t != null) {
-                builder.token(delegate, t);
-            }
+            handed(delegate.currentToken());
             return match;
         }
 
@@ -304,8 +311,7 @@ public final class CelJson {
                 // a value the builder leaves in the bytes: the parser skips it faster than tokens are handed over
                 delegate.skipChildren();
                 if (builder.skipping > 0) {
-                    // as if its end had been handed over
-                    builder.skipping--;
+                    builder.skippedByParser();
                 }
                 return this;
             }
