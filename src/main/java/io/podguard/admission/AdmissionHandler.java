@@ -16,6 +16,8 @@ import io.podguard.engine.defaults.DefaultsReport;
 import io.podguard.engine.resources.ExtendedResourcesCheck;
 import io.podguard.engine.resources.ResourceRules;
 import io.podguard.engine.resources.ResourceRulesEvaluator;
+import io.podguard.engine.rules.CelJson;
+import io.podguard.engine.rules.CelProjection;
 import io.podguard.policy.NamespaceUnavailableException;
 import io.podguard.policy.PolicyResolver;
 import io.podguard.report.AuditAnnotations;
@@ -92,9 +94,9 @@ public final class AdmissionHandler {
         }
         Optional<PodObject> found;
         // a Pod judged by CEL: what the rules read of it is built while it is typed, its bytes read once
-        io.podguard.engine.rules.CelProjection celReads = endpoint == Endpoint.VALIDATE ? resolver.get().celReads() : null;
-        io.podguard.engine.rules.CelJson.OnePass onePass = celReads == null || !request.sentObject().hasBytes() ? null
-                : new io.podguard.engine.rules.CelJson.OnePass(celReads, request.sentObject()::parserAt);
+        CelProjection celReads = endpoint == Endpoint.VALIDATE ? resolver.get().celReads() : null;
+        CelJson.OnePass onePass = celReads == null || !request.sentObject().hasBytes() ? null
+                : new CelJson.OnePass(celReads, request.sentObject()::parserAt);
         try {
             // The defaults (on /mutate) and the rule kinds that read the object's tree build it
             // anyway: the pod is then typed from it, the bytes read once. Typing from the bytes

@@ -14,6 +14,8 @@ import io.podguard.engine.placement.NamespaceAnnotations;
 import io.podguard.engine.placement.PlacementPolicy;
 import io.podguard.engine.placement.PlacementRules;
 import io.podguard.engine.pss.PodSecurityLevels;
+import io.podguard.engine.rules.CelProjection;
+import io.podguard.engine.rules.CelReading;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -63,7 +65,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     private final boolean needsLabels;
     private final boolean podSecurityLabels;
     private final boolean readsObjectTree;
-    private final io.podguard.engine.rules.@Nullable CelProjection celReads;
+    private final @Nullable CelProjection celReads;
     /** Whether a CEL rule or ValidatingAdmissionPolicy reads {@code namespaceObject} or selects namespaces by labels. */
     private final boolean rulesReadNamespace;
     /** Whether the top level or a {@code namespaces} entry honours the placement plugins' namespace annotations. */
@@ -126,7 +128,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
         this.rulesReadNamespace = rulesReadNamespace(policy);
         this.readsAnnotations = topLevelAnnotations || overrides.stream().anyMatch(Override::namespaceAnnotations);
         this.readsObjectTree = readsObjectTree(topLevel) || overrides.stream().anyMatch(o -> readsObjectTree(o.effective()));
-        io.podguard.engine.rules.CelProjection reads = celReads(topLevel, null);
+        CelProjection reads = celReads(topLevel, null);
         for (Override o : overrides) {
             reads = celReads(o.effective(), reads);
         }
@@ -140,8 +142,7 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
      * ({@code engine/rules/CelJson}).
      */
     private static boolean readsObjectTree(EffectivePolicy effective) {
-        return effective.rules().stream().anyMatch(r -> !(r instanceof io.podguard.engine.pss.PodSecurityLevels
-                || r instanceof io.podguard.engine.rules.CelRules || r instanceof io.podguard.engine.rules.AdmissionPolicies));
+        return effective.rules().stream().anyMatch(r -> !(r instanceof PodSecurityLevels || r instanceof CelReading));
     }
 
     @java.lang.Override
@@ -150,21 +151,18 @@ public final class ConfiguredPolicyResolver implements PolicyResolver {
     }
 
     /** What {@code effective}'s CEL rules and ValidatingAdmissionPolicies read of a Pod, with {@code before}. */
-    private static io.podguard.engine.rules.@Nullable CelProjection celReads(EffectivePolicy effective,
-                                                                             io.podguard.engine.rules.@Nullable CelProjection before) {
-        io.podguard.engine.rules.CelProjection reads = before;
+    private static @Nullable CelProjection celReads(EffectivePolicy effective, @Nullable CelProjection before) {
+        CelProjection reads = before;
         for (var r : effective.rules()) {
-            io.podguard.engine.rules.CelProjection more = r instanceof io.podguard.engine.rules.CelRules c ? c.reads()
-                    : r instanceof io.podguard.engine.rules.AdmissionPolicies a ? a.reads() : null;
-            if (more != null) {
-                reads = reads == null ? more : reads.union(more);
+            if (r instanceof CelReading c) {
+                reads = reads == null ? c.reads() : reads.union(c.reads());
             }
         }
         return reads;
     }
 
     @java.lang.Override
-    public io.podguard.engine.rules.@Nullable CelProjection celReads() {
+    public @Nullable CelProjection celReads() {
         return celReads;
     }
 

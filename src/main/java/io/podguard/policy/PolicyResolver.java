@@ -3,6 +3,7 @@ package io.podguard.policy;
 import io.podguard.engine.EffectivePolicy;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.RequestInfo;
+import io.podguard.engine.rules.CelProjection;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public interface PolicyResolver {
      * What the CEL rules and ValidatingAdmissionPolicies of this resolver's policies read of a Pod
      * (their union), so that it is built while the Pod is typed; null: none reads it.
      */
-    default io.podguard.engine.rules.@Nullable CelProjection celReads() {
+    default @Nullable CelProjection celReads() {
         return null;
     }
 

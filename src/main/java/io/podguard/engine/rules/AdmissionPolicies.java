@@ -2,7 +2,6 @@ package io.podguard.engine.rules;
 
 import io.podguard.engine.Mode;
 import io.podguard.engine.RuleKind;
-import io.podguard.engine.RuleSet;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +11,7 @@ import java.util.Set;
  * {@code validationActions} (Deny enforces, Warn warns, Audit records), as in the apiserver; a
  * namespace's {@code podguard.io/mode} label does not change them.
  */
-public record AdmissionPolicies(List<AdmissionPolicyBinding> bindings, CelProjection reads) implements RuleSet {
+public record AdmissionPolicies(List<AdmissionPolicyBinding> bindings, CelProjection reads) implements CelReading {
 
     public AdmissionPolicies {
         bindings = List.copyOf(bindings);

@@ -2,7 +2,6 @@ package io.podguard.engine.rules;
 
 import io.podguard.engine.Mode;
 import io.podguard.engine.RuleKind;
-import io.podguard.engine.RuleSet;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +11,7 @@ import java.util.Set;
  *
  * @param reads what the rules read of the pod ({@link CelReads})
  */
-public record CelRules(List<Entry> rules, CelProjection reads) implements RuleSet {
+public record CelRules(List<Entry> rules, CelProjection reads) implements CelReading {
 
     /** A compiled rule and the mode it judges in. */
     public record Entry(CelRule rule, Mode mode) {
