@@ -16,23 +16,11 @@
 # Environment: REVIEW [bench/reviews/pod-review-rules.json], ROUNDS [5], DURATION [15] s,
 # WARMUP [180] s, CONCURRENCY [4,25] (per server), SKIP_BUILD.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install -y wrk)" >&2; exit 2; }
-STAMP=$(date -u +%Y%m%d-%H%M)
-WORK="$ROOT/bench/results/tmp/cel-rules-paired-$STAMP"
+NAME=cel-rules-paired
+source "$(dirname "$0")/lib/cel-rules-setup.sh"
 OUT="$ROOT/bench/results/cel-rules-paired-$STAMP.md"
 REVIEW=$(realpath "${REVIEW:-bench/reviews/pod-review-rules.json}")
 export REVIEW
-mkdir -p "$WORK"
-if [[ "${SKIP_BUILD:-false}" != true || ! -f target/podguard.jar ]]; then
-  echo "bench: building target/podguard.jar" >&2
-  ./mvnw -q -DskipTests package
-fi
-"$JAVA" -jar target/podguard.jar certs -o "$WORK/certs" localhost 127.0.0.1 >/dev/null
-python3 bench/lib/twenty-rules.py "$WORK/twenty-rules.yaml"
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PIDS=()

@@ -12,23 +12,9 @@
 # label, imagePullPolicy Always and no secret in env, so both servers allow it with the same answer],
 # ROUNDS [3], DURATION [10] s, WARMUP [20] s, CONCURRENCY [4,25], SKIP_BUILD, NOTE.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install -y wrk)" >&2; exit 2; }
-STAMP=$(date -u +%Y%m%d-%H%M)
-WORK="$ROOT/bench/results/tmp/cel-rules-$STAMP"
+NAME=cel-rules
+source "$(dirname "$0")/lib/cel-rules-setup.sh"
 OUT="$ROOT/bench/results/cel-rules-$STAMP"
-mkdir -p "$WORK"
-if [[ "${SKIP_BUILD:-false}" != true || ! -f target/podguard.jar ]]; then
-  echo "bench: building target/podguard.jar" >&2
-  ./mvnw -q -DskipTests package
-fi
-"$JAVA" -jar target/podguard.jar certs -o "$WORK/certs" localhost 127.0.0.1 >/dev/null
-
-python3 bench/lib/twenty-rules.py "$WORK/twenty-rules.yaml"
-"$JAVA" -jar target/podguard.jar config validate "$WORK/twenty-rules.yaml" >&2
 
 python3 bench/lib/bench.py \
   --java "$JAVA" --jar target/podguard.jar --trivial-jar bench/trivial/target/trivial-endpoint.jar \
