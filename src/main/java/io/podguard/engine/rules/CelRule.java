@@ -280,11 +280,8 @@ public final class CelRule {
 
     /** The value of {@code e} without the cost tracker, null when it fails. */
     private static @Nullable Object quietly(CompiledExpression e, CelVariableResolver vars) {
-        try {
-            return e.evalUntracked(vars);
-        } catch (dev.cel.runtime.CelEvaluationException | RuntimeException x) {
-            return null;
-        }
+        KubernetesCel.Outcome o = KubernetesCel.get().evaluate(e, vars, KubernetesCel.PER_CALL_LIMIT, false);
+        return o.failed() ? null : o.value();
     }
 
     /** The violation of a rule whose expression is false: its message expression's, else its message, else CEL's words. */
