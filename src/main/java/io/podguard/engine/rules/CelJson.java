@@ -13,6 +13,7 @@ import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.json.UTF8StreamJsonParser;
 
 /**
  * JSON as CEL reads it, built in one pass over a parser (the bytes the apiserver sent, or a tree
@@ -154,7 +155,7 @@ public final class CelJson {
                     : top == null ? projection : top.object ? nodes[depth].field(top.key) : nodes[depth].element();
             if (node == null) {
                 // no expression reads it: where it starts, and on
-                add(new Skipped(source, p.currentTokenLocation().getByteOffset()));
+                add(new Skipped(source, valueOffset(p)));
                 if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                     skipping = 1;
                 }
@@ -349,6 +350,19 @@ public final class CelJson {
                 return read(p).value();
             }
         }
+    }
+
+    /**
+     * Where the value at the parser's token starts in the bytes it reads: the byte offset of
+     * {@code currentTokenLocation()}, without making a location (one per value left in the bytes,
+     * some forty a pod) when the parser is Jackson's parser of bytes, whose location of a value
+     * token is the offset it keeps, less one.
+     */
+    static long valueOffset(JsonParser p) {
+        if (p.getClass() == UTF8StreamJsonParser.class && p.currentToken() != JsonToken.PROPERTY_NAME) {
+            return ((UTF8StreamJsonParser) p).getTokenCharacterOffset() - 1;
+        }
+        return p.currentTokenLocation().getByteOffset();
     }
 
     /** Whether a {@link Skipped} value may be made without failing an assertion (tests of that very case). */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -158,6 +159,26 @@ class CelReadsTest {
         } finally {
             CelJson.LATE_READS_ALLOWED = false;
         }
+    }
+
+    @Test
+    void valueOffsetWhenEveryKindOfValueThenTheByteOffsetOfItsLocation() {
+        // a parser from an offset into the bytes, as ObjectJson.parserAt makes them; strings of one to four UTF-8 bytes a character
+        byte[] bytes = ("xx{\"a\": {\"b\": [1, -2.5e3, \"two\", \"é€😀\", {\"c\": null}]}, \"dé\": true, \"e\": false,"
+                + " \"f\": [], \"g\": {}, \"h\": 12345678901234567890123}").getBytes(StandardCharsets.UTF_8);
+        List<Long> fast = new ArrayList<>();
+        List<Long> located = new ArrayList<>();
+        try (JsonParser p = Json.mapper().createParser(bytes, 2, bytes.length - 2)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY || t == JsonToken.PROPERTY_NAME) {
+                    continue;
+                }
+                fast.add(CelJson.valueOffset(p));
+                located.add(p.currentTokenLocation().getByteOffset());
+            }
+        }
+        assertThat(fast).hasSize(14).isEqualTo(located);
+        assertThat(fast.subList(0, 4)).containsExactly(0L, 6L, 12L, 13L);
     }
 
     private static CelProjection reads(String expression) {
