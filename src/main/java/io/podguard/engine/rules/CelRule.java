@@ -236,8 +236,8 @@ public final class CelRule {
             // nothing here); an error takes the general path below, which words it
             CelVariableResolver r = variables.isEmpty() ? base : new LazyVariables(variables, base, false).resolver();
             boolean undecided = false;
-            for (CompiledExpression c : matchConditions) {
-                Object v = quietly(c, r);
+            for (int i = 0; i < matchConditions.size(); i++) {
+                Object v = quietly(matchConditions.get(i), r);
                 if (Boolean.FALSE.equals(v)) {
                     // any false: the rule does not apply, whatever the others gave
                     return null;

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.RandomAccess;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -874,9 +875,19 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            Iterable<?> elements = elements(range.eval(f));
+            Object r = range.eval(f);
             Object[] s = f.slots;
-            for (Object x : elements) {
+            if (r instanceof List<?> l && l instanceof RandomAccess) {
+                // a pod's lists: by index, no iterator made
+                for (int i = 0, n = l.size(); i < n; i++) {
+                    s[iter] = l.get(i);
+                    if (predicate.bool(f) != all) {
+                        return !all;
+                    }
+                }
+                return all;
+            }
+            for (Object x : elements(r)) {
                 s[iter] = x;
                 if (predicate.bool(f) != all) {
                     return !all;
@@ -917,10 +928,13 @@ final class DirectProgram {
     private static final class Call extends Node {
         private final Node[] args;
         private final CelFunctionBinding[] candidates;
+        /** Each candidate's argument types, as arrays. */
+        private final Class<?>[][] types;
 
         Call(Node[] args, List<CelFunctionBinding> candidates) {
             this.args = args;
             this.candidates = candidates.toArray(CelFunctionBinding[]::new);
+            this.types = candidates.stream().map(c -> c.getArgTypes().toArray(Class<?>[]::new)).toArray(Class<?>[][]::new);
         }
 
         @Override
@@ -934,12 +948,12 @@ final class DirectProgram {
 
         Object apply(Object[] values) {
             CelFunctionBinding chosen = null;
-            for (CelFunctionBinding c : candidates) {
-                if (takes(c, values)) {
+            for (int i = 0; i < candidates.length; i++) {
+                if (takes(types[i], values)) {
                     if (chosen != null) {
                         throw GIVE_UP;
                     }
-                    chosen = c;
+                    chosen = candidates[i];
                 }
             }
             if (chosen == null) {
@@ -957,13 +971,12 @@ final class DirectProgram {
             return v;
         }
 
-        private static boolean takes(CelFunctionBinding b, Object[] values) {
-            List<Class<?>> types = b.getArgTypes();
-            if (types.size() != values.length) {
+        private static boolean takes(Class<?>[] types, Object[] values) {
+            if (types.length != values.length) {
                 return false;
             }
             for (int i = 0; i < values.length; i++) {
-                if (values[i] == null || !types.get(i).isInstance(values[i])) {
+                if (values[i] == null || !types[i].isInstance(values[i])) {
                     return false;
                 }
             }
