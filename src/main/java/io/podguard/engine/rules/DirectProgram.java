@@ -886,34 +886,34 @@ final class DirectProgram {
         @Override
         Object eval(Frame f) {
             Object r = range.eval(f);
-            Object[] s = f.slots;
             if (r instanceof CelJson.JsonArray a) {
                 // a pod's array, called directly
                 for (int i = 0, n = a.size(); i < n; i++) {
-                    s[iter] = a.get(i);
-                    if (predicate.bool(f) != all) {
+                    if (decides(f, a.get(i))) {
                         return !all;
                     }
                 }
-                return all;
-            }
-            if (r instanceof List<?> l && l instanceof RandomAccess) {
-                // a pod's lists: by index, no iterator made
+            } else if (r instanceof List<?> l && l instanceof RandomAccess) {
+                // any other list by index: no iterator made
                 for (int i = 0, n = l.size(); i < n; i++) {
-                    s[iter] = l.get(i);
-                    if (predicate.bool(f) != all) {
+                    if (decides(f, l.get(i))) {
                         return !all;
                     }
                 }
-                return all;
-            }
-            for (Object x : elements(r)) {
-                s[iter] = x;
-                if (predicate.bool(f) != all) {
-                    return !all;
+            } else {
+                for (Object x : elements(r)) {
+                    if (decides(f, x)) {
+                        return !all;
+                    }
                 }
             }
             return all;
+        }
+
+        /** Whether the element {@code x} decides the quantifier: false for {@code all}, true for {@code exists}. */
+        private boolean decides(Frame f, Object x) {
+            f.slots[iter] = x;
+            return predicate.bool(f) != all;
         }
     }
 
