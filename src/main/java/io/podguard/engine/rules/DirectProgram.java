@@ -458,12 +458,7 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            Object o = operand.eval(f);
-            if (o instanceof CelJson.JsonObject j) {
-                // a pod's object, called directly
-                return plain(j.get(field));
-            }
-            if (o instanceof Map<?, ?> m) {
+            if (operand.eval(f) instanceof Map<?, ?> m) {
                 return plain(m.get(field));
             }
             throw GIVE_UP;
@@ -477,11 +472,7 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            Object o = operand.eval(f);
-            if (o instanceof CelJson.JsonObject j) {
-                return j.containsKey(field);
-            }
-            if (o instanceof Map<?, ?> m) {
+            if (operand.eval(f) instanceof Map<?, ?> m) {
                 return m.containsKey(field);
             }
             throw GIVE_UP;
@@ -886,15 +877,8 @@ final class DirectProgram {
         @Override
         Object eval(Frame f) {
             Object r = range.eval(f);
-            if (r instanceof CelJson.JsonArray a) {
-                // a pod's array, called directly
-                for (int i = 0, n = a.size(); i < n; i++) {
-                    if (decides(f, a.get(i))) {
-                        return !all;
-                    }
-                }
-            } else if (r instanceof List<?> l && l instanceof RandomAccess) {
-                // any other list by index: no iterator made
+            if (r instanceof List<?> l && l instanceof RandomAccess) {
+                // a pod's arrays, list literals: by index, no iterator made
                 for (int i = 0, n = l.size(); i < n; i++) {
                     if (decides(f, l.get(i))) {
                         return !all;
