@@ -1,5 +1,5 @@
 """The policy of the CEL benchmarks: the embedded default, then the cookbook's ten rules twice (the second
-time with other ids), as CelRuleBenchmark builds it. Usage: python3 bench/lib/twenty-rules.py OUT.yaml"""
+time with other ids), as TwentyRules (src/jmh) builds it. Usage: python3 bench/lib/twenty-rules.py OUT.yaml"""
 import sys
 
 default = open("src/main/resources/io/podguard/policy/default-policy.yaml").read()

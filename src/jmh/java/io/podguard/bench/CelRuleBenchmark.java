@@ -58,10 +58,7 @@ public class CelRuleBenchmark {
         input = RuleInput.offline(pod);
         noLatest = CelRule.compile("no-latest", "object.spec.containers.all(c, !c.image.endsWith(':latest'))",
                 List.of(), List.of(), "no latest", null);
-        String defaults = new String(PolicyLoader.class.getResourceAsStream(PolicyLoader.EMBEDDED_DEFAULT).readAllBytes());
-        String cookbook = Files.readString(Path.of("docs/examples/rules-cookbook.yaml"));
-        String rules = cookbook.substring(cookbook.indexOf("rules:\n") + "rules:\n".length());
-        String twenty = defaults + "\nrules:\n" + rules + rules.replace("- id: ", "- id: again-");
+        String twenty = TwentyRules.policy();
         withoutRules = new AdmissionHandler(Engine.standard(), new PolicyStore(PolicyLoader.embeddedDefault(), "default")::resolver,
                 ReviewObserver.NONE);
         withRules = new AdmissionHandler(Engine.standard(), new PolicyStore(PolicyLoader.parse(twenty), "twenty rules")::resolver,

@@ -3,6 +3,7 @@ package io.podguard.engine.rules;
 import dev.cel.runtime.CelVariableResolver;
 import io.podguard.admission.AdmissionRequest;
 import io.podguard.admission.AdmissionReviewCodec;
+import io.podguard.bench.TwentyRules;
 import io.podguard.engine.PodExtractor;
 import io.podguard.engine.PodObject;
 import io.podguard.engine.RequestInfo;
@@ -48,11 +49,7 @@ public class CelRulePartsBenchmark {
     @Setup
     public void setUp() throws Exception {
         request = AdmissionReviewCodec.decode(Files.readAllBytes(Path.of("bench/reviews/pod-review-rules.json")));
-        String defaults = new String(PolicyLoader.class.getResourceAsStream(PolicyLoader.EMBEDDED_DEFAULT).readAllBytes());
-        String cookbook = Files.readString(Path.of("docs/examples/rules-cookbook.yaml"));
-        String ten = cookbook.substring(cookbook.indexOf("rules:\n") + "rules:\n".length());
-        String twenty = defaults + "\nrules:\n" + ten + ten.replace("- id: ", "- id: again-");
-        PolicyResolver resolver = new PolicyStore(PolicyLoader.parse(twenty), "twenty rules").resolver();
+        PolicyResolver resolver = new PolicyStore(PolicyLoader.parse(TwentyRules.policy()), "twenty rules").resolver();
         reads = resolver.celReads();
         info = new RequestInfo("default", "someone", List.of(), false, "", null, false, null);
         pod = typedAndBuilt();
