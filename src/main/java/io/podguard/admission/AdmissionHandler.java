@@ -93,8 +93,10 @@ public final class AdmissionHandler {
             throw new BadReviewException(400, "AdmissionReview request.object is missing for " + request.operation());
         }
         Optional<PodObject> found;
+        // one policy for the whole review, even should a new one be loaded meanwhile
+        PolicyResolver policies = resolver.get();
         // a Pod judged by CEL: what the rules read of it is built while it is typed, its bytes read once
-        CelProjection celReads = endpoint == Endpoint.VALIDATE ? resolver.get().celReads() : null;
+        CelProjection celReads = endpoint == Endpoint.VALIDATE ? policies.celReads() : null;
         CelJson.OnePass onePass = celReads == null || !request.sentObject().hasBytes() ? null
                 : new CelJson.OnePass(celReads, request.sentObject()::parserAt);
         try {
@@ -103,7 +105,7 @@ public final class AdmissionHandler {
             // there allocates less but parses the bytes twice, which costs more CPU per review
             // (JMH on the apiserver's /mutate review, bench/results/experiment-mutate-typing.md).
             found = PodExtractor.extract(request.kind(), request.sentObject(),
-                    endpoint == Endpoint.MUTATE || resolver.get().readsObjectTree(), onePass == null ? null : onePass::through);
+                    endpoint == Endpoint.MUTATE || policies.readsObjectTree(), onePass == null ? null : onePass::through);
         } catch (IllegalArgumentException e) {
             throw new BadReviewException(400, e.getMessage());
         }
@@ -130,7 +132,7 @@ public final class AdmissionHandler {
                 request.username(), request.groups(), request.isUpdate(), request.subResource(), request.oldObject(), request.dryRun(), null);
         EffectivePolicy policy;
         try {
-            policy = resolver.get().resolveForAdmission(info, pod);
+            policy = policies.resolveForAdmission(info, pod);
         } catch (NamespaceUnavailableException e) {
             return namespaceUnavailable(endpoint, request, pod, e);
         }
