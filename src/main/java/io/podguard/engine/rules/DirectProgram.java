@@ -9,6 +9,10 @@ import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelVariableResolver;
+import java.lang.classfile.Label;
+import java.lang.constant.ConstantDescs;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -54,10 +58,40 @@ final class DirectProgram {
 
     private final Node root;
     private final int slots;
+    /** The tree as code ({@link DirectCode}); null where it could not be made, and the tree is walked. */
+    private final @Nullable Code code;
 
     private DirectProgram(Node root, int slots) {
         this.root = root;
         this.slots = slots;
+        this.code = code(root);
+    }
+
+    /** A tree emitted as a method of a hidden class. */
+    interface Code {
+        Object eval(Frame f);
+    }
+
+    /**
+     * {@code root} as code, or null where it is too large for the JIT or its code cannot be made
+     * (the unit suite makes every expression of its corpus as code: none fails there); the tree
+     * is then walked, with the same values.
+     */
+    private static @Nullable Code code(Node root) {
+        try {
+            DirectCode.Emitted emitted = DirectCode.emit(root, Code.class, Frame.class, MethodHandles.lookup());
+            if (emitted == null) {
+                return null;
+            }
+            MethodHandles.Lookup made = MethodHandles.lookup().defineHiddenClassWithClassData(emitted.bytes(), emitted.data(), true,
+                    MethodHandles.Lookup.ClassOption.NESTMATE);
+            return (Code) made.findConstructor(made.lookupClass(), MethodType.methodType(void.class)).invoke();
+        } catch (Throwable e) {
+            if (e instanceof Error && !(e instanceof LinkageError)) {
+                throw (Error) e;
+            }
+            return null;
+        }
     }
 
     /**
@@ -80,10 +114,20 @@ final class DirectProgram {
 
     /** The value of the expression, or {@link #GAVE_UP}. */
     Object eval(CelVariableResolver variables) {
+        return eval(variables, code != null);
+    }
+
+    /** Whether the tree runs as code (else it is walked). */
+    boolean compiled() {
+        return code != null;
+    }
+
+    /** The value of the expression, or {@link #GAVE_UP}, by its code or by walking its tree. */
+    Object eval(CelVariableResolver variables, boolean asCode) {
         Frame f = new Frame(variables, new Object[slots]);
         Object v;
         try {
-            v = root.eval(f);
+            v = asCode ? code.eval(f) : root.eval(f);
         } catch (RuntimeException e) {
             // a variable that fails (LazyVariables), a library function's own error: cel-java words it
             return GAVE_UP;
@@ -95,26 +139,63 @@ final class DirectProgram {
     }
 
     /** One evaluation: the variables, and the values of the globals read so far and of the comprehensions' variables. */
-    private record Frame(CelVariableResolver variables, Object[] slots) {
+    record Frame(CelVariableResolver variables, Object[] slots) {
     }
 
-    private abstract static class Node {
+    /**
+     * A node of the tree: its value in a frame ({@link #eval}), and the code that computes the same
+     * ({@link #emit}), by the same static steps.
+     */
+    abstract static class Node {
         abstract Object eval(Frame f);
 
         final boolean bool(Frame f) {
-            Object v = eval(f);
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            throw GIVE_UP;
+            return asBool(eval(f));
         }
 
         final String string(Frame f) {
-            if (eval(f) instanceof String s) {
-                return s;
-            }
-            throw GIVE_UP;
+            return asString(eval(f));
         }
+
+        /** Code leaving the node's value on the stack; unless a node has code of its own, a call of its {@link #eval}. */
+        void emit(DirectCode c) {
+            if (this instanceof Bool) {
+                emitBool(c);
+                c.box();
+            } else {
+                c.constant(this, Node.class).frame().virtual(Node.class, "eval", Object.class, Frame.class);
+            }
+        }
+
+        /** Code leaving the node's value as a JVM boolean, giving up unless it is a bool. */
+        void emitBool(DirectCode c) {
+            emit(c);
+            c.step("asBool", boolean.class, Object.class);
+        }
+
+        /** Code leaving the node's value as a string, giving up unless it is one. */
+        final void emitString(DirectCode c) {
+            emit(c);
+            c.step("asString", String.class, Object.class);
+        }
+    }
+
+    /** A node whose value is a bool: its code ({@link Node#emitBool}) computes a JVM boolean, boxed only where a value is wanted. */
+    private interface Bool {
+    }
+
+    private static boolean asBool(Object v) {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw GIVE_UP;
+    }
+
+    private static String asString(Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
+        throw GIVE_UP;
     }
 
     /** Lexical scope: a comprehension variable's slot. */
@@ -364,6 +445,7 @@ final class DirectProgram {
         }
     }
 
+
     /** A node of one operand. */
     private abstract static class Unary extends Node {
         final Node a;
@@ -382,6 +464,12 @@ final class DirectProgram {
             this.a = a;
             this.b = b;
         }
+
+        /** Code leaving both operands' values on the stack, the first first. */
+        final void emitBoth(DirectCode c) {
+            a.emit(c);
+            b.emit(c);
+        }
     }
 
     /** A node reading one field of its operand's value. */
@@ -392,6 +480,12 @@ final class DirectProgram {
         Field(Node operand, String field) {
             this.operand = operand;
             this.field = field;
+        }
+
+        /** Code applying the static step {@code name} to the operand's value and the field's name. */
+        final void emitStep(DirectCode c, String name, Class<?> returns) {
+            operand.emit(c);
+            c.constant(field).step(name, returns, Object.class, String.class);
         }
     }
 
@@ -405,6 +499,11 @@ final class DirectProgram {
         @Override
         Object eval(Frame f) {
             return value;
+        }
+
+        @Override
+        void emit(DirectCode c) {
+            c.constant(value);
         }
     }
 
@@ -420,6 +519,11 @@ final class DirectProgram {
         Object eval(Frame f) {
             return f.slots[slot];
         }
+
+        @Override
+        void emit(DirectCode c) {
+            c.slots().constant(slot).code().aaload();
+        }
     }
 
     /** One of {@link #GLOBALS}, resolved on its first read in an evaluation. */
@@ -432,13 +536,22 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            Object v = f.slots[slot];
-            if (v == null) {
-                v = f.variables.find(GLOBALS[slot]).orElseThrow(() -> GIVE_UP);
-                f.slots[slot] = v;
-            }
-            return v;
+            return global(f, slot);
         }
+
+        @Override
+        void emit(DirectCode c) {
+            c.frame().constant(slot).step("global", Object.class, Frame.class, int.class);
+        }
+    }
+
+    private static Object global(Frame f, int slot) {
+        Object v = f.slots[slot];
+        if (v == null) {
+            v = f.variables.find(GLOBALS[slot]).orElseThrow(() -> GIVE_UP);
+            f.slots[slot] = v;
+        }
+        return v;
     }
 
     /** Whether {@code v} is a value as cel-java's planner hands it on; else give up. */
@@ -458,25 +571,43 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            if (operand.eval(f) instanceof Map<?, ?> m) {
-                return plain(m.get(field));
-            }
-            throw GIVE_UP;
+            return select(operand.eval(f), field);
+        }
+
+        @Override
+        void emit(DirectCode c) {
+            emitStep(c, "select", Object.class);
         }
     }
 
-    private static final class Has extends Field {
+    private static Object select(Object o, String field) {
+        if (o instanceof Map<?, ?> m) {
+            return plain(m.get(field));
+        }
+        throw GIVE_UP;
+    }
+
+    private static final class Has extends Field implements Bool {
         Has(Node operand, String field) {
             super(operand, field);
         }
 
         @Override
         Object eval(Frame f) {
-            if (operand.eval(f) instanceof Map<?, ?> m) {
-                return m.containsKey(field);
-            }
-            throw GIVE_UP;
+            return has(operand.eval(f), field);
         }
+
+        @Override
+        void emitBool(DirectCode c) {
+            emitStep(c, "has", boolean.class);
+        }
+    }
+
+    private static boolean has(Object o, String field) {
+        if (o instanceof Map<?, ?> m) {
+            return m.containsKey(field);
+        }
+        throw GIVE_UP;
     }
 
     private static final class OptionalSelect extends Field {
@@ -486,21 +617,29 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            Object v = operand.eval(f);
-            if (v instanceof Optional<?> o) {
-                if (o.isEmpty()) {
-                    return o;
-                }
-                v = o.get();
-            }
-            if (v instanceof Map<?, ?> m) {
-                if (!m.containsKey(field)) {
-                    return Optional.empty();
-                }
-                return Optional.of(plain(m.get(field)));
-            }
-            throw GIVE_UP;
+            return optionalSelect(operand.eval(f), field);
         }
+
+        @Override
+        void emit(DirectCode c) {
+            emitStep(c, "optionalSelect", Object.class);
+        }
+    }
+
+    private static Object optionalSelect(Object v, String field) {
+        if (v instanceof Optional<?> o) {
+            if (o.isEmpty()) {
+                return o;
+            }
+            v = o.get();
+        }
+        if (v instanceof Map<?, ?> m) {
+            if (!m.containsKey(field)) {
+                return Optional.empty();
+            }
+            return Optional.of(plain(m.get(field)));
+        }
+        throw GIVE_UP;
     }
 
     /** {@code a[b]}: an element of a list, a value of a map with string keys. */
@@ -512,15 +651,31 @@ final class DirectProgram {
         @Override
         Object eval(Frame f) {
             Object o = a.eval(f);
-            Object i = b.eval(f);
-            if (o instanceof List<?> l && i instanceof Long n && n >= 0 && n < l.size()) {
-                return plain(l.get((int) (long) n));
-            }
-            if (o instanceof Map<?, ?> m && i instanceof String k) {
-                return plain(m.get(k));
-            }
-            throw GIVE_UP;
+            return index(o, b.eval(f));
         }
+
+        @Override
+        void emit(DirectCode c) {
+            emitBoth(c);
+            c.step("index", Object.class, Object.class, Object.class);
+        }
+    }
+
+    private static Object index(Object o, Object i) {
+        if (o instanceof List<?> l && i instanceof Long n && n >= 0 && n < l.size()) {
+            return plain(l.get((int) (long) n));
+        }
+        if (o instanceof Map<?, ?> m && i instanceof String k) {
+            return plain(m.get(k));
+        }
+        throw GIVE_UP;
+    }
+
+    private static Optional<?> optional(Object v) {
+        if (v instanceof Optional<?> o) {
+            return o;
+        }
+        throw GIVE_UP;
     }
 
     /** {@code a.orValue(b)}. */
@@ -531,24 +686,40 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            if (a.eval(f) instanceof Optional<?> o) {
-                return o.isPresent() ? o.get() : b.eval(f);
-            }
-            throw GIVE_UP;
+            Optional<?> o = optional(a.eval(f));
+            return o.isPresent() ? o.get() : b.eval(f);
+        }
+
+        @Override
+        void emit(DirectCode c) {
+            Label otherwise = c.label();
+            Label end = c.label();
+            a.emit(c);
+            c.step("optional", Optional.class, Object.class);
+            c.code().dup();
+            c.virtual(Optional.class, "isPresent", boolean.class);
+            c.code().ifeq(otherwise);
+            c.virtual(Optional.class, "get", Object.class);
+            c.code().goto_(end).labelBinding(otherwise).pop();
+            b.emit(c);
+            c.code().checkcast(ConstantDescs.CD_Object).labelBinding(end);
         }
     }
 
-    private static final class HasValue extends Unary {
+    private static final class HasValue extends Unary implements Bool {
         HasValue(Node optional) {
             super(optional);
         }
 
         @Override
         Object eval(Frame f) {
-            if (a.eval(f) instanceof Optional<?> o) {
-                return o.isPresent();
-            }
-            throw GIVE_UP;
+            return optional(a.eval(f)).isPresent();
+        }
+
+        @Override
+        void emitBool(DirectCode c) {
+            a.emit(c);
+            c.step("optional", Optional.class, Object.class).virtual(Optional.class, "isPresent", boolean.class);
         }
     }
 
@@ -559,14 +730,24 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            if (a.eval(f) instanceof Optional<?> o && o.isPresent()) {
-                return o.get();
-            }
-            throw GIVE_UP;
+            return optionalValue(a.eval(f));
+        }
+
+        @Override
+        void emit(DirectCode c) {
+            a.emit(c);
+            c.step("optionalValue", Object.class, Object.class);
         }
     }
 
-    private static final class And extends Binary {
+    private static Object optionalValue(Object v) {
+        if (v instanceof Optional<?> o && o.isPresent()) {
+            return o.get();
+        }
+        throw GIVE_UP;
+    }
+
+    private static final class And extends Binary implements Bool {
         And(Node a, Node b) {
             super(a, b);
         }
@@ -576,9 +757,19 @@ final class DirectProgram {
             // an error on either side may be absorbed by a false on the other: cel-java decides that
             return a.bool(f) ? b.bool(f) : Boolean.FALSE;
         }
+
+        @Override
+        void emitBool(DirectCode c) {
+            Label no = c.label();
+            Label end = c.label();
+            a.emitBool(c);
+            c.code().ifeq(no);
+            b.emitBool(c);
+            c.code().goto_(end).labelBinding(no).iconst_0().labelBinding(end);
+        }
     }
 
-    private static final class Or extends Binary {
+    private static final class Or extends Binary implements Bool {
         Or(Node a, Node b) {
             super(a, b);
         }
@@ -587,9 +778,19 @@ final class DirectProgram {
         Object eval(Frame f) {
             return a.bool(f) ? Boolean.TRUE : b.bool(f);
         }
+
+        @Override
+        void emitBool(DirectCode c) {
+            Label yes = c.label();
+            Label end = c.label();
+            a.emitBool(c);
+            c.code().ifne(yes);
+            b.emitBool(c);
+            c.code().goto_(end).labelBinding(yes).iconst_1().labelBinding(end);
+        }
     }
 
-    private static final class Not extends Unary {
+    private static final class Not extends Unary implements Bool {
         Not(Node a) {
             super(a);
         }
@@ -598,10 +799,16 @@ final class DirectProgram {
         Object eval(Frame f) {
             return !a.bool(f);
         }
+
+        @Override
+        void emitBool(DirectCode c) {
+            a.emitBool(c);
+            c.code().iconst_1().ixor();
+        }
     }
 
     /** {@code @not_strictly_false} of a bool: the bool (an error, which it would take for true, gives up). */
-    private static final class IsBool extends Unary {
+    private static final class IsBool extends Unary implements Bool {
         IsBool(Node a) {
             super(a);
         }
@@ -609,6 +816,11 @@ final class DirectProgram {
         @Override
         Object eval(Frame f) {
             return a.bool(f);
+        }
+
+        @Override
+        void emitBool(DirectCode c) {
+            a.emitBool(c);
         }
     }
 
@@ -621,6 +833,11 @@ final class DirectProgram {
         @Override
         Object eval(Frame f) {
             return a.string(f);
+        }
+
+        @Override
+        void emit(DirectCode c) {
+            a.emitString(c);
         }
     }
 
@@ -638,6 +855,18 @@ final class DirectProgram {
         @Override
         Object eval(Frame f) {
             return condition.bool(f) ? then.eval(f) : otherwise.eval(f);
+        }
+
+        @Override
+        void emit(DirectCode c) {
+            Label no = c.label();
+            Label end = c.label();
+            condition.emitBool(c);
+            c.code().ifeq(no);
+            then.emit(c);
+            c.code().checkcast(ConstantDescs.CD_Object).goto_(end).labelBinding(no);
+            otherwise.emit(c);
+            c.code().checkcast(ConstantDescs.CD_Object).labelBinding(end);
         }
     }
 
@@ -662,7 +891,7 @@ final class DirectProgram {
         throw GIVE_UP;
     }
 
-    private static final class Equals extends Binary {
+    private static final class Equals extends Binary implements Bool {
         private final boolean negated;
 
         Equals(Node a, Node b, boolean negated) {
@@ -672,11 +901,21 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            return equal(a.eval(f), b.eval(f)) != negated;
+            Object x = a.eval(f);
+            return equal(x, b.eval(f)) != negated;
+        }
+
+        @Override
+        void emitBool(DirectCode c) {
+            emitBoth(c);
+            c.step("equal", boolean.class, Object.class, Object.class);
+            if (negated) {
+                c.code().iconst_1().ixor();
+            }
         }
     }
 
-    private static final class Compare extends Binary {
+    private static final class Compare extends Binary implements Bool {
         static final int LESS = 0;
         static final int LESS_EQUAL = 1;
         static final int GREATER = 2;
@@ -691,39 +930,49 @@ final class DirectProgram {
         @Override
         Object eval(Frame f) {
             Object x = a.eval(f);
-            Object y = b.eval(f);
-            if (x instanceof Double s && y instanceof Double t) {
-                double p = s;
-                double q = t;
-                return switch (op) {
-                    case LESS -> p < q;
-                    case LESS_EQUAL -> p <= q;
-                    case GREATER -> p > q;
-                    default -> p >= q;
-                };
-            }
-            int c;
-            if (x instanceof Long s && y instanceof Long t) {
-                c = Long.compare(s, t);
-            } else if (x instanceof String s && y instanceof String t) {
-                // cel-java's order of strings is Java's
-                c = s.compareTo(t);
-            } else if (x instanceof Boolean s && y instanceof Boolean t) {
-                c = Boolean.compare(s, t);
-            } else {
-                throw GIVE_UP;
-            }
-            return switch (op) {
-                case LESS -> c < 0;
-                case LESS_EQUAL -> c <= 0;
-                case GREATER -> c > 0;
-                default -> c >= 0;
-            };
+            return compare(x, b.eval(f), op);
+        }
+
+        @Override
+        void emitBool(DirectCode c) {
+            emitBoth(c);
+            c.constant(op).step("compare", boolean.class, Object.class, Object.class, int.class);
         }
     }
 
+    /** {@code x op y} for two doubles, ints, strings or bools; else give up. */
+    private static boolean compare(Object x, Object y, int op) {
+        if (x instanceof Double s && y instanceof Double t) {
+            double p = s;
+            double q = t;
+            return switch (op) {
+                case Compare.LESS -> p < q;
+                case Compare.LESS_EQUAL -> p <= q;
+                case Compare.GREATER -> p > q;
+                default -> p >= q;
+            };
+        }
+        int c;
+        if (x instanceof Long s && y instanceof Long t) {
+            c = Long.compare(s, t);
+        } else if (x instanceof String s && y instanceof String t) {
+            // cel-java's order of strings is Java's
+            c = s.compareTo(t);
+        } else if (x instanceof Boolean s && y instanceof Boolean t) {
+            c = Boolean.compare(s, t);
+        } else {
+            throw GIVE_UP;
+        }
+        return switch (op) {
+            case Compare.LESS -> c < 0;
+            case Compare.LESS_EQUAL -> c <= 0;
+            case Compare.GREATER -> c > 0;
+            default -> c >= 0;
+        };
+    }
+
     /** {@code a in b}: a key of a map with string keys, an element of a list. */
-    private static final class In extends Binary {
+    private static final class In extends Binary implements Bool {
         In(Node element, Node collection) {
             super(element, collection);
         }
@@ -731,20 +980,29 @@ final class DirectProgram {
         @Override
         Object eval(Frame f) {
             Object x = a.eval(f);
-            Object c = b.eval(f);
-            if (c instanceof Map<?, ?> m && x instanceof String k) {
-                return m.containsKey(k);
-            }
-            if (c instanceof List<?> l) {
-                for (Object y : l) {
-                    if (equal(x, y)) {
-                        return true;
-                    }
-                }
-                return false;
-            }
-            throw GIVE_UP;
+            return in(x, b.eval(f));
         }
+
+        @Override
+        void emitBool(DirectCode c) {
+            emitBoth(c);
+            c.step("in", boolean.class, Object.class, Object.class);
+        }
+    }
+
+    private static boolean in(Object x, Object c) {
+        if (c instanceof Map<?, ?> m && x instanceof String k) {
+            return m.containsKey(k);
+        }
+        if (c instanceof List<?> l) {
+            for (Object y : l) {
+                if (equal(x, y)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        throw GIVE_UP;
     }
 
     private static final class Size extends Unary {
@@ -754,22 +1012,31 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            Object v = a.eval(f);
-            if (v instanceof String s) {
-                return (long) s.codePointCount(0, s.length());
-            }
-            if (v instanceof List<?> l) {
-                return (long) l.size();
-            }
-            if (v instanceof Map<?, ?> m) {
-                return (long) m.size();
-            }
-            throw GIVE_UP;
+            return size(a.eval(f));
+        }
+
+        @Override
+        void emit(DirectCode c) {
+            a.emit(c);
+            c.step("size", Object.class, Object.class);
         }
     }
 
+    private static Object size(Object v) {
+        if (v instanceof String s) {
+            return (long) s.codePointCount(0, s.length());
+        }
+        if (v instanceof List<?> l) {
+            return (long) l.size();
+        }
+        if (v instanceof Map<?, ?> m) {
+            return (long) m.size();
+        }
+        throw GIVE_UP;
+    }
+
     /** startsWith, endsWith, contains: cel-java's are Java's. */
-    private static final class StringTest extends Binary {
+    private static final class StringTest extends Binary implements Bool {
         private final int which;
 
         StringTest(String function, Node s, Node t) {
@@ -791,6 +1058,17 @@ final class DirectProgram {
                 default -> x.contains(y);
             };
         }
+
+        @Override
+        void emitBool(DirectCode c) {
+            a.emitString(c);
+            b.emitString(c);
+            switch (which) {
+                case 0 -> c.virtual(String.class, "startsWith", boolean.class, String.class);
+                case 1 -> c.virtual(String.class, "endsWith", boolean.class, String.class);
+                default -> c.virtual(String.class, "contains", boolean.class, CharSequence.class);
+            }
+        }
     }
 
     private static final class MakeList extends Node {
@@ -806,8 +1084,24 @@ final class DirectProgram {
             for (int i = 0; i < out.length; i++) {
                 out[i] = elements[i].eval(f);
             }
-            return Collections.unmodifiableList(java.util.Arrays.asList(out));
+            return list(out);
         }
+
+        @Override
+        void emit(DirectCode c) {
+            c.constant(elements.length).code().anewarray(ConstantDescs.CD_Object);
+            for (int i = 0; i < elements.length; i++) {
+                c.code().dup();
+                c.constant(i);
+                elements[i].emit(c);
+                c.code().aastore();
+            }
+            c.step("list", List.class, Object[].class);
+        }
+    }
+
+    private static List<Object> list(Object[] values) {
+        return Collections.unmodifiableList(java.util.Arrays.asList(values));
     }
 
     /** What a comprehension iterates, as cel-java's planner does: a list's elements, a map's keys. */
@@ -819,6 +1113,18 @@ final class DirectProgram {
             return m.keySet();
         }
         throw GIVE_UP;
+    }
+
+    /** What a comprehension iterates ({@link #elements}), as a list read by index: a pod's arrays as they are. */
+    private static List<?> indexed(Object range) {
+        if (range instanceof List<?> l && l instanceof RandomAccess) {
+            return l;
+        }
+        List<Object> out = new ArrayList<>();
+        for (Object x : elements(range)) {
+            out.add(x);
+        }
+        return out;
     }
 
     /**
@@ -861,7 +1167,7 @@ final class DirectProgram {
     }
 
     /** {@code all} (true unless an element is false) and {@code exists} (false unless an element is true). */
-    private static final class Quantifier extends Node {
+    private static final class Quantifier extends Node implements Bool {
         private final Node range;
         private final int iter;
         private final Node predicate;
@@ -899,6 +1205,37 @@ final class DirectProgram {
             f.slots[iter] = x;
             return predicate.bool(f) != all;
         }
+
+        /** The loop by index over {@link #indexed}, the element in its slot, that stops at the first element deciding it. */
+        @Override
+        void emitBool(DirectCode c) {
+            int list = c.reference();
+            int n = c.integer();
+            int i = c.integer();
+            Label loop = c.label();
+            Label decided = c.label();
+            Label undecided = c.label();
+            Label end = c.label();
+            range.emit(c);
+            c.step("indexed", List.class, Object.class);
+            c.code().astore(list).aload(list);
+            c.onInterface(List.class, "size", int.class);
+            c.code().istore(n).iconst_0().istore(i).labelBinding(loop).iload(i).iload(n).if_icmpge(undecided);
+            c.slots().constant(iter);
+            c.code().aload(list).iload(i);
+            c.onInterface(List.class, "get", Object.class, int.class);
+            c.code().aastore();
+            predicate.emitBool(c);
+            if (all) {
+                c.code().ifeq(decided);
+            } else {
+                c.code().ifne(decided);
+            }
+            c.code().iinc(i, 1).goto_(loop)
+                    .labelBinding(decided).loadConstant(all ? 0 : 1).goto_(end)
+                    .labelBinding(undecided).loadConstant(all ? 1 : 0)
+                    .labelBinding(end);
+        }
     }
 
     /** {@code _+_}: two strings or two ints here, anything else by podguard's bindings. */
@@ -913,7 +1250,10 @@ final class DirectProgram {
         @Override
         Object eval(Frame f) {
             Object x = a.eval(f);
-            Object y = b.eval(f);
+            return sum(x, b.eval(f));
+        }
+
+        Object sum(Object x, Object y) {
             if (x instanceof String s && y instanceof String t) {
                 return s.concat(t);
             }
@@ -925,6 +1265,13 @@ final class DirectProgram {
                 return sum;
             }
             return other.apply(new Object[] {x, y});
+        }
+
+        @Override
+        void emit(DirectCode c) {
+            c.constant(this, Add.class);
+            emitBoth(c);
+            c.virtual(Add.class, "sum", Object.class, Object.class, Object.class);
         }
     }
 
@@ -948,6 +1295,18 @@ final class DirectProgram {
                 values[i] = args[i].eval(f);
             }
             return apply(values);
+        }
+
+        @Override
+        void emit(DirectCode c) {
+            c.constant(this, Call.class).constant(args.length).code().anewarray(ConstantDescs.CD_Object);
+            for (int i = 0; i < args.length; i++) {
+                c.code().dup();
+                c.constant(i);
+                args[i].emit(c);
+                c.code().aastore();
+            }
+            c.virtual(Call.class, "apply", Object.class, Object[].class);
         }
 
         Object apply(Object[] values) {

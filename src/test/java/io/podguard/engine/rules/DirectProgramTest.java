@@ -72,6 +72,7 @@ class DirectProgramTest {
         int direct = 0;
         int answered = 0;
         List<String> differences = new ArrayList<>();
+        List<String> notCode = new ArrayList<>();
         for (JsonNode c : cases) {
             CompiledExpression e;
             try {
@@ -86,6 +87,13 @@ class DirectProgramTest {
             direct++;
             CelVariableResolver vars = KubernetesCel.resolver(objectVars(c.get("object"), c.get("params")));
             Object d = e.direct().eval(vars);
+            if (!e.direct().compiled()) {
+                notCode.add(e.source());
+            }
+            Object walked = e.direct().eval(vars, false);
+            if (!outcome(walked).equals(outcome(d))) {
+                differences.add(e.source() + "\n    code: " + outcome(d) + "\n    tree: " + outcome(walked));
+            }
             String p = planned(e, vars);
             if (d != DirectProgram.GAVE_UP) {
                 answered++;
@@ -102,6 +110,8 @@ class DirectProgramTest {
             assertThat(untracked).as(e.source()).isEqualTo(p);
         }
         assertThat(differences).isEmpty();
+        // every direct program runs as code
+        assertThat(notCode).isEmpty();
         // compiled, with a direct program, answered by it (the rest gave up: cel-java answered)
         assertThat(List.of(compiled, direct, answered)).isEqualTo(List.of(503, 331, 297));
     }
@@ -115,6 +125,11 @@ class DirectProgramTest {
                 CelVariableResolver vars = rule.variables().isEmpty() ? base : new LazyVariables(rule.variables(), base, false).resolver();
                 assertThat(e.direct()).as(e.source()).isNotNull();
                 Object d = e.direct().eval(vars);
+                assertThat(e.direct().compiled()).as(e.source()).isTrue();
+                Object walked = e.direct().eval(vars, false);
+                if (!outcome(walked).equals(outcome(d))) {
+                    differences.add(rule.id() + ": " + e.source() + "\n    code: " + outcome(d) + "\n    tree: " + outcome(walked));
+                }
                 String p = planned(e, rule.variables().isEmpty() ? base : new LazyVariables(rule.variables(), base, false).resolver());
                 if (d == DirectProgram.GAVE_UP) {
                     gaveUp.add(rule.id() + ": " + e.source());
@@ -208,5 +223,30 @@ class DirectProgramTest {
             untracked = "error";
         }
         assertThat(untracked).isEqualTo(expected);
+        if (e.direct() != null) {
+            assertThat(outcome(e.direct().eval(vars, true))).as("code").isEqualTo(outcome(e.direct().eval(vars, false)));
+        }
+    }
+
+    /** An expression whose code would be too large for the JIT to compile is walked as a tree, with the same values. */
+    @Test
+    void whenCodeTooLargeThenTreeWalkedAlike() throws Exception {
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < 1_000; i++) {
+            names.append(i == 0 ? "" : ", ").append("'name-").append(i).append('\'');
+        }
+        CompiledExpression large = KubernetesCel.get().compile("object.spec.containers.all(c, c.name in [" + names + "])",
+                KubernetesCel.Scope.NONE, KubernetesCel.Result.ANY);
+        CompiledExpression small = KubernetesCel.get().compile("object.spec.containers.all(c, c.name in ['name-1', 'name-999'])",
+                KubernetesCel.Scope.NONE, KubernetesCel.Result.ANY);
+        assertThat(large.direct().compiled()).isFalse();
+        assertThat(small.direct().compiled()).isTrue();
+        for (String pod : List.of("{\"spec\":{\"containers\":[{\"name\":\"name-999\"},{\"name\":\"name-1\"}]}}",
+                "{\"spec\":{\"containers\":[{\"name\":\"name-999\"},{\"name\":\"name-1000\"}]}}")) {
+            CelVariableResolver vars = KubernetesCel.resolver(objectVars(Json.mapper().readTree(pod), null));
+            Object expected = outcome(large.program().eval(vars));
+            assertThat(outcome(large.direct().eval(vars))).isEqualTo(expected);
+            assertThat(outcome(small.direct().eval(vars))).isEqualTo(expected);
+        }
     }
 }
