@@ -267,7 +267,9 @@ final class DirectProgram {
             if (operand == null) {
                 return null;
             }
-            return s.testOnly() ? new Has(operand, s.field()) : new Select(operand, s.field());
+            // interned, as the variables' names are (LazyVariables): variables.x finds its variable by identity
+            String field = s.field().intern();
+            return s.testOnly() ? new Has(operand, field) : new Select(operand, field);
         }
 
         private @Nullable Node list(CelExpr e, Scope scope) {

@@ -30,8 +30,11 @@ final class LazyVariables extends CelMapView {
         }
     }
 
-    /** A declared variable. */
+    /** A declared variable; its name interned, as the names expressions read are ({@link DirectProgram}). */
     record Variable(String name, CompiledExpression expression) {
+        Variable {
+            name = name.intern();
+        }
     }
 
     private final List<Variable> declared;
