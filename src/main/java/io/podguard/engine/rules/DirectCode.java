@@ -48,7 +48,7 @@ final class DirectCode {
     }
 
     /**
-     * The bytes of a hidden class implementing {@code code} whose {@code eval(frame)} evaluates
+     * The bytes of a hidden class extending {@code code} whose {@code eval(frame)} evaluates
      * {@code root}, and its class data; null when the code would be too large to be compiled.
      */
     static Emitted emit(DirectProgram.Node root, Class<?> code, Class<?> frame, MethodHandles.Lookup lookup) {
@@ -58,13 +58,12 @@ final class DirectCode {
                 ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(lookup))));
         byte[] bytes = files.build(ClassDesc.of(DirectProgram.class.getPackageName() + ".DirectRule"), c -> {
             c.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
-            c.withSuperclass(ConstantDescs.CD_Object);
-            c.withInterfaceSymbols(desc(code));
+            c.withSuperclass(desc(code));
             c.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC, b -> b
                     .aload(0)
-                    .invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
+                    .invokespecial(desc(code), ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
                     .return_());
-            c.withMethodBody("eval", MethodTypeDesc.of(ConstantDescs.CD_Object, frameDesc), ClassFile.ACC_PUBLIC, b -> {
+            c.withMethodBody("eval", MethodTypeDesc.of(ConstantDescs.CD_Object, frameDesc), 0, b -> {
                 int slots = b.allocateLocal(TypeKind.REFERENCE);
                 b.aload(1)
                         .invokevirtual(frameDesc, "slots", MethodTypeDesc.of(ConstantDescs.CD_Object.arrayType()))

@@ -67,9 +67,13 @@ final class DirectProgram {
         this.code = code(root);
     }
 
-    /** A tree emitted as a method of a hidden class. */
-    interface Code {
-        Object eval(Frame f);
+    /**
+     * A tree emitted as a method of a hidden class: a class, not an interface, so that the call of
+     * a rule's code (a site that sees every rule's class) goes through the class's table of
+     * methods, not a search of its interfaces.
+     */
+    abstract static class Code {
+        abstract Object eval(Frame f);
     }
 
     /**
