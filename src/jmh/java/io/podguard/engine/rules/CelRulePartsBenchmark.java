@@ -30,7 +30,9 @@ import tools.jackson.core.JsonParser;
  * The two parts of what 20 CEL rules (CelRuleBenchmark's) add to a /validate review of the pod
  * every rule allows (bench/reviews/pod-review-rules.json), apart: building what they read while
  * the pod is typed ({@link #typedAndBuilt} against {@link #typed}; {@link #builtAlone} is the
- * same object built in a pass of its own), and evaluating the rules over it ({@link #evaluated}).
+ * same object built in a pass of its own), and evaluating the rules over it ({@link #evaluated});
+ * their expressions alone, run as code ({@link #expressionsAsCode}) and walked as trees
+ * ({@link #expressionsWalked}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -93,5 +95,35 @@ public class CelRulePartsBenchmark {
             }
         }
         return violated;
+    }
+
+    /**
+     * The expressions that decide the 20 rules (their match conditions and expressions, no message),
+     * alone, each run as the code made of it when the policy loads ({@link DirectCode}).
+     */
+    @Benchmark
+    public int expressionsAsCode() {
+        return expressions(true);
+    }
+
+    /** The same expressions, each walked as a tree (as one too large to be compiled is). */
+    @Benchmark
+    public int expressionsWalked() {
+        return expressions(false);
+    }
+
+    private int expressions(boolean asCode) {
+        CelVariableResolver base = RuleInput.of(pod, info).variables(rules.reads().asSent(pod.podPointer()));
+        int holding = 0;
+        for (CelRules.Entry e : rules.rules()) {
+            CelRule rule = e.rule();
+            CelVariableResolver vars = rule.variables().isEmpty() ? base : new LazyVariables(rule.variables(), base, false).resolver();
+            for (CompiledExpression x : rule.deciding()) {
+                if (x.direct().eval(vars, asCode) == Boolean.TRUE) {
+                    holding++;
+                }
+            }
+        }
+        return holding;
     }
 }

@@ -78,11 +78,17 @@ public final class CelRule {
 
     /** The rule's compiled expressions other than its variables': match conditions, the expression, its message expression. */
     List<CompiledExpression> judging() {
-        List<CompiledExpression> out = new ArrayList<>(matchConditions);
-        out.add(expression);
+        List<CompiledExpression> out = deciding();
         if (messageExpression != null) {
             out.add(messageExpression);
         }
+        return out;
+    }
+
+    /** The expressions that decide whether the rule holds: its match conditions, then its expression. */
+    List<CompiledExpression> deciding() {
+        List<CompiledExpression> out = new ArrayList<>(matchConditions);
+        out.add(expression);
         return out;
     }
 
