@@ -381,8 +381,8 @@ final class DirectProgram {
             Node b = n > 1 ? args.get(1) : null;
             String function = call.function();
             Node builtIn = switch (function) {
-                case "_&&_" -> n == 2 ? new And(a, b) : null;
-                case "_||_" -> n == 2 ? new Or(a, b) : null;
+                case "_&&_" -> n == 2 ? new Logical(a, b, true) : null;
+                case "_||_" -> n == 2 ? new Logical(a, b, false) : null;
                 case "!_" -> n == 1 ? new Not(a) : null;
                 case "_?_:_" -> n == 3 ? new Conditional(a, b, args.get(2)) : null;
                 case "@not_strictly_false" -> n == 1 ? new IsBool(a) : null;
@@ -753,46 +753,36 @@ final class DirectProgram {
         throw GIVE_UP;
     }
 
-    private static final class And extends Binary implements Bool {
-        And(Node a, Node b) {
+    /**
+     * {@code a && b} and {@code a || b}: the second operand only when the first does not decide.
+     * An error on either side may be absorbed by the other's deciding value: cel-java decides that.
+     */
+    private static final class Logical extends Binary implements Bool {
+        /** True for {@code &&}, which a false decides; false for {@code ||}, which a true decides. */
+        private final boolean and;
+
+        Logical(Node a, Node b, boolean and) {
             super(a, b);
+            this.and = and;
         }
 
         @Override
         Object eval(Frame f) {
-            // an error on either side may be absorbed by a false on the other: cel-java decides that
-            return a.bool(f) ? b.bool(f) : Boolean.FALSE;
+            return a.bool(f) != and ? !and : b.bool(f);
         }
 
         @Override
         void emitBool(DirectCode c) {
-            Label no = c.label();
+            Label decided = c.label();
             Label end = c.label();
             a.emitBool(c);
-            c.code().ifeq(no);
+            if (and) {
+                c.code().ifeq(decided);
+            } else {
+                c.code().ifne(decided);
+            }
             b.emitBool(c);
-            c.code().goto_(end).labelBinding(no).iconst_0().labelBinding(end);
-        }
-    }
-
-    private static final class Or extends Binary implements Bool {
-        Or(Node a, Node b) {
-            super(a, b);
-        }
-
-        @Override
-        Object eval(Frame f) {
-            return a.bool(f) ? Boolean.TRUE : b.bool(f);
-        }
-
-        @Override
-        void emitBool(DirectCode c) {
-            Label yes = c.label();
-            Label end = c.label();
-            a.emitBool(c);
-            c.code().ifne(yes);
-            b.emitBool(c);
-            c.code().goto_(end).labelBinding(yes).iconst_1().labelBinding(end);
+            c.code().goto_(end).labelBinding(decided).loadConstant(and ? 0 : 1).labelBinding(end);
         }
     }
 
