@@ -9,10 +9,10 @@ import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link DirectProgram}'s tree emitted as the body of one method of a hidden class, so that an
@@ -35,7 +35,13 @@ final class DirectCode {
      */
     static final int MOST_BYTES = 7_000;
 
-    private static final ClassDesc HOST = ClassDesc.of(DirectProgram.class.getName());
+    private static final ClassDesc HOST = desc(DirectProgram.class);
+    private static final ClassDesc CODE = desc(DirectProgram.Code.class);
+    private static final ClassDesc FRAME = desc(DirectProgram.Frame.class);
+    private static final ClassDesc NAME = ClassDesc.of(DirectProgram.class.getPackageName() + ".DirectRule");
+    /** The class-file context: the JDK's classes, and this package's through its class loader, for the stack maps. */
+    private static final ClassFile FILES = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+            ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(DirectProgram.class.getClassLoader()))));
 
     private final CodeBuilder code;
     private final List<Object> data;
@@ -48,25 +54,22 @@ final class DirectCode {
     }
 
     /**
-     * The bytes of a hidden class extending {@code code} whose {@code eval(frame)} evaluates
-     * {@code root}, and its class data; null when the code would be too large to be compiled.
+     * The bytes of a hidden class extending {@code DirectProgram.Code} whose {@code eval(frame)}
+     * evaluates {@code root}, and its class data; null when the code would be too large to be compiled.
      */
-    static Emitted emit(DirectProgram.Node root, Class<?> code, Class<?> frame, MethodHandles.Lookup lookup) {
+    static @Nullable Emitted emit(DirectProgram.Node root) {
         List<Object> data = new ArrayList<>();
-        ClassDesc frameDesc = desc(frame);
-        ClassFile files = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-                ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(lookup))));
-        byte[] bytes = files.build(ClassDesc.of(DirectProgram.class.getPackageName() + ".DirectRule"), c -> {
+        byte[] bytes = FILES.build(NAME, c -> {
             c.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
-            c.withSuperclass(desc(code));
+            c.withSuperclass(CODE);
             c.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC, b -> b
                     .aload(0)
-                    .invokespecial(desc(code), ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
+                    .invokespecial(CODE, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
                     .return_());
-            c.withMethodBody("eval", MethodTypeDesc.of(ConstantDescs.CD_Object, frameDesc), 0, b -> {
+            c.withMethodBody("eval", MethodTypeDesc.of(ConstantDescs.CD_Object, FRAME), 0, b -> {
                 int slots = b.allocateLocal(TypeKind.REFERENCE);
                 b.aload(1)
-                        .invokevirtual(frameDesc, "slots", MethodTypeDesc.of(ConstantDescs.CD_Object.arrayType()))
+                        .invokevirtual(FRAME, "slots", MethodTypeDesc.of(ConstantDescs.CD_Object.arrayType()))
                         .astore(slots);
                 root.emit(new DirectCode(b, data, slots));
                 b.areturn();

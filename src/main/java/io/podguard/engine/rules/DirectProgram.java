@@ -83,7 +83,7 @@ final class DirectProgram {
      */
     private static @Nullable Code code(Node root) {
         try {
-            DirectCode.Emitted emitted = DirectCode.emit(root, Code.class, Frame.class, MethodHandles.lookup());
+            DirectCode.Emitted emitted = DirectCode.emit(root);
             if (emitted == null) {
                 return null;
             }
