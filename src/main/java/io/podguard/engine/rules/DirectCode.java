@@ -161,6 +161,16 @@ final class DirectCode {
         return code.newLabel();
     }
 
+    /** Jumps to {@code target} when the JVM boolean on the stack is {@code value}, taking it off. */
+    DirectCode jumpIf(boolean value, Label target) {
+        if (value) {
+            code.ifne(target);
+        } else {
+            code.ifeq(target);
+        }
+        return this;
+    }
+
     private static MethodTypeDesc type(Class<?> returns, Class<?>... parameters) {
         return MethodType.methodType(returns, parameters).describeConstable().orElseThrow();
     }

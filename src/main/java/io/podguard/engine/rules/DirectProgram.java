@@ -776,11 +776,7 @@ final class DirectProgram {
             Label decided = c.label();
             Label end = c.label();
             a.emitBool(c);
-            if (and) {
-                c.code().ifeq(decided);
-            } else {
-                c.code().ifne(decided);
-            }
+            c.jumpIf(!and, decided);
             b.emitBool(c);
             c.code().goto_(end).labelBinding(decided).loadConstant(and ? 0 : 1).labelBinding(end);
         }
@@ -1076,23 +1072,33 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            Object[] out = new Object[elements.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = elements[i].eval(f);
-            }
-            return list(out);
+            return list(values(elements, f));
         }
 
         @Override
         void emit(DirectCode c) {
-            c.constant(elements.length).code().anewarray(ConstantDescs.CD_Object);
-            for (int i = 0; i < elements.length; i++) {
-                c.code().dup();
-                c.constant(i);
-                elements[i].emit(c);
-                c.code().aastore();
-            }
+            emitValues(elements, c);
             c.step("list", List.class, Object[].class);
+        }
+    }
+
+    /** The values of {@code nodes}, in order. */
+    private static Object[] values(Node[] nodes, Frame f) {
+        Object[] out = new Object[nodes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = nodes[i].eval(f);
+        }
+        return out;
+    }
+
+    /** Code leaving {@link #values} of {@code nodes} on the stack, an {@code Object[]}. */
+    private static void emitValues(Node[] nodes, DirectCode c) {
+        c.constant(nodes.length).code().anewarray(ConstantDescs.CD_Object);
+        for (int i = 0; i < nodes.length; i++) {
+            c.code().dup();
+            c.constant(i);
+            nodes[i].emit(c);
+            c.code().aastore();
         }
     }
 
@@ -1176,33 +1182,21 @@ final class DirectProgram {
             this.all = all;
         }
 
+        /** The loop by index over {@link #indexed}, the element in its slot, that stops at the first element deciding it. */
         @Override
         Object eval(Frame f) {
-            Object r = range.eval(f);
-            if (r instanceof List<?> l && l instanceof RandomAccess) {
-                // a pod's arrays, list literals: by index, no iterator made
-                for (int i = 0, n = l.size(); i < n; i++) {
-                    if (decides(f, l.get(i))) {
-                        return !all;
-                    }
-                }
-            } else {
-                for (Object x : elements(r)) {
-                    if (decides(f, x)) {
-                        return !all;
-                    }
+            List<?> l = indexed(range.eval(f));
+            for (int i = 0, n = l.size(); i < n; i++) {
+                f.slots[iter] = l.get(i);
+                // false decides all, true exists
+                if (predicate.bool(f) != all) {
+                    return !all;
                 }
             }
             return all;
         }
 
-        /** Whether the element {@code x} decides the quantifier: false for {@code all}, true for {@code exists}. */
-        private boolean decides(Frame f, Object x) {
-            f.slots[iter] = x;
-            return predicate.bool(f) != all;
-        }
-
-        /** The loop by index over {@link #indexed}, the element in its slot, that stops at the first element deciding it. */
+        /** The same loop as code. */
         @Override
         void emitBool(DirectCode c) {
             int list = c.reference();
@@ -1222,11 +1216,7 @@ final class DirectProgram {
             c.onInterface(List.class, "get", Object.class, int.class);
             c.code().aastore();
             predicate.emitBool(c);
-            if (all) {
-                c.code().ifeq(decided);
-            } else {
-                c.code().ifne(decided);
-            }
+            c.jumpIf(!all, decided);
             c.code().iinc(i, 1).goto_(loop)
                     .labelBinding(decided).loadConstant(all ? 0 : 1).goto_(end)
                     .labelBinding(undecided).loadConstant(all ? 1 : 0)
@@ -1286,22 +1276,13 @@ final class DirectProgram {
 
         @Override
         Object eval(Frame f) {
-            Object[] values = new Object[args.length];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = args[i].eval(f);
-            }
-            return apply(values);
+            return apply(values(args, f));
         }
 
         @Override
         void emit(DirectCode c) {
-            c.constant(this, Call.class).constant(args.length).code().anewarray(ConstantDescs.CD_Object);
-            for (int i = 0; i < args.length; i++) {
-                c.code().dup();
-                c.constant(i);
-                args[i].emit(c);
-                c.code().aastore();
-            }
+            c.constant(this, Call.class);
+            emitValues(args, c);
             c.virtual(Call.class, "apply", Object.class, Object[].class);
         }
 
