@@ -216,7 +216,7 @@ public final class ServeCommand implements Runnable {
     private static StartupPolicy checkPolicy(Path file) {
         try {
             PolicyFiles files = new PolicyFiles(file);
-            return new StartupPolicy(file, PolicyLoader.load(files), files.digest());
+            return new StartupPolicy(file, PolicyLoader.load(files), files.snapshot());
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IllegalArgumentException("cannot read policy " + file + ": no such file");
         } catch (IOException e) {

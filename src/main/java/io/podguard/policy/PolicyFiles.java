@@ -11,6 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The files one load of a policy reads: the policy file, then the files its
@@ -28,8 +30,9 @@ import java.security.NoSuchAlgorithmException;
  *   <li>errors name the file and the problem, never its content.</li>
  * </ul>
  *
- * It also keeps a digest of everything it read (names and bytes), so the file watcher can tell
- * whether a reload would read anything new, referenced files included.
+ * It also keeps a digest of everything it read (names and bytes) and the references it followed
+ * ({@link #snapshot()}), so the file watcher can tell whether a reload would read anything new,
+ * referenced files included, by reading the same files again without parsing or compiling them.
  */
 public final class PolicyFiles {
 
@@ -43,6 +46,8 @@ public final class PolicyFiles {
     private final MessageDigest digest;
     private long total;
     private int references;
+    /** The names of the references asked for, in order (read, missing or refused). */
+    private final List<String> referenced = new ArrayList<>();
 
     /** @param policyFile the policy file; references resolve in its directory */
     public PolicyFiles(Path policyFile) {
@@ -88,6 +93,7 @@ public final class PolicyFiles {
      */
     public String reference(String name, String where) {
         String quoted = where + ": file \"" + Text.cut(name, 200) + "\"";
+        referenced.add(name);
         if (++references > MAX_REFERENCES) {
             throw new IllegalArgumentException(quoted + ": a policy references at most " + MAX_REFERENCES + " files");
         }
@@ -136,6 +142,69 @@ public final class PolicyFiles {
             return ((MessageDigest) digest.clone()).digest();
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** What was read so far: the references followed and the digest. */
+    public Snapshot snapshot() {
+        return new Snapshot(List.copyOf(referenced), digest());
+    }
+
+    /**
+     * What one load of a policy read: the references it followed, in order, and the digest of the
+     * names and bytes of everything it read ({@link #digest()}).
+     */
+    public record Snapshot(List<String> references, byte[] digest) {
+
+        public Snapshot {
+            references = List.copyOf(references);
+            digest = digest.clone();
+        }
+
+        @Override
+        public byte[] digest() {
+            return digest.clone();
+        }
+
+        /**
+         * Whether a load of {@code policyFile} would read exactly what this one did: the policy file
+         * and the same references read again, as a load reads them (with its limits and checks),
+         * and their digest compared. Reads only; nothing is parsed or compiled. A policy file that
+         * cannot be read answers false: a load then says why. The references are those of the
+         * policy file as it was, so the same bytes in it lead to the same references.
+         */
+        public boolean unchanged(Path policyFile) {
+            PolicyFiles again = new PolicyFiles(policyFile);
+            try {
+                again.readPolicy();
+            } catch (IOException e) {
+                return false;
+            } catch (PolicyException e) {
+                // recorded before it was refused, as the load that refused it recorded it
+            }
+            for (int i = 0; i < references.size(); i++) {
+                try {
+                    again.reference(references.get(i), "podSecurityPolicies[" + i + "]");
+                } catch (IllegalArgumentException e) {
+                    // a missing or refused reference is recorded (or not) as the load recorded it
+                }
+            }
+            return MessageDigest.isEqual(again.digest(), digest);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Snapshot s && references.equals(s.references) && MessageDigest.isEqual(digest, s.digest);
+        }
+
+        @Override
+        public int hashCode() {
+            return references.hashCode() * 31 + java.util.Arrays.hashCode(digest);
+        }
+
+        @Override
+        public String toString() {
+            return "Snapshot" + references;
         }
     }
 

@@ -66,24 +66,24 @@ class PolicyConfiguration {
         return cache;
     }
 
-    /** The policy podguard starts with, and the digest of what its load read (for the file watcher). */
-    record InitialPolicy(Policy policy, String source, byte[] digest) {
+    /** The policy podguard starts with, and what its load read (for the file watcher; null: the embedded default). */
+    record InitialPolicy(Policy policy, String source, PolicyFiles.@Nullable Snapshot read) {
     }
 
     @Bean
     InitialPolicy initialPolicy(PodguardProperties properties, ObjectProvider<StartupPolicy> loadedByServe) {
         if (properties.policyFile() == null) {
-            return new InitialPolicy(PolicyLoader.embeddedDefault(), "embedded default", new byte[0]);
+            return new InitialPolicy(PolicyLoader.embeddedDefault(), "embedded default", null);
         }
         StartupPolicy loaded = loadedByServe.getIfAvailable();
         if (loaded != null && loaded.file().equals(properties.policyFile().toAbsolutePath())) {
             // `serve` has just read, validated and compiled this file; a change since is the watcher's to see.
-            return new InitialPolicy(loaded.policy(), properties.policyFile().toString(), loaded.digest());
+            return new InitialPolicy(loaded.policy(), properties.policyFile().toString(), loaded.read());
         }
         // Strict at start-up: a broken file fails start-up with its errors; only reloads keep a last good policy.
         PolicyFiles files = new PolicyFiles(properties.policyFile());
         try {
-            return new InitialPolicy(PolicyLoader.load(files), properties.policyFile().toString(), files.digest());
+            return new InitialPolicy(PolicyLoader.load(files), properties.policyFile().toString(), files.snapshot());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read policy file " + properties.policyFile() + ": " + e.getMessage());
         } catch (PolicyException e) {
@@ -174,7 +174,9 @@ class PolicyConfiguration {
                 namespaces.start(false);
             }
         });
-        watcher.loadedInitially(initialPolicy.digest());
+        if (initialPolicy.read() != null) {
+            watcher.loadedInitially(initialPolicy.read());
+        }
         return watcher;
     }
 

@@ -1,6 +1,7 @@
 package io.podguard.server;
 
 import io.podguard.policy.Policy;
+import io.podguard.policy.PolicyFiles;
 import java.nio.file.Path;
 
 /**
@@ -9,9 +10,9 @@ import java.nio.file.Path;
  *
  * @param file   the policy file, absolute
  * @param policy what it holds
- * @param digest the digest of what the load read ({@code PolicyFiles.digest()}), for the file watcher
+ * @param read   what the load read ({@link PolicyFiles#snapshot()}), for the file watcher
  */
-public record StartupPolicy(Path file, Policy policy, byte[] digest) {
+public record StartupPolicy(Path file, Policy policy, PolicyFiles.Snapshot read) {
 
     /** The bean name under which {@code serve} registers it. */
     public static final String BEAN = "podguardStartupPolicy";

@@ -144,6 +144,43 @@ class PolicyFilesTest {
                 .hasMessage("podSecurityPolicies[64]: file \"a.yaml\": a policy references at most 64 files");
     }
 
+    /** What the file watcher asks at every poll, without parsing: would a load read the same bytes? */
+    @Test
+    void snapshotUnchangedWhenAConfigMapSwapsItsDataThenOnlyNewBytesCount() throws Exception {
+        Path dir = policyDir();
+        Path first = Files.createDirectories(dir.resolve("..2026_01_01_00_00_00.1"));
+        Files.writeString(first.resolve("policy.yaml"), "mode: enforce\npodSecurityPolicies: [psps.yaml, gone.yaml]\n");
+        Files.writeString(first.resolve("psps.yaml"), psp("first"));
+        Files.createSymbolicLink(dir.resolve("..data"), dir.relativize(first));
+        Path file = Files.createSymbolicLink(dir.resolve("policy.yaml"), Path.of("..data/policy.yaml"));
+        Files.createSymbolicLink(dir.resolve("psps.yaml"), Path.of("..data/psps.yaml"));
+        PolicyFiles files = new PolicyFiles(file);
+        assertThatThrownBy(() -> PolicyLoader.load(files)).isInstanceOf(PolicyException.class);
+        PolicyFiles.Snapshot read = files.snapshot();
+
+        assertThat(read.references()).containsExactly("psps.yaml", "gone.yaml");
+        assertThat(read.unchanged(file)).isTrue();
+
+        // the kubelet's update: a new directory, ..data pointed at it
+        Path second = Files.createDirectories(dir.resolve("..2026_01_01_00_00_00.2"));
+        Files.copy(first.resolve("policy.yaml"), second.resolve("policy.yaml"));
+        Files.writeString(second.resolve("psps.yaml"), psp("first"));
+        Files.delete(dir.resolve("..data"));
+        Files.createSymbolicLink(dir.resolve("..data"), dir.relativize(second));
+        assertThat(read.unchanged(file)).as("the same bytes in a new directory").isTrue();
+
+        Files.writeString(second.resolve("psps.yaml"), psp("second"));
+        assertThat(read.unchanged(file)).as("a referenced file changed").isFalse();
+        Files.writeString(second.resolve("psps.yaml"), psp("first"));
+        Files.writeString(dir.resolve("gone.yaml"), psp("back"));
+        assertThat(read.unchanged(file)).as("a missing reference appeared").isFalse();
+        Files.delete(dir.resolve("gone.yaml"));
+        Files.writeString(second.resolve("policy.yaml"), "mode: audit\npodSecurityPolicies: [psps.yaml, gone.yaml]\n");
+        assertThat(read.unchanged(file)).as("the policy file changed").isFalse();
+        Files.delete(second.resolve("policy.yaml"));
+        assertThat(read.unchanged(file)).as("the policy file is gone").isFalse();
+    }
+
     private static String psp(String name) {
         return PspDocuments.permissive(name);
     }

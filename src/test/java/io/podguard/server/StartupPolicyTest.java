@@ -33,15 +33,15 @@ class StartupPolicyTest {
         Path file = Files.writeString(dir.resolve("policy.yaml"), "mode: enforce\npodSecurity:\n  enforce: {level: restricted, version: latest}\n");
         PolicyFiles files = new PolicyFiles(file);
         Policy checked = PolicyLoader.load(files);
-        StartupPolicy loaded = new StartupPolicy(file, checked, files.digest());
+        StartupPolicy loaded = new StartupPolicy(file, checked, files.snapshot());
         // What the file says now no longer matters: the server starts with what serve checked, and the
-        // watcher, given that digest, sees the change and reloads it.
+        // watcher, given what that load read, sees the change and reloads it.
         Files.writeString(file, "mode: audit\n");
 
         PolicyConfiguration.InitialPolicy initial = new PolicyConfiguration().initialPolicy(properties(file), handed(loaded));
 
         assertThat(initial.policy()).isSameAs(checked);
-        assertThat(initial.digest()).isEqualTo(loaded.digest());
+        assertThat(initial.read()).isSameAs(loaded.read());
         assertThat(initial.source()).isEqualTo(file.toString());
     }
 
@@ -50,13 +50,13 @@ class StartupPolicyTest {
         Path other = Files.writeString(dir.resolve("other.yaml"), "mode: audit\n");
         Path file = Files.writeString(dir.resolve("policy.yaml"), "mode: warn\n");
         PolicyFiles otherFiles = new PolicyFiles(other);
-        StartupPolicy loaded = new StartupPolicy(other, PolicyLoader.load(otherFiles), otherFiles.digest());
+        StartupPolicy loaded = new StartupPolicy(other, PolicyLoader.load(otherFiles), otherFiles.snapshot());
 
         PolicyConfiguration.InitialPolicy initial = new PolicyConfiguration().initialPolicy(properties(file), handed(loaded));
 
         PolicyFiles files = new PolicyFiles(file);
         PolicyLoader.load(files);
         assertThat(initial.policy().mode()).isEqualTo(Mode.WARN);
-        assertThat(initial.digest()).isEqualTo(files.digest()).isNotEqualTo(loaded.digest());
+        assertThat(initial.read()).isEqualTo(files.snapshot()).isNotEqualTo(loaded.read());
     }
 }
