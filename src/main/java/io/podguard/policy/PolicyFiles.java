@@ -45,8 +45,7 @@ public final class PolicyFiles {
     private final Path dir;
     private final MessageDigest digest;
     private long total;
-    private int references;
-    /** The names of the references asked for, in order (read, missing or refused). */
+    /** The names of the references asked for, in order (read, missing or refused); their number is counted against the limit. */
     private final List<String> referenced = new ArrayList<>();
 
     /** @param policyFile the policy file; references resolve in its directory */
@@ -94,7 +93,7 @@ public final class PolicyFiles {
     public String reference(String name, String where) {
         String quoted = where + ": file \"" + Text.cut(name, 200) + "\"";
         referenced.add(name);
-        if (++references > MAX_REFERENCES) {
+        if (referenced.size() > MAX_REFERENCES) {
             throw new IllegalArgumentException(quoted + ": a policy references at most " + MAX_REFERENCES + " files");
         }
         Path target;

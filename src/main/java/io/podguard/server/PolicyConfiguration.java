@@ -169,15 +169,11 @@ class PolicyConfiguration {
             return null;
         }
         NamespaceWatch mode = namespaceWatch(watch);
-        PolicyFileWatcher watcher = new PolicyFileWatcher(properties.policyFile(), store, metrics, interval, policy -> {
+        return new PolicyFileWatcher(properties.policyFile(), initialPolicy.read(), store, metrics, interval, policy -> {
             if (mode == NamespaceWatch.AUTO && policy.usesNamespaces()) {
                 namespaces.start(false);
             }
         });
-        if (initialPolicy.read() != null) {
-            watcher.loadedInitially(initialPolicy.read());
-        }
-        return watcher;
     }
 
     private static NamespaceWatch namespaceWatch(String value) {

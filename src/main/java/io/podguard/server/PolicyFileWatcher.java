@@ -14,7 +14,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -58,17 +57,18 @@ final class PolicyFileWatcher implements SmartLifecycle {
     /** How many polls loaded the file (parsed and validated it), for tests. */
     int loads;
 
-    PolicyFileWatcher(Path file, PolicyStore store, PolicyMetrics metrics, Duration interval, Consumer<Policy> onNewPolicy) {
+    /**
+     * @param initial what the initial load read ({@link PolicyFiles#snapshot()}), so the first poll
+     *                does not load it again; null: the first poll loads the file
+     */
+    PolicyFileWatcher(Path file, PolicyFiles.@Nullable Snapshot initial, PolicyStore store, PolicyMetrics metrics, Duration interval,
+                      Consumer<Policy> onNewPolicy) {
         this.file = file.toAbsolutePath();
+        this.last = initial;
         this.store = store;
         this.metrics = metrics;
         this.interval = interval;
         this.onNewPolicy = onNewPolicy;
-    }
-
-    /** Remembers what the initial load read ({@link PolicyFiles#snapshot()}), so the first poll does not reload it. */
-    void loadedInitially(PolicyFiles.Snapshot read) {
-        last = read;
     }
 
     @Override
@@ -178,7 +178,7 @@ final class PolicyFileWatcher implements SmartLifecycle {
         lastReadFailed = false;
         PolicyFiles.Snapshot read = files.snapshot();
         last = read;
-        if (before != null && Arrays.equals(read.digest(), before.digest())) {
+        if (read.equals(before)) {
             // changed and changed back between the two readings
             return;
         }

@@ -45,8 +45,7 @@ class PolicyFileFaultsTest {
         registry = new SimpleMeterRegistry();
         PolicyMetrics metrics = new PolicyMetrics(registry, store);
         metrics.loaded(false);
-        watcher = new PolicyFileWatcher(file, store, metrics, Duration.ofSeconds(10), taken::add);
-        watcher.loadedInitially(initial.snapshot());
+        watcher = new PolicyFileWatcher(file, initial.snapshot(), store, metrics, Duration.ofSeconds(10), taken::add);
     }
 
     @Test
